@@ -1,0 +1,38 @@
+# Sunlight: `make run` serves the demo hall, `make test` runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	scripts/system-deps.sh run
+	$(PY) run.py serve --prepare
+
+test: $(STAMP)
+	scripts/system-deps.sh test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP)
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix . && $(PY) -m ruff format .
+
+bench: $(STAMP)
+	scripts/system-deps.sh bench
+	$(PY) bench/poll.py
+	$(PY) bench/search.py
+	$(PY) bench/led.py
+
+clean:
+	rm -rf $(VENV) test-output .pytest_cache

@@ -1,0 +1,131 @@
+"""The application factory: read it as the table of contents of the server."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+import admin
+import content_feed
+import display
+import kiosk
+from config import load_settings
+from content_feed.api.problems import problem_response, wants_problem
+from content_feed.clock import SystemClock
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+def create_app(
+    overrides: dict | None = None,
+    *,
+    clock=None,
+    environ: dict | None = None,
+    instance_path: str | None = None,
+) -> Flask:
+    """Build the app. ``overrides`` has the shape of defaults.toml (tests use it)."""
+    settings = load_settings(environ=environ, overrides=overrides)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path or PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        static_folder=None,
+    )
+    configure(app, settings)
+    app.extensions["sunlight.clock"] = clock or SystemClock()
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def resolve_database_url(url: str, root: Path = PROJECT_ROOT) -> str:
+    """Relative SQLite paths are relative to the project, not the working directory."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite://":
+        path = root / url[len(prefix) :]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return prefix + str(path)
+    return url
+
+
+def _secret_key(app: Flask, configured: str) -> str:
+    if configured:
+        return configured
+    # Generated once and kept beside the database, so sessions survive restarts.
+    path = Path(app.instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def configure(app: Flask, settings: dict) -> None:
+    security = settings["security"]
+    app.config.update(
+        SUNLIGHT=settings,
+        SQLALCHEMY_DATABASE_URI=resolve_database_url(settings["database"]["url"]),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SECRET_KEY=_secret_key(app, security["secret_key"]),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=security["session_cookie_secure"],
+        PERMANENT_SESSION_LIFETIME=security["session_lifetime_minutes"] * 60,
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        UPLOAD_FOLDER=str(Path(app.instance_path) / "uploads"),
+        JSON_AS_ASCII=False,
+        APPLICATION_ROOT=settings["server"]["url_prefix"] or "/",
+    )
+    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+    if settings["server"]["proxies"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings["server"]["proxies"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+
+
+def register_extensions(app: Flask) -> None:
+    content_feed.init_extensions(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    # content_feed first: kiosk/, display/ and admin/ build on it.
+    for package in (content_feed, kiosk, display, admin):
+        package.init_app(app)
+
+    @app.get("/")
+    def index():
+        return render_template("public_pages/index.html")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if hasattr(exc, "get_response") and exc.__class__.__name__ == "Problem":
+            return exc.get_response()
+        if wants_problem():
+            return problem_response(exc.code or 500, exc.description or "")
+        return render_template("public_pages/error.html", error=exc), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error on %s", request.path)
+        if wants_problem():
+            return problem_response(500, "服务器出现异常，已记录，请稍后再试")
+        return render_template("public_pages/error.html", error=None), 500
+
+
+def register_template_helpers(app: Flask) -> None:
+    from content_feed import timefmt
+
+    app.jinja_env.filters["local"] = timefmt.local_text
+    app.jinja_env.filters["local_date"] = timefmt.local_date
+
+    @app.context_processor
+    def hall_context():
+        return {"hall_name": app.config["SUNLIGHT"]["hall"]["name"]}

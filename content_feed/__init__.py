@@ -1,0 +1,52 @@
+"""The central feed: data model, workflow, what is public now, and the feed API.
+
+kiosk/ and display/ read only from here; they never import each other.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_extensions(app: Flask) -> None:
+    from flask_migrate import Migrate
+
+    from content_feed.api.caching import BodyCache
+    from content_feed.db import db
+    from content_feed.extensions import csrf, limiter
+    from content_feed.versioning import FeedVersion, install_session_hooks
+
+    db.init_app(app)
+    Migrate(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    install_session_hooks()
+    with app.app_context():
+        engine = db.engine
+    app.extensions["sunlight.feed_version"] = FeedVersion(
+        lambda: engine,
+        app.extensions["sunlight.clock"],
+        app.config["SUNLIGHT"]["feed"]["version_ttl_seconds"],
+    )
+    app.extensions["sunlight.body_cache"] = BodyCache()
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def init_app(app: Flask) -> None:
+    from content_feed import atom, qr
+    from content_feed.api import api
+    from content_feed.extensions import csrf
+    from content_feed.public_pages import bp as public_pages
+
+    # The JSON API takes no cookies-based session, so CSRF does not apply;
+    # kiosk submissions are guarded by idempotency keys and rate limits.
+    csrf.exempt(api)
+    app.register_blueprint(api)
+    app.register_blueprint(qr.bp)
+    app.register_blueprint(atom.bp)
+    app.register_blueprint(public_pages)

@@ -1,0 +1,91 @@
+"""Conditional GET for feed answers.
+
+The ETag is the feed state (version, next boundary), so a matching
+If-None-Match is answered 304 before the view runs: no query, no JSON.
+Built bodies are kept per URL until the state moves.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from datetime import datetime
+from functools import wraps
+
+from flask import Response, current_app, request
+
+from content_feed.clock import now
+from content_feed.versioning import feed_version
+
+
+class BodyCache:
+    """A small LRU of built bodies keyed by URL, tagged with the ETag they were built for."""
+
+    def __init__(self, size: int = 1024):
+        self.size = size
+        self._data: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, etag: str) -> bytes | None:
+        with self._lock:
+            hit = self._data.get(key)
+            if hit and hit[0] == etag:
+                self._data.move_to_end(key)
+                return hit[1]
+        return None
+
+    def put(self, key: str, etag: str, body: bytes) -> None:
+        with self._lock:
+            self._data[key] = (etag, body)
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
+def cache_control(boundary: datetime | None) -> str:
+    feed = current_app.config["SUNLIGHT"]["feed"]
+    max_age = feed["max_age_seconds"]
+    if boundary is not None:
+        max_age = max(0, min(max_age, int((boundary - now()).total_seconds())))
+    return f"public, max-age={max_age}, stale-if-error={feed['stale_if_error_seconds']}"
+
+
+def etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    weak = "W/" + etag
+    return any(tag.strip() in (etag, weak) for tag in header.split(","))
+
+
+def conditional(mimetype: str = "application/json"):
+    """Decorate a view returning a JSON-able object (or bytes for other types)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            state = feed_version()
+            etag = state.etag()
+            headers = {"ETag": etag, "Cache-Control": cache_control(state.next_boundary())}
+            if etag_matches(request.headers.get("If-None-Match"), etag):
+                return Response(status=304, headers=headers)
+            cache = current_app.extensions["sunlight.body_cache"]
+            key = request.full_path
+            body = cache.get(key, etag)
+            if body is None:
+                result = view(*args, **kwargs)
+                if isinstance(result, Response):
+                    return result
+                body = (
+                    result
+                    if isinstance(result, bytes)
+                    else json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
+                )
+                cache.put(key, etag, body)
+            return Response(body, mimetype=mimetype, headers=headers)
+
+        return wrapper
+
+    return decorate

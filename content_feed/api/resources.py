@@ -1,0 +1,147 @@
+"""The feed resources: catalogue, items, guides, meetings, slogans, urgent notices."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from content_feed import serialize
+from content_feed.api import api
+from content_feed.api.args import (
+    category_arg,
+    domain_arg,
+    hall_arg,
+    page_args,
+    surface_arg,
+)
+from content_feed.api.caching import conditional
+from content_feed.api.problems import Problem
+from content_feed.catalogue import category_tree, descendant_ids
+from content_feed.clock import now
+from content_feed.db import db
+from content_feed.models import Guide, Hall, Item
+from content_feed.public_now import (
+    current_urgent_notices,
+    item_rule,
+    public_guides,
+    public_items,
+    public_meetings,
+    public_slogans,
+)
+
+
+def _hall_id():
+    hall = hall_arg()
+    return hall.id if hall else None
+
+
+@api.get("/catalogue")
+@conditional()
+def catalogue():
+    """The category tree with the number of public items under each node."""
+    hall_id = _hall_id()
+    surface = surface_arg()
+    counts = dict(
+        db.session.execute(
+            select(Item.category_id, func.count(Item.id))
+            .where(item_rule(now(), hall_id, surface))
+            .group_by(Item.category_id)
+        ).all()
+    )
+    return {
+        "domains": current_app.config["SUNLIGHT"]["catalogue"]["domains"],
+        "categories": category_tree(counts),
+    }
+
+
+@api.get("/halls")
+@conditional()
+def halls():
+    rows = db.session.execute(
+        select(Hall).options(selectinload(Hall.windows)).order_by(Hall.id)
+    ).scalars()
+    return {
+        "halls": [serialize.hall(h) for h in rows],
+        "timezone": current_app.config["SUNLIGHT"]["hall"]["timezone"],
+    }
+
+
+@api.get("/items")
+@conditional()
+def items():
+    page, per_page = page_args()
+    stmt = public_items(now(), hall_id=_hall_id(), surface=surface_arg())
+    category = category_arg()
+    if category is not None:
+        stmt = stmt.where(Item.category_id.in_(descendant_ids(category)))
+    domain = domain_arg()
+    if domain is not None:
+        stmt = stmt.where(Item.domain == domain)
+    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar()
+    rows = db.session.execute(
+        stmt.options(selectinload(Item.category), selectinload(Item.halls))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).scalars()
+    return {
+        "items": [serialize.item_summary(i) for i in rows],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "pages": (total + per_page - 1) // per_page,
+    }
+
+
+@api.get("/items/<int:item_id>")
+@conditional()
+def item(item_id: int):
+    found = db.session.execute(
+        public_items(now(), hall_id=_hall_id(), surface=surface_arg()).where(Item.id == item_id)
+    ).scalar_one_or_none()
+    if found is None:
+        raise Problem(404, f"公开事项 {item_id} 不存在或未公开")
+    return serialize.item_detail(found)
+
+
+@api.get("/guides")
+@conditional()
+def guides():
+    rows = db.session.execute(
+        public_guides(now(), hall_id=_hall_id()).options(selectinload(Guide.window))
+    ).scalars()
+    return {"guides": [serialize.guide_summary(g) for g in rows]}
+
+
+@api.get("/guides/<int:guide_id>")
+@conditional()
+def guide(guide_id: int):
+    found = db.session.execute(
+        public_guides(now(), hall_id=_hall_id()).where(Guide.id == guide_id)
+    ).scalar_one_or_none()
+    if found is None:
+        raise Problem(404, f"办事指南 {guide_id} 不存在或未公开")
+    return serialize.guide_detail(found)
+
+
+@api.get("/meetings")
+@conditional()
+def meetings():
+    rows = db.session.execute(public_meetings(now(), hall_id=_hall_id())).scalars()
+    return {"meetings": [serialize.meeting(m) for m in rows]}
+
+
+@api.get("/slogans")
+@conditional()
+def slogans():
+    rows = db.session.execute(public_slogans(now(), hall_id=_hall_id())).scalars()
+    return {"slogans": [serialize.slogan(s) for s in rows]}
+
+
+@api.get("/urgent-notices")
+@conditional()
+def urgent_notices():
+    rows = db.session.execute(
+        current_urgent_notices(now(), hall_id=_hall_id(), surface=surface_arg())
+    ).scalars()
+    return {"urgent_notices": [serialize.urgent(n) for n in rows]}

@@ -1,0 +1,40 @@
+"""Writing to the append-only audit ledger (登记表)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy.orm import Session
+
+from content_feed.models import LedgerEntry, User
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    actor: User | None = None,
+    obj: Any = None,
+    summary: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    actor_name: str = "",
+    at=None,
+) -> LedgerEntry:
+    """Add a ledger row in the caller's transaction: it commits or rolls back with the change."""
+    entry = LedgerEntry(
+        action=action,
+        actor_id=actor.id if actor else None,
+        actor_name=actor_name or (actor.display_name or actor.username if actor else "系统"),
+        object_type=obj.__tablename__ if obj is not None else "",
+        object_id=str(obj.id) if obj is not None and obj.id is not None else "",
+        summary=summary,
+        before=before,
+        after=after,
+        address=(request.remote_addr or "") if has_request_context() else "",
+    )
+    if at is not None:
+        entry.at = at
+    session.add(entry)
+    return entry

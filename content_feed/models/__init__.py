@@ -1,0 +1,61 @@
+"""The data model. Import from here: ``from content_feed.models import Item``."""
+
+from content_feed.models.catalogue import Category
+from content_feed.models.feed_state import FeedState
+from content_feed.models.feedback import Inquiry, Rating
+from content_feed.models.guide import Guide, GuideFaq, GuideFee, GuideMaterial, GuideStep
+from content_feed.models.hall import Hall, Window
+from content_feed.models.item import (
+    Attachment,
+    IndexSerial,
+    Item,
+    ItemRevision,
+    WorkflowStep,
+    item_hall,
+)
+from content_feed.models.ledger import LedgerEntry, LedgerIsAppendOnly
+from content_feed.models.notice import MeetingNotice, Slogan, UrgentNotice, UrgentNoticeAck
+from content_feed.models.terminal import (
+    Playlist,
+    PlaylistEntry,
+    PlayRecord,
+    RotationSchedule,
+    Terminal,
+    TerminalGroup,
+    terminal_group_member,
+)
+from content_feed.models.user import User
+
+__all__ = [
+    "Attachment",
+    "Category",
+    "FeedState",
+    "Guide",
+    "GuideFaq",
+    "GuideFee",
+    "GuideMaterial",
+    "GuideStep",
+    "Hall",
+    "IndexSerial",
+    "Inquiry",
+    "Item",
+    "ItemRevision",
+    "LedgerEntry",
+    "LedgerIsAppendOnly",
+    "MeetingNotice",
+    "PlayRecord",
+    "Playlist",
+    "PlaylistEntry",
+    "Rating",
+    "RotationSchedule",
+    "Slogan",
+    "Terminal",
+    "TerminalGroup",
+    "UrgentNotice",
+    "UrgentNoticeAck",
+    "User",
+    "Window",
+    "WorkflowStep",
+    "item_hall",
+    "terminal_group_member",
+]

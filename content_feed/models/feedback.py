@@ -1,0 +1,81 @@
+"""Inquiries (问询 / 意见建议 / 依申请公开 / 预公开意见) and service ratings (好差评)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from content_feed.db import UTCDateTime, db
+from content_feed.models._common import Timestamps
+
+
+class Inquiry(Timestamps, db.Model):
+    __tablename__ = "inquiry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_no: Mapped[str] = mapped_column(String(30), unique=True)
+    # Made on the kiosk per submission: a retry with the same key stores nothing new.
+    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    topic: Mapped[str] = mapped_column(String(100), default="")
+    text: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    # 依申请公开: what is wanted and how to deliver it.
+    delivery: Mapped[str] = mapped_column(String(60), default="")
+    terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminal.id"))
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"), index=True)
+    category: Mapped[str] = mapped_column(String(60), default="")
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    state_reason: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    extended_days: Mapped[int] = mapped_column(default=0)
+    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    department: Mapped[str] = mapped_column(String(100), default="")
+    reply: Mapped[str] = mapped_column(Text, default="")
+    reply_public: Mapped[bool] = mapped_column(default=False, index=True)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    assignee = relationship("User", foreign_keys=[assignee_id])
+    item = relationship("Item")
+
+    # Only a public reply changes what kiosks show.
+    __feed_content__ = True
+
+    def feed_relevant(self) -> bool:
+        return bool(self.reply_public)
+
+
+class Rating(Timestamps, db.Model):
+    __tablename__ = "rating"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_no: Mapped[str] = mapped_column(String(30), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    level: Mapped[int] = mapped_column()  # 1..5
+    target: Mapped[str] = mapped_column(String(10))  # hall / window / guide
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"), index=True)
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("hall_window.id"))
+    guide_id: Mapped[int | None] = mapped_column(ForeignKey("guide.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminal.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # 差评 follow-up.
+    follow_up_state: Mapped[str] = mapped_column(String(20), default="")
+    contact_due_on: Mapped[date | None] = mapped_column(Date)
+    resolve_due_on: Mapped[date | None] = mapped_column(Date)
+    contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_note: Mapped[str] = mapped_column(Text, default="")
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    window = relationship("Window")
+    guide = relationship("Guide")

@@ -1,0 +1,123 @@
+"""Process guides (办事指南) with the fields of the national implementation list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from content_feed.db import UTCDateTime, db
+from content_feed.models._common import FeedContent, Timestamps
+
+
+class Guide(FeedContent, Timestamps, db.Model):
+    __tablename__ = "guide"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))  # 事项名称
+    code: Mapped[str] = mapped_column(String(60), unique=True)  # 事项编码
+    kind: Mapped[str] = mapped_column(String(40), default="")  # 事项类型
+    basis: Mapped[str] = mapped_column(Text, default="")  # 设定依据
+    implementing_body: Mapped[str] = mapped_column(String(200), default="")  # 实施主体
+    conditions: Mapped[str] = mapped_column(Text, default="")  # 受理条件
+    # 0 means 当场办结; otherwise working days.
+    statutory_days: Mapped[int] = mapped_column(default=0)  # 法定办结时限
+    promised_days: Mapped[int] = mapped_column(default=0)  # 承诺办结时限
+    is_free: Mapped[bool] = mapped_column(default=True)  # 收费
+    location: Mapped[str] = mapped_column(String(200), default="")  # 办理地点
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("hall_window.id"))
+    office_hours: Mapped[str] = mapped_column(String(200), default="")  # 办理时间
+    consult_phone: Mapped[str] = mapped_column(String(40), default="")  # 咨询电话
+    complaint_phone: Mapped[str] = mapped_column(String(40), default="")  # 监督投诉电话
+    visits: Mapped[int] = mapped_column(default=1)  # 到现场次数
+    online: Mapped[bool] = mapped_column(default=False)  # 是否网办
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    keywords: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(String(200), default="")
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"), index=True)
+    # draft / published / archived; only published guides are public.
+    state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    hall = relationship("Hall")
+    window = relationship("Window")
+    materials: Mapped[list[GuideMaterial]] = relationship(
+        order_by="GuideMaterial.sort_order", cascade="all, delete-orphan"
+    )
+    steps: Mapped[list[GuideStep]] = relationship(
+        order_by="GuideStep.sort_order", cascade="all, delete-orphan"
+    )
+    fees: Mapped[list[GuideFee]] = relationship(
+        order_by="GuideFee.sort_order", cascade="all, delete-orphan"
+    )
+    faqs: Mapped[list[GuideFaq]] = relationship(
+        order_by="GuideFaq.sort_order", cascade="all, delete-orphan"
+    )
+
+    @staticmethod
+    def limit_text(days: int) -> str:
+        return "当场办结" if days == 0 else f"{days}个工作日"
+
+    @property
+    def statutory_limit(self) -> str:
+        return self.limit_text(self.statutory_days)
+
+    @property
+    def promised_limit(self) -> str:
+        return self.limit_text(self.promised_days)
+
+    @property
+    def fee_text(self) -> str:
+        return "不收费" if self.is_free else "收费"
+
+
+class GuideMaterial(FeedContent, db.Model):
+    """One 申请材料 line."""
+
+    __tablename__ = "guide_material"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    form: Mapped[str] = mapped_column(String(20), default="original")  # 原件/复印件/电子
+    copies: Mapped[int] = mapped_column(default=1)
+    necessity: Mapped[str] = mapped_column(String(20), default="required")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")  # 填报须知
+    blank_form_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
+    sample_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class GuideStep(FeedContent, db.Model):
+    __tablename__ = "guide_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class GuideFee(FeedContent, db.Model):
+    __tablename__ = "guide_fee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    standard: Mapped[str] = mapped_column(String(200), default="")
+    basis: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class GuideFaq(FeedContent, db.Model):
+    __tablename__ = "guide_faq"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    sort_order: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,85 @@
+"""Meeting notices, slogans and urgent notices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from content_feed.db import UTCDateTime, db
+from content_feed.models._common import FeedContent, Timestamps
+
+
+class MeetingNotice(FeedContent, Timestamps, db.Model):
+    """会议公告 for Party-member observers (党员旁听)."""
+
+    __tablename__ = "meeting_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    meeting_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    meeting_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(200))
+    topics: Mapped[str] = mapped_column(Text)
+    observer_quota: Mapped[int] = mapped_column(default=0)
+    eligibility: Mapped[str] = mapped_column(Text, default="")
+    how_to_register: Mapped[str] = mapped_column(Text, default="")
+    register_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scope: Mapped[str] = mapped_column(String(20), default="public")
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"), index=True)
+    # Set when approved for publication; shown from then until the meeting ends.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    hall = relationship("Hall")
+
+
+class Slogan(FeedContent, Timestamps, db.Model):
+    """宣传标语: short text for LED strips and the wall ticker."""
+
+    __tablename__ = "slogan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(200))
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    valid_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class UrgentNotice(FeedContent, Timestamps, db.Model):
+    """紧急通知: takes over every targeted screen from start to end."""
+
+    __tablename__ = "urgent_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Empty: every hall.
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"), index=True)
+    on_kiosk: Mapped[bool] = mapped_column(default=True)
+    on_wall: Mapped[bool] = mapped_column(default=True)
+    on_led: Mapped[bool] = mapped_column(default=True)
+    # Empty: every terminal group.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("terminal_group.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    hall = relationship("Hall")
+
+
+class UrgentNoticeAck(db.Model):
+    """A screen's confirmation that it is showing an urgent notice."""
+
+    __tablename__ = "urgent_notice_ack"
+    __table_args__ = (UniqueConstraint("notice_id", "terminal_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("urgent_notice.id"), index=True)
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminal.id"), index=True)
+    first_shown_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)

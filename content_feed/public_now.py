@@ -1,0 +1,164 @@
+"""The one place that decides what the public may see right now.
+
+Every surface (feed API, kiosk, wall, LED, QR targets, search, Atom) asks
+these functions. Visibility is computed from the clock at read time, never
+from a job having run, so a server that was down at a publication or expiry
+time is right the moment it comes back. Only scope ``public`` ever passes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, and_, or_, select
+
+from content_feed.models import (
+    Guide,
+    Hall,
+    Inquiry,
+    Item,
+    MeetingNotice,
+    Slogan,
+    UrgentNotice,
+)
+from content_feed.vocabulary import PUBLIC_SCOPE, SURFACES
+
+SURFACE_FLAGS = {"kiosk": "on_kiosk", "wall": "on_wall", "led": "on_led"}
+
+
+def _check_surface(surface: str | None) -> None:
+    if surface is not None and surface not in SURFACES:
+        raise ValueError(f"unknown surface {surface!r}")
+
+
+def _window(start, end, now: datetime):
+    return and_(or_(start.is_(None), start <= now), or_(end.is_(None), end > now))
+
+
+def item_rule(now: datetime, hall_id: int | None = None, surface: str | None = None):
+    """The SQL condition for a public item; see :func:`public_items`."""
+    _check_surface(surface)
+    shown = or_(
+        Item.state == "published",
+        and_(
+            Item.state == "pre_disclosure",
+            Item.comment_from <= now,
+            Item.comment_until > now,
+        ),
+    )
+    conditions = [
+        shown,
+        Item.scope == PUBLIC_SCOPE,
+        _window(Item.valid_from, Item.valid_until, now),
+    ]
+    if hall_id is not None:
+        conditions.append(or_(~Item.halls.any(), Item.halls.any(Hall.id == hall_id)))
+    if surface is not None:
+        conditions.append(getattr(Item, SURFACE_FLAGS[surface]).is_(True))
+    return and_(*conditions)
+
+
+def public_items(
+    now: datetime, *, hall_id: int | None = None, surface: str | None = None
+) -> Select:
+    """Items that are published (or open for comment), public, in their window,
+    and targeted at ``hall_id`` and ``surface`` when given. Newest first."""
+    return (
+        select(Item)
+        .where(item_rule(now, hall_id, surface))
+        .order_by(Item.last_published_at.desc(), Item.id.desc())
+    )
+
+
+def public_guides(now: datetime, *, hall_id: int | None = None) -> Select:
+    stmt = select(Guide).where(Guide.state == "published", Guide.published_at <= now)
+    if hall_id is not None:
+        stmt = stmt.where(or_(Guide.hall_id.is_(None), Guide.hall_id == hall_id))
+    return stmt.order_by(Guide.sort_order, Guide.id)
+
+
+def public_meetings(now: datetime, *, hall_id: int | None = None) -> Select:
+    """Meeting notices from publication until the meeting ends."""
+    stmt = select(MeetingNotice).where(
+        MeetingNotice.scope == PUBLIC_SCOPE,
+        MeetingNotice.published_at.is_not(None),
+        MeetingNotice.published_at <= now,
+        MeetingNotice.meeting_ends_at > now,
+        MeetingNotice.withdrawn_at.is_(None),
+    )
+    if hall_id is not None:
+        stmt = stmt.where(or_(MeetingNotice.hall_id.is_(None), MeetingNotice.hall_id == hall_id))
+    return stmt.order_by(MeetingNotice.meeting_at)
+
+
+def public_slogans(now: datetime, *, hall_id: int | None = None) -> Select:
+    stmt = select(Slogan).where(
+        Slogan.active.is_(True), _window(Slogan.valid_from, Slogan.valid_until, now)
+    )
+    if hall_id is not None:
+        stmt = stmt.where(or_(Slogan.hall_id.is_(None), Slogan.hall_id == hall_id))
+    return stmt.order_by(Slogan.sort_order, Slogan.id)
+
+
+def current_urgent_notices(
+    now: datetime, *, hall_id: int | None = None, surface: str | None = None
+) -> Select:
+    _check_surface(surface)
+    stmt = select(UrgentNotice).where(
+        UrgentNotice.cancelled_at.is_(None),
+        UrgentNotice.starts_at <= now,
+        UrgentNotice.ends_at > now,
+    )
+    if hall_id is not None:
+        stmt = stmt.where(or_(UrgentNotice.hall_id.is_(None), UrgentNotice.hall_id == hall_id))
+    if surface is not None:
+        stmt = stmt.where(getattr(UrgentNotice, SURFACE_FLAGS[surface]).is_(True))
+    return stmt.order_by(UrgentNotice.starts_at.desc(), UrgentNotice.id.desc())
+
+
+def public_answers(*, hall_id: int | None = None) -> Select:
+    """Answered inquiries whose reply was marked public."""
+    stmt = select(Inquiry).where(Inquiry.reply_public.is_(True), Inquiry.replied_at.is_not(None))
+    if hall_id is not None:
+        stmt = stmt.where(or_(Inquiry.hall_id.is_(None), Inquiry.hall_id == hall_id))
+    return stmt.order_by(Inquiry.replied_at.desc())
+
+
+def is_item_public(
+    item: Item, now: datetime, hall_id: int | None = None, surface: str | None = None
+) -> bool:
+    """The same rule for one loaded item, without a query."""
+    _check_surface(surface)
+    if item.scope != PUBLIC_SCOPE:
+        return False
+    if item.state == "pre_disclosure":
+        if not (item.comment_from and item.comment_until):
+            return False
+        if not item.comment_from <= now < item.comment_until:
+            return False
+    elif item.state != "published":
+        return False
+    if item.valid_from and item.valid_from > now:
+        return False
+    if item.valid_until and item.valid_until <= now:
+        return False
+    if hall_id is not None and item.halls and hall_id not in {h.id for h in item.halls}:
+        return False
+    return not (surface is not None and not getattr(item, SURFACE_FLAGS[surface]))
+
+
+# Times at which the answers above change without any write: the feed cache
+# expires at the next one. Other packages may add theirs (e.g. dayparts).
+BOUNDARY_COLUMNS = [
+    (Item, Item.valid_from),
+    (Item, Item.valid_until),
+    (Item, Item.comment_from),
+    (Item, Item.comment_until),
+    (Guide, Guide.published_at),
+    (MeetingNotice, MeetingNotice.published_at),
+    (MeetingNotice, MeetingNotice.meeting_ends_at),
+    (Slogan, Slogan.valid_from),
+    (Slogan, Slogan.valid_until),
+    (UrgentNotice, UrgentNotice.starts_at),
+    (UrgentNotice, UrgentNotice.ends_at),
+]

@@ -1,0 +1,101 @@
+"""Pages a phone opens after scanning a QR code, and public attachment files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, send_file
+from sqlalchemy import select
+
+from content_feed.clock import now
+from content_feed.db import db
+from content_feed.markup import render_markdown
+from content_feed.models import Attachment, Guide, Item, ItemRevision
+from content_feed.public_now import is_item_public, public_guides
+from content_feed.timefmt import local_date
+from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY
+
+bp = Blueprint(
+    "public_pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/p/static",
+)
+
+
+@bp.get("/p/items/<int:item_id>")
+def item_page(item_id: int):
+    item = db.session.get(Item, item_id)
+    if item is None or not is_item_public(item, now()):
+        abort(404)
+    return render_template(
+        "public_pages/item.html",
+        item=item,
+        body_html=render_markdown(item.body),
+        published_on=local_date(item.published_at),
+    )
+
+
+@bp.get("/p/guides/<int:guide_id>")
+def guide_page(guide_id: int):
+    guide = db.session.execute(
+        public_guides(now()).where(Guide.id == guide_id)
+    ).scalar_one_or_none()
+    if guide is None:
+        abort(404)
+    return render_template(
+        "public_pages/guide.html", guide=guide, forms=MATERIAL_FORMS, necessity=MATERIAL_NECESSITY
+    )
+
+
+def upload_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+def _public_attachment(attachment_id: int) -> Attachment:
+    """An attachment of a public item's published revision, or of a public guide."""
+    att = db.session.get(Attachment, attachment_id)
+    if att is None:
+        abort(404)
+    if att.revision_id is not None:
+        item = db.session.execute(
+            select(Item)
+            .join(ItemRevision, Item.published_revision_id == ItemRevision.id)
+            .where(ItemRevision.id == att.revision_id)
+        ).scalar_one_or_none()
+        if item is None or not is_item_public(item, now()):
+            abort(404)
+    elif att.guide_id is not None:
+        guide = db.session.execute(
+            public_guides(now()).where(Guide.id == att.guide_id)
+        ).scalar_one_or_none()
+        if guide is None:
+            abort(404)
+    else:
+        abort(404)
+    return att
+
+
+@bp.get("/files/<int:attachment_id>")
+def attachment(attachment_id: int):
+    att = _public_attachment(attachment_id)
+    path = upload_folder() / att.stored_name
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=att.content_type,
+        download_name=att.filename,
+        as_attachment=not att.is_image,
+        max_age=3600,
+    )
+
+
+@bp.get("/files/<int:attachment_id>/thumb")
+def thumbnail(attachment_id: int):
+    att = _public_attachment(attachment_id)
+    path = upload_folder() / att.thumbnail_name if att.thumbnail_name else None
+    if path is None or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="image/jpeg", max_age=3600)

@@ -1,0 +1,205 @@
+"""Model objects to the JSON shapes of the feed API (described in openapi.py)."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from content_feed.markup import render_markdown
+from content_feed.models import (
+    Attachment,
+    Category,
+    Guide,
+    Hall,
+    Item,
+    MeetingNotice,
+    Slogan,
+    UrgentNotice,
+)
+from content_feed.timefmt import iso, local_date
+from content_feed.urls import guide_home, item_home
+from content_feed.vocabulary import (
+    DISCLOSURE_MODES,
+    MATERIAL_FORMS,
+    MATERIAL_NECESSITY,
+    TIMELINESS,
+)
+
+
+def category(cat: Category) -> dict:
+    return {"id": cat.id, "code": cat.code, "name": cat.name, "domain": cat.domain}
+
+
+def attachment(att: Attachment) -> dict:
+    return {
+        "id": att.id,
+        "filename": att.filename,
+        "content_type": att.content_type,
+        "size": att.size,
+        "url": url_for("public_pages.attachment", attachment_id=att.id),
+        "thumbnail_url": (
+            url_for("public_pages.thumbnail", attachment_id=att.id) if att.thumbnail_name else None
+        ),
+        "width": att.width,
+        "height": att.height,
+    }
+
+
+def item_summary(item: Item) -> dict:
+    surfaces = [
+        s
+        for s, flag in (("kiosk", item.on_kiosk), ("wall", item.on_wall), ("led", item.on_led))
+        if flag
+    ]
+    return {
+        "id": item.id,
+        "index_number": item.index_number,
+        "title": item.title,
+        "led_text": item.led_text or item.title,
+        "domain": item.domain,
+        "category": category(item.category),
+        "disclosure_mode": item.disclosure_mode,
+        "disclosure_mode_label": DISCLOSURE_MODES.get(item.disclosure_mode, ""),
+        "timeliness": item.timeliness,
+        "timeliness_label": TIMELINESS.get(item.timeliness, ""),
+        "refresh_period_days": item.refresh_period_days,
+        "publishing_body": item.publishing_body,
+        "subject": item.subject,
+        "document_number": item.document_number,
+        "written_on": iso(item.written_on),
+        "published_on": local_date(item.published_at),
+        "updated_at": iso(item.last_published_at),
+        "valid_from": iso(item.valid_from),
+        "valid_until": iso(item.valid_until),
+        "summary": item.summary,
+        "surfaces": surfaces,
+        "halls": [h.code for h in item.halls],
+        "online_url": item_home(item),
+        "qr": url_for("qr.item_qr", item_id=item.id, fmt="png"),
+        "pre_disclosure": (
+            {"comment_from": iso(item.comment_from), "comment_until": iso(item.comment_until)}
+            if item.state == "pre_disclosure"
+            else None
+        ),
+    }
+
+
+def item_detail(item: Item) -> dict:
+    data = item_summary(item)
+    data["body_html"] = render_markdown(item.body)
+    data["attachments"] = [attachment(a) for a in item.attachments]
+    return data
+
+
+def guide_summary(guide: Guide) -> dict:
+    return {
+        "id": guide.id,
+        "code": guide.code,
+        "name": guide.name,
+        "kind": guide.kind,
+        "summary": guide.summary,
+        "implementing_body": guide.implementing_body,
+        "statutory_limit": guide.statutory_limit,
+        "promised_limit": guide.promised_limit,
+        "fee": guide.fee_text,
+        "online": guide.online,
+        "window": guide.window.label if guide.window else "",
+        "hall": guide.hall.code if guide.hall else None,
+        "page_url": guide_home(guide),
+        "qr": url_for("qr.guide_qr", guide_id=guide.id, fmt="png"),
+    }
+
+
+def guide_detail(guide: Guide) -> dict:
+    data = guide_summary(guide)
+    data.update(
+        {
+            "basis": guide.basis,
+            "conditions": guide.conditions,
+            "statutory_days": guide.statutory_days,
+            "promised_days": guide.promised_days,
+            "is_free": guide.is_free,
+            "fees": [
+                {"name": f.name, "standard": f.standard, "basis": f.basis} for f in guide.fees
+            ],
+            "location": guide.location,
+            "office_hours": guide.office_hours,
+            "consult_phone": guide.consult_phone,
+            "complaint_phone": guide.complaint_phone,
+            "visits": guide.visits,
+            "online_url": guide.online_url,
+            "online_qr": (
+                url_for("qr.guide_online_qr", guide_id=guide.id, fmt="png")
+                if guide.online and guide.online_url
+                else None
+            ),
+            "materials": [
+                {
+                    "name": m.name,
+                    "form": m.form,
+                    "form_label": MATERIAL_FORMS.get(m.form, m.form),
+                    "copies": m.copies,
+                    "necessity": m.necessity,
+                    "necessity_label": MATERIAL_NECESSITY.get(m.necessity, m.necessity),
+                    "source": m.source,
+                    "notes": m.notes,
+                }
+                for m in guide.materials
+            ],
+            "steps": [{"title": s.title, "description": s.description} for s in guide.steps],
+            "faqs": [{"question": f.question, "answer": f.answer} for f in guide.faqs],
+        }
+    )
+    return data
+
+
+def meeting(notice: MeetingNotice) -> dict:
+    return {
+        "id": notice.id,
+        "title": notice.title,
+        "meeting_at": iso(notice.meeting_at),
+        "meeting_ends_at": iso(notice.meeting_ends_at),
+        "place": notice.place,
+        "topics": notice.topics,
+        "observer_quota": notice.observer_quota,
+        "eligibility": notice.eligibility,
+        "how_to_register": notice.how_to_register,
+        "register_until": iso(notice.register_until),
+        "published_at": iso(notice.published_at),
+    }
+
+
+def slogan(s: Slogan) -> dict:
+    return {"id": s.id, "text": s.text}
+
+
+def urgent(notice: UrgentNotice) -> dict:
+    return {
+        "id": notice.id,
+        "title": notice.title,
+        "body": notice.body,
+        "starts_at": iso(notice.starts_at),
+        "ends_at": iso(notice.ends_at),
+        "surfaces": [
+            s
+            for s, flag in (
+                ("kiosk", notice.on_kiosk),
+                ("wall", notice.on_wall),
+                ("led", notice.on_led),
+            )
+            if flag
+        ],
+    }
+
+
+def hall(h: Hall) -> dict:
+    return {
+        "code": h.code,
+        "name": h.name,
+        "address": h.address,
+        "opening_hours": h.opening_hours,
+        "phone": h.phone,
+        "windows": [
+            {"id": w.id, "number": w.number, "name": w.name, "services": w.services}
+            for w in h.windows
+        ],
+    }

@@ -1,0 +1,315 @@
+"""The disclosure workflow of Article 15: 提出 → 审核 → 审批 → 实施 → 归档.
+
+A revision moves draft → proposed → reviewed → (pre-disclosure) → approved,
+and approval publishes it: its content is copied onto the item, which keeps
+serving the previous content until then. Every move records who and when;
+the reviewer and the approver are never the revision's author.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from content_feed import index_numbers, ledger
+from content_feed.models import Hall, Item, ItemRevision, User, WorkflowStep
+from content_feed.models.item import ItemContent
+from content_feed.vocabulary import DISCLOSURE_MODES, SCOPES, TIMELINESS
+
+CONTENT_FIELDS = [name for name in ItemContent.__annotations__]
+
+
+class WorkflowError(Exception):
+    """A step that is not allowed; the message is Chinese and shown to staff."""
+
+
+def _require_role(actor: User, role: str, label: str) -> None:
+    if not actor.has_role(role):
+        raise WorkflowError(f"{actor.display_name or actor.username} 没有{label}权限")
+
+
+def _step(
+    session: Session,
+    rev: ItemRevision,
+    action: str,
+    to_state: str,
+    actor: User | None,
+    at: datetime,
+    note: str = "",
+) -> None:
+    session.add(
+        WorkflowStep(
+            revision=rev,
+            action=action,
+            from_state=rev.state,
+            to_state=to_state,
+            actor_id=actor.id if actor else None,
+            actor_name=(actor.display_name or actor.username) if actor else "系统",
+            at=at,
+            note=note,
+        )
+    )
+    rev.state = to_state
+
+
+def snapshot(obj) -> dict:
+    """Content fields as JSON-friendly values, for the ledger's before/after."""
+    out = {}
+    for name in CONTENT_FIELDS:
+        value = getattr(obj, name)
+        out[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out
+
+
+def validate_content(fields: dict) -> dict[str, str]:
+    """Field errors in Chinese; empty when the content may be proposed."""
+    errors = {}
+    if not (fields.get("title") or "").strip():
+        errors["title"] = "请填写标题"
+    elif len(fields["title"]) > 200:
+        errors["title"] = "标题不能超过 200 字"
+    if fields.get("scope") not in SCOPES:
+        errors["scope"] = "请选择公开范围"
+    if fields.get("timeliness") not in TIMELINESS:
+        errors["timeliness"] = "请选择公开时限"
+    if fields.get("disclosure_mode", "proactive") not in DISCLOSURE_MODES:
+        errors["disclosure_mode"] = "请选择公开属性"
+    if fields.get("timeliness") == "periodic" and not fields.get("refresh_period_days"):
+        errors["refresh_period_days"] = "定期公开的事项须填写更新周期（天）"
+    if len(fields.get("summary") or "") > 100:
+        errors["summary"] = "内容概述不能超过 100 字"
+    start, end = fields.get("valid_from"), fields.get("valid_until")
+    if start and end and end <= start:
+        errors["valid_until"] = "结束时间须晚于开始时间"
+    if not fields.get("category_id"):
+        errors["category_id"] = "请选择公开目录"
+    domains = current_app.config["SUNLIGHT"]["catalogue"]["domains"]
+    if fields.get("domain") not in domains:
+        errors["domain"] = "请选择公开领域"
+    return errors
+
+
+def create_draft(
+    session: Session,
+    author: User | None,
+    at: datetime,
+    *,
+    hall_ids: list[int] | None = None,
+    **fields,
+) -> ItemRevision:
+    """A new item with its first revision in draft."""
+    item = Item(created_by_id=author.id if author else None, **fields)
+    rev = ItemRevision(
+        item=item,
+        number=1,
+        author_id=author.id if author else None,
+        hall_ids=list(hall_ids or []),
+        **fields,
+    )
+    session.add_all([item, rev])
+    session.flush()
+    ledger.record(
+        session,
+        "item.draft",
+        actor=author,
+        obj=item,
+        summary=fields.get("title", ""),
+        after=snapshot(rev),
+        at=at,
+    )
+    return rev
+
+
+def new_revision(session: Session, item: Item, author: User, at: datetime) -> ItemRevision:
+    """Start editing a published item: the item stays up while this walks the steps."""
+    open_rev = next(
+        (r for r in item.revisions if r.state in ("draft", "proposed", "reviewed")), None
+    )
+    if open_rev is not None:
+        return open_rev
+    base = item.published_revision or item.revisions[-1]
+    rev = ItemRevision(
+        item=item,
+        number=max(r.number for r in item.revisions) + 1,
+        author_id=author.id,
+        hall_ids=list(base.hall_ids or []),
+        **{name: getattr(base, name) for name in CONTENT_FIELDS},
+    )
+    session.add(rev)
+    session.flush()
+    ledger.record(
+        session,
+        "item.revise",
+        actor=author,
+        obj=item,
+        summary=f"第 {rev.number} 版修订：{item.title}",
+        at=at,
+    )
+    return rev
+
+
+def propose(
+    session: Session,
+    rev: ItemRevision,
+    actor: User,
+    at: datetime,
+    *,
+    note: str,
+    channels: str,
+    confidentiality_checked: bool,
+    comment_days: int | None = None,
+) -> None:
+    """提出: states content, scope, time and channel, with the confidentiality self-check."""
+    if rev.state != "draft":
+        raise WorkflowError("只有草稿可以提交审核")
+    _require_role(actor, "drafter", "拟稿")
+    errors = validate_content({name: getattr(rev, name) for name in CONTENT_FIELDS})
+    if errors:
+        raise WorkflowError("；".join(errors.values()))
+    if not confidentiality_checked:
+        raise WorkflowError("请先完成保密自查并勾选确认")
+    if not channels.strip():
+        raise WorkflowError("请说明拟公开的渠道（如触摸查询机、大屏、LED屏）")
+    minimum = current_app.config["SUNLIGHT"]["workflow"]["min_comment_days"]
+    if comment_days is not None and comment_days < minimum:
+        raise WorkflowError(f"预公开征求意见期不少于 {minimum} 天")
+    rev.proposal_note, rev.proposed_channels = note, channels
+    rev.confidentiality_checked, rev.comment_days = True, comment_days
+    rev.rejection_reason = ""
+    _step(session, rev, "propose", "proposed", actor, at, note)
+    ledger.record(session, "item.propose", actor=actor, obj=rev.item, summary=rev.title, at=at)
+
+
+def review(session: Session, rev: ItemRevision, actor: User, at: datetime, note: str = "") -> None:
+    """审核 (保密审查): secrecy, necessity, accuracy; never by the author."""
+    if rev.state != "proposed":
+        raise WorkflowError("只有已提出的事项可以审核")
+    _require_role(actor, "reviewer", "审核")
+    if rev.author_id == actor.id:
+        raise WorkflowError("审核人不能是拟稿人本人（谁公开谁审查）")
+    _step(session, rev, "review", "reviewed", actor, at, note)
+    ledger.record(session, "item.review", actor=actor, obj=rev.item, summary=rev.title, at=at)
+
+
+def _copy_to_item(session: Session, rev: ItemRevision) -> None:
+    item = rev.item
+    for name in CONTENT_FIELDS:
+        setattr(item, name, getattr(rev, name))
+    item.halls = [session.get(Hall, hid) for hid in rev.hall_ids or [] if session.get(Hall, hid)]
+
+
+def open_comment_period(session: Session, rev: ItemRevision, actor: User, at: datetime) -> None:
+    """预公开: show the reviewed content for comment before final approval."""
+    if rev.state != "reviewed" or not rev.comment_days:
+        raise WorkflowError("只有已审核且申请了征求意见期的事项可以预公开")
+    _require_role(actor, "approver", "审批")
+    if rev.author_id == actor.id:
+        raise WorkflowError("审批人不能是拟稿人本人")
+    item = rev.item
+    if item.state == "published":
+        raise WorkflowError("已公开的事项修订不再预公开")
+    _copy_to_item(session, rev)
+    item.state = "pre_disclosure"
+    item.comment_from, item.comment_until = at, at + timedelta(days=rev.comment_days)
+    _step(
+        session,
+        rev,
+        "open_comment",
+        "reviewed",
+        actor,
+        at,
+        f"征求意见至 {item.comment_until:%Y-%m-%d}",
+    )
+    ledger.record(session, "item.pre_disclose", actor=actor, obj=item, summary=rev.title, at=at)
+
+
+def approve(session: Session, rev: ItemRevision, actor: User, at: datetime, note: str = "") -> Item:
+    """审批 and publish: copy onto the item, give an index number on first publication."""
+    if rev.state != "reviewed":
+        raise WorkflowError("只有已审核的事项可以审批")
+    _require_role(actor, "approver", "审批")
+    if rev.author_id == actor.id:
+        raise WorkflowError("审批人不能是拟稿人本人（谁主管谁负责）")
+    item = rev.item
+    if rev.comment_days and item.state != "published":
+        if item.state != "pre_disclosure":
+            raise WorkflowError("该事项须先预公开征求意见")
+        if item.comment_until and at < item.comment_until:
+            raise WorkflowError(f"征求意见期至 {item.comment_until:%Y-%m-%d} 结束，之后方可审批")
+    before = snapshot(item) if item.state == "published" else None
+    _step(session, rev, "approve", "approved", actor, at, note)
+    previous = item.published_revision
+    if previous is not None and previous is not rev:
+        previous.state = "superseded"
+    _copy_to_item(session, rev)
+    if item.index_number is None:
+        item.index_number = index_numbers.allocate(session, at)
+        item.published_at = at
+    item.state, item.last_published_at = "published", at
+    item.comment_from = item.comment_until = None
+    item.archived_at, item.archive_reason = None, ""
+    item.published_revision = rev
+    _step(session, rev, "publish", "published", actor, at)
+    ledger.record(
+        session,
+        "item.publish",
+        actor=actor,
+        obj=item,
+        summary=f"{item.index_number} {item.title}",
+        before=before,
+        after=snapshot(item),
+        at=at,
+    )
+    return item
+
+
+def reject(session: Session, rev: ItemRevision, actor: User, at: datetime, reason: str) -> None:
+    """Back to draft with a reason, from any step before publication."""
+    if rev.state not in ("proposed", "reviewed"):
+        raise WorkflowError("只有待审核或待审批的事项可以退回")
+    if not actor.has_role("reviewer", "approver"):
+        raise WorkflowError("没有退回权限")
+    if not reason.strip():
+        raise WorkflowError("请填写退回理由")
+    rev.rejection_reason = reason
+    _step(session, rev, "reject", "draft", actor, at, reason)
+    item = rev.item
+    if item.state == "pre_disclosure":
+        item.state, item.comment_from, item.comment_until = "unpublished", None, None
+    ledger.record(
+        session, "item.reject", actor=actor, obj=item, summary=f"{rev.title}：{reason}", at=at
+    )
+
+
+def archive(
+    session: Session, item: Item, actor: User | None, at: datetime, reason: str = ""
+) -> None:
+    """归档: the item leaves every public surface; its index number stays with it."""
+    if item.state == "archived":
+        return
+    if actor is not None and not actor.has_role("approver", "operator"):
+        raise WorkflowError("没有归档权限")
+    item.state, item.archived_at, item.archive_reason = "archived", at, reason
+    ledger.record(
+        session,
+        "item.archive",
+        actor=actor,
+        obj=item,
+        summary=f"{item.index_number or ''} {item.title} {reason}".strip(),
+        at=at,
+    )
+
+
+def stale_items(items: list[Item], at: datetime) -> list[Item]:
+    """Periodic items whose refresh period has passed since they were last published."""
+    return [
+        i
+        for i in items
+        if i.state == "published"
+        and i.timeliness == "periodic"
+        and i.refresh_period_days
+        and i.last_published_at
+        and at - i.last_published_at > timedelta(days=i.refresh_period_days)
+    ]

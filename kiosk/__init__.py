@@ -1,0 +1,13 @@
+"""The touch kiosk (触摸查询一体机): reads only from content_feed."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint(
+    "kiosk", __name__, url_prefix="/kiosk", template_folder="templates", static_folder="static"
+)
+
+from kiosk import views  # noqa: E402,F401
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""Sunlight command line: the composition root.
+
+python run.py [serve]          serve with waitress (the default)
+python run.py db upgrade       create or upgrade the database
+python run.py demo [--if-empty] load the demo hall
+python run.py create-user NAME --roles drafter,reviewer
+python run.py check-config     validate the configuration and exit
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from config import ConfigError, load_settings
+
+EXIT_CONFIG = 2
+
+
+def _app():
+    from app import create_app
+
+    return create_app()
+
+
+def cmd_check_config(args) -> int:
+    settings = load_settings()
+    from app import resolve_database_url
+
+    print("配置正确 / configuration OK")
+    print(f"  database: {resolve_database_url(settings['database']['url'])}")
+    print(f"  listen:   {settings['server']['host']}:{settings['server']['port']}")
+    print(f"  timezone: {settings['hall']['timezone']}")
+    return 0
+
+
+def db_upgrade(app) -> None:
+    from flask_migrate import upgrade
+
+    from content_feed.db import db
+    from content_feed.versioning import ensure_feed_state
+
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        ensure_feed_state(db.session)
+
+
+def cmd_db(args) -> int:
+    app = _app()
+    if args.action == "upgrade":
+        db_upgrade(app)
+        print("数据库已是最新结构 / database upgraded")
+    return 0
+
+
+def load_demo(app, if_empty: bool) -> bool:
+    from content_feed.clock import now
+    from content_feed.db import db
+    from content_feed.demo import is_empty
+    from content_feed.demo import load_demo as load
+
+    with app.app_context():
+        if not is_empty(db.session):
+            if if_empty:
+                return False
+            raise SystemExit("数据库已有数据，未导入演示内容 / database is not empty")
+        summary = load(db.session, now())
+        import display
+        import kiosk
+
+        for package in (kiosk, display):
+            extra = getattr(package, "load_demo", None)
+            if extra is not None:
+                extra(db.session, now())
+        db.session.commit()
+    print(
+        f"已导入演示内容 / demo loaded: {summary['items']} items, {summary['guides']} guides, "
+        f"terminals {', '.join(summary['terminals'])}"
+    )
+    print(
+        f"演示账号 / demo accounts: {', '.join(summary['users'])} "
+        f"(password: {summary['password']}; change them before real use)"
+    )
+    return True
+
+
+def cmd_demo(args) -> int:
+    app = _app()
+    db_upgrade(app)
+    load_demo(app, args.if_empty)
+    return 0
+
+
+def cmd_create_user(args) -> int:
+    from sqlalchemy import select
+
+    from content_feed import ledger
+    from content_feed.db import db
+    from content_feed.models import User
+    from content_feed.vocabulary import ROLES
+
+    roles = [r.strip() for r in args.roles.replace(",", " ").split() if r.strip()]
+    unknown = [r for r in roles if r not in ROLES]
+    if not roles or unknown:
+        print(f"error: --roles must name some of: {', '.join(ROLES)}", file=sys.stderr)
+        return EXIT_CONFIG
+    password = os.environ.get("SUNLIGHT_NEW_PASSWORD") or getpass.getpass("Password: ")
+    if len(password) < 10:
+        print("error: the password must be at least 10 characters", file=sys.stderr)
+        return EXIT_CONFIG
+    app = _app()
+    with app.app_context():
+        if db.session.execute(select(User).where(User.username == args.username)).first():
+            print(f"error: user {args.username!r} exists", file=sys.stderr)
+            return EXIT_CONFIG
+        user = User(
+            username=args.username,
+            display_name=args.display_name or args.username,
+            roles=" ".join(roles),
+            department=args.department or "",
+        )
+        user.set_password(password)
+        db.session.add(user)
+        db.session.flush()
+        ledger.record(
+            db.session,
+            "user.create",
+            obj=user,
+            actor_name="命令行",
+            summary=f"{user.username} ({' '.join(roles)})",
+        )
+        db.session.commit()
+    print(f"created user {args.username} with roles {' '.join(roles)}")
+    return 0
+
+
+def terminal_urls(app, base: str) -> list[tuple[str, str]]:
+    """Where to point each registered terminal (demo terminals with their token)."""
+    from sqlalchemy import select
+
+    from content_feed.db import db
+    from content_feed.demo import DEMO_TERMINALS
+    from content_feed.models import Terminal
+    from content_feed.terminals import hash_token
+
+    demo_tokens = {hash_token(t[5]): t[5] for t in DEMO_TERMINALS}
+    urls = []
+    with app.app_context():
+        for t in db.session.execute(select(Terminal).order_by(Terminal.id)).scalars():
+            token = demo_tokens.get(t.token_hash, "<token>")
+            if t.kind == "kiosk":
+                urls.append((f"触摸查询机 kiosk  {t.code}", f"{base}/kiosk/{t.code}"))
+            elif t.kind == "wall":
+                urls.append(
+                    (f"大屏 wall        {t.code}", f"{base}/display/{t.code}?token={token}")
+                )
+            else:
+                urls.append(
+                    (f"LED条屏 LED      {t.code}", f"{base}/display/led/{t.code}.png?token={token}")
+                )
+    urls.append(("管理后台 admin", f"{base}/admin/"))
+    urls.append(("接口 API", f"{base}/api/v1/openapi.json"))
+    return urls
+
+
+def cmd_serve(args) -> int:
+    import waitress
+
+    app = _app()
+    if args.prepare:
+        db_upgrade(app)
+        load_demo(app, if_empty=True)
+    server = app.config["SUNLIGHT"]["server"]
+    host = args.host or server["host"]
+    port = args.port or server["port"]
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base = f"http://{shown}:{port}"
+    print(f"Sunlight 阳光公开 serving on http://{host}:{port}", flush=True)
+    for label, url in terminal_urls(app, base):
+        print(f"  {label}: {url}", flush=True)
+    if not args.no_scheduler:
+        from content_feed.scheduler import start_scheduler
+
+        start_scheduler(app)
+    waitress.serve(
+        app,
+        host=host,
+        port=port,
+        threads=server["threads"],
+        connection_limit=server["connection_limit"],
+        channel_timeout=server["channel_timeout"],
+        backlog=server["backlog"],
+        ident="Sunlight",
+        url_prefix=server["url_prefix"],
+        clear_untrusted_proxy_headers=True,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="run.py", description="Sunlight 阳光公开 server")
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="serve with waitress (default)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--prepare",
+        action="store_true",
+        help="upgrade the database and load the demo if it is empty first",
+    )
+    serve.add_argument(
+        "--no-scheduler", action="store_true", help="do not run background jobs in this process"
+    )
+    serve.set_defaults(func=cmd_serve)
+    dbp = sub.add_parser("db", help="database schema")
+    dbp.add_argument("action", choices=["upgrade"])
+    dbp.set_defaults(func=cmd_db)
+    demo = sub.add_parser("demo", help="load demo content into an empty database")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
+    demo.set_defaults(func=cmd_demo)
+    user = sub.add_parser(
+        "create-user", help="add a staff account (password from SUNLIGHT_NEW_PASSWORD or a prompt)"
+    )
+    user.add_argument("username")
+    user.add_argument("--roles", required=True, help="comma-separated: drafter,reviewer,...")
+    user.add_argument("--display-name")
+    user.add_argument("--department")
+    user.set_defaults(func=cmd_create_user)
+    check = sub.add_parser("check-config", help="validate the configuration and exit")
+    check.set_defaults(func=cmd_check_config)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["serve", *(argv or [])])
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
+if __name__ == "__main__":
+    sys.exit(main())

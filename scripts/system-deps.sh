@@ -1,0 +1,32 @@
+#!/bin/sh
+# Install the Debian packages Sunlight needs, or say clearly what is missing.
+#   scripts/system-deps.sh run   CJK fonts for the LED renderer and pages
+#   scripts/system-deps.sh test  the above, plus Chromium for browser tests
+#   scripts/system-deps.sh bench the above, plus wrk for load benchmarks
+set -eu
+want="fonts-noto-cjk fonts-wqy-zenhei xfonts-wqy"
+case "${1:-run}" in
+  test) want="$want chromium" ;;
+  bench) want="$want chromium wrk" ;;
+esac
+missing=""
+for pkg in $want; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian packages:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then
+  echo "Installing Debian packages with sudo:$missing"
+  sudo apt-get update -qq >/dev/null
+  # shellcheck disable=SC2086
+  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+  echo "Missing Debian packages:$missing" >&2
+  echo "Install them with: apt-get install$missing" >&2
+  exit 1
+fi

@@ -1,0 +1,166 @@
+"""Fixtures: a fresh app and SQLite database per test, a fixed clock, a live server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from content_feed.clock import FixedClock, SystemClock
+from content_feed.db import db
+from content_feed.versioning import ensure_feed_state
+
+# Screenshots and rendered frames go here, to be looked at.
+OUTPUT_DIR = Path(__file__).resolve().parent.parent / "test-output"
+
+# Tuesday 2026-11-17 10:00 in Shanghai: a working day, inside office hours.
+FIXED_NOW = datetime(2026, 11, 17, 2, 0, tzinfo=UTC)
+
+
+def settings_for(tmp_path: Path, **extra) -> dict:
+    settings = {
+        "database": {"url": f"sqlite:///{tmp_path / 'sunlight.db'}"},
+        "hall": {"public_base_url": "http://hall.example.test"},
+        "security": {"secret_key": "test-secret"},
+        "feed": {"version_ttl_seconds": 0.0},
+        "backup": {"folder": str(tmp_path / "backups")},
+    }
+    for section, values in extra.items():
+        settings.setdefault(section, {}).update(values)
+    return settings
+
+
+def build_app(tmp_path: Path, clock=None, **extra):
+    """A fresh app whose schema is made from the models (migrations have their own test)."""
+    app = create_app(
+        settings_for(tmp_path, **extra),
+        clock=clock or FixedClock(FIXED_NOW),
+        environ={},
+        instance_path=str(tmp_path / "instance"),
+    )
+    app.config["TESTING"] = True
+    with app.app_context():
+        db.create_all()
+        ensure_feed_state(db.session)
+    return app
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(FIXED_NOW)
+
+
+@pytest.fixture
+def app(tmp_path, clock):
+    app = build_app(tmp_path, clock)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo_app(app, clock):
+    """The app with the demo hall loaded at the fixed clock."""
+    from content_feed.demo import load_demo
+
+    load_demo(db.session, clock.now())
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """A real waitress server on a free loopback port, in a thread of this process."""
+
+    def __init__(self, app, port: int | None = None):
+        import waitress.server
+
+        self.app = app
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = None
+        self._thread = None
+        self._waitress = waitress.server
+
+    def start(self) -> LiveServer:
+        self._server = self._waitress.create_server(
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            threads=8,
+            connection_limit=1000,
+            channel_timeout=30,
+        )
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._thread.join(timeout=5)
+            self._server = None
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """A demo hall served by waitress on the real clock, with its own SQLite file."""
+    from content_feed.demo import load_demo
+
+    app = build_app(tmp_path, SystemClock())
+    with app.app_context():
+        load_demo(db.session, SystemClock().now())
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+CHROMIUM = os.environ.get("SUNLIGHT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (it cannot download its own here)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `make test` (installs chromium) or set SUNLIGHT_CHROMIUM"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    return OUTPUT_DIR
