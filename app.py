@@ -43,6 +43,19 @@ def create_app(
     return app
 
 
+def load_demo(session, now) -> dict:
+    """The demo hall: the feed's content, then what each surface adds (playlists …)."""
+    from content_feed.demo import load_demo as load_feed_demo
+
+    summary = load_feed_demo(session, now)
+    for package in (kiosk, display, admin):
+        extra = getattr(package, "load_demo", None)
+        if extra is not None:
+            extra(session, now)
+    session.commit()
+    return summary
+
+
 def resolve_database_url(url: str, root: Path = PROJECT_ROOT) -> str:
     """Relative SQLite paths are relative to the project, not the working directory."""
     prefix = "sqlite:///"

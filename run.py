@@ -57,10 +57,10 @@ def cmd_db(args) -> int:
 
 
 def load_demo(app, if_empty: bool) -> bool:
+    from app import load_demo as load
     from content_feed.clock import now
     from content_feed.db import db
     from content_feed.demo import is_empty
-    from content_feed.demo import load_demo as load
 
     with app.app_context():
         if not is_empty(db.session):
@@ -68,14 +68,6 @@ def load_demo(app, if_empty: bool) -> bool:
                 return False
             raise SystemExit("数据库已有数据，未导入演示内容 / database is not empty")
         summary = load(db.session, now())
-        import display
-        import kiosk
-
-        for package in (kiosk, display):
-            extra = getattr(package, "load_demo", None)
-            if extra is not None:
-                extra(db.session, now())
-        db.session.commit()
     print(
         f"已导入演示内容 / demo loaded: {summary['items']} items, {summary['guides']} guides, "
         f"terminals {', '.join(summary['terminals'])}"

@@ -18,8 +18,11 @@ def init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     Migrate(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    from content_feed.auth import login_manager
+
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
     install_session_hooks()
     with app.app_context():
         engine = db.engine

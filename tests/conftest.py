@@ -72,7 +72,7 @@ def client(app):
 @pytest.fixture
 def demo_app(app, clock):
     """The app with the demo hall loaded at the fixed clock."""
-    from content_feed.demo import load_demo
+    from app import load_demo
 
     load_demo(db.session, clock.now())
     return app
@@ -120,7 +120,7 @@ class LiveServer:
 @pytest.fixture
 def live_server(tmp_path):
     """A demo hall served by waitress on the real clock, with its own SQLite file."""
-    from content_feed.demo import load_demo
+    from app import load_demo
 
     app = build_app(tmp_path, SystemClock())
     with app.app_context():
