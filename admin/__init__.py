@@ -10,4 +10,7 @@ from admin import views  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
+    from admin import nav
+
+    nav.init_app(app)
     app.register_blueprint(bp)
