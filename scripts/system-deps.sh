@@ -1,13 +1,13 @@
 #!/bin/sh
 # Install the Debian packages Sunlight needs, or say clearly what is missing.
 #   scripts/system-deps.sh run   CJK fonts for the LED renderer and pages
-#   scripts/system-deps.sh test  the above, plus Chromium for browser tests
+#   scripts/system-deps.sh test  the above, plus Chromium (browser tests) and PostgreSQL
 #   scripts/system-deps.sh bench the above, plus wrk for load benchmarks
 set -eu
 want="fonts-noto-cjk fonts-wqy-zenhei xfonts-wqy"
 case "${1:-run}" in
-  test) want="$want chromium" ;;
-  bench) want="$want chromium wrk" ;;
+  test) want="$want chromium postgresql" ;;
+  bench) want="$want chromium postgresql wrk" ;;
 esac
 missing=""
 for pkg in $want; do
