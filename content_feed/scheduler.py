@@ -1,7 +1,220 @@
-"""Background jobs (APScheduler), started once per serving process."""
+"""Background jobs (APScheduler), started once per serving process.
+
+Jobs do side effects only (archiving, stale flags, backups, reminders):
+what is public never depends on a job having run (public_now decides it at
+read time). Each job is a plain function of ``(app, now)`` so that tests call
+it directly with a fixed clock; the scheduler only wraps it with an app
+context and the app's clock.
+"""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
 
-def start_scheduler(app) -> None:
-    """Placeholder until the console's jobs land (archive, stale flags, backups)."""
+from sqlalchemy import select
+
+from content_feed import ledger, workflow
+from content_feed.db import db
+from content_feed.models import Item, LedgerEntry
+from content_feed.timefmt import local
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_scheduler = None  # the one BackgroundScheduler of this process
+_scheduler_app = None
+# Daily jobs registered before or after start: name → (func, hour, minute).
+_daily_jobs: dict[str, tuple[Callable, int, int]] = {}
+
+
+# -- job functions: plain, testable without the scheduler ---------------------
+
+
+def archive_closed_items(app, now: datetime) -> list[int]:
+    """Archive published items whose validity window has closed (actor 系统)."""
+    with app.app_context():
+        items = (
+            db.session.execute(
+                select(Item).where(
+                    Item.state.in_(("published", "pre_disclosure")),
+                    Item.valid_until.is_not(None),
+                    Item.valid_until <= now,
+                )
+            )
+            .scalars()
+            .all()
+        )
+        for item in items:
+            workflow.archive(db.session, item, None, now, "有效期届满，自动归档")
+        db.session.commit()
+        return [i.id for i in items]
+
+
+def flag_stale_items(app, now: datetime) -> list[int]:
+    """Write one ledger entry per stale periodic item per refresh period.
+
+    The console computes staleness itself (workflow.stale_items); this job
+    leaves the trace in the ledger that a refresh was overdue, once.
+    """
+    with app.app_context():
+        published = (
+            db.session.execute(
+                select(Item).where(Item.state == "published", Item.timeliness == "periodic")
+            )
+            .scalars()
+            .all()
+        )
+        flagged = []
+        for item in workflow.stale_items(published, now):
+            # Overdue since the end of the refresh period after the last publication.
+            due = item.last_published_at + timedelta(days=item.refresh_period_days)
+            already = db.session.execute(
+                select(LedgerEntry.id).where(
+                    LedgerEntry.action == "item.stale",
+                    LedgerEntry.object_type == "item",
+                    LedgerEntry.object_id == str(item.id),
+                    LedgerEntry.at >= due,
+                )
+            ).first()
+            if already:
+                continue
+            ledger.record(
+                db.session,
+                "item.stale",
+                obj=item,
+                summary=f"定期公开事项逾期未更新：{item.title}（周期 {item.refresh_period_days} 天）",
+                before={"last_published_at": item.last_published_at.isoformat()},
+                after={"due": due.isoformat()},
+                at=now,
+            )
+            flagged.append(item.id)
+        db.session.commit()
+        return flagged
+
+
+def sqlite_path(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url in ("sqlite://", "sqlite:///:memory:"):
+        return None
+    return Path(url[len(prefix) :])
+
+
+def backup_database(app, now: datetime) -> Path | None:
+    """An online copy of the SQLite file (the backup API), keeping the newest N."""
+    source = sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])
+    if source is None:
+        log.info("backup skipped: not a SQLite file database")
+        return None
+    settings = app.config["SUNLIGHT"]["backup"]
+    folder = Path(settings["folder"])
+    if not folder.is_absolute():
+        folder = Path(app.root_path) / folder
+    folder.mkdir(parents=True, exist_ok=True)
+    with app.app_context():
+        stamp = local(now).strftime("%Y%m%d-%H%M%S")
+    target = folder / f"sunlight-{stamp}.db"
+    partial = target.with_suffix(".db.part")
+    src = sqlite3.connect(source, timeout=30)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst, pages=1024)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    partial.replace(target)
+    keep = max(1, int(settings["keep"]))
+    for old in sorted(folder.glob("sunlight-*.db"))[:-keep]:
+        old.unlink()
+    with app.app_context():
+        ledger.record(db.session, "system.backup", summary=target.name, at=now)
+        db.session.commit()
+    return target
+
+
+# -- the scheduler -------------------------------------------------------------
+
+
+def _runner(app, func: Callable) -> Callable[[], None]:
+    def run() -> None:
+        clock = app.extensions["sunlight.clock"]
+        try:
+            func(app, clock.now())
+        except Exception:  # a failed run must not kill the scheduler thread
+            log.exception("scheduled job %s failed", getattr(func, "__name__", func))
+
+    return run
+
+
+def add_daily_job(name: str, func: Callable, hour: int, minute: int = 0) -> None:
+    """Run ``func(app, now)`` every day at hour:minute in the hall's time zone.
+
+    May be called before or after start_scheduler; registering a name twice
+    replaces the job.
+    """
+    with _lock:
+        _daily_jobs[name] = (func, hour, minute)
+        if _scheduler is not None:
+            _schedule_daily(_scheduler, _scheduler_app, name, func, hour, minute)
+
+
+def _schedule_daily(scheduler, app, name, func, hour, minute) -> None:
+    scheduler.add_job(
+        _runner(app, func),
+        "cron",
+        hour=hour,
+        minute=minute,
+        id=name,
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=3600,
+    )
+
+
+def start_scheduler(app):
+    """Start this process's scheduler once; a second call returns the running one."""
+    global _scheduler, _scheduler_app
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    with _lock:
+        if _scheduler is not None:
+            return _scheduler
+        zone = app.config["SUNLIGHT"]["hall"]["timezone"]
+        scheduler = BackgroundScheduler(timezone=zone, daemon=True)
+        for name, func, minutes in (
+            ("archive_closed_items", archive_closed_items, 5),
+            ("flag_stale_items", flag_stale_items, 60),
+        ):
+            scheduler.add_job(
+                _runner(app, func),
+                "interval",
+                minutes=minutes,
+                id=name,
+                coalesce=True,
+                max_instances=1,
+                next_run_time=datetime.now().astimezone(),
+            )
+        _daily_jobs.setdefault(
+            "backup_database", (backup_database, app.config["SUNLIGHT"]["backup"]["hour"], 0)
+        )
+        for name, (func, hour, minute) in _daily_jobs.items():
+            _schedule_daily(scheduler, app, name, func, hour, minute)
+        scheduler.start()
+        _scheduler, _scheduler_app = scheduler, app
+        log.info("scheduler started with jobs %s", [j.id for j in scheduler.get_jobs()])
+        return scheduler
+
+
+def stop_scheduler() -> None:
+    """Stop the scheduler (tests that started one, and clean shutdowns)."""
+    global _scheduler, _scheduler_app
+    with _lock:
+        if _scheduler is not None:
+            _scheduler.shutdown(wait=False)
+        _scheduler = _scheduler_app = None

@@ -54,6 +54,12 @@ def _step(
     rev.state = to_state
 
 
+def _moved(from_state: str, rev: ItemRevision) -> tuple[dict, dict]:
+    """The ledger's before/after for a workflow move of ``rev``."""
+    before = {"revision": rev.number, "state": from_state}
+    return before, {"revision": rev.number, "state": rev.state}
+
+
 def snapshot(obj) -> dict:
     """Content fields as JSON-friendly values, for the ledger's before/after."""
     out = {}
@@ -124,9 +130,8 @@ def create_draft(
 
 def new_revision(session: Session, item: Item, author: User, at: datetime) -> ItemRevision:
     """Start editing a published item: the item stays up while this walks the steps."""
-    open_rev = next(
-        (r for r in item.revisions if r.state in ("draft", "proposed", "reviewed")), None
-    )
+    _require_role(author, "drafter", "拟稿")
+    open_rev = open_revision(item)
     if open_rev is not None:
         return open_rev
     base = item.published_revision or item.revisions[-1]
@@ -145,9 +150,58 @@ def new_revision(session: Session, item: Item, author: User, at: datetime) -> It
         actor=author,
         obj=item,
         summary=f"第 {rev.number} 版修订：{item.title}",
+        before={"revision": base.number, "state": base.state},
+        after={"revision": rev.number, "state": rev.state},
         at=at,
     )
     return rev
+
+
+def update_draft(
+    session: Session,
+    rev: ItemRevision,
+    actor: User,
+    at: datetime,
+    *,
+    hall_ids: list[int] | None = None,
+    **fields,
+) -> bool:
+    """Change a draft's content; only its author (or an admin) may. True if anything changed."""
+    if rev.state != "draft":
+        raise WorkflowError("只有草稿可以修改，已提交的请先退回")
+    _require_role(actor, "drafter", "拟稿")
+    if rev.author_id not in (None, actor.id) and not actor.has_role("admin"):
+        raise WorkflowError("只有拟稿人本人可以修改草稿")
+    unknown = set(fields) - set(CONTENT_FIELDS)
+    if unknown:
+        raise ValueError(f"not content fields: {sorted(unknown)}")
+    before = snapshot(rev)
+    before["hall_ids"] = list(rev.hall_ids or [])
+    for name, value in fields.items():
+        setattr(rev, name, value)
+    if hall_ids is not None:
+        rev.hall_ids = list(hall_ids)
+    after = snapshot(rev)
+    after["hall_ids"] = list(rev.hall_ids or [])
+    changed_before = {k: v for k, v in before.items() if after[k] != v}
+    if not changed_before:
+        return False
+    ledger.record(
+        session,
+        "item.edit",
+        actor=actor,
+        obj=rev.item,
+        summary=f"修改第 {rev.number} 版草稿：{rev.title}",
+        before=changed_before,
+        after={k: after[k] for k in changed_before},
+        at=at,
+    )
+    return True
+
+
+def open_revision(item: Item) -> ItemRevision | None:
+    """The revision still walking the steps (draft, proposed or reviewed), if any."""
+    return next((r for r in item.revisions if r.state in ("draft", "proposed", "reviewed")), None)
 
 
 def propose(
@@ -179,7 +233,18 @@ def propose(
     rev.confidentiality_checked, rev.comment_days = True, comment_days
     rev.rejection_reason = ""
     _step(session, rev, "propose", "proposed", actor, at, note)
-    ledger.record(session, "item.propose", actor=actor, obj=rev.item, summary=rev.title, at=at)
+    before, after = _moved("draft", rev)
+    after.update(channels=channels, comment_days=comment_days, note=note)
+    ledger.record(
+        session,
+        "item.propose",
+        actor=actor,
+        obj=rev.item,
+        summary=rev.title,
+        before=before,
+        after=after,
+        at=at,
+    )
 
 
 def review(session: Session, rev: ItemRevision, actor: User, at: datetime, note: str = "") -> None:
@@ -190,7 +255,18 @@ def review(session: Session, rev: ItemRevision, actor: User, at: datetime, note:
     if rev.author_id == actor.id:
         raise WorkflowError("审核人不能是拟稿人本人（谁公开谁审查）")
     _step(session, rev, "review", "reviewed", actor, at, note)
-    ledger.record(session, "item.review", actor=actor, obj=rev.item, summary=rev.title, at=at)
+    before, after = _moved("proposed", rev)
+    after["note"] = note
+    ledger.record(
+        session,
+        "item.review",
+        actor=actor,
+        obj=rev.item,
+        summary=rev.title,
+        before=before,
+        after=after,
+        at=at,
+    )
 
 
 def _copy_to_item(session: Session, rev: ItemRevision) -> None:
@@ -222,7 +298,16 @@ def open_comment_period(session: Session, rev: ItemRevision, actor: User, at: da
         at,
         f"征求意见至 {item.comment_until:%Y-%m-%d}",
     )
-    ledger.record(session, "item.pre_disclose", actor=actor, obj=item, summary=rev.title, at=at)
+    ledger.record(
+        session,
+        "item.pre_disclose",
+        actor=actor,
+        obj=item,
+        summary=rev.title,
+        before={"state": "unpublished"},
+        after={"state": item.state, "comment_until": item.comment_until.isoformat()},
+        at=at,
+    )
 
 
 def approve(session: Session, rev: ItemRevision, actor: User, at: datetime, note: str = "") -> Item:
@@ -273,13 +358,25 @@ def reject(session: Session, rev: ItemRevision, actor: User, at: datetime, reaso
         raise WorkflowError("没有退回权限")
     if not reason.strip():
         raise WorkflowError("请填写退回理由")
+    if rev.author_id == actor.id:
+        raise WorkflowError("不能退回本人拟稿的事项")
+    from_state = rev.state
     rev.rejection_reason = reason
     _step(session, rev, "reject", "draft", actor, at, reason)
     item = rev.item
     if item.state == "pre_disclosure":
         item.state, item.comment_from, item.comment_until = "unpublished", None, None
+    before, after = _moved(from_state, rev)
+    after["reason"] = reason
     ledger.record(
-        session, "item.reject", actor=actor, obj=item, summary=f"{rev.title}：{reason}", at=at
+        session,
+        "item.reject",
+        actor=actor,
+        obj=item,
+        summary=f"{rev.title}：{reason}",
+        before=before,
+        after=after,
+        at=at,
     )
 
 
@@ -291,13 +388,19 @@ def archive(
         return
     if actor is not None and not actor.has_role("approver", "operator"):
         raise WorkflowError("没有归档权限")
+    before = {"state": item.state}
     item.state, item.archived_at, item.archive_reason = "archived", at, reason
+    for rev in item.revisions:
+        if rev.state in ("draft", "proposed", "reviewed"):
+            _step(session, rev, "withdraw", "withdrawn", actor, at, "事项已归档")
     ledger.record(
         session,
         "item.archive",
         actor=actor,
         obj=item,
         summary=f"{item.index_number or ''} {item.title} {reason}".strip(),
+        before=before,
+        after={"state": "archived", "reason": reason},
         at=at,
     )
 
