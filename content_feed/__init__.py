@@ -53,3 +53,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(qr.bp)
     app.register_blueprint(atom.bp)
     app.register_blueprint(public_pages)
+
+    from content_feed.fast_path import FeedFastPath
+
+    app.wsgi_app = FeedFastPath(app.wsgi_app, app)

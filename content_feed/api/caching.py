@@ -24,31 +24,40 @@ class BodyCache:
 
     def __init__(self, size: int = 1024):
         self.size = size
-        self._data: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._data: OrderedDict[str, tuple[str, bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str, etag: str) -> bytes | None:
+    def get_entry(self, key: str, etag: str) -> tuple[bytes, str] | None:
+        """(body, mimetype) built for ``etag``, or None."""
         with self._lock:
             hit = self._data.get(key)
             if hit and hit[0] == etag:
                 self._data.move_to_end(key)
-                return hit[1]
+                return hit[1], hit[2]
         return None
 
-    def put(self, key: str, etag: str, body: bytes) -> None:
+    def get(self, key: str, etag: str) -> bytes | None:
+        entry = self.get_entry(key, etag)
+        return entry[0] if entry else None
+
+    def put(self, key: str, etag: str, body: bytes, mimetype: str = "application/json") -> None:
         with self._lock:
-            self._data[key] = (etag, body)
+            self._data[key] = (etag, body, mimetype)
             self._data.move_to_end(key)
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
 
 
-def cache_control(boundary: datetime | None) -> str:
-    feed = current_app.config["SUNLIGHT"]["feed"]
+def cache_control_header(feed: dict, boundary: datetime | None, at: datetime) -> str:
+    """Reusable for ``max_age_seconds``, never past the next visibility boundary."""
     max_age = feed["max_age_seconds"]
     if boundary is not None:
-        max_age = max(0, min(max_age, int((boundary - now()).total_seconds())))
+        max_age = max(0, min(max_age, int((boundary - at).total_seconds())))
     return f"public, max-age={max_age}, stale-if-error={feed['stale_if_error_seconds']}"
+
+
+def cache_control(boundary: datetime | None) -> str:
+    return cache_control_header(current_app.config["SUNLIGHT"]["feed"], boundary, now())
 
 
 def etag_matches(header: str | None, etag: str) -> bool:
@@ -72,9 +81,10 @@ def conditional(mimetype: str = "application/json"):
             if etag_matches(request.headers.get("If-None-Match"), etag):
                 return Response(status=304, headers=headers)
             cache = current_app.extensions["sunlight.body_cache"]
-            key = request.full_path
-            body = cache.get(key, etag)
-            if body is None:
+            # The same key the WSGI fast path computes from the environ.
+            key = f"{request.path}?{request.query_string.decode('latin-1')}"
+            hit = cache.get_entry(key, etag)
+            if hit is None:
                 result = view(*args, **kwargs)
                 if isinstance(result, Response):
                     return result
@@ -83,9 +93,12 @@ def conditional(mimetype: str = "application/json"):
                     if isinstance(result, bytes)
                     else json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
                 )
-                cache.put(key, etag, body)
+                cache.put(key, etag, body, mimetype)
+            else:
+                body = hit[0]
             return Response(body, mimetype=mimetype, headers=headers)
 
+        wrapper.feed_conditional = True
         return wrapper
 
     return decorate

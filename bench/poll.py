@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Poll benchmark: how close does a terminal's poll come to a bare Flask hello-world?
+
+Starts, under waitress with the same settings, (1) a bare Flask hello-world
+(the baseline) and (2) Sunlight with the demo hall on a fresh SQLite file,
+then drives each with wrk from loopback and prints requests per second and
+p99 latency, with the ratio to the baseline measured in this same run:
+
+  * 304 poll:   GET /api/v1/items with a matching If-None-Match
+  * full list:  GET /api/v1/items (200, body from the per-version cache)
+  * cold list:  GET /api/v1/items?per_page=N with a query string that changes
+                each request (every answer built from the database)
+
+A second profile holds 2,000 open connections polling with If-None-Match
+(a hall district's terminals) and reports errors and timeouts.
+
+    python bench/poll.py [--seconds 10] [--connections 50] [--hold 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+COLD_LUA = """
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", "/api/v1/items?per_page=20&page=" .. (counter % 2 + 1) .. "&n=" .. counter)
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server at {url} did not come up")
+
+
+def raise_fd_limit(n: int = 65536) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(n, hard), hard))
+
+
+def ensure_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk:
+        return wrk
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL
+        )
+        return shutil.which("wrk")
+    raise SystemExit("wrk is missing: apt-get install wrk")
+
+
+def run_wrk(
+    wrk: str,
+    url: str,
+    seconds: int,
+    connections: int,
+    threads: int = 2,
+    headers: dict | None = None,
+    script: str | None = None,
+) -> dict:
+    cmd = [
+        wrk,
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
+    for key, value in (headers or {}).items():
+        cmd += ["-H", f"{key}: {value}"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    factor = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return {
+        "rps": rps,
+        "p99_ms": float(p99.group(1)) * factor,
+        "requests": requests,
+        "connect_errors": int(errors.group(1)) if errors else 0,
+        "read_errors": int(errors.group(2)) if errors else 0,
+        "write_errors": int(errors.group(3)) if errors else 0,
+        "timeouts": int(errors.group(4)) if errors else 0,
+        "non_2xx_3xx": int(non2xx.group(1)) if non2xx else 0,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--hold", type=int, default=2000, help="connections in profile 2")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+    raise_fd_limit()
+    wrk = ensure_wrk()
+    work = Path(tempfile.mkdtemp(prefix="sunlight-bench-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUNLIGHT_")}
+    env.update(
+        SUNLIGHT_DATABASE_URL=f"sqlite:///{work / 'hall.db'}",
+        SUNLIGHT_BACKUP_FOLDER=str(work / "backups"),
+    )
+    subprocess.run([PY, "run.py", "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    base_port, app_port = free_port(), free_port()
+    procs = [
+        subprocess.Popen(
+            [PY, "bench/serve_baseline.py", str(base_port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ),
+        subprocess.Popen(
+            [
+                PY,
+                "run.py",
+                "serve",
+                "--no-scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(app_port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ),
+    ]
+    try:
+        base = f"http://127.0.0.1:{base_port}/"
+        items = f"http://127.0.0.1:{app_port}/api/v1/items"
+        wait_for(base)
+        wait_for(items)
+        etag = urllib.request.urlopen(items).headers["ETag"]
+        cold_script = work / "cold.lua"
+        cold_script.write_text(COLD_LUA)
+        s, c = args.seconds, args.connections
+        # Warm both servers up before measuring.
+        run_wrk(wrk, base, 2, c)
+        run_wrk(wrk, items, 2, c)
+        results = {
+            "baseline hello-world": run_wrk(wrk, base, s, c),
+            "304 poll /api/v1/items": run_wrk(wrk, items, s, c, headers={"If-None-Match": etag}),
+            "200 full /api/v1/items": run_wrk(wrk, items, s, c),
+            "200 cold /api/v1/items": run_wrk(wrk, items, s, c, script=str(cold_script)),
+        }
+        baseline = results["baseline hello-world"]["rps"]
+        print(f"\nProfile 1: {c} connections, {s} s each, 2 wrk threads, same waitress settings")
+        print(f"{'endpoint':28} {'req/s':>9} {'p99 ms':>8} {'× baseline':>11}")
+        for name, r in results.items():
+            print(f"{name:28} {r['rps']:9.0f} {r['p99_ms']:8.1f} {r['rps'] / baseline:11.2f}")
+        urgent = f"http://127.0.0.1:{app_port}/api/v1/urgent-notices"
+        urgent_etag = urllib.request.urlopen(urgent).headers["ETag"]
+        hold = run_wrk(wrk, urgent, max(s, 20), args.hold, headers={"If-None-Match": urgent_etag})
+        print(f"\nProfile 2: {args.hold} open connections polling for {max(s, 20)} s")
+        print(f"  {hold['requests']} polls, {hold['rps']:.0f} req/s, p99 {hold['p99_ms']:.0f} ms")
+        print(
+            f"  errors: connect {hold['connect_errors']}, read {hold['read_errors']}, "
+            f"write {hold['write_errors']}, timeouts {hold['timeouts']}, "
+            f"non-2xx/3xx {hold['non_2xx_3xx']}"
+        )
+        if args.json:
+            Path(args.json).write_text(
+                json.dumps({"profile1": results, "profile2": hold}, indent=2)
+            )
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(timeout=20)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""Serve bench/hello_app.py with waitress using Sunlight's server settings."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import waitress  # noqa: E402
+
+from bench.hello_app import app  # noqa: E402
+from config import load_settings  # noqa: E402
+
+if __name__ == "__main__":
+    server = load_settings()["server"]
+    waitress.serve(
+        app,
+        host="127.0.0.1",
+        port=int(sys.argv[1]),
+        threads=server["threads"],
+        connection_limit=server["connection_limit"],
+        channel_timeout=server["channel_timeout"],
+        backlog=server["backlog"],
+        ident="Sunlight",
+    )
