@@ -14,11 +14,21 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from content_feed import index_numbers, ledger
-from content_feed.models import Hall, Item, ItemRevision, User, WorkflowStep
+from content_feed.models import Attachment, Hall, Item, ItemRevision, User, WorkflowStep
 from content_feed.models.item import ItemContent
 from content_feed.vocabulary import DISCLOSURE_MODES, SCOPES, TIMELINESS
 
 CONTENT_FIELDS = [name for name in ItemContent.__annotations__]
+ATTACHMENT_COPY = [
+    "filename",
+    "content_type",
+    "size",
+    "sha256",
+    "stored_name",
+    "width",
+    "height",
+    "thumbnail_name",
+]
 
 
 class WorkflowError(Exception):
@@ -143,6 +153,14 @@ def new_revision(session: Session, item: Item, author: User, at: datetime) -> It
         **{name: getattr(base, name) for name in CONTENT_FIELDS},
     )
     session.add(rev)
+    # The attachments come along (same stored files) so the new version starts complete.
+    for att in base.attachments:
+        session.add(
+            Attachment(
+                revision=rev,
+                **{c: getattr(att, c) for c in ATTACHMENT_COPY},
+            )
+        )
     session.flush()
     ledger.record(
         session,

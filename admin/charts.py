@@ -1,0 +1,45 @@
+"""Server-side SVG charts for the dashboard: no script, no library, no internet."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+PALETTE = ["#b71c1c", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037"]
+
+
+def bar_chart(
+    rows: list[tuple[str, int]],
+    *,
+    title: str,
+    colors: list[str] | None = None,
+    width: int = 520,
+    bar_height: int = 22,
+    label_width: int = 150,
+) -> Markup:
+    """Horizontal bars with their labels and values, readable without colour."""
+    gap, top = 8, 6
+    height = top + max(1, len(rows)) * (bar_height + gap)
+    biggest = max((v for _, v in rows), default=0) or 1
+    room = width - label_width - 60
+    parts = [
+        f'<svg class="chart" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
+    if not rows:
+        parts.append(f'<text x="0" y="{top + 14}" fill="#666">暂无数据</text>')
+    for i, (label, value) in enumerate(rows):
+        y = top + i * (bar_height + gap)
+        length = round(room * value / biggest) if value else 0
+        color = (colors or PALETTE)[i % len(colors or PALETTE)]
+        shown = label if len(label) <= 10 else label[:9] + "…"
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + bar_height - 6}" text-anchor="end" '
+            f'fill="#333">{escape(shown)}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{max(length, 1)}" height="{bar_height}" '
+            f'fill="{color}"><title>{escape(label)}：{value}</title></rect>'
+            f'<text x="{label_width + length + 6}" y="{y + bar_height - 6}" '
+            f'fill="#222">{value}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,235 @@
+"""WTForms for the console (Flask-WTF adds the CSRF token to each)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from content_feed.timefmt import local, local_to_utc
+from content_feed.vocabulary import DISCLOSURE_MODES, ROLES, SCOPES, TIMELINESS
+
+REQUIRED = "此项必填"
+
+
+class HallDateTimeField(DateTimeLocalField):
+    """A wall-clock time in the hall's zone on screen, aware UTC in ``data``."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%Y-%m-%dT%H:%M", **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return local(self.data).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = local_to_utc(self.data)
+
+
+def choices(mapping: dict) -> list[tuple[str, str]]:
+    return list(mapping.items())
+
+
+def optional_url(form, field):
+    if field.data:
+        URL(message="请填写以 http:// 或 https:// 开头的网址")(form, field)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired(REQUIRED), Length(max=60)])
+    password = PasswordField("密码", validators=[DataRequired(REQUIRED), Length(max=200)])
+
+
+class ActionForm(FlaskForm):
+    """A bare form for buttons that post (CSRF only)."""
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("理由", validators=[DataRequired("请填写理由"), Length(max=2000)])
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField("意见", validators=[Optional(), Length(max=2000)])
+
+
+class ItemForm(FlaskForm):
+    title = StringField("标题", validators=[DataRequired(REQUIRED), Length(max=200)])
+    domain = SelectField("公开领域")
+    category_id = SelectField("公开目录", coerce=int)
+    scope = SelectField("公开范围", choices=choices(SCOPES))
+    disclosure_mode = SelectField("公开属性", choices=choices(DISCLOSURE_MODES))
+    timeliness = SelectField("公开时限", choices=choices(TIMELINESS))
+    refresh_period_days = IntegerField(
+        "更新周期（天，定期公开必填）", validators=[Optional(), NumberRange(1, 3660)]
+    )
+    valid_from = HallDateTimeField("公开开始时间", validators=[Optional()])
+    valid_until = HallDateTimeField("公开结束时间", validators=[Optional()])
+    publishing_body = StringField("发布机构", validators=[Optional(), Length(max=200)])
+    subject = SelectField("主题分类")
+    document_number = StringField("发文字号", validators=[Optional(), Length(max=100)])
+    written_on = DateField("成文日期", validators=[Optional()])
+    summary = TextAreaField("内容概述（不超过100字）", validators=[Optional(), Length(max=100)])
+    body = TextAreaField("正文（Markdown）", validators=[Optional(), Length(max=200_000)])
+    online_url = URLField("网上链接", validators=[Optional(), optional_url, Length(max=500)])
+    on_kiosk = BooleanField("在触摸查询机显示", default=True)
+    on_wall = BooleanField("在大屏显示", default=True)
+    on_led = BooleanField("在LED条屏显示")
+    led_text = StringField("LED条屏文字（空则用标题）", validators=[Optional(), Length(max=120)])
+    hall_ids = SelectMultipleField("适用大厅（不选为全部）", coerce=int)
+
+    def validate_valid_until(self, field):
+        if field.data and self.valid_from.data and field.data <= self.valid_from.data:
+            raise ValidationError("结束时间须晚于开始时间")
+
+
+class ProposeForm(FlaskForm):
+    note = TextAreaField(
+        "提出说明（公开内容、范围、时间）", validators=[DataRequired(REQUIRED), Length(max=2000)]
+    )
+    channels = StringField(
+        "公开渠道", default="触摸查询机、大屏", validators=[DataRequired(REQUIRED), Length(max=200)]
+    )
+    confidentiality_checked = BooleanField("已完成保密自查：不含国家秘密、工作秘密、个人隐私")
+    comment_days = IntegerField("预公开征求意见天数（不需要则留空）", validators=[Optional()])
+
+
+class GuideForm(FlaskForm):
+    name = StringField("事项名称", validators=[DataRequired(REQUIRED), Length(max=200)])
+    code = StringField("事项编码", validators=[DataRequired(REQUIRED), Length(max=60)])
+    kind = StringField("事项类型", validators=[Optional(), Length(max=40)])
+    basis = TextAreaField("设定依据", validators=[Optional()])
+    implementing_body = StringField("实施主体", validators=[Optional(), Length(max=200)])
+    conditions = TextAreaField("受理条件", validators=[Optional()])
+    statutory_days = IntegerField(
+        "法定办结时限（工作日，0=当场办结）", default=0, validators=[NumberRange(0, 3650)]
+    )
+    promised_days = IntegerField(
+        "承诺办结时限（工作日，0=当场办结）", default=0, validators=[NumberRange(0, 3650)]
+    )
+    is_free = BooleanField("不收费", default=True)
+    location = StringField("办理地点", validators=[Optional(), Length(max=200)])
+    window_id = SelectField("办理窗口", coerce=int)
+    office_hours = StringField("办理时间", validators=[Optional(), Length(max=200)])
+    consult_phone = StringField("咨询电话", validators=[Optional(), Length(max=40)])
+    complaint_phone = StringField("监督投诉电话", validators=[Optional(), Length(max=40)])
+    visits = IntegerField("到现场次数", default=1, validators=[NumberRange(0, 20)])
+    online = BooleanField("可网上办理")
+    online_url = URLField("网办地址", validators=[Optional(), optional_url, Length(max=500)])
+    keywords = StringField("关键词", validators=[Optional(), Length(max=200)])
+    summary = StringField("简介", validators=[Optional(), Length(max=200)])
+    hall_id = SelectField("所属大厅", coerce=int)
+    sort_order = IntegerField("排序", default=0)
+
+
+class MeetingForm(FlaskForm):
+    title = StringField("会议名称", validators=[DataRequired(REQUIRED), Length(max=200)])
+    meeting_at = HallDateTimeField("开始时间", validators=[DataRequired(REQUIRED)])
+    meeting_ends_at = HallDateTimeField("结束时间", validators=[DataRequired(REQUIRED)])
+    place = StringField("地点", validators=[DataRequired(REQUIRED), Length(max=200)])
+    topics = TextAreaField("议题", validators=[DataRequired(REQUIRED)])
+    observer_quota = IntegerField("旁听名额", default=0, validators=[NumberRange(0, 1000)])
+    eligibility = TextAreaField("旁听条件", validators=[Optional()])
+    how_to_register = TextAreaField("报名方式", validators=[Optional()])
+    register_until = HallDateTimeField("报名截止", validators=[Optional()])
+    scope = SelectField("公开范围", choices=choices(SCOPES))
+    hall_id = SelectField("所属大厅", coerce=int)
+
+    def validate_meeting_ends_at(self, field):
+        if field.data and self.meeting_at.data and field.data <= self.meeting_at.data:
+            raise ValidationError("结束时间须晚于开始时间")
+
+
+class SloganForm(FlaskForm):
+    text = StringField("标语", validators=[DataRequired(REQUIRED), Length(max=200)])
+    hall_id = SelectField("所属大厅", coerce=int)
+    active = BooleanField("启用", default=True)
+    valid_from = HallDateTimeField("开始时间", validators=[Optional()])
+    valid_until = HallDateTimeField("结束时间", validators=[Optional()])
+    sort_order = IntegerField("排序", default=0)
+
+
+class UrgentForm(FlaskForm):
+    title = StringField("标题", validators=[DataRequired(REQUIRED), Length(max=200)])
+    body = TextAreaField("内容", validators=[Optional(), Length(max=5000)])
+    starts_at = HallDateTimeField("开始时间", validators=[DataRequired(REQUIRED)])
+    ends_at = HallDateTimeField("结束时间", validators=[DataRequired(REQUIRED)])
+    hall_id = SelectField("大厅（不选为全部）", coerce=int)
+    on_kiosk = BooleanField("触摸查询机", default=True)
+    on_wall = BooleanField("大屏", default=True)
+    on_led = BooleanField("LED条屏", default=True)
+
+    def validate_ends_at(self, field):
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError("结束时间须晚于开始时间")
+
+
+class CategoryForm(FlaskForm):
+    name = StringField("名称", validators=[DataRequired(REQUIRED), Length(max=60)])
+    code = StringField(
+        "代码（英文，用于链接）", validators=[DataRequired(REQUIRED), Length(max=60)]
+    )
+    domain = SelectField("公开领域")
+    parent_id = SelectField("上级目录", coerce=int)
+    required = BooleanField("“7+X”中的必设目录")
+    sort_order = IntegerField("排序", default=0)
+    active = BooleanField("启用", default=True)
+
+
+class HallForm(FlaskForm):
+    code = StringField("代码", validators=[DataRequired(REQUIRED), Length(max=40)])
+    name = StringField("名称", validators=[DataRequired(REQUIRED), Length(max=120)])
+    address = StringField("地址", validators=[Optional(), Length(max=200)])
+    opening_hours = StringField("开放时间", validators=[Optional(), Length(max=200)])
+    phone = StringField("电话", validators=[Optional(), Length(max=40)])
+    timezone = StringField("时区（空为系统默认）", validators=[Optional(), Length(max=64)])
+
+
+class WindowForm(FlaskForm):
+    number = StringField("窗口号", validators=[DataRequired(REQUIRED), Length(max=20)])
+    name = StringField("名称", validators=[DataRequired(REQUIRED), Length(max=120)])
+    services = StringField("办理业务", validators=[Optional(), Length(max=500)])
+    sort_order = IntegerField("排序", default=0)
+
+
+class UserForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired(REQUIRED), Length(max=60)])
+    display_name = StringField("姓名", validators=[Optional(), Length(max=60)])
+    department = StringField("部门", validators=[Optional(), Length(max=100)])
+    roles = SelectMultipleField(
+        "角色",
+        choices=choices(ROLES),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    active = BooleanField("启用", default=True)
+    password = PasswordField(
+        "新密码（至少10位，留空则不修改）", validators=[Optional(), Length(10, 200)]
+    )
+    unlock = BooleanField("解除锁定并清零失败次数")
+
+
+class LedgerFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    action = StringField("操作", validators=[Optional()])
+    actor = StringField("操作人", validators=[Optional()])
+    object_type = StringField("对象", validators=[Optional()])
+    q = StringField("内容包含", validators=[Optional()])
+    date_from = DateField("起始日期", validators=[Optional()])
+    date_to = DateField("截止日期", validators=[Optional()])

@@ -1,0 +1,27 @@
+// Console behaviour: row editors (add from a <template>, remove) and confirmations.
+// Without script the form still works: one empty row is always rendered.
+document.addEventListener("click", function (event) {
+  var add = event.target.closest("[data-add-row]");
+  if (add) {
+    var name = add.getAttribute("data-add-row");
+    var template = document.querySelector('template[data-row-template="' + name + '"]');
+    var body = document.querySelector('table[data-rows="' + name + '"] tbody');
+    if (template && body) {
+      body.appendChild(template.content.cloneNode(true));
+      var rows = body.querySelectorAll("tr.row");
+      var first = rows[rows.length - 1].querySelector("input, textarea, select");
+      if (first) first.focus();
+    }
+    return;
+  }
+  var remove = event.target.closest("[data-remove-row]");
+  if (remove) {
+    var row = remove.closest("tr.row");
+    if (row) row.remove();
+  }
+});
+document.addEventListener("submit", function (event) {
+  var button = event.submitter;
+  var message = button && button.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) event.preventDefault();
+});

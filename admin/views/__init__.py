@@ -1,0 +1,11 @@
+"""Console pages, one module per area."""
+
+from admin.views import (  # noqa: F401
+    auth,
+    dashboard,
+    guides,
+    items,
+    ledger_pages,
+    notices,
+    settings,
+)
