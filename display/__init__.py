@@ -1,13 +1,30 @@
-"""Wall player and LED strip renderer: reads only from content_feed."""
+"""Wall player, LED strip renderer and rotation schedules: reads only from content_feed."""
 
-from flask import Blueprint, Flask
+from __future__ import annotations
 
-bp = Blueprint(
-    "display", __name__, url_prefix="/display", template_folder="templates", static_folder="static"
-)
+from flask import Flask
 
-from display import views  # noqa: E402,F401
+from display.blueprints import bp, console
 
 
 def init_app(app: Flask) -> None:
+    from content_feed.extensions import csrf
+    from display import boundaries, console_views, led_views, player  # noqa: F401
+    from display.access import TerminalRefused, refused_response
+    from display.led.fonts import check_fonts
+
+    # Screens authenticate with their token and carry no session cookie.
+    csrf.exempt(bp)
+    bp.register_error_handler(TerminalRefused, refused_response)
     app.register_blueprint(bp)
+    app.register_blueprint(console)
+    app.extensions["sunlight.feed_version"].boundary_sources.append(
+        boundaries.daypart_boundary(app)
+    )
+    check_fonts(app)
+
+
+def load_demo(session, now) -> None:
+    from display.demo import load_demo as load
+
+    load(session, now)

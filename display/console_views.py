@@ -1,0 +1,1 @@
+"""The operator's console for screens (placeholder, filled below)."""

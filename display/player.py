@@ -1,0 +1,106 @@
+"""The wall player: its page, its program (conditional GET), heartbeat, acks, proof of play."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, render_template, request
+
+from content_feed.api.caching import cache_control, etag_matches
+from content_feed.clock import now
+from content_feed.db import db
+from content_feed.versioning import feed_version
+from display import acks, presence, proof
+from display.access import terminal_or_refuse
+from display.blueprints import bp
+from display.program import build_program, program_etag
+
+SCREEN_KINDS = ("wall", "led")
+
+
+def program_response(terminal) -> Response:
+    """ETag first: a matching If-None-Match costs one terminal lookup and no build."""
+    etag = program_etag(terminal)
+    headers = {
+        "ETag": etag,
+        "Cache-Control": cache_control(feed_version().next_boundary()).replace("public", "private"),
+    }
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        return Response(status=304, headers=headers)
+    cache = current_app.extensions["sunlight.body_cache"]
+    key = f"display-program:{terminal.id}"
+    body = cache.get(key, etag)
+    if body is None:
+        program = build_program(db.session, terminal, now(), etag)
+        body = json.dumps(program, ensure_ascii=False, separators=(",", ":")).encode()
+        cache.put(key, etag, body)
+    return Response(body, mimetype="application/json", headers=headers)
+
+
+@bp.get("/<code>")
+def wall(code: str):
+    terminal = terminal_or_refuse(code, SCREEN_KINDS)
+    settings = current_app.config["SUNLIGHT"]["display"]
+    return render_template(
+        "display/wall.html",
+        terminal=terminal,
+        poll_seconds=settings["poll_seconds"],
+    )
+
+
+@bp.get("/<code>/program.json")
+def program(code: str):
+    return program_response(terminal_or_refuse(code, SCREEN_KINDS))
+
+
+def _json_body() -> dict:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
+def _answer(data: dict, status: int = 200) -> Response:
+    return Response(
+        json.dumps(data, ensure_ascii=False),
+        status=status,
+        mimetype="application/json",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@bp.post("/<code>/heartbeat")
+def heartbeat(code: str):
+    terminal = terminal_or_refuse(code, SCREEN_KINDS)
+    data = _json_body()
+    presence.record(
+        terminal,
+        now(),
+        last_version=data.get("version"),
+        last_program=data.get("program"),
+        last_page=data.get("entry"),
+    )
+    return _answer({"ok": True, "poll_seconds": presence.poll_seconds()})
+
+
+@bp.post("/<code>/ack")
+def ack(code: str):
+    terminal = terminal_or_refuse(code, SCREEN_KINDS)
+    notice_id = _json_body().get("notice_id")
+    if not isinstance(notice_id, int):
+        return _answer({"error": "notice_id 应为整数"}, 400)
+    done = acks.confirm(db.session, terminal, notice_id, now())
+    if done is None:
+        return _answer({"error": "该终端当前没有这条紧急通知"}, 409)
+    return _answer({"ok": True, "first_shown_at": done.first_shown_at.isoformat()})
+
+
+@bp.post("/<code>/plays")
+def plays(code: str):
+    terminal = terminal_or_refuse(code, SCREEN_KINDS)
+    try:
+        outcome = proof.ingest(db.session, terminal, _json_body(), now())
+    except proof.BadBatch as exc:
+        db.session.rollback()
+        return _answer({"error": str(exc)}, 400)
+    return _answer(
+        {"accepted": outcome.accepted, "duplicate": outcome.duplicate, "dropped": outcome.dropped}
+    )
