@@ -1,0 +1,419 @@
+"""Search over what is public now: disclosure items and process guides.
+
+Chinese substring search (one or two characters included), pinyin by full
+syllables and by initials on titles (``bdc`` → 不动产登记, ``ylbx`` →
+养老保险), and a few common abbreviations (社保 → 社会保险/社会保障).
+
+Ranking: title matches, then summary and keywords, then body; within a
+tier guides first, then items newest first. Spans mark what matched.
+
+An index lives in memory per (hall, surface) and is rebuilt when the feed
+state (version and next visibility boundary, the same pair that names every
+feed answer) moves. Only rows chosen by :mod:`content_feed.public_now` ever
+enter it, so a search can never find what a kiosk may not show.
+
+Layout, for speed at tens of thousands of documents:
+
+- titles (and their pinyin) are concatenated into one string per field, in
+  rank order, so a title search is a few C-level ``str.find`` scans;
+- summaries and bodies go through a character posting list: candidates are
+  the documents holding the rarest character of the query, verified with
+  ``in``, in rank order, stopping once enough are counted.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from pypinyin import lazy_pinyin
+from sqlalchemy import select
+
+from content_feed.clock import now
+from content_feed.db import db
+from content_feed.models import Category, Item
+from content_feed.public_now import item_rule, public_guides
+from content_feed.timefmt import local_date
+from content_feed.versioning import feed_version
+
+SEP = "\x00"
+MAX_QUERY = 40
+# Matches counted beyond the first page; past this the total reads "COUNT_CAP+".
+COUNT_CAP = 1000
+SNIPPET = 36
+
+TIER_TITLE, TIER_SUMMARY, TIER_BODY = 0, 1, 2
+TIER_NAMES = {TIER_TITLE: "title", TIER_SUMMARY: "summary", TIER_BODY: "body"}
+
+# Short words people say for the long names documents use.
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "社保": ("社会保险", "社会保障"),
+    "医保": ("医疗保险", "医疗保障"),
+    "低保": ("最低生活保障",),
+    "公积金": ("住房公积金",),
+    "房产证": ("不动产权证书", "不动产登记"),
+    "营业执照": ("设立登记",),
+    "户口": ("户籍",),
+    "退休金": ("养老金", "养老保险"),
+}
+
+_MARKDOWN = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[#>*_`|\[\]~-]{1,}")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown source to searchable text (links keep their words, images go)."""
+    return _SPACE.sub(" ", _MARKDOWN.sub(" ", markdown or "")).strip()
+
+
+def normalize(query: str) -> str:
+    """A query as compared: full-width to half-width, lower case, no spaces."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", query or "")).lower()
+
+
+def fold(text: str) -> str:
+    """Document text as compared: like :func:`normalize` but keeping every position,
+    so that spans found in the folded text mark the same characters in the original."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return folded if len(folded) == len(text) else text.lower()
+
+
+def _no_pinyin(chars: str) -> list[str]:
+    return list(chars)
+
+
+def syllables(title: str) -> list[str]:
+    """One pinyin syllable per character of ``title``; letters and digits stand for
+    themselves, anything else becomes a space."""
+    out = lazy_pinyin(title, errors=_no_pinyin)
+    if len(out) != len(title):
+        out = [lazy_pinyin(ch, errors=_no_pinyin)[0] for ch in title]
+    return [s.lower() if s.isalnum() else " " for s in out]
+
+
+@dataclass(slots=True)
+class Doc:
+    kind: str  # "item" or "guide"
+    id: int
+    title: str
+    summary: str
+    body: str
+    info: dict
+    # Normalised, lower-cased copies used for matching and spans.
+    n_title: str = ""
+    n_summary: str = ""
+    n_body: str = ""
+    initials: str = ""
+    full: str = ""
+    starts: tuple[int, ...] = ()
+
+
+@dataclass
+class Hit:
+    doc: Doc
+    tier: int
+    title_spans: list[tuple[int, int]]
+    snippet: str
+    snippet_spans: list[tuple[int, int]]
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.doc.kind,
+            "id": self.doc.id,
+            "title": self.doc.title,
+            "title_spans": [list(s) for s in self.title_spans],
+            "snippet": self.snippet,
+            "snippet_spans": [list(s) for s in self.snippet_spans],
+            "matched_in": TIER_NAMES[self.tier],
+            **self.doc.info,
+        }
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list[Hit]
+    total: int
+    more: bool  # the total was capped
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "total_capped": self.more,
+            "results": [h.to_json() for h in self.hits],
+        }
+
+
+class _Field:
+    """One text per document, concatenated in rank order, for C-speed scanning."""
+
+    def __init__(self, texts: list[str]):
+        self.starts: list[int] = []
+        pos = 0
+        for text in texts:
+            self.starts.append(pos)
+            pos += len(text) + 1
+        self.text = SEP.join(texts)
+
+    def doc_at(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+    def scan(self, needle: str) -> list[int]:
+        """Documents whose text contains ``needle``, in order, each once."""
+        found, pos, text = [], 0, self.text
+        while True:
+            pos = text.find(needle, pos)
+            if pos < 0:
+                return found
+            n = self.doc_at(pos)
+            found.append(n)
+            pos = self.starts[n + 1] if n + 1 < len(self.starts) else len(text)
+
+
+class SearchIndex:
+    """An immutable index of documents in rank order."""
+
+    def __init__(self, docs: list[Doc]):
+        self.docs = docs
+        self.titles = _Field([d.n_title for d in docs])
+        self.initials = _Field([d.initials for d in docs])
+        self.full = _Field([d.full for d in docs])
+        self.postings: dict[str, array] = {}
+        for n, doc in enumerate(docs):
+            for ch in set(doc.n_summary + doc.n_body):
+                posting = self.postings.get(ch)
+                if posting is None:
+                    posting = self.postings[ch] = array("I")
+                posting.append(n)
+
+    # -- matching -------------------------------------------------------------
+
+    def _title_hits(self, term: str) -> list[int]:
+        hits = self.titles.scan(term)
+        if term.isascii() and term.isalpha():
+            hits += self.initials.scan(term)
+            hits += [n for n in self.full.scan(term) if self._full_spans(self.docs[n], term)]
+        return hits
+
+    def _other_hits(self, term: str, skip: set[int], cap: int) -> dict[int, int]:
+        """Documents matching ``term`` in summary (tier 1) or body (tier 2), in order."""
+        postings = [self.postings.get(ch) for ch in set(term)]
+        if any(p is None for p in postings):
+            return {}
+        rarest = min(postings, key=len)
+        found: dict[int, int] = {}
+        single = len(term) == 1
+        for n in rarest:
+            if n in skip:
+                continue
+            doc = self.docs[n]
+            if term in doc.n_summary:
+                found[n] = TIER_SUMMARY
+            elif single or term in doc.n_body:
+                found[n] = TIER_BODY
+            else:
+                continue
+            if len(found) >= cap:
+                break
+        return found
+
+    def search(self, query: str, offset: int = 0, limit: int = 20) -> Results:
+        term = normalize(query)[:MAX_QUERY]
+        if not term:
+            return Results(query, [], 0, False)
+        variants = [term, *ABBREVIATIONS.get(term, ())]
+        title_set: set[int] = set()
+        for v in variants:
+            title_set.update(self._title_hits(v))
+        others: dict[int, int] = {}
+        for v in variants:
+            for n, tier in self._other_hits(v, title_set, COUNT_CAP).items():
+                others[n] = min(tier, others.get(n, tier))
+        ranked = sorted(title_set) + sorted(others, key=lambda n: (others[n], n))
+        total = len(ranked)
+        capped = total >= COUNT_CAP
+        page = ranked[offset : offset + limit]
+        hits = [
+            self._hit(self.docs[n], TIER_TITLE if n in title_set else others[n], variants)
+            for n in page
+        ]
+        return Results(query, hits, min(total, COUNT_CAP), capped)
+
+    # -- spans ------------------------------------------------------------------
+
+    @staticmethod
+    def _literal_spans(text: str, term: str) -> list[tuple[int, int]]:
+        spans, pos = [], text.find(term)
+        while pos >= 0:
+            spans.append((pos, pos + len(term)))
+            pos = text.find(term, pos + len(term))
+        return spans
+
+    @staticmethod
+    def _full_spans(doc: Doc, term: str) -> list[tuple[int, int]]:
+        """Title characters covered by ``term`` read as pinyin starting on a syllable."""
+        spans = []
+        for char_index, start in enumerate(doc.starts):
+            if doc.full.startswith(term, start):
+                end = start + len(term)
+                last = bisect_right(doc.starts, end - 1) - 1
+                spans.append((char_index, last + 1))
+        return spans
+
+    def _title_spans(self, doc: Doc, variants: list[str]) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for v in variants:
+            spans += self._literal_spans(doc.n_title, v)
+            if not spans and v.isascii() and v.isalpha():
+                spans += self._literal_spans(doc.initials, v) or self._full_spans(doc, v)
+        return _merge(spans)
+
+    def _hit(self, doc: Doc, tier: int, variants: list[str]) -> Hit:
+        title_spans = self._title_spans(doc, variants)
+        source, text = (doc.n_summary, doc.summary)
+        if tier == TIER_BODY:
+            source, text = doc.n_body, doc.body
+        snippet, spans = _snippet(text, source, variants)
+        return Hit(doc, tier, title_spans, snippet, spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans)):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _snippet(text: str, normalized: str, variants: list[str]) -> tuple[str, list]:
+    """A short window of ``text`` around the first match, with the spans inside it
+    (``normalized`` is the :func:`fold`ed text)."""
+    first = min((p for v in variants if (p := normalized.find(v)) >= 0), default=-1)
+    if first < 0:
+        return text[: SNIPPET * 2], []
+    start = max(0, first - SNIPPET // 3)
+    end = min(len(text), start + SNIPPET * 2)
+    window = normalized[start:end]
+    spans = _merge([s for v in variants for s in SearchIndex._literal_spans(window, v)])
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    shift = len(prefix)
+    return prefix + text[start:end] + suffix, [(a + shift, b + shift) for a, b in spans]
+
+
+# -- building ----------------------------------------------------------------
+
+
+class _PinyinCache:
+    """Title → syllables; kept across rebuilds, since titles rarely change."""
+
+    def __init__(self, size: int = 200_000):
+        self.size = size
+        self._data: dict[str, list[str]] = {}
+
+    def get(self, title: str) -> list[str]:
+        found = self._data.get(title)
+        if found is None:
+            if len(self._data) >= self.size:
+                self._data.clear()
+            found = self._data[title] = syllables(title)
+        return found
+
+
+def make_doc(kind: str, id: int, title: str, summary: str, body: str, info: dict, pinyin) -> Doc:
+    sylls = pinyin.get(title)
+    starts, pos = [], 0
+    for s in sylls:
+        starts.append(pos)
+        pos += len(s)
+    return Doc(
+        kind,
+        id,
+        title,
+        summary,
+        body,
+        info,
+        n_title=fold(title),
+        n_summary=fold(summary),
+        n_body=fold(body),
+        initials="".join(s[0] for s in sylls),
+        full="".join(sylls),
+        starts=tuple(starts),
+    )
+
+
+@dataclass
+class _Slot:
+    key: str | None = None
+    index: SearchIndex | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class SearchIndexes:
+    """One index per (hall, surface), rebuilt when the feed state moves."""
+
+    def __init__(self):
+        self._slots: dict[tuple, _Slot] = {}
+        self._guard = threading.Lock()
+        self.pinyin = _PinyinCache()
+
+    def get(self, session, at: datetime, state_key: str, hall_id, surface) -> SearchIndex:
+        with self._guard:
+            slot = self._slots.setdefault((hall_id, surface), _Slot())
+        if slot.key == state_key and slot.index is not None:
+            return slot.index
+        with slot.lock:
+            if slot.key != state_key or slot.index is None:
+                slot.index = SearchIndex(load_docs(session, at, hall_id, surface, self.pinyin))
+                slot.key = state_key
+            return slot.index
+
+
+def load_docs(session, at: datetime, hall_id, surface, pinyin) -> list[Doc]:
+    """Public guides, then public items newest first: exactly what public_now allows."""
+    docs: list[Doc] = []
+    for g in session.execute(public_guides(at, hall_id=hall_id)).scalars():
+        info = {"code": g.code, "date": local_date(g.published_at), "category": "办事指南"}
+        summary = " ".join(p for p in (g.summary, g.keywords) if p)
+        body = " ".join(p for p in (g.conditions, g.implementing_body, g.location) if p)
+        docs.append(make_doc("guide", g.id, g.name, summary, body, info, pinyin))
+    names = dict(session.execute(select(Category.id, Category.name)).all())
+    rows = session.execute(
+        select(
+            Item.id,
+            Item.title,
+            Item.summary,
+            Item.body,
+            Item.index_number,
+            Item.category_id,
+            Item.published_at,
+        )
+        .where(item_rule(at, hall_id, surface))
+        .order_by(Item.last_published_at.desc(), Item.id.desc())
+    )
+    for id_, title, summary, body, index_number, category_id, published_at in rows:
+        info = {
+            "index_number": index_number,
+            "category": names.get(category_id, ""),
+            "date": local_date(published_at),
+        }
+        docs.append(make_doc("item", id_, title, summary, plain_text(body), info, pinyin))
+    return docs
+
+
+def search(
+    query: str, *, hall_id: int | None = None, surface: str | None = None, offset=0, limit=20
+) -> Results:
+    """Search what is public now for ``hall_id`` on ``surface`` (inside an app context)."""
+    indexes = current_app.extensions.setdefault("sunlight.search", SearchIndexes())
+    index = indexes.get(db.session, now(), feed_version().etag(), hall_id, surface)
+    return index.search(query, offset, limit)
