@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from display.blueprints import bp, console
+from display.blueprints import bp, console_bp
 
 
 def init_app(app: Flask) -> None:
     from content_feed.extensions import csrf
-    from display import boundaries, console_views, led_views, player  # noqa: F401
-    from display.access import TerminalRefused, refused_response
+    from display import boundaries, console, led_views, player  # noqa: F401
     from display.led.fonts import check_fonts
 
     # Screens authenticate with their token and carry no session cookie.
     csrf.exempt(bp)
-    bp.register_error_handler(TerminalRefused, refused_response)
     app.register_blueprint(bp)
-    app.register_blueprint(console)
+    app.register_blueprint(console_bp)
     app.extensions["sunlight.feed_version"].boundary_sources.append(
         boundaries.daypart_boundary(app)
     )

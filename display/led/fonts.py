@@ -63,7 +63,7 @@ class LineFont:
             x = 0
             for ch in text:
                 advance, left, ascent, bitmap = self._pcf_glyph(ch)
-                image.paste(1, (x + left, baseline - ascent), bitmap)
+                image.paste(255, (x + left, baseline - ascent), bitmap)
                 x += advance
             return image
         draw = ImageDraw.Draw(image)
@@ -71,7 +71,7 @@ class LineFont:
         # Centre a full-height CJK glyph in the line.
         _, top, _, bottom = self._ttf.getbbox("国", anchor="ls", mode="1")
         baseline = -top + (self.size - (bottom - top)) // 2
-        draw.text((0, baseline), text, font=self._ttf, fill=1, anchor="ls")
+        draw.text((0, baseline), text, font=self._ttf, fill=255, anchor="ls")
         return image
 
 

@@ -116,7 +116,16 @@ class Renderer:
         return frames
 
     def frames(self, pages: list[Page]) -> list[Frame]:
+        """Every frame of the pages in order; identical neighbours become one longer frame
+        (as a GIF encoder would do), so frame counts and times mean the same everywhere."""
         frames: list[Frame] = []
+        last = None
         for n, page in enumerate(pages):
-            frames += self.page_frames(page, n)
+            for frame in self.page_frames(page, n):
+                data = frame.image.tobytes()
+                if frames and data == last:
+                    frames[-1].ms += frame.ms
+                else:
+                    frames.append(frame)
+                    last = data
         return frames or [Frame(self.blank(), 10_000, 0)]
