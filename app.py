@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 import admin
 import content_feed
 import display
+import feedback
 import kiosk
 from config import load_settings
 from content_feed.api.problems import problem_response, wants_problem
@@ -108,7 +109,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     # content_feed first: kiosk/, display/ and admin/ build on it.
-    for package in (content_feed, kiosk, display, admin):
+    for package in (content_feed, kiosk, display, admin, feedback):
         package.init_app(app)
 
     @app.get("/")

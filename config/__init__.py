@@ -40,6 +40,11 @@ def _port(key: str, value: int) -> None:
         raise ConfigError(f"{key}: must be a port number from 1 to 65535, got {value!r}")
 
 
+def _hour(key: str, value: int) -> None:
+    if not 0 <= value <= 23:
+        raise ConfigError(f"{key}: must be an hour from 0 to 23, got {value!r}")
+
+
 def _timezone(key: str, value: str) -> None:
     try:
         ZoneInfo(value)
@@ -124,6 +129,7 @@ VALIDATORS = {
     "workflow.min_comment_days": _positive,
     "workflow.meeting_notice_lead_days": _non_negative,
     "backup.keep": _positive,
+    "backup.hour": _hour,
     "kiosk.idle_seconds": _positive,
     "kiosk.heartbeat_seconds": _positive,
     "display.poll_seconds": _positive,
@@ -134,6 +140,8 @@ VALIDATORS = {
     "feedback.bad_rating_resolve_days": _positive,
     "feedback.max_text_length": _positive,
     "feedback.rate_limit_per_minute": _positive,
+    "feedback.reminder_hour": _hour,
+    "feedback.smtp_port": _port,
     "calendar.extra_holidays": _dates,
     "calendar.extra_workdays": _dates,
     "catalogue.categories": _categories,

@@ -1,0 +1,310 @@
+"""Handling what people submitted: states, assignment, replies, extensions,
+bad-rating follow-ups, due-date status and the daily reminder list.
+
+Intake (validation, idempotency, receipts) is in submissions.py; this module
+is what happens afterwards in the console. Every change is written to the
+audit ledger in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from content_feed import ledger
+from content_feed.models import Inquiry, Rating, User
+from content_feed.privacy import mask_name, mask_phone
+from content_feed.timefmt import local
+from content_feed.vocabulary import INQUIRY_STATES
+from content_feed.working_days import add_working_days
+
+OPEN_STATES = ("pending", "in_progress")
+
+# Which state may follow which; "done" and "cannot_handle" may be reopened.
+TRANSITIONS = {
+    "pending": {"in_progress", "done", "cannot_handle"},
+    "in_progress": {"done", "cannot_handle", "pending"},
+    "cannot_handle": {"in_progress", "done"},
+    "done": {"in_progress"},
+}
+
+
+class HandlingError(Exception):
+    """A step that is not allowed; the message is Chinese and shown to staff."""
+
+
+def _settings() -> dict:
+    return current_app.config["SUNLIGHT"]["feedback"]
+
+
+def _require(actor: User) -> None:
+    if not actor.has_role("handler"):
+        raise HandlingError("没有办理权限")
+
+
+def _snapshot(inq: Inquiry) -> dict:
+    return {
+        "state": inq.state,
+        "assignee_id": inq.assignee_id,
+        "department": inq.department,
+        "due_on": inq.due_on.isoformat() if inq.due_on else None,
+        "reply_public": inq.reply_public,
+    }
+
+
+def blocked_words_in(text: str) -> list[str]:
+    return [w for w in _settings()["blocked_words"] if w and w in text]
+
+
+def set_state(
+    session: Session, inq: Inquiry, actor: User, at: datetime, state: str, reason: str = ""
+) -> None:
+    _require(actor)
+    if state not in INQUIRY_STATES:
+        raise HandlingError("未知的办理状态")
+    if state == inq.state:
+        return
+    if state not in TRANSITIONS[inq.state]:
+        raise HandlingError(f"不能从“{INQUIRY_STATES[inq.state]}”改为“{INQUIRY_STATES[state]}”")
+    if state == "cannot_handle" and not reason.strip():
+        raise HandlingError("标记为暂不能办时须说明理由")
+    if state == "done" and not inq.reply.strip():
+        raise HandlingError("办结前请先填写答复")
+    before = _snapshot(inq)
+    inq.state, inq.state_reason = state, reason.strip()
+    inq.closed_at = at if state in ("done", "cannot_handle") else None
+    ledger.record(
+        session,
+        "inquiry.state",
+        actor=actor,
+        obj=inq,
+        summary=f"{inq.receipt_no} → {INQUIRY_STATES[state]} {reason}".strip(),
+        before=before,
+        after=_snapshot(inq),
+        at=at,
+    )
+
+
+def assign(
+    session: Session,
+    inq: Inquiry,
+    actor: User,
+    at: datetime,
+    *,
+    assignee: User | None,
+    department: str,
+) -> None:
+    _require(actor)
+    if assignee is None and not department.strip():
+        raise HandlingError("请选择承办人或填写承办部门")
+    before = _snapshot(inq)
+    inq.assignee_id = assignee.id if assignee else None
+    inq.department = department.strip()
+    if inq.state == "pending":
+        inq.state = "in_progress"
+    who = assignee.display_name if assignee else inq.department
+    ledger.record(
+        session,
+        "inquiry.assign",
+        actor=actor,
+        obj=inq,
+        summary=f"{inq.receipt_no} 交 {who} 办理",
+        before=before,
+        after=_snapshot(inq),
+        at=at,
+    )
+
+
+def reply(
+    session: Session,
+    inq: Inquiry,
+    actor: User,
+    at: datetime,
+    *,
+    text: str,
+    public: bool,
+    close: bool = True,
+) -> None:
+    """Answer; a public reply shows on kiosks (masked) once stored."""
+    _require(actor)
+    text = text.strip()
+    if not text:
+        raise HandlingError("请填写答复内容")
+    if len(text) > _settings()["max_text_length"] * 2:
+        raise HandlingError("答复内容过长")
+    if public:
+        found = blocked_words_in(text) + blocked_words_in(inq.text)
+        if found:
+            raise HandlingError(f"公开答复不能包含：{'、'.join(sorted(set(found)))}")
+    before = _snapshot(inq)
+    inq.reply, inq.reply_public = text, public
+    inq.replied_at, inq.replied_by_id = at, actor.id
+    if close:
+        inq.state, inq.closed_at = "done", at
+    ledger.record(
+        session,
+        "inquiry.reply",
+        actor=actor,
+        obj=inq,
+        summary=f"{inq.receipt_no} 答复{'（公开）' if public else ''}",
+        before=before,
+        after=_snapshot(inq),
+        at=at,
+    )
+
+
+def extend(session: Session, inq: Inquiry, actor: User, at: datetime, reason: str) -> None:
+    """依申请公开: one extension of at most the configured working days, with a reason."""
+    _require(actor)
+    if inq.kind != "disclosure_request":
+        raise HandlingError("只有依申请公开可以延长答复期限")
+    if inq.extended_days:
+        raise HandlingError("答复期限只能延长一次")
+    if not reason.strip():
+        raise HandlingError("请填写延期理由")
+    if inq.state not in OPEN_STATES:
+        raise HandlingError("已办结的事项不能延期")
+    days = _settings()["disclosure_request_extension_days"]
+    before = _snapshot(inq)
+    inq.due_on = add_working_days(inq.due_on, days)
+    inq.extended_days, inq.extension_reason = days, reason.strip()
+    ledger.record(
+        session,
+        "inquiry.extend",
+        actor=actor,
+        obj=inq,
+        summary=f"{inq.receipt_no} 延长 {days} 个工作日：{reason}",
+        before=before,
+        after=_snapshot(inq),
+        at=at,
+    )
+
+
+def due_status(due_on: date | None, today: date, open_: bool = True) -> str:
+    """ "overdue", "due_today", or "" — what the queue highlights."""
+    if not open_ or due_on is None:
+        return ""
+    if due_on < today:
+        return "overdue"
+    return "due_today" if due_on == today else ""
+
+
+def answered_on_time(inq: Inquiry) -> bool | None:
+    if inq.closed_at is None or inq.due_on is None:
+        return None
+    return local(inq.closed_at).date() <= inq.due_on
+
+
+def open_personal_record(
+    session: Session, record: Inquiry | Rating, actor: User, at: datetime
+) -> None:
+    """Who saw an unmasked name or phone number is written to the ledger."""
+    ledger.record(
+        session,
+        "personal_data.view",
+        actor=actor,
+        obj=record,
+        summary=f"查看 {record.receipt_no} 的联系方式",
+        at=at,
+    )
+
+
+def masked_contact(record: Inquiry | Rating) -> dict:
+    return {"name": mask_name(getattr(record, "name", "")), "phone": mask_phone(record.phone)}
+
+
+# -- bad ratings (差评) ------------------------------------------------------------
+
+
+def record_contact(session: Session, rating: Rating, actor: User, at: datetime, note: str) -> None:
+    _require(actor)
+    if rating.follow_up_state not in ("open",):
+        raise HandlingError("该评价没有待回访的整改")
+    if not note.strip():
+        raise HandlingError("请记录回访情况")
+    rating.contacted_at, rating.handler_id = at, actor.id
+    rating.follow_up_state = "contacted"
+    rating.resolution_note = note.strip()
+    ledger.record(
+        session,
+        "rating.contact",
+        actor=actor,
+        obj=rating,
+        summary=f"{rating.receipt_no} 已回访：{note}",
+        at=at,
+    )
+
+
+def resolve_rating(session: Session, rating: Rating, actor: User, at: datetime, note: str) -> None:
+    _require(actor)
+    if rating.follow_up_state not in ("open", "contacted"):
+        raise HandlingError("该评价没有待整改事项")
+    if not note.strip():
+        raise HandlingError("请填写整改情况")
+    if rating.contacted_at is None:
+        rating.contacted_at = at
+    rating.resolved_at, rating.handler_id = at, actor.id
+    rating.follow_up_state = "resolved"
+    rating.resolution_note = "\n".join(filter(None, [rating.resolution_note, note.strip()]))
+    ledger.record(
+        session,
+        "rating.resolve",
+        actor=actor,
+        obj=rating,
+        summary=f"{rating.receipt_no} 整改完成：{note}",
+        at=at,
+    )
+
+
+def follow_up_status(rating: Rating, today: date) -> str:
+    if rating.follow_up_state == "open":
+        return due_status(rating.contact_due_on, today) or due_status(rating.resolve_due_on, today)
+    if rating.follow_up_state == "contacted":
+        return due_status(rating.resolve_due_on, today)
+    return ""
+
+
+# -- reminders ---------------------------------------------------------------------
+
+
+def reminder_list(session: Session, today: date) -> dict:
+    """Open inquiries due today or overdue, and bad ratings past a follow-up limit."""
+    open_inquiries = (
+        session.execute(
+            select(Inquiry)
+            .where(Inquiry.state.in_(OPEN_STATES), Inquiry.due_on <= today)
+            .order_by(Inquiry.due_on, Inquiry.id)
+        )
+        .scalars()
+        .all()
+    )
+    ratings = (
+        session.execute(
+            select(Rating)
+            .where(Rating.follow_up_state.in_(("open", "contacted")))
+            .order_by(Rating.received_at)
+        )
+        .scalars()
+        .all()
+    )
+    late_ratings = [r for r in ratings if follow_up_status(r, today)]
+    return {
+        "overdue": [i for i in open_inquiries if i.due_on < today],
+        "due_today": [i for i in open_inquiries if i.due_on == today],
+        "ratings": late_ratings,
+    }
+
+
+def reminder_text(reminders: dict, today: date) -> str:
+    def receipts(rows):
+        return "、".join(r.receipt_no for r in rows) or "无"
+
+    return (
+        f"{today.isoformat()} 办理提醒：已超期 {len(reminders['overdue'])} 件"
+        f"（{receipts(reminders['overdue'])}）；今日到期 {len(reminders['due_today'])} 件"
+        f"（{receipts(reminders['due_today'])}）；差评整改超期 {len(reminders['ratings'])} 件"
+        f"（{receipts(reminders['ratings'])}）。"
+    )
