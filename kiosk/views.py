@@ -1,18 +1,120 @@
-"""Kiosk pages."""
+"""Kiosk pages: the app shell per terminal, its content bundle, receipts and the service worker."""
 
-from flask import abort, render_template
-from sqlalchemy import select
+from __future__ import annotations
 
+from flask import Response, current_app, render_template, request, send_from_directory
+
+from content_feed.api.caching import conditional
+from content_feed.api.problems import Problem
 from content_feed.db import db
-from content_feed.models import Terminal
+from content_feed.models import Inquiry, Terminal
+from content_feed.privacy import mask_name, mask_phone, mask_text
+from content_feed.qr import qr_response
+from content_feed.submissions import find_receipt
+from content_feed.terminals import find_terminal
+from content_feed.timefmt import local_date, local_text
+from content_feed.urls import public_base
+from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS
 from kiosk import bp
+from kiosk.bundle import build
+
+
+def _kiosk(code: str) -> Terminal | None:
+    return find_terminal(db.session, code, "kiosk")
+
+
+def _seconds(name: str, default: int) -> int:
+    """A page-load override (``?idle=5``) so tests and staff can shorten timers."""
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 86400 else default
 
 
 @bp.get("/<code>")
-def home(code: str):
-    terminal = db.session.execute(
-        select(Terminal).where(Terminal.code == code, Terminal.kind == "kiosk")
-    ).scalar_one_or_none()
+def shell(code: str):
+    terminal = _kiosk(code)
     if terminal is None:
-        abort(404)
-    return render_template("kiosk/home.html", terminal=terminal)
+        return render_template("kiosk/unknown.html", code=code), 404
+    settings = current_app.config["SUNLIGHT"]
+    kiosk = settings["kiosk"]
+    config = {
+        "terminal": terminal.code,
+        "hall": terminal.hall.code,
+        "hallName": terminal.hall.name,
+        "timezone": settings["hall"]["timezone"],
+        "idleSeconds": _seconds("idle", kiosk["idle_seconds"]),
+        "heartbeatSeconds": _seconds("heartbeat", kiosk["heartbeat_seconds"]),
+        "pollSeconds": _seconds("poll", 20),
+        "attractSeconds": _seconds("attract", 8),
+        "serviceWorker": request.args.get("sw") != "off",
+        "base": request.script_root,
+    }
+    return render_template("kiosk/shell.html", config=config)
+
+
+@bp.get("/<code>/bundle.json")
+@conditional()
+def bundle(code: str):
+    terminal = _kiosk(code)
+    if terminal is None:
+        raise Problem(404, f"触摸查询机 {code} 未登记或已停用")
+    return build(terminal)
+
+
+@bp.get("/sw.js")
+def service_worker():
+    response = send_from_directory(bp.static_folder, "kiosk/js/sw.js")
+    response.headers["Service-Worker-Allowed"] = f"{request.script_root}/kiosk/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def receipt_home(receipt_no: str) -> str:
+    """Where a receipt's QR code points: its progress page, to open on a phone."""
+    return f"{public_base()}/kiosk/receipts/{receipt_no}"
+
+
+@bp.get("/qr/receipts/<receipt_no>.<fmt>")
+def receipt_qr(receipt_no: str, fmt: str):
+    if find_receipt(db.session, receipt_no) is None:
+        raise Problem(404, f"没有找到回执号 {receipt_no}")
+    return qr_response(receipt_home(receipt_no), fmt)
+
+
+@bp.get("/receipts/<receipt_no>")
+def receipt_page(receipt_no: str):
+    found = find_receipt(db.session, receipt_no.strip().upper()[:30])
+    if found is None:
+        return render_template("kiosk/receipt.html", record=None, receipt_no=receipt_no), 404
+    if isinstance(found, Inquiry):
+        view = {
+            "kind": INQUIRY_KINDS.get(found.kind, found.kind),
+            "state": INQUIRY_STATES.get(found.state, found.state),
+            "topic": found.topic,
+            "text": mask_text(found.text),
+            "name": mask_name(found.name),
+            "phone": mask_phone(found.phone),
+            "due_on": found.due_on.isoformat() if found.due_on else "",
+            "reply": mask_text(found.reply) if found.replied_at else "",
+            "replied_on": local_date(found.replied_at),
+            "reason": found.state_reason if found.state == "cannot_handle" else "",
+        }
+    else:
+        view = {
+            "kind": "好差评",
+            "state": (
+                "已整改"
+                if found.resolved_at
+                else ("回访整改中" if found.follow_up_state == "open" else "已收到")
+            ),
+            "topic": RATING_LEVELS.get(found.level, ""),
+            "text": mask_text(found.comment),
+            "phone": mask_phone(found.phone),
+            "due_on": found.resolve_due_on.isoformat() if found.resolve_due_on else "",
+            "reply": mask_text(found.resolution_note),
+        }
+    view["received"] = local_text(found.received_at)
+    response = Response(
+        render_template("kiosk/receipt.html", record=view, receipt_no=found.receipt_no)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

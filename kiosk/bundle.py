@@ -1,0 +1,117 @@
+"""Everything a kiosk shows, in one JSON answer it keeps for when the server is gone.
+
+One conditional GET per poll: the ETag is the feed state, so an unchanged
+hall costs a 304. The kiosk stores the answer in localStorage and renders
+every page from it, so browsing goes on through a server outage without a
+service worker. Only what content_feed.public_now allows is in it.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from content_feed import serialize
+from content_feed.api.submissions import answer
+from content_feed.catalogue import category_tree
+from content_feed.clock import now
+from content_feed.db import db
+from content_feed.models import Guide, Item, Terminal
+from content_feed.public_now import (
+    current_urgent_notices,
+    item_rule,
+    public_answers,
+    public_guides,
+    public_items,
+    public_meetings,
+    public_slogans,
+)
+from content_feed.search import syllables
+from content_feed.submissions import DELIVERY_METHODS
+from content_feed.timefmt import iso
+from content_feed.vocabulary import INQUIRY_KINDS, RATING_LEVELS, RATING_TARGETS
+
+SURFACE = "kiosk"
+# Items whose full text travels in the bundle; older ones load on demand.
+ITEMS_WITH_BODY = 300
+MAX_ITEMS = 2000
+MAX_ANSWERS = 100
+
+
+def _pinyin(title: str) -> dict:
+    sylls = syllables(title)
+    return {"py": "".join(s[0] for s in sylls), "pinyin": sylls}
+
+
+def build(terminal: Terminal) -> dict:
+    at = now()
+    hall = terminal.hall
+    counts = dict(
+        db.session.execute(
+            select(Item.category_id, func.count(Item.id))
+            .where(item_rule(at, hall.id, SURFACE))
+            .group_by(Item.category_id)
+        ).all()
+    )
+    items = []
+    rows = db.session.execute(
+        public_items(at, hall_id=hall.id, surface=SURFACE)
+        .options(selectinload(Item.category), selectinload(Item.halls))
+        .limit(MAX_ITEMS)
+    ).scalars()
+    for n, item in enumerate(rows):
+        data = serialize.item_detail(item) if n < ITEMS_WITH_BODY else serialize.item_summary(item)
+        data.update(_pinyin(item.title))
+        items.append(data)
+    guides = []
+    for guide in db.session.execute(
+        public_guides(at, hall_id=hall.id).options(
+            selectinload(Guide.window),
+            selectinload(Guide.materials),
+            selectinload(Guide.steps),
+            selectinload(Guide.fees),
+            selectinload(Guide.faqs),
+        )
+    ).scalars():
+        data = serialize.guide_detail(guide)
+        data["keywords"] = guide.keywords
+        data.update(_pinyin(guide.name))
+        guides.append(data)
+    settings = current_app.config["SUNLIGHT"]
+    return {
+        "terminal": {"code": terminal.code, "name": terminal.name},
+        "hall": serialize.hall(hall),
+        "timezone": settings["hall"]["timezone"],
+        "generated_at": iso(at),
+        "catalogue": category_tree(counts),
+        "items": items,
+        "guides": guides,
+        "meetings": [
+            serialize.meeting(m)
+            for m in db.session.execute(public_meetings(at, hall_id=hall.id)).scalars()
+        ],
+        "urgent_notices": [
+            serialize.urgent(u)
+            for u in db.session.execute(
+                current_urgent_notices(at, hall_id=hall.id, surface=SURFACE)
+            ).scalars()
+        ],
+        "slogans": [
+            s.text for s in db.session.execute(public_slogans(at, hall_id=hall.id)).scalars()
+        ],
+        "answers": [
+            answer(a)
+            for a in db.session.execute(
+                public_answers(hall_id=hall.id).limit(MAX_ANSWERS)
+            ).scalars()
+        ],
+        "vocabulary": {
+            "inquiry_kinds": INQUIRY_KINDS,
+            "rating_levels": {str(k): v for k, v in RATING_LEVELS.items()},
+            "rating_targets": RATING_TARGETS,
+            "delivery_methods": list(DELIVERY_METHODS),
+        },
+        "limits": {"max_text_length": settings["feedback"]["max_text_length"]},
+        "urls": {"item_api": url_for("api_v1.item", item_id=0).rsplit("/", 1)[0]},
+    }

@@ -1,0 +1,32 @@
+// The on-screen keyboard: letters (for pinyin) and digits, no system keyboard needed.
+
+import { h } from "./dom.js";
+
+const ROWS = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
+
+export function keyboard(onKey) {
+  const key = (value, label, cls = "") =>
+    h("button", { type: "button", class: `key ${cls}`, dataset: { key: value } }, label);
+  const rows = ROWS.map((row, n) =>
+    h(
+      "div",
+      { class: "krow" },
+      [...row].map((ch) => key(ch, ch.toUpperCase())),
+      n === 3 ? key("back", "⌫ 退格", "wide") : null,
+    ),
+  );
+  rows.push(
+    h(
+      "div",
+      { class: "krow" },
+      key("clear", "清空", "wide"),
+      key("go", "查 找", "wider primary"),
+    ),
+  );
+  const board = h("div", { class: "keyboard", role: "group", "aria-label": "屏幕键盘" }, rows);
+  board.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-key]");
+    if (button) onKey(button.dataset.key);
+  });
+  return board;
+}

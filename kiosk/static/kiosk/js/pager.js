@@ -1,0 +1,57 @@
+// Long text shown a screen at a time: turned by swipe or by buttons.
+// The text flows into columns as wide as the viewport, so no line is cut.
+
+import { h } from "./dom.js";
+
+const GAP = 64;
+
+export function pager(content) {
+  const inner = h("div", { class: "pager-content" }, content);
+  const viewport = h("div", { class: "pager-viewport" }, inner);
+  const label = h("span", { class: "pager-label" });
+  const prev = h("button", { type: "button", class: "pager-btn" }, "‹ 上一页");
+  const next = h("button", { type: "button", class: "pager-btn" }, "下一页 ›");
+  const controls = h("div", { class: "pager-controls" }, prev, label, next);
+  const box = h("div", { class: "pager" }, viewport, controls);
+  let page = 0;
+  let pages = 1;
+  let width = 0;
+
+  const show = () => {
+    page = Math.max(0, Math.min(page, pages - 1));
+    inner.style.transform = `translateX(${-page * (width + GAP)}px)`;
+    label.textContent = `第 ${page + 1} / ${pages} 页`;
+    prev.disabled = page === 0;
+    next.disabled = page >= pages - 1;
+    controls.hidden = pages <= 1;
+  };
+  const layout = () => {
+    if (!viewport.isConnected) return;
+    width = viewport.clientWidth;
+    inner.style.columnWidth = `${width}px`;
+    inner.style.columnGap = `${GAP}px`;
+    inner.style.height = `${viewport.clientHeight}px`;
+    pages = Math.max(1, Math.round((inner.scrollWidth + GAP) / (width + GAP)));
+    show();
+  };
+  prev.addEventListener("click", () => { page -= 1; show(); });
+  next.addEventListener("click", () => { page += 1; show(); });
+
+  let startX = null;
+  viewport.addEventListener("pointerdown", (e) => { startX = e.clientX; });
+  viewport.addEventListener("pointerup", (e) => {
+    if (startX === null) return;
+    const dx = e.clientX - startX;
+    startX = null;
+    if (Math.abs(dx) < 60) return;
+    page += dx < 0 ? 1 : -1;
+    show();
+  });
+
+  const observer = new ResizeObserver(layout);
+  observer.observe(viewport);
+  inner.querySelectorAll("img").forEach((img) => img.addEventListener("load", layout));
+  box.goTo = (n) => { page = n; show(); };
+  box.pages = () => pages;
+  return box;
+}

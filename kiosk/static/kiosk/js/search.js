@@ -1,0 +1,80 @@
+// Search with the on-screen keyboard: Chinese via hot words or the device's
+// input method, pinyin by letters (full syllables or initials).
+
+import { backBar, fill, h, link, marked } from "./dom.js";
+import { keyboard } from "./keyboard.js";
+
+const HOT = ["党费", "社保", "不动产", "养老保险", "身份证", "营业执照", "入学", "党员发展", "预算", "征求意见"];
+
+function resultRow(r) {
+  return link(
+    r.kind === "guide" ? `#/guide/${r.id}` : `#/item/${r.id}`,
+    { class: "row result" },
+    h("span", { class: "row-title" }, h("em", { class: `badge ${r.kind === "guide" ? "guide" : ""}` }, r.kind === "guide" ? "指南" : "公开"), marked(r.title, r.title_spans)),
+    r.snippet ? h("span", { class: "snippet" }, marked(r.snippet, r.snippet_spans)) : null,
+    h("span", { class: "row-meta" }, [r.category, r.date].filter(Boolean).join("　")),
+  );
+}
+
+export function search(ctx) {
+  const draft = ctx.drafts.search || (ctx.drafts.search = { q: "" });
+  const input = h("input", { class: "search-input", id: "search-q", inputmode: "none", autocomplete: "off", placeholder: "输入拼音首字母，如 bdc", maxlength: 40 });
+  input.value = draft.q;
+  const status = h("p", { class: "search-status", role: "status" });
+  const results = h("div", { class: "results" });
+  let timer = null;
+  let seq = 0;
+
+  const show = (list, total, note) => {
+    status.textContent = list.length ? `找到 ${total}${note || ""} 条` : "没有找到，请换个词试试";
+    fill(results, ...list.map(resultRow));
+  };
+  const run = async () => {
+    const q = draft.q.trim();
+    const mine = ++seq;
+    if (!q) {
+      status.textContent = "点选常用词，或用下方键盘输入拼音";
+      fill(results);
+      return;
+    }
+    const url = `${ctx.cfg.base}/api/v1/search?q=${encodeURIComponent(q)}&hall=${encodeURIComponent(ctx.cfg.hall)}&surface=kiosk&per_page=30`;
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(String(response.status));
+      const body = await response.json();
+      if (mine === seq) show(body.results, body.total, body.total_capped ? "+" : "");
+    } catch (err) {
+      if (mine !== seq) return;
+      const local = ctx.store.searchLocal(q);
+      show(local.slice(0, 30), local.length, "（离线查找）");
+    }
+  };
+  const changed = (immediate) => {
+    draft.q = input.value;
+    clearTimeout(timer);
+    timer = setTimeout(run, immediate ? 0 : 250);
+  };
+  input.addEventListener("input", () => changed(false));
+  const onKey = (key) => {
+    if (key === "back") input.value = input.value.slice(0, -1);
+    else if (key === "clear") input.value = "";
+    else if (key === "go") return changed(true);
+    else input.value += key;
+    changed(false);
+  };
+  const hot = h("div", { class: "chips hot" }, h("span", { class: "hot-label" }, "常用词"),
+    HOT.map((word) => h("button", { type: "button", class: "chip", onclick: () => { input.value = word; changed(true); } }, word)));
+  const view = h(
+    "div",
+    { class: "page search fit" },
+    backBar(),
+    h("div", { class: "search-box" }, h("span", { class: "ico" }, "⌕"), input,
+      h("button", { type: "button", class: "chip", onclick: () => onKey("clear") }, "清空")),
+    hot,
+    status,
+    results,
+    keyboard(onKey),
+  );
+  run();
+  return view;
+}
