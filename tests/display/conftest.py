@@ -1,29 +1,41 @@
-"""Fixtures of the display tests: sign-in for console pages, demo terminals."""
+"""Fixtures of the display tests: clients signed in to the console by role."""
 
 from __future__ import annotations
 
 import pytest
-from flask_login import FlaskLoginClient
+from flask import g
 
-from content_feed.db import db
-from tests.builders import staff
-
-
-def login_client(app, user):
-    """A test client signed in as ``user`` (flask-login's own test client)."""
-    app.test_client_class = FlaskLoginClient
-    return app.test_client(user=user)
+from content_feed.demo import DEMO_PASSWORD
 
 
 @pytest.fixture
-def operator(demo_app):
-    people = staff()
-    db.session.commit()
-    return login_client(demo_app, people["operator"])
+def console_app(demo_app):
+    """The demo app with console forms posted directly (CSRF is the admin tests' concern).
+
+    The ``app`` fixture keeps one app context for the whole test, so Flask-Login's
+    user in ``g`` would leak from one client's request into the next: forget it.
+    """
+    demo_app.config["WTF_CSRF_ENABLED"] = False
+
+    @demo_app.before_request
+    def _forget_previous_user():
+        g.pop("_login_user", None)
+
+    return demo_app
+
+
+def signed_in(app, username: str):
+    client = app.test_client()
+    r = client.post("/admin/login", data={"username": username, "password": DEMO_PASSWORD})
+    assert r.status_code == 302, r.data[:300]
+    return client
 
 
 @pytest.fixture
-def drafter(demo_app):
-    people = staff()
-    db.session.commit()
-    return login_client(demo_app, people["drafter"])
+def operator(console_app):
+    return signed_in(console_app, "operator")
+
+
+@pytest.fixture
+def drafter(console_app):
+    return signed_in(console_app, "drafter")
