@@ -5,4 +5,5 @@ from flask import Blueprint
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
 import content_feed.api.submissions  # noqa: E402,F401  (kiosk submissions, search)
+import content_feed.api.ledger_summary  # noqa: E402,F401  (public request statistics)
 from content_feed.api import openapi, resources  # noqa: E402,F401  (routes register on import)

@@ -305,3 +305,10 @@ def test_ratings_console(app, client):
     client.post(f"/admin/feedback/ratings/{bad.id}", data={"note": "已回访", "step": "contact"})
     db.session.expire_all()
     assert db.session.get(Rating, bad.id).follow_up_state == "contacted"
+
+
+def test_public_ledger_summary_endpoint(app, client, clock):
+    ask(app, clock.now(), name="王五", phone="13700001234")
+    data = client.get("/api/v1/ledger-summary").get_json()
+    assert data["received"] == 1 and data["in_progress"] == 1
+    assert "13700001234" not in str(data) and "王五" not in str(data)
