@@ -110,14 +110,20 @@ def _intake(submit, receipt_json) -> Response:
     return response
 
 
+# One budget per terminal for inquiries and ratings together.
+submission_limit = limiter.shared_limit(
+    _rate_limit, scope="kiosk-submissions", key_func=terminal_key, error_message=RATE_MESSAGE
+)
+
+
 @api.post("/inquiries")
-@limiter.limit(_rate_limit, key_func=terminal_key, error_message=RATE_MESSAGE)
+@submission_limit
 def post_inquiry():
     return _intake(submit_inquiry, inquiry_receipt)
 
 
 @api.post("/ratings")
-@limiter.limit(_rate_limit, key_func=terminal_key, error_message=RATE_MESSAGE)
+@submission_limit
 def post_rating():
     return _intake(submit_rating, rating_receipt)
 

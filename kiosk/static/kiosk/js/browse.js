@@ -1,6 +1,6 @@
 // Browsing pages: home, catalogue, items, guides, meetings and public answers.
 
-import { backBar, fill, h, link, localTime, qrCard, section } from "./dom.js";
+import { backBar, fill, h, link, localTime, onSwipe, qrCard, section } from "./dom.js";
 import { pager } from "./pager.js";
 
 // Rows per screen: what fits without scrolling in each orientation.
@@ -104,14 +104,8 @@ function pagedList(rows, page, hashFor) {
   const pages = Math.max(1, Math.ceil(rows.length / size));
   page = Math.min(Math.max(1, page), pages);
   const list = h("div", { class: "list" }, rows.slice((page - 1) * size, page * size));
-  let startX = null;
-  list.addEventListener("pointerdown", (e) => { startX = e.clientX; });
-  list.addEventListener("pointerup", (e) => {
-    if (startX === null) return;
-    const dx = e.clientX - startX;
-    startX = null;
-    if (Math.abs(dx) < 80) return;
-    const to = page + (dx < 0 ? 1 : -1);
+  onSwipe(list, 80, (step) => {
+    const to = page + step;
     if (to >= 1 && to <= pages) location.replace(hashFor(to));
   });
   return [

@@ -93,3 +93,23 @@ export function clockText(tz) {
     month: "long", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false,
   }).format(new Date());
 }
+
+// Call back with -1 (swipe right: back) or +1 (swipe left: on) after a horizontal swipe.
+export function onSwipe(el, threshold, callback) {
+  let startX = null;
+  el.addEventListener("pointerdown", (e) => { startX = e.clientX; });
+  el.addEventListener("pointerup", (e) => {
+    if (startX === null) return;
+    const dx = e.clientX - startX;
+    startX = null;
+    if (Math.abs(dx) >= threshold) callback(dx < 0 ? 1 : -1);
+  });
+}
+
+export function readJson(key, fallback) {
+  try {
+    return JSON.parse(localStorage.getItem(key) || "null") ?? fallback;
+  } catch (err) {
+    return fallback;
+  }
+}

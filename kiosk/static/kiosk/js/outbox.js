@@ -3,6 +3,8 @@
 // while the server is unreachable is sent later, and a retry of one that did
 // reach the server returns the same receipt instead of storing it twice.
 
+import { readJson } from "./dom.js";
+
 export class Outbox extends EventTarget {
   constructor(cfg, store) {
     super();
@@ -20,11 +22,7 @@ export class Outbox extends EventTarget {
   }
 
   entries() {
-    try {
-      return JSON.parse(localStorage.getItem(this.key) || "[]");
-    } catch (err) {
-      return [];
-    }
+    return readJson(this.key, []);
   }
 
   save(entries) {
@@ -37,11 +35,7 @@ export class Outbox extends EventTarget {
   }
 
   receipts() {
-    try {
-      return JSON.parse(localStorage.getItem(this.receiptsKey) || "[]");
-    } catch (err) {
-      return [];
-    }
+    return readJson(this.receiptsKey, []);
   }
 
   remember(receipt) {

@@ -1,7 +1,7 @@
 // Long text shown a screen at a time: turned by swipe or by buttons.
 // The text flows into columns as wide as the viewport, so no line is cut.
 
-import { h } from "./dom.js";
+import { h, onSwipe } from "./dom.js";
 
 const GAP = 64;
 
@@ -37,16 +37,7 @@ export function pager(content) {
   prev.addEventListener("click", () => { page -= 1; show(); });
   next.addEventListener("click", () => { page += 1; show(); });
 
-  let startX = null;
-  viewport.addEventListener("pointerdown", (e) => { startX = e.clientX; });
-  viewport.addEventListener("pointerup", (e) => {
-    if (startX === null) return;
-    const dx = e.clientX - startX;
-    startX = null;
-    if (Math.abs(dx) < 60) return;
-    page += dx < 0 ? 1 : -1;
-    show();
-  });
+  onSwipe(viewport, 60, (step) => { page += step; show(); });
 
   const observer = new ResizeObserver(layout);
   observer.observe(viewport);
