@@ -186,7 +186,7 @@ class Resolver:
             ("承诺时限", limit),
             ("收费", fee),
             ("办理窗口", guide.window.label if guide.window else ""),
-            ("到现场次数", f"{guide.visits} 次"),
+            ("到现场次数", f"{guide.visits} 次" if guide.visits else "无需到现场"),
         ]
         return {
             "kind": "guide",

@@ -112,6 +112,7 @@
     var text = node.querySelector(".slide-text");
     if (!text) return;
     var size = 100;
+    text.style.fontSize = "";
     while (size > 40 && text.scrollHeight > text.clientHeight + 2) {
       size -= 8;
       text.style.fontSize = size + "%";
