@@ -15,6 +15,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
+from wtforms.meta import DefaultMeta
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -50,24 +51,34 @@ def optional_url(form, field):
         URL(message="请填写以 http:// 或 https:// 开头的网址")(form, field)
 
 
-class LoginForm(FlaskForm):
+class ConsoleForm(FlaskForm):
+    """Chinese messages from WTForms' own catalogue (no Babel needed)."""
+
+    class Meta:
+        locales = ["zh"]
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
+
+
+class LoginForm(ConsoleForm):
     username = StringField("用户名", validators=[DataRequired(REQUIRED), Length(max=60)])
     password = PasswordField("密码", validators=[DataRequired(REQUIRED), Length(max=200)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(ConsoleForm):
     """A bare form for buttons that post (CSRF only)."""
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(ConsoleForm):
     reason = TextAreaField("理由", validators=[DataRequired("请填写理由"), Length(max=2000)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(ConsoleForm):
     note = TextAreaField("意见", validators=[Optional(), Length(max=2000)])
 
 
-class ItemForm(FlaskForm):
+class ItemForm(ConsoleForm):
     title = StringField("标题", validators=[DataRequired(REQUIRED), Length(max=200)])
     domain = SelectField("公开领域")
     category_id = SelectField("公开目录", coerce=int)
@@ -80,7 +91,7 @@ class ItemForm(FlaskForm):
     valid_from = HallDateTimeField("公开开始时间", validators=[Optional()])
     valid_until = HallDateTimeField("公开结束时间", validators=[Optional()])
     publishing_body = StringField("发布机构", validators=[Optional(), Length(max=200)])
-    subject = SelectField("主题分类")
+    subject = SelectField("主题分类", default="")
     document_number = StringField("发文字号", validators=[Optional(), Length(max=100)])
     written_on = DateField("成文日期", validators=[Optional()])
     summary = TextAreaField("内容概述（不超过100字）", validators=[Optional(), Length(max=100)])
@@ -97,7 +108,7 @@ class ItemForm(FlaskForm):
             raise ValidationError("结束时间须晚于开始时间")
 
 
-class ProposeForm(FlaskForm):
+class ProposeForm(ConsoleForm):
     note = TextAreaField(
         "提出说明（公开内容、范围、时间）", validators=[DataRequired(REQUIRED), Length(max=2000)]
     )
@@ -108,7 +119,7 @@ class ProposeForm(FlaskForm):
     comment_days = IntegerField("预公开征求意见天数（不需要则留空）", validators=[Optional()])
 
 
-class GuideForm(FlaskForm):
+class GuideForm(ConsoleForm):
     name = StringField("事项名称", validators=[DataRequired(REQUIRED), Length(max=200)])
     code = StringField("事项编码", validators=[DataRequired(REQUIRED), Length(max=60)])
     kind = StringField("事项类型", validators=[Optional(), Length(max=40)])
@@ -136,7 +147,7 @@ class GuideForm(FlaskForm):
     sort_order = IntegerField("排序", default=0)
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(ConsoleForm):
     title = StringField("会议名称", validators=[DataRequired(REQUIRED), Length(max=200)])
     meeting_at = HallDateTimeField("开始时间", validators=[DataRequired(REQUIRED)])
     meeting_ends_at = HallDateTimeField("结束时间", validators=[DataRequired(REQUIRED)])
@@ -154,7 +165,7 @@ class MeetingForm(FlaskForm):
             raise ValidationError("结束时间须晚于开始时间")
 
 
-class SloganForm(FlaskForm):
+class SloganForm(ConsoleForm):
     text = StringField("标语", validators=[DataRequired(REQUIRED), Length(max=200)])
     hall_id = SelectField("所属大厅", coerce=int)
     active = BooleanField("启用", default=True)
@@ -163,7 +174,7 @@ class SloganForm(FlaskForm):
     sort_order = IntegerField("排序", default=0)
 
 
-class UrgentForm(FlaskForm):
+class UrgentForm(ConsoleForm):
     title = StringField("标题", validators=[DataRequired(REQUIRED), Length(max=200)])
     body = TextAreaField("内容", validators=[Optional(), Length(max=5000)])
     starts_at = HallDateTimeField("开始时间", validators=[DataRequired(REQUIRED)])
@@ -178,7 +189,7 @@ class UrgentForm(FlaskForm):
             raise ValidationError("结束时间须晚于开始时间")
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(ConsoleForm):
     name = StringField("名称", validators=[DataRequired(REQUIRED), Length(max=60)])
     code = StringField(
         "代码（英文，用于链接）", validators=[DataRequired(REQUIRED), Length(max=60)]
@@ -190,7 +201,7 @@ class CategoryForm(FlaskForm):
     active = BooleanField("启用", default=True)
 
 
-class HallForm(FlaskForm):
+class HallForm(ConsoleForm):
     code = StringField("代码", validators=[DataRequired(REQUIRED), Length(max=40)])
     name = StringField("名称", validators=[DataRequired(REQUIRED), Length(max=120)])
     address = StringField("地址", validators=[Optional(), Length(max=200)])
@@ -199,14 +210,14 @@ class HallForm(FlaskForm):
     timezone = StringField("时区（空为系统默认）", validators=[Optional(), Length(max=64)])
 
 
-class WindowForm(FlaskForm):
+class WindowForm(ConsoleForm):
     number = StringField("窗口号", validators=[DataRequired(REQUIRED), Length(max=20)])
     name = StringField("名称", validators=[DataRequired(REQUIRED), Length(max=120)])
     services = StringField("办理业务", validators=[Optional(), Length(max=500)])
     sort_order = IntegerField("排序", default=0)
 
 
-class UserForm(FlaskForm):
+class UserForm(ConsoleForm):
     username = StringField("用户名", validators=[DataRequired(REQUIRED), Length(max=60)])
     display_name = StringField("姓名", validators=[Optional(), Length(max=60)])
     department = StringField("部门", validators=[Optional(), Length(max=100)])
@@ -223,7 +234,7 @@ class UserForm(FlaskForm):
     unlock = BooleanField("解除锁定并清零失败次数")
 
 
-class LedgerFilterForm(FlaskForm):
+class LedgerFilterForm(ConsoleForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from flask import abort, flash, request
+from flask import abort, current_app, flash, request
 from flask_login import current_user
 
-from content_feed import clock, ledger
+from content_feed import clock, ledger, uploads
 from content_feed.db import db
 
 
@@ -84,3 +84,34 @@ def safe_next(default: str) -> str:
 def page_args(default_size: int = 50) -> tuple[int, int]:
     page = max(1, request.args.get("page", 1, type=int) or 1)
     return page, default_size
+
+
+def store_uploads(files, owner, label: str, **belongs_to) -> int:
+    """Check and store each uploaded file for ``owner`` (an item or a guide), one
+    ledger row and one message each; returns how many were stored."""
+    limit = current_app.config.get("UPLOAD_MAX_BYTES", uploads.DEFAULT_MAX_BYTES)
+    files = [f for f in files if f and f.filename]
+    if not files:
+        flash("请选择文件", "error")
+    stored = 0
+    for upload in files:
+        try:
+            # One byte over the limit is enough to refuse it.
+            data = upload.stream.read(limit + 1)
+            att = uploads.save_upload(db.session, upload.filename, data, **belongs_to)
+        except uploads.UploadError as exc:
+            flash(f"{upload.filename}：{exc}", "error")
+            continue
+        ledger.record(
+            db.session,
+            "attachment.add",
+            actor=actor(),
+            obj=owner,
+            summary=f"{label}加附件 {att.filename}",
+            after={"attachment_id": att.id, "filename": att.filename, "sha256": att.sha256},
+            at=now(),
+        )
+        db.session.commit()
+        flash(f"已上传 {att.filename}", "success")
+        stored += 1
+    return stored

@@ -198,7 +198,8 @@ def start_scheduler(app):
                 id=name,
                 coalesce=True,
                 max_instances=1,
-                next_run_time=datetime.now().astimezone(),
+                # Soon after start (not during it), then every interval.
+                next_run_time=datetime.now().astimezone() + timedelta(seconds=30),
             )
         _daily_jobs.setdefault(
             "backup_database", (backup_database, app.config["SUNLIGHT"]["backup"]["hour"], 0)

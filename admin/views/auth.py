@@ -17,8 +17,9 @@ from content_feed.db import db
 from content_feed.extensions import limiter
 from content_feed.models import User
 
-# Per address; the per-account lockout below catches slow guessing too.
-LOGIN_RATE = "10 per minute"
+# Per address (a hall's staff may share one NAT address); the per-account
+# lockout below stops guessing at any one password.
+LOGIN_RATE = "30 per minute"
 GENERIC_FAILURE = "用户名或密码错误"
 
 

@@ -8,9 +8,9 @@ from wtforms.fields.core import UnboundField
 
 from admin import bp
 from admin.forms import ActionForm, GuideForm
-from admin.helpers import actor, get_or_404, now, record_change, snapshot
+from admin.helpers import actor, get_or_404, now, record_change, snapshot, store_uploads
 from admin.views.items import hall_choices
-from content_feed import ledger, uploads
+from content_feed import ledger
 from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.models import Attachment, Guide, GuideFaq, GuideFee, GuideMaterial, GuideStep
@@ -232,26 +232,6 @@ def guide_state(guide_id: int):
 def guide_attach(guide_id: int):
     """Blank forms and samples (空白表格、示例样表) for the materials."""
     guide = get_or_404(Guide, guide_id)
-    upload = request.files.get("file")
-    if not ActionForm().validate_on_submit() or upload is None or not upload.filename:
-        flash("请选择文件", "error")
-        return redirect(url_for("admin.guide_edit", guide_id=guide.id))
-    try:
-        att = uploads.save_upload(
-            db.session, upload.filename, upload.stream.read(), guide_id=guide.id
-        )
-    except uploads.UploadError as exc:
-        flash(f"{upload.filename}：{exc}", "error")
-        return redirect(url_for("admin.guide_edit", guide_id=guide.id))
-    ledger.record(
-        db.session,
-        "attachment.add",
-        actor=actor(),
-        obj=guide,
-        summary=f"{guide.name} 加附件 {att.filename}",
-        after={"attachment_id": att.id, "filename": att.filename, "sha256": att.sha256},
-        at=now(),
-    )
-    db.session.commit()
-    flash(f"已上传 {att.filename}，可在申请材料中选作空白表格或样表", "success")
+    if ActionForm().validate_on_submit():
+        store_uploads(request.files.getlist("file"), guide, guide.name, guide_id=guide.id)
     return redirect(url_for("admin.guide_edit", guide_id=guide.id))

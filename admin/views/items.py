@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from admin import bp
 from admin.forms import ActionForm, ItemForm, NoteForm, ProposeForm, ReasonForm
-from admin.helpers import actor, flash_form_errors, get_or_404, now, page_args
+from admin.helpers import actor, flash_form_errors, get_or_404, now, page_args, store_uploads
 from content_feed import ledger, uploads, workflow
 from content_feed.auth import role_required
 from content_feed.db import db
@@ -230,16 +230,26 @@ def item_revise(item_id: int):
     return redirect(url_for("admin.item_edit", item_id=item.id))
 
 
-@bp.post("/items/<int:item_id>/propose")
-@role_required("drafter")
-def item_propose(item_id: int):
+def _workflow_post(item_id: int, form_class, run, message, *, on_revision: bool = True):
+    """Validate ``form_class``, run one workflow step on the open revision (or the
+    item), commit and say so; a refused step rolls back and shows why."""
     item = get_or_404(Item, item_id)
-    rev = open_rev_or_flash(item)
-    form = ProposeForm()
-    if rev is None or not form.validate_on_submit():
+    target = open_rev_or_flash(item) if on_revision else item
+    form = form_class()
+    if target is None or not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(url_for("admin.item_detail", item_id=item.id))
     try:
+        run(target, form)
+    except workflow.WorkflowError as exc:
+        return _refused(item, exc)
+    return _done(item, message(item) if callable(message) else message)
+
+
+@bp.post("/items/<int:item_id>/propose")
+@role_required("drafter")
+def item_propose(item_id: int):
+    def run(rev, form):
         workflow.propose(
             db.session,
             rev,
@@ -250,84 +260,64 @@ def item_propose(item_id: int):
             confidentiality_checked=form.confidentiality_checked.data,
             comment_days=form.comment_days.data or None,
         )
-    except workflow.WorkflowError as exc:
-        return _refused(item, exc)
-    return _done(item, "已提出，等待审核（保密审查）")
+
+    return _workflow_post(item_id, ProposeForm, run, "已提出，等待审核（保密审查）")
 
 
 @bp.post("/items/<int:item_id>/review")
 @role_required("reviewer")
 def item_review(item_id: int):
-    item = get_or_404(Item, item_id)
-    rev = open_rev_or_flash(item)
-    form = NoteForm()
-    if rev is None or not form.validate_on_submit():
-        return redirect(url_for("admin.item_detail", item_id=item.id))
-    try:
-        workflow.review(db.session, rev, actor(), now(), form.note.data or "")
-    except workflow.WorkflowError as exc:
-        return _refused(item, exc)
-    return _done(item, "审核通过，等待审批")
+    return _workflow_post(
+        item_id,
+        NoteForm,
+        lambda rev, form: workflow.review(db.session, rev, actor(), now(), form.note.data or ""),
+        "审核通过，等待审批",
+    )
 
 
 @bp.post("/items/<int:item_id>/comment")
 @role_required("approver")
 def item_open_comment(item_id: int):
-    item = get_or_404(Item, item_id)
-    rev = open_rev_or_flash(item)
-    if rev is None or not ActionForm().validate_on_submit():
-        return redirect(url_for("admin.item_detail", item_id=item.id))
-    try:
-        workflow.open_comment_period(db.session, rev, actor(), now())
-    except workflow.WorkflowError as exc:
-        return _refused(item, exc)
-    return _done(item, "已预公开，征求意见期开始")
+    return _workflow_post(
+        item_id,
+        ActionForm,
+        lambda rev, form: workflow.open_comment_period(db.session, rev, actor(), now()),
+        "已预公开，征求意见期开始",
+    )
 
 
 @bp.post("/items/<int:item_id>/approve")
 @role_required("approver")
 def item_approve(item_id: int):
-    item = get_or_404(Item, item_id)
-    rev = open_rev_or_flash(item)
-    form = NoteForm()
-    if rev is None or not form.validate_on_submit():
-        return redirect(url_for("admin.item_detail", item_id=item.id))
-    try:
-        workflow.approve(db.session, rev, actor(), now(), form.note.data or "")
-    except workflow.WorkflowError as exc:
-        return _refused(item, exc)
-    return _done(item, f"审批通过并公开，索引号 {item.index_number}")
+    return _workflow_post(
+        item_id,
+        NoteForm,
+        lambda rev, form: workflow.approve(db.session, rev, actor(), now(), form.note.data or ""),
+        lambda item: f"审批通过并公开，索引号 {item.index_number}",
+    )
 
 
 @bp.post("/items/<int:item_id>/reject")
 @role_required("reviewer", "approver")
 def item_reject(item_id: int):
-    item = get_or_404(Item, item_id)
-    rev = open_rev_or_flash(item)
-    form = ReasonForm()
-    if rev is None or not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("admin.item_detail", item_id=item.id))
-    try:
-        workflow.reject(db.session, rev, actor(), now(), form.reason.data)
-    except workflow.WorkflowError as exc:
-        return _refused(item, exc)
-    return _done(item, "已退回拟稿人")
+    return _workflow_post(
+        item_id,
+        ReasonForm,
+        lambda rev, form: workflow.reject(db.session, rev, actor(), now(), form.reason.data),
+        "已退回拟稿人",
+    )
 
 
 @bp.post("/items/<int:item_id>/archive")
 @role_required("approver", "operator")
 def item_archive(item_id: int):
-    item = get_or_404(Item, item_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("admin.item_detail", item_id=item.id))
-    try:
-        workflow.archive(db.session, item, actor(), now(), form.reason.data)
-    except workflow.WorkflowError as exc:
-        return _refused(item, exc)
-    return _done(item, "已归档，事项已从各公开渠道撤下，索引号保留")
+    return _workflow_post(
+        item_id,
+        ReasonForm,
+        lambda item, form: workflow.archive(db.session, item, actor(), now(), form.reason.data),
+        "已归档，事项已从各公开渠道撤下，索引号保留",
+        on_revision=False,
+    )
 
 
 @bp.get("/items/<int:item_id>/preview")
@@ -360,29 +350,7 @@ def item_attach(item_id: int):
     if rev is None or rev.state != "draft" or not ActionForm().validate_on_submit():
         flash("附件只能加在草稿上", "error")
         return redirect(url_for("admin.item_detail", item_id=item.id))
-    files = [f for f in request.files.getlist("file") if f and f.filename]
-    if not files:
-        flash("请选择文件", "error")
-    limit = current_app.config.get("UPLOAD_MAX_BYTES", uploads.DEFAULT_MAX_BYTES)
-    for upload in files:
-        try:
-            att = uploads.save_upload(
-                db.session, upload.filename, upload.stream.read(limit + 1), revision_id=rev.id
-            )
-        except uploads.UploadError as exc:
-            flash(f"{upload.filename}：{exc}", "error")
-            continue
-        ledger.record(
-            db.session,
-            "attachment.add",
-            actor=actor(),
-            obj=item,
-            summary=f"第 {rev.number} 版加附件 {att.filename}",
-            after={"attachment_id": att.id, "filename": att.filename, "sha256": att.sha256},
-            at=now(),
-        )
-        db.session.commit()
-        flash(f"已上传 {att.filename}", "success")
+    store_uploads(request.files.getlist("file"), item, f"第 {rev.number} 版", revision_id=rev.id)
     return redirect(url_for("admin.item_detail", item_id=item.id))
 
 

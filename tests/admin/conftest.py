@@ -1,0 +1,56 @@
+"""Fixtures for the admin console tests: signed-in clients per role."""
+
+from __future__ import annotations
+
+import pytest
+from flask import g
+
+from content_feed.db import db
+from tests.builders import PASSWORD, staff
+
+
+@pytest.fixture(autouse=True)
+def _console_test_app(request):
+    """Most tests post forms directly (test_csrf_* turns protection back on).
+
+    The ``app`` fixture keeps one app context pushed for the whole test, and a
+    request reuses it, so ``g`` (where Flask-Login keeps the signed-in user)
+    would outlive a request and leak one client's user into the next. Each
+    request here starts without it, as on a real server.
+    """
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    app.config["WTF_CSRF_ENABLED"] = False
+
+    @app.before_request
+    def _forget_previous_user():
+        g.pop("_login_user", None)
+
+
+@pytest.fixture
+def people(app):
+    users = staff()
+    db.session.commit()
+    return users
+
+
+def login(client, username: str, password: str = PASSWORD):
+    return client.post("/admin/login", data={"username": username, "password": password})
+
+
+@pytest.fixture
+def as_role(app, people):
+    """as_role("reviewer") → a test client signed in as that demo role."""
+
+    clients = {}
+
+    def make(role: str):
+        if role not in clients:
+            client = app.test_client()
+            response = login(client, people[role].username)
+            assert response.status_code == 302, response.data[:500]
+            clients[role] = client
+        return clients[role]
+
+    return make
