@@ -14,7 +14,7 @@ def bar_chart(
     colors: list[str] | None = None,
     width: int = 520,
     bar_height: int = 22,
-    label_width: int = 150,
+    label_width: int = 130,
 ) -> Markup:
     """Horizontal bars with their labels and values, readable without colour."""
     gap, top = 8, 6
@@ -22,8 +22,9 @@ def bar_chart(
     biggest = max((v for _, v in rows), default=0) or 1
     room = width - label_width - 60
     parts = [
-        f'<svg class="chart" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+        # Scales to its card: the viewBox keeps the proportions.
+        f'<svg class="chart" role="img" width="100%" viewBox="0 0 {width} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
     ]
     if not rows:
