@@ -165,16 +165,17 @@ class _Field:
     def doc_at(self, pos: int) -> int:
         return bisect_right(self.starts, pos) - 1
 
-    def scan(self, needle: str) -> list[int]:
-        """Documents whose text contains ``needle``, in order, each once."""
+    def scan(self, needle: str, cap: int = COUNT_CAP) -> list[int]:
+        """The first ``cap`` documents whose text contains ``needle``, in order, each once."""
         found, pos, text = [], 0, self.text
-        while True:
+        while len(found) < cap:
             pos = text.find(needle, pos)
             if pos < 0:
-                return found
+                break
             n = self.doc_at(pos)
             found.append(n)
             pos = self.starts[n + 1] if n + 1 < len(self.starts) else len(text)
+        return found
 
 
 class SearchIndex:
@@ -232,18 +233,17 @@ class SearchIndex:
         title_set: set[int] = set()
         for v in variants:
             title_set.update(self._title_hits(v))
+        titles = sorted(title_set)[:COUNT_CAP]
         others: dict[int, int] = {}
-        for v in variants:
+        # Past COUNT_CAP title matches nothing else can reach the pages shown.
+        for v in variants if len(titles) < COUNT_CAP else ():
             for n, tier in self._other_hits(v, title_set, COUNT_CAP).items():
                 others[n] = min(tier, others.get(n, tier))
-        ranked = sorted(title_set) + sorted(others, key=lambda n: (others[n], n))
+        ranked = titles + sorted(others, key=lambda n: (others[n], n))
         total = len(ranked)
         capped = total >= COUNT_CAP
         page = ranked[offset : offset + limit]
-        hits = [
-            self._hit(self.docs[n], TIER_TITLE if n in title_set else others[n], variants)
-            for n in page
-        ]
+        hits = [self._hit(self.docs[n], others.get(n, TIER_TITLE), variants) for n in page]
         return Results(query, hits, min(total, COUNT_CAP), capped)
 
     # -- spans ------------------------------------------------------------------
