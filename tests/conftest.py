@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import g
 
 from app import create_app
 from content_feed.clock import FixedClock, SystemClock
@@ -44,6 +45,15 @@ def build_app(tmp_path: Path, clock=None, **extra):
         instance_path=str(tmp_path / "instance"),
     )
     app.config["TESTING"] = True
+
+    # The ``app`` fixture keeps one app context pushed for the whole test and
+    # requests reuse it, so ``g`` (where Flask-Login keeps the signed-in user)
+    # would leak one client's user into the next. Start each request clean,
+    # as a real server does.
+    @app.before_request
+    def _forget_previous_user():
+        g.pop("_login_user", None)
+
     with app.app_context():
         db.create_all()
         ensure_feed_state(db.session)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from flask import g
 
 from content_feed.db import db
 from tests.builders import PASSWORD, staff
@@ -11,21 +10,11 @@ from tests.builders import PASSWORD, staff
 
 @pytest.fixture(autouse=True)
 def _console_test_app(request):
-    """Most tests post forms directly (test_csrf_* turns protection back on).
-
-    The ``app`` fixture keeps one app context pushed for the whole test, and a
-    request reuses it, so ``g`` (where Flask-Login keeps the signed-in user)
-    would outlive a request and leak one client's user into the next. Each
-    request here starts without it, as on a real server.
-    """
+    """Most tests post forms directly (test_csrf_* turns protection back on)."""
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
     app.config["WTF_CSRF_ENABLED"] = False
-
-    @app.before_request
-    def _forget_previous_user():
-        g.pop("_login_user", None)
 
 
 @pytest.fixture
