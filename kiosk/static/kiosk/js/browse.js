@@ -324,6 +324,7 @@ export function answers(ctx) {
     backBar(),
     h("h1", {}, "问答公开"),
     h("p", { class: "lead" }, "群众问询的答复（经本人同意公开，个人信息已隐去）"),
+    link("#/ledger", { class: "btn" }, "受理情况统计"),
     list.length
       ? list.map((a) =>
           h("article", { class: "qa" },

@@ -4,6 +4,7 @@ import * as browse from "./browse.js";
 import { clockText, fill, h } from "./dom.js";
 import * as forms from "./forms.js";
 import { attract, startIdle } from "./idle.js";
+import { ledger } from "./ledger.js";
 import { Outbox } from "./outbox.js";
 import { search } from "./search.js";
 import { Store } from "./store.js";
@@ -34,6 +35,7 @@ const ROUTES = [
   [/^#\/guide\/(\d+)$/, (id) => browse.guide(ctx, id)],
   [/^#\/meeting\/(\d+)$/, (id) => browse.meeting(ctx, id)],
   [/^#\/answers$/, () => browse.answers(ctx)],
+  [/^#\/ledger$/, () => ledger(ctx)],
   [/^#\/search$/, () => search(ctx)],
   [/^#\/ask(?:\/(\w+))?$/, (kind) => forms.ask(ctx, kind)],
   [/^#\/comment\/(\d+)$/, (id) => forms.comment(ctx, id)],
