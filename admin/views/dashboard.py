@@ -14,7 +14,7 @@ from admin.helpers import actor, now
 from content_feed import workflow
 from content_feed.auth import role_required
 from content_feed.db import db
-from content_feed.models import Category, Inquiry, Item, ItemRevision
+from content_feed.models import Category, Inquiry, Item, ItemRevision, LedgerEntry
 from content_feed.timefmt import local
 from content_feed.vocabulary import INQUIRY_STATES, ITEM_STATES
 
@@ -132,6 +132,12 @@ def home():
         if inquiry_rows
         else None,
         inquiry_states=INQUIRY_STATES,
+        reminder=db.session.execute(
+            select(LedgerEntry)
+            .where(LedgerEntry.action == "inquiry.reminder")
+            .order_by(LedgerEntry.id.desc())
+            .limit(1)
+        ).scalar_one_or_none(),
         now=at,
     )
 

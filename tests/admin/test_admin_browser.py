@@ -59,11 +59,18 @@ def test_drafter_proposes_reviewer_and_approver_pass_it_it_goes_public(
     approver.wait_for_selector("text=审批通过并公开，索引号")
     approver.screenshot(path=str(screenshot_dir / "admin-item-published.png"), full_page=True)
 
-    titles = [
-        i["title"]
+    published = {
+        i["title"]: i["id"]
         for i in requests.get(f"{live_server.url}/api/v1/items", timeout=5).json()["items"]
-    ]
-    assert title in titles
+    }
+    assert title in published
+
+    # And on the touch kiosk, table and all.
+    kiosk = browser.new_context(viewport={"width": 1080, "height": 1920}).new_page()
+    kiosk.goto(f"{live_server.url}/kiosk/kiosk-1#/item/{published[title]}")
+    kiosk.wait_for_selector(f".page h1:text('{title}')")
+    kiosk.wait_for_selector(".item-body table")
+    kiosk.context.close()
 
     approver.goto(f"{item_url}/preview")
     approver.wait_for_selector(".preview-led span")

@@ -312,3 +312,15 @@ def test_public_ledger_summary_endpoint(app, client, clock):
     data = client.get("/api/v1/ledger-summary").get_json()
     assert data["received"] == 1 and data["in_progress"] == 1
     assert "13700001234" not in str(data) and "王五" not in str(data)
+
+
+def test_dashboard_shows_the_latest_reminder(app, client, clock):
+    from feedback.reminders import send_reminders
+
+    staff()
+    db.session.commit()
+    ask(app, clock.now() - timedelta(days=10), key="key-dash-0001")
+    text = send_reminders(app, clock.now())
+    login(client, "admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert text in page and "待办问询按答复期限" in page
