@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
 ENV_PREFIX = "SUNLIGHT_"
 INSTANCE_FILE_ENV = "SUNLIGHT_CONFIG"
+# SUNLIGHT_* variables that are not settings: read by the command line and tests.
+NOT_SETTINGS = {INSTANCE_FILE_ENV, "SUNLIGHT_NEW_PASSWORD", "SUNLIGHT_CHROMIUM"}
 
 
 class ConfigError(Exception):
@@ -217,7 +219,7 @@ def _env_overrides(settings: dict, environ: dict) -> dict:
     }
     result: dict = {}
     for name, raw in environ.items():
-        if not name.startswith(ENV_PREFIX) or name == INSTANCE_FILE_ENV:
+        if not name.startswith(ENV_PREFIX) or name in NOT_SETTINGS:
             continue
         if name not in known:
             raise ConfigError(f"{name}: unknown setting (see config/defaults.toml)")
