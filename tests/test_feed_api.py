@@ -251,3 +251,33 @@ def test_public_pages_for_phones(client, clock):
     assert client.get(f"/p/items/{hidden.id}").status_code == 404
     guide = make_guide(clock.now())
     assert "申请材料" in client.get(f"/p/guides/{guide.id}").get_data(as_text=True)
+
+
+def test_every_api_get_has_etag_cache_control_and_answers_304(demo_app, client, clock):
+    """Every GET under /api/v1, feed or not, can be polled conditionally."""
+    from content_feed.submissions import submit_inquiry
+    from content_feed.terminals import find_terminal
+
+    payload = {"idempotency_key": "etag-test-0001", "kind": "question", "text": "问"}
+    receipt = submit_inquiry(
+        db.session,
+        payload,
+        find_terminal(db.session, "kiosk-1"),
+        demo_app.config["SUNLIGHT"]["feedback"],
+        clock.now(),
+    )
+    db.session.commit()
+    samples = {"item_id": "1", "guide_id": "1", "receipt_no": receipt.record.receipt_no}
+    for rule in demo_app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or "GET" not in rule.methods:
+            continue
+        url = rule.rule
+        for name, value in samples.items():
+            url = url.replace(f"<int:{name}>", value).replace(f"<{name}>", value)
+        if "search" in url:
+            url += "?q=党费"
+        first = client.get(url)
+        assert first.status_code == 200, url
+        assert first.headers.get("ETag") and first.headers.get("Cache-Control"), url
+        again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304, url

@@ -7,6 +7,7 @@ Built bodies are kept per URL until the state moves.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -102,3 +103,11 @@ def conditional(mimetype: str = "application/json"):
         return wrapper
 
     return decorate
+
+
+def content_etag(response: Response, cache_control: str) -> Response:
+    """For answers not tied to the feed version: the ETag is a hash of the body,
+    and a matching If-None-Match gets a 304 (the body is still built)."""
+    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
+    response.headers["Cache-Control"] = cache_control
+    return response.make_conditional(request)

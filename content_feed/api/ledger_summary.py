@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from content_feed.api import api
+from content_feed.api.caching import content_etag
 from content_feed.api.openapi import describe
 from content_feed.clock import now
 from content_feed.db import db
@@ -16,8 +17,7 @@ from content_feed.timefmt import local
 def ledger_summary():
     response = jsonify(public_summary(db.session, local(now()).date()))
     # Submissions do not move the feed version; a minute of staleness is fine here.
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response
+    return content_etag(response, "public, max-age=60")
 
 
 describe(

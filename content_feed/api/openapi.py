@@ -13,6 +13,7 @@ import json
 from flask import Response
 
 from content_feed.api import api
+from content_feed.api.caching import content_etag
 
 PROBLEM = {"$ref": "#/components/responses/Problem"}
 NOT_MODIFIED = {"description": "未变化（If-None-Match 命中）"}
@@ -323,6 +324,5 @@ def document() -> dict:
 
 @api.get("/openapi.json")
 def openapi_json():
-    return Response(
-        json.dumps(document(), ensure_ascii=False, indent=1), mimetype="application/json"
-    )
+    body = json.dumps(document(), ensure_ascii=False, indent=1)
+    return content_etag(Response(body, mimetype="application/json"), "public, max-age=3600")

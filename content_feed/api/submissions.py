@@ -13,7 +13,7 @@ from flask_limiter.util import get_remote_address
 
 from content_feed.api import api, submissions_doc  # noqa: F401  (describes these routes)
 from content_feed.api.args import hall_arg, int_arg, surface_arg
-from content_feed.api.caching import conditional
+from content_feed.api.caching import conditional, content_etag
 from content_feed.api.problems import Problem
 from content_feed.clock import now
 from content_feed.db import db
@@ -156,9 +156,8 @@ def inquiry_status(receipt_no: str):
                 "state_reason": found.state_reason if found.state == "cannot_handle" else "",
             }
         )
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    # Progress is personal: never kept by a shared cache, always revalidated.
+    return content_etag(jsonify(body), "private, no-cache")
 
 
 def answer(inq: Inquiry) -> dict:
