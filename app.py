@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 import admin
 import content_feed
@@ -14,10 +15,20 @@ import display
 import feedback
 import kiosk
 from config import load_settings
+from content_feed.api.args import DB_INT_MAX
 from content_feed.api.problems import problem_response, wants_problem
 from content_feed.clock import SystemClock
 
 PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: an id past what a column holds is simply not
+    found (404), instead of an overflow inside the database driver (500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", DB_INT_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(
@@ -35,6 +46,7 @@ def create_app(
         instance_relative_config=True,
         static_folder=None,
     )
+    app.url_map.converters["int"] = IdConverter
     configure(app, settings)
     app.extensions["sunlight.clock"] = clock or SystemClock()
     register_extensions(app)

@@ -23,6 +23,8 @@ from content_feed.timefmt import local, local_to_utc
 from content_feed.vocabulary import DISCLOSURE_MODES, ROLES, SCOPES, TIMELINESS
 
 REQUIRED = "此项必填"
+# Sort keys are small numbers; anything past this is a typo, not an order.
+SORT_MAX = 1_000_000
 
 
 class HallDateTimeField(DateTimeLocalField):
@@ -116,7 +118,9 @@ class ProposeForm(ConsoleForm):
         "公开渠道", default="触摸查询机、大屏", validators=[DataRequired(REQUIRED), Length(max=200)]
     )
     confidentiality_checked = BooleanField("已完成保密自查：不含国家秘密、工作秘密、个人隐私")
-    comment_days = IntegerField("预公开征求意见天数（不需要则留空）", validators=[Optional()])
+    comment_days = IntegerField(
+        "预公开征求意见天数（不需要则留空）", validators=[Optional(), NumberRange(0, 3650)]
+    )
 
 
 class GuideForm(ConsoleForm):
@@ -144,7 +148,7 @@ class GuideForm(ConsoleForm):
     keywords = StringField("关键词", validators=[Optional(), Length(max=200)])
     summary = StringField("简介", validators=[Optional(), Length(max=200)])
     hall_id = SelectField("所属大厅", coerce=int)
-    sort_order = IntegerField("排序", default=0)
+    sort_order = IntegerField("排序", default=0, validators=[NumberRange(-SORT_MAX, SORT_MAX)])
 
 
 class MeetingForm(ConsoleForm):
@@ -171,7 +175,7 @@ class SloganForm(ConsoleForm):
     active = BooleanField("启用", default=True)
     valid_from = HallDateTimeField("开始时间", validators=[Optional()])
     valid_until = HallDateTimeField("结束时间", validators=[Optional()])
-    sort_order = IntegerField("排序", default=0)
+    sort_order = IntegerField("排序", default=0, validators=[NumberRange(-SORT_MAX, SORT_MAX)])
 
 
 class UrgentForm(ConsoleForm):
@@ -197,7 +201,7 @@ class CategoryForm(ConsoleForm):
     domain = SelectField("公开领域")
     parent_id = SelectField("上级目录", coerce=int)
     required = BooleanField("“7+X”中的必设目录")
-    sort_order = IntegerField("排序", default=0)
+    sort_order = IntegerField("排序", default=0, validators=[NumberRange(-SORT_MAX, SORT_MAX)])
     active = BooleanField("启用", default=True)
 
 
@@ -214,7 +218,7 @@ class WindowForm(ConsoleForm):
     number = StringField("窗口号", validators=[DataRequired(REQUIRED), Length(max=20)])
     name = StringField("名称", validators=[DataRequired(REQUIRED), Length(max=120)])
     services = StringField("办理业务", validators=[Optional(), Length(max=500)])
-    sort_order = IntegerField("排序", default=0)
+    sort_order = IntegerField("排序", default=0, validators=[NumberRange(-SORT_MAX, SORT_MAX)])
 
 
 class UserForm(ConsoleForm):

@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, request
 from flask_login import current_user
 
 from content_feed import clock, ledger, uploads
+from content_feed.api.args import db_int
 from content_feed.db import db
 
 
@@ -82,7 +83,7 @@ def safe_next(default: str) -> str:
 
 
 def page_args(default_size: int = 50) -> tuple[int, int]:
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = max(1, request.args.get("page", 1, type=db_int) or 1)
     return page, default_size
 
 

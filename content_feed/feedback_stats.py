@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from content_feed.models import Inquiry, Rating, Window
+from content_feed.privacy import mask_text
+from content_feed.spreadsheet import csv_safe
 from content_feed.timefmt import local
 from content_feed.vocabulary import INQUIRY_KINDS, RATING_LEVELS
 from content_feed.working_days import working_days_between
@@ -171,7 +173,7 @@ def csv_bytes(header: list[str], rows: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_safe(cell) for cell in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -191,11 +193,12 @@ def stats_csv(stats: dict) -> bytes:
     ]
     rows = []
     for group, label in (("by_month", "月份"), ("by_kind", "类型"), ("by_category", "类别")):
+        # Categories are typed at the kiosk: numbers in them are masked like the text.
         for name, b in stats[group].items():
             rows.append(
                 [
                     label,
-                    name,
+                    mask_text(name),
                     b["received"],
                     b["done"],
                     b["in_progress"],

@@ -10,6 +10,7 @@ import qrcode
 import qrcode.image.svg
 from flask import Blueprint, Response, request
 
+from content_feed.api.args import as_id
 from content_feed.api.caching import etag_matches
 from content_feed.api.problems import Problem
 from content_feed.clock import now
@@ -42,14 +43,14 @@ def render_qr(data: str, fmt: str = "png", box_size: int = 10) -> bytes:
 def qr_response(data: str, fmt: str) -> Response:
     if fmt not in FORMATS:
         raise Problem(404, "二维码格式只支持 png 或 svg")
-    box = request.args.get("box", "10")
-    if not box.isdigit() or not 2 <= int(box) <= 40:
+    box = as_id(request.args.get("box", "10"))
+    if box is None or not 2 <= box <= 40:
         raise Problem(400, "参数 box 应为 2 到 40 之间的整数", errors={"box": "取值无效"})
     etag = '"' + hashlib.sha256(f"{fmt}:{box}:{data}".encode()).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
     if etag_matches(request.headers.get("If-None-Match"), etag):
         return Response(status=304, headers=headers)
-    return Response(render_qr(data, fmt, int(box)), mimetype=FORMATS[fmt], headers=headers)
+    return Response(render_qr(data, fmt, box), mimetype=FORMATS[fmt], headers=headers)
 
 
 @bp.get("/items/<int:item_id>.<fmt>")

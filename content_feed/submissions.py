@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from content_feed.api.args import db_int
 from content_feed.models import Guide, Inquiry, Item, Rating, Terminal, Window
 from content_feed.public_now import is_item_public, public_guides
 from content_feed.timefmt import local
@@ -164,8 +165,8 @@ def check_inquiry(session: Session, payload: dict, feedback: dict, at: datetime)
 def _open_comment_item(session: Session, raw, at: datetime, errors: dict) -> int | None:
     """The item a pre-disclosure comment is about, if its comment period is open now."""
     try:
-        item_id = int(raw)
-    except (TypeError, ValueError):
+        item_id = db_int(raw)
+    except ValueError:
         errors["item_id"] = "请从征求意见的公开事项页面提出意见"
         return None
     item = session.get(Item, item_id)
@@ -205,8 +206,8 @@ def check_rating(
     key = _text(payload, "idempotency_key")
     _check_key(errors, key)
     try:
-        level = int(payload.get("level"))
-    except (TypeError, ValueError):
+        level = db_int(payload.get("level"))
+    except ValueError:
         level = 0
     if level not in RATING_LEVELS:
         errors["level"] = "请选择满意程度：" + "、".join(RATING_LEVELS.values())
@@ -238,8 +239,8 @@ def check_rating(
 
 def _as_int(raw) -> int | None:
     try:
-        return int(raw)
-    except (TypeError, ValueError):
+        return db_int(raw)
+    except ValueError:
         return None
 
 

@@ -175,6 +175,12 @@ def new_revision(session: Session, item: Item, author: User, at: datetime) -> It
     return rev
 
 
+def may_change_draft(rev: ItemRevision, actor: User) -> bool:
+    """Only a draft's author (or an admin) changes it: its content, its attachments,
+    and its proposal with the confidentiality self-check."""
+    return rev.author_id in (None, actor.id) or actor.has_role("admin")
+
+
 def update_draft(
     session: Session,
     rev: ItemRevision,
@@ -188,7 +194,7 @@ def update_draft(
     if rev.state != "draft":
         raise WorkflowError("只有草稿可以修改，已提交的请先退回")
     _require_role(actor, "drafter", "拟稿")
-    if rev.author_id not in (None, actor.id) and not actor.has_role("admin"):
+    if not may_change_draft(rev, actor):
         raise WorkflowError("只有拟稿人本人可以修改草稿")
     unknown = set(fields) - set(CONTENT_FIELDS)
     if unknown:
@@ -237,6 +243,8 @@ def propose(
     if rev.state != "draft":
         raise WorkflowError("只有草稿可以提交审核")
     _require_role(actor, "drafter", "拟稿")
+    if not may_change_draft(rev, actor):
+        raise WorkflowError("只有拟稿人本人可以提出草稿（保密自查由拟稿人确认）")
     errors = validate_content({name: getattr(rev, name) for name in CONTENT_FIELDS})
     if errors:
         raise WorkflowError("；".join(errors.values()))

@@ -66,7 +66,14 @@ def qr_data_uri(url: str) -> str:
 
 def is_local_url(url) -> bool:
     """Images come from this server only: halls are offline intranets."""
-    return isinstance(url, str) and url.startswith("/") and not url.startswith("//")
+    # Browsers read "\\" as "/" (so "/\\host/x.png" is "//host/x.png"), and drop
+    # tabs and newlines: none of them belongs in a path on this server.
+    return (
+        isinstance(url, str)
+        and url.startswith("/")
+        and not url.startswith("//")
+        and not any(ch in url for ch in "\\\t\r\n")
+    )
 
 
 def plain(text: str, limit: int = 400) -> str:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from content_feed import clock
+from content_feed.api.args import db_int
 from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.feedback_stats import csv_bytes, inquiry_stats, satisfaction_stats, stats_csv
@@ -77,7 +78,7 @@ def queue():
         stmt = stmt.where(
             or_(Inquiry.receipt_no.contains(q), Inquiry.topic.contains(q), Inquiry.text.contains(q))
         )
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=db_int))
     rows = (
         db.session.execute(
             stmt.order_by(Inquiry.due_on.is_(None), Inquiry.due_on, Inquiry.id)
@@ -142,6 +143,8 @@ def inquiry(inquiry_id: int):
         states=INQUIRY_STATES,
         status=due_status(inq.due_on, _today(), inq.state in ("pending", "in_progress")),
         contact=masked_contact(inq),
+        masked_text=mask_text(inq.text),
+        mask_text=mask_text,
         may_reveal=_may_see_contact(inq),
         assign_form=assign_form,
         state_form=state_form,
@@ -294,6 +297,7 @@ def rating(rating_id: int):
         today=_today(),
         status=follow_up_status(item, _today()),
         mask_phone=mask_phone,
+        mask_text=mask_text,
     )
 
 
@@ -354,7 +358,7 @@ def requests_export():
             [
                 i.receipt_no,
                 INQUIRY_KINDS.get(i.kind, i.kind),
-                i.topic,
+                mask_text(i.topic),
                 mask_text(i.text),
                 mask_name(i.name),
                 mask_phone(i.phone),

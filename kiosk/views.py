@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, render_template, request, send_from_directory
 
+from content_feed.api.args import as_id
 from content_feed.api.caching import conditional
 from content_feed.api.problems import Problem
 from content_feed.db import db
@@ -26,7 +27,8 @@ def _kiosk(code: str) -> Terminal | None:
 def _seconds(name: str, default: int) -> int:
     """A page-load override (``?idle=5``) so tests and staff can shorten timers."""
     raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 86400 else default
+    value = as_id(raw)
+    return value if value is not None and value <= 86400 else default
 
 
 @bp.get("/<code>")
@@ -89,14 +91,14 @@ def receipt_page(receipt_no: str):
         view = {
             "kind": INQUIRY_KINDS.get(found.kind, found.kind),
             "state": INQUIRY_STATES.get(found.state, found.state),
-            "topic": found.topic,
+            "topic": mask_text(found.topic),
             "text": mask_text(found.text),
             "name": mask_name(found.name),
             "phone": mask_phone(found.phone),
             "due_on": found.due_on.isoformat() if found.due_on else "",
             "reply": mask_text(found.reply) if found.replied_at else "",
             "replied_on": local_date(found.replied_at),
-            "reason": found.state_reason if found.state == "cannot_handle" else "",
+            "reason": mask_text(found.state_reason) if found.state == "cannot_handle" else "",
         }
     else:
         view = {

@@ -11,6 +11,7 @@ from admin.forms import ActionForm, GuideForm
 from admin.helpers import actor, get_or_404, now, record_change, snapshot, store_uploads
 from admin.views.items import hall_choices
 from content_feed import ledger
+from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.models import Attachment, Guide, GuideFaq, GuideFee, GuideMaterial, GuideStep
@@ -31,6 +32,8 @@ ROWS = {
     "fees": (GuideFee, ["name", "standard", "basis"], "name"),
     "faqs": (GuideFaq, ["question", "answer"], "question"),
 }
+# 先审核、后公开: what the public sees of a guide changes only through an approver.
+PUBLISHED_LOCKED = "已公开的办事指南不能直接修改；请审批人先“下线”，修改后再“上线”"
 INT_COLUMNS = {"copies", "blank_form_id", "sample_id"}
 TEXT_LIMITS = {"name": 200, "source": 200, "title": 100, "standard": 200}
 
@@ -56,7 +59,7 @@ def parse_rows(prefix: str, attachment_ids: set[int]) -> list[dict]:
             if c in TEXT_LIMITS:
                 row[c] = row[c][: TEXT_LIMITS[c]]
             if c in INT_COLUMNS:
-                value = int(row[c]) if row[c].isdigit() else None
+                value = 0 if row[c] == "0" else as_id(row[c])
                 if c != "copies" and value not in attachment_ids:
                     value = None
                 row[c] = value if value is not None else (1 if c == "copies" else None)
@@ -172,6 +175,9 @@ def guide_edit(guide_id: int):
     if request.method == "POST" and not actor().has_role("drafter"):
         flash("只有拟稿人可以修改办事指南", "error")
         return redirect(url_for("admin.guide_edit", guide_id=guide.id))
+    if request.method == "POST" and guide.state == "published":
+        flash(PUBLISHED_LOCKED, "error")
+        return redirect(url_for("admin.guide_edit", guide_id=guide.id))
     if form.validate_on_submit():
         if _code_taken(form.code.data, guide.id):
             form.code.errors.append("事项编码已存在")
@@ -232,6 +238,8 @@ def guide_state(guide_id: int):
 def guide_attach(guide_id: int):
     """Blank forms and samples (空白表格、示例样表) for the materials."""
     guide = get_or_404(Guide, guide_id)
-    if ActionForm().validate_on_submit():
+    if guide.state == "published":
+        flash(PUBLISHED_LOCKED, "error")
+    elif ActionForm().validate_on_submit():
         store_uploads(request.files.getlist("file"), guide, guide.name, guide_id=guide.id)
     return redirect(url_for("admin.guide_edit", guide_id=guide.id))

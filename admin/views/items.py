@@ -11,6 +11,7 @@ from admin import bp
 from admin.forms import ActionForm, ItemForm, NoteForm, ProposeForm, ReasonForm
 from admin.helpers import actor, flash_form_errors, get_or_404, now, page_args, store_uploads
 from content_feed import ledger, uploads, workflow
+from content_feed.api.args import db_int
 from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.markup import plain_text, render_markdown
@@ -111,7 +112,7 @@ def items():
     q = (request.args.get("q") or "").strip()
     state = request.args.get("state") or ""
     scope = request.args.get("scope") or ""
-    category_id = request.args.get("category_id", type=int)
+    category_id = request.args.get("category_id", type=db_int)
     stmt = select(Item).order_by(Item.updated_at.desc(), Item.id.desc())
     if q:
         like = f"%{q}%"
@@ -324,7 +325,7 @@ def item_archive(item_id: int):
 @role_required(*READERS)
 def item_preview(item_id: int):
     item = get_or_404(Item, item_id)
-    number = request.args.get("rev", type=int)
+    number = request.args.get("rev", type=db_int)
     rev = next((r for r in item.revisions if r.number == number), None)
     rev = rev or workflow.open_revision(item) or item.published_revision or item.revisions[-1]
     led_text = rev.led_text or rev.title
@@ -349,6 +350,9 @@ def item_attach(item_id: int):
     rev = workflow.open_revision(item)
     if rev is None or rev.state != "draft" or not ActionForm().validate_on_submit():
         flash("附件只能加在草稿上", "error")
+        return redirect(url_for("admin.item_detail", item_id=item.id))
+    if not workflow.may_change_draft(rev, actor()):
+        flash("只有拟稿人本人可以给草稿加附件", "error")
         return redirect(url_for("admin.item_detail", item_id=item.id))
     store_uploads(request.files.getlist("file"), item, f"第 {rev.number} 版", revision_id=rev.id)
     return redirect(url_for("admin.item_detail", item_id=item.id))
@@ -376,6 +380,9 @@ def item_detach(item_id: int, attachment_id: int):
     rev = workflow.open_revision(item)
     if rev is None or rev.state != "draft" or att.revision_id != rev.id:
         flash("只能删除草稿上的附件", "error")
+        return redirect(url_for("admin.item_detail", item_id=item.id))
+    if not workflow.may_change_draft(rev, actor()):
+        flash("只有拟稿人本人可以删除草稿的附件", "error")
         return redirect(url_for("admin.item_detail", item_id=item.id))
     if not ActionForm().validate_on_submit():
         return redirect(url_for("admin.item_detail", item_id=item.id))

@@ -16,6 +16,7 @@ from admin.helpers import page_args
 from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.models import LedgerEntry
+from content_feed.spreadsheet import csv_safe
 from content_feed.timefmt import local_text, local_to_utc
 
 # Human names for the actions written by workflow, uploads, console and jobs.
@@ -102,14 +103,14 @@ def ledger_csv():
             [
                 e.id,
                 local_text(e.at, "%Y-%m-%d %H:%M:%S"),
-                e.actor_name,
+                csv_safe(e.actor_name),
                 ACTION_LABELS.get(e.action, e.action),
                 e.object_type,
                 e.object_id,
-                _csv_safe(e.summary),
-                _csv_safe(_json(e.before)),
-                _csv_safe(_json(e.after)),
-                e.address,
+                csv_safe(e.summary),
+                csv_safe(_json(e.before)),
+                csv_safe(_json(e.after)),
+                csv_safe(e.address),
             ]
         )
     return Response(
@@ -121,8 +122,3 @@ def ledger_csv():
             "Cache-Control": "no-store",
         },
     )
-
-
-def _csv_safe(text: str) -> str:
-    """Defuse spreadsheet formulas (=, +, -, @) that staff or the public typed."""
-    return "'" + text if text and text[0] in "=+-@\t\r" else text

@@ -147,13 +147,15 @@ def inquiry_status(receipt_no: str):
         body = inquiry_receipt(found)
         body.update(
             {
-                "topic": found.topic,
+                "topic": mask_text(found.topic),
                 "text": mask_text(found.text),
                 "name": mask_name(found.name),
                 "phone": mask_phone(found.phone),
                 "reply": mask_text(found.reply) if found.replied_at else "",
                 "replied_on": local_date(found.replied_at),
-                "state_reason": found.state_reason if found.state == "cannot_handle" else "",
+                "state_reason": (
+                    mask_text(found.state_reason) if found.state == "cannot_handle" else ""
+                ),
             }
         )
     # Progress is personal: never kept by a shared cache, always revalidated.
@@ -165,8 +167,8 @@ def answer(inq: Inquiry) -> dict:
         "receipt_no": inq.receipt_no,
         "kind": inq.kind,
         "kind_label": INQUIRY_KINDS.get(inq.kind, inq.kind),
-        "topic": inq.topic,
-        "category": inq.category,
+        "topic": mask_text(inq.topic),
+        "category": mask_text(inq.category),
         "question": mask_text(inq.text),
         "asker": mask_name(inq.name),
         "reply": mask_text(inq.reply),

@@ -6,6 +6,8 @@ from datetime import date
 
 from flask import request
 
+from content_feed.api.args import as_id
+
 
 class FormError(ValueError):
     def __init__(self, field: str, message: str):
@@ -39,9 +41,10 @@ def optional_int(name: str) -> int | None:
     raw = (request.form.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    value = as_id(raw)
+    if value is None:
         raise FormError(name, "应为编号（整数）")
-    return int(raw)
+    return value
 
 
 def day(name: str, label: str = "") -> date | None:

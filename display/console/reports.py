@@ -11,10 +11,12 @@ from flask import Response, abort, render_template, request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from content_feed.api.args import db_int
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import PlayRecord, Terminal, UrgentNotice, UrgentNoticeAck
+from content_feed.spreadsheet import csv_safe
 from content_feed.timefmt import hall_zone
 from display import presence
 from display.blueprints import console_bp
@@ -110,7 +112,7 @@ def summarise(records, tz) -> dict:
 
 def _report():
     start, end = _range()
-    terminal_id = request.args.get("terminal", type=int)
+    terminal_id = request.args.get("terminal", type=db_int)
     tz = hall_zone()
     table = summarise(_plays(start, end, terminal_id), tz)
     codes = dict(db.session.execute(select(Terminal.id, Terminal.code)).all())
@@ -150,7 +152,7 @@ def proof_of_play_csv():
     writer = csv.writer(out)
     writer.writerow(["日期", "终端", "内容", "播放次数", "播放时长（秒）"])
     for (d, t, title), (count, seconds) in sorted(table.items(), key=lambda kv: kv[0][:2]):
-        writer.writerow([d.isoformat(), codes.get(t, t), title, count, round(seconds, 1)])
+        writer.writerow([d.isoformat(), codes.get(t, t), csv_safe(title), count, round(seconds, 1)])
     body = "\ufeff" + out.getvalue()  # BOM: Excel opens UTF-8 Chinese correctly
     return Response(
         body.encode("utf-8"),

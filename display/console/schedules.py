@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
@@ -65,10 +66,11 @@ def _apply(schedule: RotationSchedule) -> None:
     schedule.playlist_id = playlist_id
     target = request.form.get("target", "")
     kind, _, ident = target.partition(":")
-    if kind == "t" and ident.isdigit() and db.session.get(Terminal, int(ident)):
-        schedule.terminal_id, schedule.group_id = int(ident), None
-    elif kind == "g" and ident.isdigit() and db.session.get(TerminalGroup, int(ident)):
-        schedule.terminal_id, schedule.group_id = None, int(ident)
+    ident = as_id(ident)
+    if kind == "t" and ident and db.session.get(Terminal, ident):
+        schedule.terminal_id, schedule.group_id = ident, None
+    elif kind == "g" and ident and db.session.get(TerminalGroup, ident):
+        schedule.terminal_id, schedule.group_id = None, ident
     else:
         raise FormError("target", "请选择终端或分组")
     schedule.date_from = day("date_from", "开始日期")

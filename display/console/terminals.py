@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
@@ -80,7 +81,7 @@ def _apply(terminal: Terminal) -> None:
     terminal.font_size = integer("font_size", low=8, high=64, default=16, label="字号")
     terminal.scroll_speed = integer("scroll_speed", low=1, high=500, default=32, label="滚动速度")
     terminal.active = checked("active")
-    wanted = {int(g) for g in request.form.getlist("group_ids") if g.isdigit()}
+    wanted = {as_id(g) for g in request.form.getlist("group_ids")}
     terminal.groups = [g for g in _groups() if g.id in wanted]
 
 

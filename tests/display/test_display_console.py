@@ -188,3 +188,40 @@ def test_proof_of_play_csv_has_a_bom_and_counts(demo_app, operator, client, cloc
         as_text=True
     )
     assert "<svg" in html and "共 3 次播放" in html
+
+
+def test_playlist_entry_with_an_id_out_of_range_is_a_form_error(demo_app, operator, client):
+    """A typo in the content number must not break every screen playing the list."""
+    response = operator.post(
+        "/admin/display/playlists/1/entries", data={"kind": "item_headline", "ref_id": "9" * 30}
+    )
+    assert response.status_code == 422
+    program = client.get("/display/wall-1/program.json", headers=TOKEN)
+    assert program.status_code == 200
+
+
+def test_proof_of_play_csv_defuses_formulas_sent_by_a_screen(demo_app, operator, client, clock):
+    plays = [
+        {"key": "e1", "title": '=HYPERLINK("http://x.test","点击")', "duration": 5},
+        {"key": "e2", "title": "@SUM(A1)", "duration": 5},
+    ]
+    for play in plays:
+        play["started_at"] = clock.now().isoformat()
+    client.post(
+        "/display/wall-1/plays", json={"batch_key": "batch-000009", "plays": plays}, headers=TOKEN
+    )
+    r = operator.get("/admin/display/proof-of-play.csv?from=2026-11-17&to=2026-11-17")
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
+    titles = sorted(row[2] for row in rows[1:])
+    assert titles == ['\'=HYPERLINK("http://x.test","点击")', "'@SUM(A1)"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/\\evil.example/x.png", "/\\/evil.example/x.png", "//evil.example/x.png"]
+)
+def test_image_entries_cannot_point_off_the_server(demo_app, operator, url):
+    """Browsers read a backslash as a slash: "/\\host" is "//host", the internet."""
+    response = operator.post(
+        "/admin/display/playlists/1/entries", data={"kind": "image", "url": url}
+    )
+    assert response.status_code == 422

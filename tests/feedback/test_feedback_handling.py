@@ -1,5 +1,7 @@
 """Issue 6: from a kiosk submission to an answer, on time, with personal data masked."""
 
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -324,3 +326,86 @@ def test_dashboard_shows_the_latest_reminder(app, client, clock):
     login(client, "admin")
     page = client.get("/admin/").get_data(as_text=True)
     assert text in page and "待办问询按答复期限" in page
+
+
+def test_csv_exports_defuse_formulas_typed_at_a_kiosk(app, client):
+    """Topic, text, name and category come from the public: none runs in Excel."""
+    staff()
+    db.session.commit()
+    at = BEFORE_GOLDEN_WEEK
+    ask(
+        app,
+        at,
+        topic='=HYPERLINK("http://x.test","点我")',
+        text="+1+cmd|' /C calc'!A0",
+        name="@某人",
+        category="-2+3",
+    )
+    login(client, "handler")
+    for url in ("/admin/feedback/requests.csv", "/admin/feedback/stats.csv"):
+        body = client.get(url).data.decode("utf-8-sig")
+        cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "@") or c.startswith("-2")], url
+    body = client.get("/admin/feedback/requests.csv").data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+
+
+def test_rating_page_masks_numbers_written_in_the_comment(app, client):
+    staff()
+    db.session.commit()
+    bad = rate(
+        app,
+        BEFORE_GOLDEN_WEEK,
+        1,
+        "rate-00000009",
+        comment="请回电13812345678，身份证110101199003077777",
+    )
+    login(client, "handler")
+    page = client.get(f"/admin/feedback/ratings/{bad.id}").get_data(as_text=True)
+    assert "13812345678" not in page and "110101199003077777" not in page
+    assert "138****5678" in page
+
+
+def test_numbers_in_the_topic_and_category_are_masked_on_every_public_surface(app, client, clock):
+    """The topic and category are typed by the public too, like the question."""
+    inq = ask(
+        app,
+        clock.now(),
+        key="key-topic-01",
+        topic="请回电13812345678",
+        category="身份证110101199001011234",
+    )
+    reply(db.session, inq, staff()["handler"], clock.now(), text="已答复。", public=True)
+    db.session.commit()
+    make_terminal("kiosk-t", "kiosk", kiosk().hall)
+    for url in (
+        "/api/v1/answers",
+        f"/api/v1/inquiries/{inq.receipt_no}",
+        f"/kiosk/receipts/{inq.receipt_no}",
+        "/kiosk/kiosk-t/bundle.json",
+    ):
+        body = client.get(url).get_data(as_text=True)
+        assert "13812345678" not in body and "110101199001011234" not in body, url
+    assert "138****5678" in client.get("/api/v1/answers").get_data(as_text=True)
+
+
+def test_handler_sees_the_question_and_topic_masked(app, client, clock):
+    staff()
+    db.session.commit()
+    inq = ask(
+        app,
+        clock.now(),
+        key="key-console-1",
+        topic="回电13812345678",
+        text="社保卡丢了，电话13900001111",
+        category="证件15800002222",
+    )
+    login(client, "handler")
+    page = client.get(f"/admin/feedback/{inq.id}").get_data(as_text=True)
+    assert "社保卡丢了，电话139****1111" in page  # the question is shown, masked
+    queue = client.get("/admin/feedback/").get_data(as_text=True)
+    exported = client.get("/admin/feedback/requests.csv").data.decode("utf-8-sig")
+    stats = client.get("/admin/feedback/stats.csv").data.decode("utf-8-sig")
+    for body in (page, queue, exported, stats):
+        assert "13812345678" not in body and "13900001111" not in body
+        assert "15800002222" not in body
