@@ -50,6 +50,15 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+def _local_images_only(element: str, attribute: str, value: str) -> str | None:
+    """Halls are offline: an image must come from this server (an attachment),
+    never from the internet. Links may point anywhere; nothing loads them."""
+    local = value.startswith("/") and not value.startswith("//") and "\\" not in value
+    if element == "img" and attribute == "src" and not local:
+        return None
+    return value
+
+
 @lru_cache(maxsize=2048)
 def render_markdown(source: str) -> str:
     html = _md.render(source or "")
@@ -58,6 +67,7 @@ def render_markdown(source: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
+        attribute_filter=_local_images_only,
         link_rel="noopener noreferrer",
     )
 

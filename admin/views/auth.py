@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from admin import bp
 from admin.forms import LoginForm
@@ -50,6 +51,18 @@ def _fail(user: User | None, username: str, why: str) -> None:
     db.session.commit()
 
 
+# Checked against when the user name is unknown, so that a wrong name costs the
+# same hashing time as a wrong password and timing does not reveal accounts.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def _password_ok(user, password: str) -> bool:
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return False
+    return user.check_password(password) and user.active
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(LOGIN_RATE, methods=["POST"])
 def login():
@@ -64,7 +77,7 @@ def login():
             _fail(user, username, "账号已锁定")
             minutes = int((user.locked_until - at).total_seconds() // 60) + 1
             flash(f"账号因多次登录失败已被临时锁定，请 {minutes} 分钟后再试", "error")
-        elif user is None or not user.active or not user.check_password(form.password.data):
+        elif not _password_ok(user, form.password.data):
             _fail(user, username, "密码错误" if user else "无此用户")
             flash(GENERIC_FAILURE, "error")
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -103,7 +103,12 @@ def _form(terminal: Terminal | None, error: FormError | None = None, status: int
 
 
 def _show_token(terminal: Terminal, token: str):
-    return render_template("display/console/token.html", terminal=terminal, token=token)
+    # Shown once: no browser or proxy may keep a copy of this page.
+    response = make_response(
+        render_template("display/console/token.html", terminal=terminal, token=token)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @console_bp.route("/terminals/new", methods=["GET", "POST"])

@@ -126,6 +126,7 @@ def test_register_an_led_terminal_shows_its_token_once(demo_app, operator, clien
         },
     )
     assert r.status_code == 200
+    assert r.headers["Cache-Control"] == "no-store"
     token = r.get_data(as_text=True).split('<code id="token">')[1].split("</code>")[0]
     png = client.get(f"/display/led/led-2.png?token={token}")
     assert png.status_code == 200
