@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from content_feed.db import db
 from content_feed.models import Inquiry, Item, Terminal
 from content_feed.urls import item_home
+from tests.builders import publish_item
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -200,3 +202,106 @@ def test_outage_keep_browsing_submit_and_send_once_back(open_kiosk, live_server)
             assert db.session.execute(select(Inquiry.text)).scalar_one() == "停电期间提交的问题"
     finally:
         back.stop()
+
+
+# Every line of text the reader can see on a page of a paged item lies wholly inside the
+# viewport: none half cut at the side by a turn that overshoots, none under the padding.
+VISIBLE_LINES_INSIDE = """() => {
+  const vp = document.querySelector('.pager-viewport');
+  const r = vp.getBoundingClientRect();
+  const box = {l: r.left + vp.clientLeft, t: r.top + vp.clientTop};
+  box.r = box.l + vp.clientWidth; box.b = box.t + vp.clientHeight;
+  const bad = []; let seen = 0;
+  const walker = document.createTreeWalker(vp, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(walker.currentNode);
+    for (const f of range.getClientRects()) {
+      if (f.right <= box.l || f.left >= box.r || f.bottom <= box.t || f.top >= box.b) continue;
+      seen++;
+      if (f.left < box.l - 1 || f.right > box.r + 1 || f.bottom > box.b + 1) bad.push(walker.currentNode.textContent.slice(0, 12));
+    }
+  }
+  return {seen, bad};
+}"""
+
+
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+def test_a_long_item_turns_page_by_page_without_cutting_lines(
+    open_kiosk, live_server, screenshot_dir, orientation
+):
+    paragraphs = "\n\n".join(
+        f"第{n}条　为进一步规范党费收缴、使用和管理工作，结合本单位实际，现将有关情况公开如下。"
+        for n in range(1, 30)
+    )
+    rows = "\n".join(
+        f"| 2026年{m}月 | 12,{m}45.00 | 用于困难党员慰问及党员教育培训 |" for m in range(1, 13)
+    )
+    link = (
+        "https://www.example.gov.cn/dangwugongkai/2026/a/very/long/path/to/the/document/index.html"
+    )
+    body = f"{paragraphs}\n\n| 月份 | 收缴（元） | 用途 |\n|---|---|---|\n{rows}\n\n全文见 {link}"
+    with live_server.app.app_context():
+        item = publish_item(datetime.now(UTC), "党费收缴使用情况（长文）", body=body)
+        item_id = item.id
+    page = open_kiosk(ORIENTATIONS[orientation])
+    page.evaluate(f"location.hash = '#/item/{item_id}'")
+    page.wait_for_selector(".pager-viewport")
+    page.wait_for_timeout(300)
+    pages = page.evaluate("document.querySelector('.pager').pages()")
+    assert pages > 1
+    for n in range(pages):
+        page.evaluate(f"document.querySelector('.pager').goTo({n})")
+        page.wait_for_timeout(300)  # the turn is animated
+        result = page.evaluate(VISIBLE_LINES_INSIDE)
+        assert result["seen"], f"page {n + 1} of {pages} shows nothing"
+        assert not result["bad"], f"page {n + 1} of {pages} cuts {result['bad']}"
+    page.screenshot(path=screenshot_dir / f"kiosk-long-item-last-page-{orientation}.png")
+    assert not page.errors
+
+
+def colour(page, selector, prop="color"):
+    return page.evaluate(
+        "([sel, prop]) => getComputedStyle(document.querySelector(sel))[prop]", [selector, prop]
+    )
+
+
+def test_high_contrast_keeps_accents_visible(open_kiosk, live_server, screenshot_dir):
+    # In 高对比 the red of the normal palette turns black: what was drawn in it (the search
+    # field, the receipt number, the ledger figures) must turn yellow, not vanish.
+    page = open_kiosk()
+    page.click("#toggle-contrast")
+    yellow = "rgb(255, 255, 0)"
+    assert colour(page, ".search-entry .ico") == yellow
+    assert colour(page, ".search-entry", "borderTopColor") == yellow
+
+    dock(page, "服务评价")
+    page.locator(".levels [role=radio]").first.click()
+    page.locator("button[type=submit]").click()
+    page.wait_for_selector(".receipt-no")
+    assert colour(page, ".receipt-no") == yellow
+    page.screenshot(path=screenshot_dir / "kiosk-contrast-receipt.png")
+
+    page.evaluate("location.hash = '#/ledger'")
+    page.wait_for_selector(".ledger-figure strong")
+    assert colour(page, ".ledger-figure strong") == yellow
+    page.screenshot(path=screenshot_dir / "kiosk-contrast-ledger.png")
+    assert not page.errors
+
+
+def test_large_font_rating_levels_stay_on_one_line(open_kiosk):
+    # 非常不满意 in 大字 on a portrait screen: one line each, nothing spilling out of its button.
+    page = open_kiosk()
+    page.click("#toggle-large")
+    dock(page, "服务评价")
+    page.wait_for_selector(".levels .level")
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('.levels .level')].map((el) => {
+          const r = document.createRange();
+          r.selectNodeContents(el.lastChild);
+          return [el.lastChild.textContent, r.getClientRects().length, el.scrollWidth <= el.clientWidth];
+        })"""
+    )
+    assert len(lines) == 5
+    for label, count, fits in lines:
+        assert (count, fits) == (1, True), label

@@ -27,10 +27,15 @@ export function pager(content) {
   };
   const layout = () => {
     if (!viewport.isConnected) return;
-    width = viewport.clientWidth;
+    // The viewport's content box, without its padding: a column as wide as the padding box
+    // would be narrowed by the browser, each turn would overshoot, and lines at the foot of
+    // a column would hide under the padding.
+    const pad = getComputedStyle(viewport);
+    width = viewport.clientWidth - parseFloat(pad.paddingLeft) - parseFloat(pad.paddingRight);
+    const height = viewport.clientHeight - parseFloat(pad.paddingTop) - parseFloat(pad.paddingBottom);
     inner.style.columnWidth = `${width}px`;
     inner.style.columnGap = `${GAP}px`;
-    inner.style.height = `${viewport.clientHeight}px`;
+    inner.style.height = `${height}px`;
     pages = Math.max(1, Math.round((inner.scrollWidth + GAP) / (width + GAP)));
     show();
   };
