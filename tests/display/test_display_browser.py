@@ -17,6 +17,7 @@ from content_feed.models import (
     UrgentNotice,
     UrgentNoticeAck,
 )
+from tests.builders import publish_item
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -130,3 +131,48 @@ def test_player_survives_an_outage_and_follows_a_change(browser, live_server):
     finally:
         server.stop()
         page.close()
+
+
+def test_long_texts_fit_the_wall_and_scroll_on_a_strip(browser, live_server, screenshot_dir):
+    long_title = (
+        "关于2026年度党费收缴、使用和管理情况以及党员教育培训经费支出明细的专项公开（含附表）"
+    )
+    with live_server.app.app_context():
+        now = datetime.now(UTC)
+        publish_item(now, long_title)  # the newest item: the first headline
+        db.session.add(
+            UrgentNotice(
+                title="因系统升级，今日16:00后暂停不动产登记业务办理，请群众合理安排时间，带来不便敬请谅解",
+                body="系统升级期间，不动产登记窗口暂停受理。其他业务正常办理。咨询电话：0000-1230005。",
+                starts_at=now + timedelta(seconds=6),
+                ends_at=now + timedelta(minutes=5),
+            )
+        )
+        db.session.commit()
+
+    # A strip has one line for a title: the long one scrolls through to its last character.
+    page = open_wall(browser, live_server, 1280, 320, "token=demo-wall-token&poll=1")
+    run = page.wait_for_selector(".slide .title.scrolling .title-run", timeout=5_000)
+    assert run.inner_text() == long_title
+    run.evaluate("(el) => el.getAnimations().forEach((a) => a.finish())")
+    title_right, run_right = run.evaluate(
+        "(el) => [el.parentElement.getBoundingClientRect().right, el.getBoundingClientRect().right]"
+    )
+    assert abs(title_right - run_right) <= 2
+    page.screenshot(path=str(screenshot_dir / "wall-1280x320-long-title-end.png"))
+
+    # A long urgent notice shrinks until its label, text and end time are all on screen.
+    for width, height in ((1920, 1080), (1280, 320), (1080, 1920)):
+        wall = open_wall(browser, live_server, width, height)
+        wall.wait_for_selector("#urgent:not([hidden])", timeout=10_000)
+        fits = wall.evaluate(
+            """() => {
+              const box = document.getElementById('urgent');
+              const label = document.querySelector('.urgent-label').getBoundingClientRect();
+              return box.scrollHeight <= box.clientHeight + 2 && label.top >= 0;
+            }"""
+        )
+        assert fits, (width, height)
+        wall.screenshot(path=str(screenshot_dir / f"wall-urgent-long-{width}x{height}.png"))
+        wall.close()
+    page.close()

@@ -119,6 +119,23 @@
     }
   }
 
+  var strip = window.matchMedia("(min-aspect-ratio: 3/1)");
+  function scrollTitle(node, seconds) {
+    // A strip has one line for the title: one longer than the line scrolls through once
+    // during the entry instead of being cut off.
+    var title = node.querySelector(".title");
+    if (!title || !strip.matches) return;
+    var overflow = title.scrollWidth - title.clientWidth;
+    if (overflow <= 2) return;
+    var run = el("span", "title-run", title.textContent);
+    title.textContent = "";
+    title.append(run);
+    title.classList.add("scrolling");
+    run.style.setProperty("--shift", -overflow + "px");
+    run.style.animationDelay = seconds * 0.1 + "s";
+    run.style.animationDuration = seconds * 0.75 + "s";
+  }
+
   function entries() { return (state.program && state.program.entries) || []; }
 
   function recordPlay() {
@@ -145,7 +162,9 @@
     } else {
       state.index = (state.index + 1) % list.length;
       entry = list[state.index];
-      show(slide(entry));
+      var node = slide(entry);
+      show(node);
+      scrollTitle(node, (entry.duration || 10) * durationScale);
     }
     state.current = entry;
     state.shownAt = Date.now();
@@ -175,9 +194,20 @@
     document.getElementById("urgent-until").textContent = "持续至 " + new Intl.DateTimeFormat("zh-CN",
       { timeZone: tz, month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(until);
     box.hidden = false;
+    fitUrgent(box);
     body.dataset.urgent = String(n.notice_id);
     if (state.urgentShown !== n.notice_id) state.urgentShown = n.notice_id;
     confirmUrgent();
+  }
+
+  function fitUrgent(box) {
+    // A long notice shrinks until the label, the whole text and the end time fit the screen.
+    var fit = 1;
+    box.style.setProperty("--fit", "1");
+    while (fit > 0.4 && box.scrollHeight > box.clientHeight + 2) {
+      fit -= 0.05;
+      box.style.setProperty("--fit", String(fit));
+    }
   }
 
   function confirmUrgent() {
