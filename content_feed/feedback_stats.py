@@ -6,8 +6,6 @@ requests a year, not millions, and the month is the hall's local month.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from datetime import date
 
@@ -16,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from content_feed.models import Inquiry, Rating, Window
 from content_feed.privacy import mask_text
-from content_feed.spreadsheet import csv_safe
 from content_feed.timefmt import local
 from content_feed.vocabulary import INQUIRY_KINDS, RATING_LEVELS
 from content_feed.working_days import working_days_between
@@ -168,16 +165,8 @@ def public_summary(session: Session, today: date) -> dict:
     }
 
 
-def csv_bytes(header: list[str], rows: list[list]) -> bytes:
-    """CSV as UTF-8 with a BOM, so Excel opens Chinese text correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([csv_safe(cell) for cell in row] for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def stats_csv(stats: dict) -> bytes:
+def stats_table(stats: dict) -> tuple[list[str], list[list]]:
+    """The statistics as a header and rows, for the CSV export."""
     header = [
         "分组",
         "名称",
@@ -226,4 +215,4 @@ def stats_csv(stats: dict) -> bytes:
             f"{t['on_time_share']:.1%}" if t["on_time_share"] is not None else "",
         ]
     )
-    return csv_bytes(header, rows)
+    return header, rows

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
 
 from content_feed.models import (
     Guide,
@@ -24,6 +25,11 @@ from content_feed.models import (
 from content_feed.vocabulary import PUBLIC_SCOPE, SURFACES
 
 SURFACE_FLAGS = {"kiosk": "on_kiosk", "wall": "on_wall", "led": "on_led"}
+
+
+def surfaces_of(obj) -> list[str]:
+    """The surfaces an item or urgent notice is targeted at, from its on_* flags."""
+    return [surface for surface, flag in SURFACE_FLAGS.items() if getattr(obj, flag)]
 
 
 def _check_surface(surface: str | None) -> None:
@@ -124,27 +130,26 @@ def public_answers(*, hall_id: int | None = None) -> Select:
     return stmt.order_by(Inquiry.replied_at.desc())
 
 
-def is_item_public(
-    item: Item, now: datetime, hall_id: int | None = None, surface: str | None = None
-) -> bool:
-    """The same rule for one loaded item, without a query."""
-    _check_surface(surface)
-    if item.scope != PUBLIC_SCOPE:
-        return False
-    if item.state == "pre_disclosure":
-        if not (item.comment_from and item.comment_until):
-            return False
-        if not item.comment_from <= now < item.comment_until:
-            return False
-    elif item.state != "published":
-        return False
-    if item.valid_from and item.valid_from > now:
-        return False
-    if item.valid_until and item.valid_until <= now:
-        return False
-    if hall_id is not None and item.halls and hall_id not in {h.id for h in item.halls}:
-        return False
-    return not (surface is not None and not getattr(item, SURFACE_FLAGS[surface]))
+def public_item(
+    session: Session,
+    item_id: int,
+    now: datetime,
+    *,
+    hall_id: int | None = None,
+    surface: str | None = None,
+) -> Item | None:
+    """One item if the rule above shows it now, else None."""
+    return session.execute(
+        public_items(now, hall_id=hall_id, surface=surface).where(Item.id == item_id)
+    ).scalar_one_or_none()
+
+
+def public_guide(
+    session: Session, guide_id: int, now: datetime, *, hall_id: int | None = None
+) -> Guide | None:
+    return session.execute(
+        public_guides(now, hall_id=hall_id).where(Guide.id == guide_id)
+    ).scalar_one_or_none()
 
 
 # Times at which the answers above change without any write: the feed cache

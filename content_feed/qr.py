@@ -15,8 +15,8 @@ from content_feed.api.caching import etag_matches
 from content_feed.api.problems import Problem
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.models import Guide, Item
-from content_feed.public_now import is_item_public, public_guides
+from content_feed.models import Guide
+from content_feed.public_now import public_guide, public_item
 from content_feed.urls import guide_home, item_home
 
 bp = Blueprint("qr", __name__, url_prefix="/qr")
@@ -55,16 +55,14 @@ def qr_response(data: str, fmt: str) -> Response:
 
 @bp.get("/items/<int:item_id>.<fmt>")
 def item_qr(item_id: int, fmt: str):
-    item = db.session.get(Item, item_id)
-    if item is None or not is_item_public(item, now()):
+    item = public_item(db.session, item_id, now())
+    if item is None:
         raise Problem(404, f"公开事项 {item_id} 不存在或未公开")
     return qr_response(item_home(item), fmt)
 
 
 def _public_guide(guide_id: int) -> Guide:
-    guide = db.session.execute(
-        public_guides(now()).where(Guide.id == guide_id)
-    ).scalar_one_or_none()
+    guide = public_guide(db.session, guide_id, now())
     if guide is None:
         raise Problem(404, f"办事指南 {guide_id} 不存在或未公开")
     return guide

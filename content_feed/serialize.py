@@ -15,6 +15,7 @@ from content_feed.models import (
     Slogan,
     UrgentNotice,
 )
+from content_feed.public_now import surfaces_of
 from content_feed.timefmt import iso, local_date
 from content_feed.urls import guide_home, item_home
 from content_feed.vocabulary import (
@@ -45,11 +46,6 @@ def attachment(att: Attachment) -> dict:
 
 
 def item_summary(item: Item) -> dict:
-    surfaces = [
-        s
-        for s, flag in (("kiosk", item.on_kiosk), ("wall", item.on_wall), ("led", item.on_led))
-        if flag
-    ]
     return {
         "id": item.id,
         "index_number": item.index_number,
@@ -71,7 +67,7 @@ def item_summary(item: Item) -> dict:
         "valid_from": iso(item.valid_from),
         "valid_until": iso(item.valid_until),
         "summary": item.summary,
-        "surfaces": surfaces,
+        "surfaces": surfaces_of(item),
         "halls": [h.code for h in item.halls],
         "online_url": item_home(item),
         "qr": url_for("qr.item_qr", item_id=item.id, fmt="png"),
@@ -179,15 +175,7 @@ def urgent(notice: UrgentNotice) -> dict:
         "body": notice.body,
         "starts_at": iso(notice.starts_at),
         "ends_at": iso(notice.ends_at),
-        "surfaces": [
-            s
-            for s, flag in (
-                ("kiosk", notice.on_kiosk),
-                ("wall", notice.on_wall),
-                ("led", notice.on_led),
-            )
-            if flag
-        ],
+        "surfaces": surfaces_of(notice),
     }
 
 

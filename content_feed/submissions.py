@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from content_feed.api.args import db_int
-from content_feed.models import Guide, Inquiry, Item, Rating, Terminal, Window
-from content_feed.public_now import is_item_public, public_guides
+from content_feed.models import Inquiry, Rating, Terminal, Window
+from content_feed.public_now import public_guide, public_item
 from content_feed.timefmt import local
 from content_feed.vocabulary import BAD_RATING_MAX, INQUIRY_KINDS, RATING_LEVELS, RATING_TARGETS
 from content_feed.working_days import add_working_days
@@ -169,8 +169,8 @@ def _open_comment_item(session: Session, raw, at: datetime, errors: dict) -> int
     except ValueError:
         errors["item_id"] = "请从征求意见的公开事项页面提出意见"
         return None
-    item = session.get(Item, item_id)
-    if item is None or item.state != "pre_disclosure" or not is_item_public(item, at):
+    item = public_item(session, item_id, at)
+    if item is None or item.state != "pre_disclosure":
         errors["item_id"] = "该事项不在征求意见期内，不能再提出意见"
         return None
     return item.id
@@ -254,9 +254,7 @@ def _hall_window(session: Session, raw, terminal: Terminal, errors: dict) -> int
 
 def _public_guide(session: Session, raw, terminal: Terminal, at: datetime, errors: dict):
     guide_id = _as_int(raw) or 0
-    found = session.execute(
-        public_guides(at, hall_id=terminal.hall_id).where(Guide.id == guide_id)
-    ).scalar_one_or_none()
+    found = public_guide(session, guide_id, at, hall_id=terminal.hall_id)
     if found is None:
         errors["guide_id"] = "请选择要评价的办事事项"
         return None

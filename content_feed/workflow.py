@@ -261,9 +261,21 @@ def propose(
     _step(session, rev, "propose", "proposed", actor, at, note)
     before, after = _moved("draft", rev)
     after.update(channels=channels, comment_days=comment_days, note=note)
+    _record_step(session, "item.propose", rev, actor, at, before, after)
+
+
+def _record_step(
+    session: Session,
+    action: str,
+    rev: ItemRevision,
+    actor: User,
+    at: datetime,
+    before: dict,
+    after: dict,
+) -> None:
     ledger.record(
         session,
-        "item.propose",
+        action,
         actor=actor,
         obj=rev.item,
         summary=rev.title,
@@ -283,16 +295,7 @@ def review(session: Session, rev: ItemRevision, actor: User, at: datetime, note:
     _step(session, rev, "review", "reviewed", actor, at, note)
     before, after = _moved("proposed", rev)
     after["note"] = note
-    ledger.record(
-        session,
-        "item.review",
-        actor=actor,
-        obj=rev.item,
-        summary=rev.title,
-        before=before,
-        after=after,
-        at=at,
-    )
+    _record_step(session, "item.review", rev, actor, at, before, after)
 
 
 def _copy_to_item(session: Session, rev: ItemRevision) -> None:

@@ -6,7 +6,7 @@ import json
 
 from flask import Response, current_app, render_template, request
 
-from content_feed.api.caching import cache_control, etag_matches
+from content_feed.api.caching import cache_control, conditional_answer
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.versioning import feed_version
@@ -21,20 +21,12 @@ SCREEN_KINDS = ("wall", "led")
 def program_response(terminal) -> Response:
     """ETag first: a matching If-None-Match costs one terminal lookup and no build."""
     etag = program_etag(terminal)
-    headers = {
-        "ETag": etag,
-        "Cache-Control": cache_control(feed_version().next_boundary()).replace("public", "private"),
-    }
-    if etag_matches(request.headers.get("If-None-Match"), etag):
-        return Response(status=304, headers=headers)
-    cache = current_app.extensions["sunlight.body_cache"]
-    key = f"display-program:{terminal.id}"
-    body = cache.get(key, etag)
-    if body is None:
-        program = build_program(db.session, terminal, now(), etag)
-        body = json.dumps(program, ensure_ascii=False, separators=(",", ":")).encode()
-        cache.put(key, etag, body)
-    return Response(body, mimetype="application/json", headers=headers)
+    return conditional_answer(
+        etag,
+        cache_control(feed_version().next_boundary()).replace("public", "private"),
+        f"display-program:{terminal.id}",
+        lambda: build_program(db.session, terminal, now(), etag),
+    )
 
 
 @bp.get("/<code>")

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from content_feed.models import RotationSchedule, Terminal, UrgentNotice
-from content_feed.public_now import current_urgent_notices
+from content_feed.public_now import current_urgent_notices, surfaces_of
 from content_feed.timefmt import zone
 from display.daypart import Daypart
 from display.rotation import ScheduleRule, Screen, UrgentRule
@@ -71,18 +71,13 @@ def urgent_rule_of(notice: UrgentNotice) -> UrgentRule:
     ends = notice.ends_at
     if notice.cancelled_at is not None and notice.cancelled_at < ends:
         ends = notice.cancelled_at
-    surfaces = {
-        s
-        for s, on in (("kiosk", notice.on_kiosk), ("wall", notice.on_wall), ("led", notice.on_led))
-        if on
-    }
     return UrgentRule(
         id=notice.id,
         starts_at=notice.starts_at,
         ends_at=ends,
         hall_id=notice.hall_id,
         group_id=notice.group_id,
-        surfaces=frozenset(surfaces),
+        surfaces=frozenset(surfaces_of(notice)),
     )
 
 

@@ -10,7 +10,7 @@ from content_feed import clock
 from content_feed.api.args import db_int
 from content_feed.auth import role_required
 from content_feed.db import db
-from content_feed.feedback_stats import csv_bytes, inquiry_stats, satisfaction_stats, stats_csv
+from content_feed.feedback_stats import inquiry_stats, satisfaction_stats, stats_table
 from content_feed.inquiry_handling import (
     HandlingError,
     answered_on_time,
@@ -27,6 +27,7 @@ from content_feed.inquiry_handling import (
 )
 from content_feed.models import Inquiry, Rating, User
 from content_feed.privacy import mask_name, mask_phone, mask_text
+from content_feed.spreadsheet import csv_response
 from content_feed.timefmt import local, local_text
 from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS, RATING_TARGETS
 from feedback import bp
@@ -168,11 +169,15 @@ def reveal_contact(inquiry_id: int):
     )
 
 
+def _flash_errors(form) -> None:
+    for errors in form.errors.values():
+        for e in errors:
+            flash(e, "error")
+
+
 def _act(inq: Inquiry, form, action) -> Response:
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for e in errors:
-                flash(e, "error")
+        _flash_errors(form)
         return redirect(url_for(".inquiry", inquiry_id=inq.id))
     try:
         action()
@@ -285,9 +290,7 @@ def rating(rating_id: int):
                 db.session.rollback()
                 flash(str(exc), "error")
         else:
-            for errors in form.errors.values():
-                for e in errors:
-                    flash(e, "error")
+            _flash_errors(form)
     return render_template(
         "feedback/rating.html",
         rating=item,
@@ -326,12 +329,8 @@ def stats():
 @bp.get("/stats.csv")
 @role_required("handler")
 def stats_export():
-    body = stats_csv(inquiry_stats(db.session, _today()))
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=ledger-stats.csv"},
-    )
+    header, rows = stats_table(inquiry_stats(db.session, _today()))
+    return csv_response(header, rows, "ledger-stats.csv", "受理情况统计.csv")
 
 
 @bp.get("/requests.csv")
@@ -339,7 +338,7 @@ def stats_export():
 def requests_export():
     """The ledger of requests (受理情况登记表), personal data masked."""
     rows = db.session.execute(select(Inquiry).order_by(Inquiry.received_at)).scalars()
-    body = csv_bytes(
+    return csv_response(
         [
             "受理编号",
             "类型",
@@ -371,9 +370,6 @@ def requests_export():
             ]
             for i in rows
         ],
-    )
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=requests.csv"},
+        "requests.csv",
+        "受理情况登记表.csv",
     )

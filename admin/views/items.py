@@ -16,7 +16,7 @@ from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.markup import plain_text, render_markdown
 from content_feed.models import Attachment, Category, Hall, Item, ItemRevision
-from content_feed.public_now import is_item_public
+from content_feed.public_now import public_item
 from content_feed.vocabulary import (
     DISCLOSURE_MODES,
     ITEM_STATES,
@@ -203,7 +203,7 @@ def item_detail(item_id: int):
         reason_form=ReasonForm(),
         action_form=ActionForm(),
         min_comment_days=min_days,
-        is_public=is_item_public(item, now()),
+        is_public=public_item(db.session, item.id, now()) is not None,
         labels={
             "scope": SCOPES,
             "timeliness": TIMELINESS,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import datetime, time, timedelta
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from sqlalchemy import or_, select
 
 from admin import bp
@@ -16,7 +14,7 @@ from admin.helpers import page_args
 from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.models import LedgerEntry
-from content_feed.spreadsheet import csv_safe
+from content_feed.spreadsheet import csv_response
 from content_feed.timefmt import local_text, local_to_utc
 
 # Human names for the actions written by workflow, uploads, console and jobs.
@@ -89,36 +87,25 @@ def ledger():
 @bp.get("/ledger.csv")
 @role_required("admin", "approver")
 def ledger_csv():
-    """UTF-8 with a BOM so that Excel opens the Chinese text correctly."""
     form = LedgerFilterForm(formdata=request.args)
     form.validate()
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(
-        ["序号", "时间", "操作人", "操作", "对象", "对象编号", "摘要", "变更前", "变更后", "地址"]
-    )
-    for e in db.session.execute(filtered(form).limit(CSV_LIMIT)).scalars():
-        writer.writerow(
+    return csv_response(
+        ["序号", "时间", "操作人", "操作", "对象", "对象编号", "摘要", "变更前", "变更后", "地址"],
+        (
             [
                 e.id,
                 local_text(e.at, "%Y-%m-%d %H:%M:%S"),
-                csv_safe(e.actor_name),
+                e.actor_name,
                 ACTION_LABELS.get(e.action, e.action),
                 e.object_type,
                 e.object_id,
-                csv_safe(e.summary),
-                csv_safe(_json(e.before)),
-                csv_safe(_json(e.after)),
-                csv_safe(e.address),
+                e.summary,
+                _json(e.before),
+                _json(e.after),
+                e.address,
             ]
-        )
-    return Response(
-        out.getvalue().encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": "attachment; filename=ledger.csv; "
-            "filename*=UTF-8''%E7%99%BB%E8%AE%B0%E8%A1%A8.csv",
-            "Cache-Control": "no-store",
-        },
+            for e in db.session.execute(filtered(form).limit(CSV_LIMIT)).scalars()
+        ),
+        "ledger.csv",
+        "登记表.csv",
     )

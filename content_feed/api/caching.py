@@ -37,10 +37,6 @@ class BodyCache:
                 return hit[1], hit[2]
         return None
 
-    def get(self, key: str, etag: str) -> bytes | None:
-        entry = self.get_entry(key, etag)
-        return entry[0] if entry else None
-
     def put(self, key: str, etag: str, body: bytes, mimetype: str = "application/json") -> None:
         with self._lock:
             self._data[key] = (etag, body, mimetype)
@@ -70,34 +66,46 @@ def etag_matches(header: str | None, etag: str) -> bool:
     return any(tag.strip() in (etag, weak) for tag in header.split(","))
 
 
+def conditional_answer(
+    etag: str, cache_control_value: str, key: str, build, mimetype: str = "application/json"
+) -> Response:
+    """304 if If-None-Match names ``etag``; else the body cached under ``key`` for
+    ``etag``, built by ``build()`` (a JSON-able object, bytes, or a Response) once."""
+    headers = {"ETag": etag, "Cache-Control": cache_control_value}
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        return Response(status=304, headers=headers)
+    cache = current_app.extensions["sunlight.body_cache"]
+    hit = cache.get_entry(key, etag)
+    if hit is None:
+        result = build()
+        if isinstance(result, Response):
+            return result
+        body = (
+            result
+            if isinstance(result, bytes)
+            else json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
+        )
+        cache.put(key, etag, body, mimetype)
+    else:
+        body = hit[0]
+    return Response(body, mimetype=mimetype, headers=headers)
+
+
 def conditional(mimetype: str = "application/json"):
-    """Decorate a view returning a JSON-able object (or bytes for other types)."""
+    """Decorate a view whose answer depends only on its URL and the feed state."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             state = feed_version()
-            etag = state.etag()
-            headers = {"ETag": etag, "Cache-Control": cache_control(state.next_boundary())}
-            if etag_matches(request.headers.get("If-None-Match"), etag):
-                return Response(status=304, headers=headers)
-            cache = current_app.extensions["sunlight.body_cache"]
-            # The same key the WSGI fast path computes from the environ.
-            key = f"{request.path}?{request.query_string.decode('latin-1')}"
-            hit = cache.get_entry(key, etag)
-            if hit is None:
-                result = view(*args, **kwargs)
-                if isinstance(result, Response):
-                    return result
-                body = (
-                    result
-                    if isinstance(result, bytes)
-                    else json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
-                )
-                cache.put(key, etag, body, mimetype)
-            else:
-                body = hit[0]
-            return Response(body, mimetype=mimetype, headers=headers)
+            return conditional_answer(
+                state.etag(),
+                cache_control(state.next_boundary()),
+                # The same key the WSGI fast path computes from the environ.
+                f"{request.path}?{request.query_string.decode('latin-1')}",
+                lambda: view(*args, **kwargs),
+                mimetype,
+            )
 
         wrapper.feed_conditional = True
         return wrapper

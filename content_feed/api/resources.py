@@ -24,7 +24,9 @@ from content_feed.models import Guide, Hall, Item
 from content_feed.public_now import (
     current_urgent_notices,
     item_rule,
+    public_guide,
     public_guides,
+    public_item,
     public_items,
     public_meetings,
     public_slogans,
@@ -96,9 +98,7 @@ def items():
 @api.get("/items/<int:item_id>")
 @conditional()
 def item(item_id: int):
-    found = db.session.execute(
-        public_items(now(), hall_id=_hall_id(), surface=surface_arg()).where(Item.id == item_id)
-    ).scalar_one_or_none()
+    found = public_item(db.session, item_id, now(), hall_id=_hall_id(), surface=surface_arg())
     if found is None:
         raise Problem(404, f"公开事项 {item_id} 不存在或未公开")
     return serialize.item_detail(found)
@@ -116,9 +116,7 @@ def guides():
 @api.get("/guides/<int:guide_id>")
 @conditional()
 def guide(guide_id: int):
-    found = db.session.execute(
-        public_guides(now(), hall_id=_hall_id()).where(Guide.id == guide_id)
-    ).scalar_one_or_none()
+    found = public_guide(db.session, guide_id, now(), hall_id=_hall_id())
     if found is None:
         raise Problem(404, f"办事指南 {guide_id} 不存在或未公开")
     return serialize.guide_detail(found)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.markup import render_markdown
-from content_feed.models import Attachment, Guide, Item, ItemRevision
-from content_feed.public_now import is_item_public, public_guides
+from content_feed.models import Attachment, Item, ItemRevision
+from content_feed.public_now import public_guide, public_item
 from content_feed.timefmt import local_date
 from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY
 
@@ -26,8 +26,8 @@ bp = Blueprint(
 
 @bp.get("/p/items/<int:item_id>")
 def item_page(item_id: int):
-    item = db.session.get(Item, item_id)
-    if item is None or not is_item_public(item, now()):
+    item = public_item(db.session, item_id, now())
+    if item is None:
         abort(404)
     return render_template(
         "public_pages/item.html",
@@ -39,9 +39,7 @@ def item_page(item_id: int):
 
 @bp.get("/p/guides/<int:guide_id>")
 def guide_page(guide_id: int):
-    guide = db.session.execute(
-        public_guides(now()).where(Guide.id == guide_id)
-    ).scalar_one_or_none()
+    guide = public_guide(db.session, guide_id, now())
     if guide is None:
         abort(404)
     return render_template(
@@ -59,18 +57,15 @@ def _public_attachment(attachment_id: int) -> Attachment:
     if att is None:
         abort(404)
     if att.revision_id is not None:
-        item = db.session.execute(
-            select(Item)
+        item_id = db.session.execute(
+            select(Item.id)
             .join(ItemRevision, Item.published_revision_id == ItemRevision.id)
             .where(ItemRevision.id == att.revision_id)
         ).scalar_one_or_none()
-        if item is None or not is_item_public(item, now()):
+        if item_id is None or public_item(db.session, item_id, now()) is None:
             abort(404)
     elif att.guide_id is not None:
-        guide = db.session.execute(
-            public_guides(now()).where(Guide.id == att.guide_id)
-        ).scalar_one_or_none()
-        if guide is None:
+        if public_guide(db.session, att.guide_id, now()) is None:
             abort(404)
     else:
         abort(404)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -16,7 +14,7 @@ from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import PlayRecord, Terminal, UrgentNotice, UrgentNoticeAck
-from content_feed.spreadsheet import csv_safe
+from content_feed.spreadsheet import csv_response
 from content_feed.timefmt import hall_zone
 from display import presence
 from display.blueprints import console_bp
@@ -148,14 +146,11 @@ def proof_of_play():
 @role_required("operator")
 def proof_of_play_csv():
     start, end, _terminal_id, table, codes = _report()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["日期", "终端", "内容", "播放次数", "播放时长（秒）"])
-    for (d, t, title), (count, seconds) in sorted(table.items(), key=lambda kv: kv[0][:2]):
-        writer.writerow([d.isoformat(), codes.get(t, t), csv_safe(title), count, round(seconds, 1)])
-    body = "\ufeff" + out.getvalue()  # BOM: Excel opens UTF-8 Chinese correctly
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="proof-of-play-{start}-{end}.csv"'},
+    return csv_response(
+        ["日期", "终端", "内容", "播放次数", "播放时长（秒）"],
+        (
+            [d.isoformat(), codes.get(t, t), title, count, round(seconds, 1)]
+            for (d, t, title), (count, seconds) in sorted(table.items(), key=lambda kv: kv[0][:2])
+        ),
+        f"proof-of-play-{start}-{end}.csv",
     )
