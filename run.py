@@ -177,6 +177,18 @@ def cmd_serve(args) -> int:
         from content_feed.scheduler import start_scheduler
 
         start_scheduler(app)
+    # Every process writes what its own terminals reported, scheduler or not.
+    from content_feed.presence import start_flusher
+
+    flusher = start_flusher(app)
+    try:
+        _serve(app, waitress, host, port, server)
+    finally:
+        flusher.stop()
+    return 0
+
+
+def _serve(app, waitress, host, port, server) -> None:
     waitress.serve(
         app,
         host=host,
@@ -189,7 +201,6 @@ def cmd_serve(args) -> int:
         url_prefix=server["url_prefix"],
         clear_untrusted_proxy_headers=True,
     )
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

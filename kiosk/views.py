@@ -5,19 +5,22 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request, send_from_directory
 
 from content_feed.api.args import as_id
-from content_feed.api.caching import conditional
+from content_feed.api.caching import FastAnswer, conditional
 from content_feed.api.problems import Problem
+from content_feed.clock import now
 from content_feed.db import db
-from content_feed.models import Inquiry, Terminal
+from content_feed.models import Inquiry, Terminal, UrgentNotice
+from content_feed.presence import book
 from content_feed.privacy import mask_name, mask_phone, mask_text
+from content_feed.public_now import current_urgent_notices
 from content_feed.qr import qr_response
 from content_feed.submissions import find_receipt
-from content_feed.terminals import find_terminal
+from content_feed.terminals import directory, find_terminal
 from content_feed.timefmt import local_date, local_text
 from content_feed.urls import public_base
 from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS
 from kiosk import bp
-from kiosk.bundle import build
+from kiosk.bundle import build, bundle_topics
 
 
 def _kiosk(code: str) -> Terminal | None:
@@ -45,7 +48,8 @@ def shell(code: str):
         "timezone": settings["hall"]["timezone"],
         "idleSeconds": _seconds("idle", kiosk["idle_seconds"]),
         "heartbeatSeconds": _seconds("heartbeat", kiosk["heartbeat_seconds"]),
-        "pollSeconds": _seconds("poll", 20),
+        "pollSeconds": _seconds("poll", kiosk["bundle_poll_seconds"]),
+        "urgentPollSeconds": _seconds("urgent", kiosk["urgent_poll_seconds"]),
         "attractSeconds": _seconds("attract", 8),
         "serviceWorker": request.args.get("sw") != "off",
         "base": request.script_root,
@@ -53,13 +57,43 @@ def shell(code: str):
     return render_template("kiosk/shell.html", config=config)
 
 
+def _bundle_topics() -> list[str]:
+    return bundle_topics(_kiosk(request.view_args["code"]))
+
+
 @bp.get("/<code>/bundle.json")
-@conditional()
+@conditional(
+    depends=_bundle_topics,
+    shared=False,
+    fast=FastAnswer(kinds=("kiosk",), token=False),
+)
 def bundle(code: str):
     terminal = _kiosk(code)
     if terminal is None:
         raise Problem(404, f"触摸查询机 {code} 未登记或已停用")
     return build(terminal)
+
+
+@bp.post("/<code>/ack")
+def ack(code: str):
+    """The kiosk shows an urgent notice: noted for the console's confirmation page."""
+    card = directory().lookup(code, ("kiosk",))
+    if card is None:
+        raise Problem(404, f"触摸查询机 {code} 未登记或已停用")
+    data = request.get_json(silent=True)
+    notice_id = data.get("notice_id") if isinstance(data, dict) else None
+    if not isinstance(notice_id, int) or isinstance(notice_id, bool):
+        raise Problem(400, "notice_id 应为整数", errors={"notice_id": "必须是整数"})
+    at = now()
+    showing = db.session.execute(
+        current_urgent_notices(at, hall_id=card.hall_id, surface="kiosk").where(
+            UrgentNotice.id == notice_id
+        )
+    ).scalar_one_or_none()
+    if showing is None or (showing.group_id is not None and showing.group_id not in card.group_ids):
+        raise Problem(409, "该终端当前没有这条紧急通知")
+    first = book().confirmed(notice_id, card.id, at)
+    return {"ok": True, "first_shown_at": first.isoformat()}
 
 
 @bp.get("/sw.js")

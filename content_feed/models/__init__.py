@@ -1,7 +1,7 @@
 """The data model. Import from here: ``from content_feed.models import Item``."""
 
 from content_feed.models.catalogue import Category
-from content_feed.models.feed_state import FeedState
+from content_feed.models.feed_state import FeedState, FeedTopic
 from content_feed.models.feedback import Inquiry, Rating
 from content_feed.models.guide import Guide, GuideFaq, GuideFee, GuideMaterial, GuideStep
 from content_feed.models.hall import Hall, Window
@@ -30,6 +30,7 @@ __all__ = [
     "Attachment",
     "Category",
     "FeedState",
+    "FeedTopic",
     "Guide",
     "GuideFaq",
     "GuideFee",

@@ -11,6 +11,7 @@ from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Hall, Playlist, Terminal, TerminalGroup
+from content_feed.presence import last_seen
 from content_feed.terminals import hash_token, new_token
 from content_feed.vocabulary import LED_COLOR_MODES, TERMINAL_KINDS
 from display import presence
@@ -52,12 +53,13 @@ def terminals():
         "display/console/terminals.html",
         rows=rows,
         online={t.id: presence.is_online(t, at) for t in rows},
+        seen={t.id: last_seen(t) for t in rows},
         should=should,
         groups=_groups(),
         kinds=TERMINAL_KINDS,
         modes=LED_COLOR_MODES,
         font=font_status(),
-        offline_after=int(presence.offline_after().total_seconds()),
+        offline_after=int(presence.offline_after("wall").total_seconds()),
     )
 
 
