@@ -12,18 +12,11 @@ import socket
 import time
 from dataclasses import dataclass
 
+from display.led.errors import DeliveryError
 from display.led.onbon import commands, frame
 from display.led.onbon.bitmap import Layout
 
 DEFAULT_PORT = 5005
-
-
-class DeliveryError(Exception):
-    """The card could not be reached, did not answer, or refused (NACK)."""
-
-    def __init__(self, message: str, *, retryable: bool = True, error: int | None = None):
-        super().__init__(message)
-        self.retryable, self.error = retryable, error
 
 
 @dataclass(frozen=True)
