@@ -12,6 +12,8 @@ from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Hall, LedController, Terminal
 from display.led.card_pages import inputs_for
+from display.led.errors import DeliveryError
+from display.led.onbon import commands, driver
 from display.led.onbon_sim import OnbonSimulator
 from display.led.render import Renderer, scroll_step
 from display.led.sender import Sender, Settings
@@ -191,6 +193,12 @@ def test_faults_recover_with_the_latest_state(stack, fault, value, error):
     terminal = led_1()
     sim = stack.sim(colour="dual")
     setattr(sim.faults, fault, value)
+    # The driver names what went wrong, in Chinese.
+    card = driver.Card(sim.host, sim.port, "bx5", colour="dual")
+    tiny = commands.Area(0, 0, 0, 192, 32, [commands.Page(Image.new("RGB", (192, 32)))])
+    with pytest.raises(DeliveryError, match=error):
+        driver.push_area(card, tiny, timeout=1.0)
+    assert sim.area(0) is None
     push_to(terminal, sim)
     sender = stack.sender()
     sender.poll_once()

@@ -62,6 +62,8 @@ def exchange(card: Card, data: bytes, timeout: float = 3.0) -> Exchange:
                     break
     except TimeoutError:
         raise DeliveryError(f"控制卡 {timeout:g} 秒内没有应答") from None
+    except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError):
+        raise DeliveryError("控制卡断开了连接，未应答") from None
     except ConnectionRefusedError:
         raise DeliveryError(f"连接被拒绝：{card.host}:{card.port} 没有在监听") from None
     except OSError as exc:
