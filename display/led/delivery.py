@@ -35,7 +35,3 @@ def drivers() -> dict[str, PushDriver]:
     from display.led.onbon.adapter import OnbonPush
 
     return {"onbon-bx5": OnbonPush("bx5"), "onbon-bx6": OnbonPush("bx6")}
-
-
-def is_push(protocol: str) -> bool:
-    return protocol in drivers()

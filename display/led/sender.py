@@ -212,8 +212,10 @@ class Worker:
                 if self._pending is not None:
                     self._retry_at = 0.0  # the card answers: try the push now
                 elif came_back and self._delivered is not None:
-                    # A card that was away may have restarted with an empty RAM.
+                    # A card that was away may have restarted with an empty RAM
+                    # and its own brightness.
                     self._pending = self._delivered
+                    self._brightness_sent = None
         with self._cond:
             self._next_ping = time.monotonic() + self.settings.ping_seconds
 

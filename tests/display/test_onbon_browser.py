@@ -37,6 +37,8 @@ def test_operator_switches_a_strip_to_push_and_sees_it_delivered(
         page.wait_for_selector("text=投送方式已保存")
         page.click("#test-connection")
         page.wait_for_selector("text=连接成功")
+        assert "在线" in page.inner_text("#delivery-status .online")
+        page.screenshot(path=str(screenshot_dir / "onbon-delivery.png"), full_page=True)
         assert sim.wait_for(lambda s: s.frames >= 1 and s.brightness == 12, 10)
         # The list shows what the sender saw (it stores statuses in batches).
         page.click("text=返回 LED 控制卡")
