@@ -245,3 +245,30 @@ def test_an_area_over_the_cards_capacity_is_refused():
         commands.update_area(
             commands.Area(0, 0, 0, 512, 512, [commands.Page(big)] * 5), Layout("bx6", "dual")
         )
+
+
+# -- what a card is given of a long text -------------------------------------------
+
+
+def test_scroll_tiles_are_the_renderers_scroll_frames_at_whole_widths():
+    from display.led.fonts import find_font
+    from display.led.render import Page as LedPage
+    from display.led.render import Panel, Renderer, scroll_step
+
+    font = find_font(
+        [
+            "/usr/share/fonts/X11/misc/wenquanyi_12pt.pcf",
+            "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc#2",
+        ],
+        16,
+    )
+    renderer = Renderer(Panel(128, 16, "mono", scroll_speed=32), font)
+    text = "推进党务公开，打造阳光党务，服务人民群众"
+    page = LedPage(text=text)
+    tiles = renderer.scroll_tiles(page)
+    assert len(tiles) == -(-font.width(text) // 128) == 3
+    frames = renderer.page_frames(page)
+    step, _ = scroll_step(32)
+    for k, tile in enumerate(tiles):
+        assert tile.image.tobytes() == frames[(k + 1) * 128 // step].image.tobytes()
+    assert renderer.scroll_tiles(LedPage(text="党务公开")) == []  # fits: a still page
