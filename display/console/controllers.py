@@ -60,6 +60,14 @@ def controller_of(terminal: Terminal) -> LedController | None:
     ).scalar_one_or_none()
 
 
+def pushed_controllers() -> dict[int, LedController]:
+    """Controllers of terminals fed by push, by terminal id."""
+    rows = db.session.execute(
+        select(LedController).where(LedController.protocol.in_(list(drivers())))
+    ).scalars()
+    return {c.terminal_id: c for c in rows}
+
+
 @console_bp.get("/led-controllers")
 @role_required("operator")
 def led_controllers():

@@ -147,3 +147,17 @@ def test_test_connection_needs_push_settings(operator):
     led = terminal("led-1")
     r = operator.post(f"/admin/display/terminals/{led.id}/delivery/ping", follow_redirects=True)
     assert "请先选择推送方式" in r.get_data(as_text=True)
+
+
+def test_terminals_page_shows_a_pushed_strip_online_from_its_card(operator):
+    led = terminal("led-1")
+    page = operator.get("/admin/display/terminals").get_data(as_text=True)
+    row = page.split('data-code="led-1"')[1].split("</tr>")[0]
+    assert "离线" in row and "推送至控制卡" not in row  # never polled
+    operator.post(f"/admin/display/terminals/{led.id}/delivery", data=GOOD)
+    row_obj = controller(led)
+    row_obj.online = True
+    db.session.commit()
+    page = operator.get("/admin/display/terminals").get_data(as_text=True)
+    row = page.split('data-code="led-1"')[1].split("</tr>")[0]
+    assert "在线" in row and "推送至控制卡" in row
