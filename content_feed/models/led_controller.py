@@ -34,6 +34,8 @@ class LedController(Timestamps, db.Model):
     area_x: Mapped[int] = mapped_column(default=0)
     area_y: Mapped[int] = mapped_column(default=0)
     speed_level: Mapped[int] = mapped_column(default=4)
+    # Two-colour data green before red (the vendor's "双基色1：G+R"); the manual's is red first.
+    green_first: Mapped[bool] = mapped_column(default=False)
     brightness: Mapped[int | None] = mapped_column()  # 0–15, None: leave the card's own
 
     # What the sender saw (written in batches by the sender, never per request).

@@ -15,7 +15,7 @@ from content_feed.db import db
 from content_feed.models import LedController, Terminal
 from content_feed.vocabulary import LED_DELIVERY
 from display.blueprints import console_bp
-from display.console.forms import FormError, integer, text
+from display.console.forms import FormError, checked, integer, text
 from display.led.delivery import drivers
 from display.led.errors import DeliveryError
 from display.led.onbon.commands import DEVICE_TYPES, MAX_AREAS
@@ -29,6 +29,7 @@ FIELDS = [
     "area_x",
     "area_y",
     "speed_level",
+    "green_first",
     "brightness",
 ]
 HOSTNAME = re.compile(
@@ -118,6 +119,7 @@ def _apply(controller: LedController) -> None:
     controller.speed_level = integer(
         "speed_level", low=0, high=255, default=4, label="移动速度等级"
     )
+    controller.green_first = checked("green_first")
     raw = (request.form.get("brightness") or "").strip()
     controller.brightness = None if not raw else integer("brightness", low=0, high=15, label="亮度")
 
@@ -152,6 +154,7 @@ def led_delivery(terminal_id: int):
         )
         controller.area_id = controller.area_x = controller.area_y = 0
         controller.speed_level = 4
+        controller.green_first = False
     before = None if is_new else snapshot(controller, FIELDS)
     try:
         _apply(controller)

@@ -82,8 +82,9 @@ class OnbonSimulator:
         colour: str = "mono",
         out_dir: str | Path | None = None,
         screen: tuple[int, int] | None = None,
+        green_first: bool = False,
     ):
-        self.layout = Layout(generation, colour)
+        self.layout = Layout(generation, colour, green_first)
         self.faults = Faults()
         self.state = SimState()
         self.out_dir = Path(out_dir) if out_dir else None
@@ -260,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=5005)
     parser.add_argument("--generation", choices=("bx5", "bx6"), default="bx5")
     parser.add_argument("--colour", choices=("mono", "dual", "full"), default="mono")
+    parser.add_argument("--green-first", action="store_true", help="two colours as G+R")
     parser.add_argument("--out", default="instance/onbon-sim", help="folder for the PNGs")
     parser.add_argument("--crc-errors", type=int, default=0, help="NACK this many frames (CRC)")
     parser.add_argument("--busy", type=int, default=0, help="answer busy this many times")
@@ -267,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    sim = OnbonSimulator(args.port, args.host, args.generation, args.colour, args.out)
+    sim = OnbonSimulator(
+        args.port, args.host, args.generation, args.colour, args.out, green_first=args.green_first
+    )
     sim.faults = Faults(args.crc_errors, args.busy, args.drop, args.delay)
     print(
         f"Onbon {args.generation.upper()} simulator ({args.colour}) on {sim.host}:{sim.port}, "

@@ -2,7 +2,7 @@
 
 Revision ID: 0002_onbon
 Revises: 0001
-Create Date: 2026-12-01 08:15:43.791511
+Create Date: 2026-12-01 08:28:23.799221
 
 """
 from alembic import op
@@ -30,6 +30,7 @@ def upgrade():
     sa.Column('area_x', sa.Integer(), nullable=False),
     sa.Column('area_y', sa.Integer(), nullable=False),
     sa.Column('speed_level', sa.Integer(), nullable=False),
+    sa.Column('green_first', sa.Boolean(), nullable=False),
     sa.Column('brightness', sa.Integer(), nullable=True),
     sa.Column('last_push_at', sa.DateTime(), nullable=True),
     sa.Column('last_ack_at', sa.DateTime(), nullable=True),

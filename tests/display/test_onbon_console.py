@@ -98,11 +98,20 @@ def test_bad_settings_are_refused_in_chinese(operator, field, value, message):
 
 def test_bx6_allows_32_areas_and_its_own_models(operator):
     led = terminal("led-1")
-    data = {**GOOD, "protocol": "onbon-bx6", "device_type": str(0x0174), "area_id": "31"}
-    assert (
-        operator.post(f"/admin/display/terminals/{led.id}/delivery", data=data).status_code == 302
-    )
-    assert controller(led).area_id == 31
+    data = {
+        **GOOD,
+        "protocol": "onbon-bx6",
+        "device_type": str(0x0174),
+        "area_id": "31",
+        "green_first": "1",
+        "brightness": "7",
+    }
+    r = operator.post(f"/admin/display/terminals/{led.id}/delivery", data=data)
+    assert r.status_code == 302
+    row = controller(led)
+    assert (row.area_id, row.green_first, row.brightness) == (31, True, 7)
+    page = operator.get(f"/admin/display/terminals/{led.id}/delivery").get_data(as_text=True)
+    assert 'name="green_first" value="1" checked' in page
 
 
 def test_roles_and_unknown_terminals(console_app, operator, drafter):

@@ -150,6 +150,17 @@ def test_bx6_two_colour_separates_red_then_green_in_32_bit_words():
     assert data == bytes([0b11100000, 0b00000111, 0xFF, 0xFF])
 
 
+def test_panels_wired_green_first_get_the_colours_swapped():
+    image = row(RED, GREEN, YELLOW, BLACK, BLACK, BLACK, BLACK, BLACK)
+    assert pack(image, 0, Layout("bx5", "dual", green_first=True)) == bytes(
+        [0b10011111, 0b01011111]
+    )
+    data = pack(image, 0, Layout("bx6", "dual", green_first=True))
+    assert data[:4] == bytes([0b10011111, 0xFF, 0xFF, 0xFF])  # the green plane first
+    back = unpack(data, 0, 8, 1, Layout("bx6", "dual", green_first=True))
+    assert back.tobytes() == image.tobytes()
+
+
 def test_full_colour_layouts():
     image = row(RED, GREEN, (0, 0, 255))
     assert pack(image, 0, Layout("bx5", "full")) == bytes.fromhex("00 f8 e0 07 1f 00")  # RGB565

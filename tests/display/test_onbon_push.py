@@ -135,6 +135,19 @@ def test_what_the_card_shows_is_the_renderers_frame(stack, generation, screensho
     assert sim.state.frames == 1
 
 
+def test_a_panel_wired_green_first(stack):
+    terminal = led_1()
+    sim = stack.sim(generation="bx6", colour="dual", green_first=True)
+    push_to(terminal, sim, "onbon-bx6", 0x0174)
+    controller = status(terminal)
+    controller.green_first = True
+    db.session.commit()
+    sender = stack.sender()
+    sender.poll_once()
+    assert sim.wait_for(lambda s: s.frames == 1, 5)
+    assert same_as_renderer(sim, terminal)
+
+
 def test_single_colour_and_full_colour_cards(stack):
     terminal = led_1()
     terminal.color_mode = "mono"

@@ -60,6 +60,7 @@ class OnbonPush:
                 controller.device_type,
                 colour_for(controller.device_type, terminal.color_mode),
                 controller.screen_address,
+                controller.green_first,
             ),
             controller.area_id,
             controller.area_x,

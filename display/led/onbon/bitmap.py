@@ -8,6 +8,7 @@ the right up to the next one: 8 pixels (bytes) on BX-5, 32 pixels (words) on BX-
 - BX-5E two-colour interleaves: red byte, green byte, red byte, green byte …
 - BX-6E two-colour separates: all red rows, then all green rows ("先红数据，后绿数据").
 - Single colour sends the red data only.
+- Panels wired green first take the two colours swapped (``Layout.green_first``).
 
 Full colour: BX-5Q RGB565 (R bits 15–11, G 10–5, B 4–0), BX-6Q RGB888 (R bits
 0–7, G 8–15, B 16–23), each pixel little-endian, rows from the top left.
@@ -33,6 +34,9 @@ LIT = 128  # a channel at or above this lights its LED (frames are 1-bit anyway)
 class Layout:
     generation: str  # bx5 / bx6
     colour: str  # mono / dual / full
+    # Two-colour panels wired the other way round take green first: the vendor's SDK
+    # calls the manual's order "双基色2：R+G" and the swapped one "双基色1：G+R".
+    green_first: bool = False
 
     def __post_init__(self):
         if self.generation not in GENERATIONS or self.colour not in COLOURS:
@@ -100,6 +104,8 @@ def pack(image: Image.Image, x: int, layout: Layout) -> bytes:
     planes = [_pack_plane(p, x, layout) for p in _lit_planes(image, layout.colour)]
     if len(planes) == 1:
         return planes[0]
+    if layout.green_first:
+        planes.reverse()
     if layout.generation == "bx5":
         return _interleave(planes[0], planes[1])
     return planes[0] + planes[1]
@@ -142,6 +148,8 @@ def unpack(data: bytes, x: int, width: int, height: int, layout: Layout) -> Imag
         red_data, green_data = data[0::2], data[1::2]
     else:
         red_data, green_data = data[:half], data[half:]
+    if layout.green_first:
+        red_data, green_data = green_data, red_data
     red = _unpack_plane(red_data, x, width, height, layout)
     green = _unpack_plane(green_data, x, width, height, layout)
     return Image.merge("RGB", (red, green, Image.new("L", (width, height), 0)))

@@ -27,10 +27,11 @@ class Card:
     device_type: int = frame.DEVICE_ANY
     colour: str = "mono"  # mono / dual / full
     screen: int = frame.DST_BROADCAST  # DstAddr: the screen number, 0xFFFE for any
+    green_first: bool = False
 
     @property
     def layout(self) -> Layout:
-        return Layout(self.generation, self.colour)
+        return Layout(self.generation, self.colour, self.green_first)
 
 
 @dataclass(frozen=True)
