@@ -300,8 +300,12 @@ class Sender:
                 continue
             try:
                 job = self._job(terminal, etag, controller.brightness)
-            except NoLedFont as exc:
-                worker._note(last_error=str(exc)[:300], last_error_at=now())
+            except Exception as exc:  # one terminal that cannot render holds no other up
+                if not isinstance(exc, NoLedFont):
+                    log.exception("LED program of terminal %s cannot be rendered", terminal.code)
+                message = f"节目无法生成：{exc}"[:300]
+                if worker.status.last_error != message:
+                    worker._note(last_error=message, last_error_at=now())
                 continue
             worker.submit(job)
             self._seen[terminal.id] = _Seen(key, time.monotonic())

@@ -329,3 +329,29 @@ def test_a_card_set_up_for_other_colours_says_so(stack):
     assert "ERR_SCREEN_PARA" in worker.status.last_error
     assert "屏幕尺寸与颜色" in worker.status.last_error
     assert sim.area(0) is None
+
+
+def test_a_strip_that_cannot_render_holds_no_other_up(stack, monkeypatch):
+    import display.led.sender as sender_module
+
+    broken_terminal = led_1()
+    ok_terminal = make_terminal(
+        "led-ok", "led", hall=broken_terminal.hall, width=128, height=16, color_mode="dual"
+    )
+    broken, ok = stack.sim(colour="dual"), stack.sim(colour="dual")
+    push_to(broken_terminal, broken)
+    push_to(ok_terminal, ok)
+    real = sender_module.build_program
+
+    def build(session, terminal, at, etag=""):
+        if terminal.code == "led-1":
+            raise RuntimeError("模拟的故障")
+        return real(session, terminal, at, etag)
+
+    monkeypatch.setattr(sender_module, "build_program", build)
+    sender = stack.sender()
+    sender.poll_once()
+    assert ok.wait_for(lambda s: s.frames == 1, 5)
+    assert broken.state.frames == 0
+    sender.poll_once()
+    assert "节目无法生成：模拟的故障" in status(broken_terminal).last_error
