@@ -125,6 +125,14 @@ def test_what_the_card_shows_is_the_renderers_frame(stack, generation, screensho
     assert (area.x, area.y, area.width, area.height) == (0, 0, 192, 32)
     assert any(p.display_mode == 0x04 for p in area.pages)  # long texts move left
     assert same_as_renderer(sim, terminal)
+    # The PNG the simulator drew (pages one under the other, 4×) shows the same.
+    sheet = Image.open(screenshot_dir / f"onbon-{sim.port}-area0.png").convert("RGB")
+    want = expected_images(terminal)
+    assert sheet.size == (192 * 4, (len(want) * 34 - 2) * 4)
+    for n, image in enumerate(want):
+        box = (0, n * 34 * 4, 192 * 4, (n * 34 + 32) * 4)
+        shown = sheet.crop(box).resize((192, 32), Image.Resampling.NEAREST)
+        assert planes(shown) == planes(image)
     sender.poll_once()  # stores the status
     row = status(terminal)
     assert row.online is True and row.last_ack_at is not None and row.last_error == ""
