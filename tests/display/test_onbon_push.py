@@ -363,3 +363,19 @@ def test_a_strip_that_cannot_render_holds_no_other_up(stack, monkeypatch):
     assert broken.state.frames == 0
     sender.poll_once()
     assert "节目无法生成：模拟的故障" in status(broken_terminal).last_error
+
+
+def test_the_serving_process_starts_the_sender_unless_switched_off(tmp_path):
+    from display.led.sender import start_sender
+    from tests.conftest import build_app
+
+    off = build_app(tmp_path / "off", display={"push_enabled": False})
+    assert start_sender(off) is None
+    on = build_app(tmp_path / "on", display={"push_tick_seconds": 0.05})
+    sender = start_sender(on)
+    try:
+        assert on.extensions["sunlight.led_sender"] is sender
+        assert sender.settings.tick == 0.05 and sender._thread.is_alive()
+    finally:
+        sender.stop()
+    assert not sender._thread.is_alive()
