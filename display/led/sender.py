@@ -179,8 +179,8 @@ class Worker:
             with self._cond:
                 self._retry_at = time.monotonic() + wait
             self._note(last_push_at=at, last_error=str(exc)[:300], last_error_at=at)
-            if exc.error is None:  # no answer at all: the card is not there
-                self._note(online=False)
+            # No answer at all: the card is not there; a NACK: it is, and refuses.
+            self._note(online=exc.error is not None)
             log.info("push to terminal %s failed (%s), again in %.1f s", self.key, exc, wait)
             return
         done = self._clock.now()

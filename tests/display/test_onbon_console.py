@@ -8,6 +8,7 @@ from sqlalchemy import select
 from content_feed.db import db
 from content_feed.models import LedController, LedgerEntry, Terminal
 from display.led.onbon_sim import OnbonSimulator
+from display.program import program_etag
 from tests.conftest import free_port
 from tests.display.conftest import signed_in
 
@@ -43,8 +44,10 @@ def test_operator_sets_push_delivery_on_the_ledger(operator):
     page = listing.get_data(as_text=True)
     assert "led-1" in page and f"/admin/display/terminals/{led.id}/delivery" in page
     assert operator.get(f"/admin/display/terminals/{led.id}/delivery").status_code == 200
+    before = program_etag(led)
     r = operator.post(f"/admin/display/terminals/{led.id}/delivery", data=GOOD)
     assert r.status_code == 302
+    assert program_etag(led) == before  # delivery settings are not feed content
     row = controller(led)
     assert (row.protocol, row.host, row.port, row.device_type) == (
         "onbon-bx5",

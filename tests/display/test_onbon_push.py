@@ -335,6 +335,7 @@ def test_a_card_set_up_for_other_colours_says_so(stack):
     while not worker.status.last_error and time.monotonic() < deadline:
         time.sleep(0.05)
     assert "ERR_SCREEN_PARA" in worker.status.last_error
+    assert worker.status.online is True  # it answered: there, but refusing
     assert "屏幕尺寸与颜色" in worker.status.last_error
     assert sim.area(0) is None
 
