@@ -177,6 +177,9 @@ def cmd_serve(args) -> int:
         from content_feed.scheduler import start_scheduler
 
         start_scheduler(app)
+        from display.led.sender import start_sender
+
+        start_sender(app)  # pushes to LED controller cards, off the request threads
     # Every process writes what its own terminals reported, scheduler or not.
     from content_feed.presence import start_flusher
 

@@ -28,6 +28,7 @@ NAV = [
             ("display_console.terminals", "终端管理"),
             ("display_console.playlists", "节目单"),
             ("display_console.schedules", "轮播时段"),
+            ("display_console.led_controllers", "LED 控制卡"),
             ("display_console.proof_of_play", "播放记录"),
         ],
     ),

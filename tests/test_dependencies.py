@@ -65,6 +65,7 @@ NOT_SHOWN = {
     "Rating": "ratings are counted by the ledger summary, which hashes its body",
     "PlayRecord": "proof of play, console only",
     "UrgentNoticeAck": "confirmations, console only",
+    "LedController": "how a strip is pushed to and its push status: the sender reads it",
 }
 
 # Terminal answers and feed answers watched by the sweep: hall A (the demo

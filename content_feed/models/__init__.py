@@ -13,6 +13,7 @@ from content_feed.models.item import (
     WorkflowStep,
     item_hall,
 )
+from content_feed.models.led_controller import LedController
 from content_feed.models.ledger import LedgerEntry, LedgerIsAppendOnly
 from content_feed.models.notice import MeetingNotice, Slogan, UrgentNotice, UrgentNoticeAck
 from content_feed.models.terminal import (
@@ -41,6 +42,7 @@ __all__ = [
     "Inquiry",
     "Item",
     "ItemRevision",
+    "LedController",
     "LedgerEntry",
     "LedgerIsAppendOnly",
     "MeetingNotice",
