@@ -77,7 +77,7 @@ def _number(value) -> tuple[float | None, str]:
     if not m:
         return None, s
     n = m.group(1)
-    return float(_CN_DIGITS[n] if n in _CN_DIGITS else n), m.group(2).strip()
+    return float(_CN_DIGITS.get(n, n)), m.group(2).strip()
 
 
 def days(value, unit_value=None) -> int | None:
@@ -167,7 +167,7 @@ def material_form(value) -> str:
     if not s:
         return "original"
     for code, label in MATERIAL_FORMS.items():
-        if s == label or s == code:
+        if s in (label, code):
             return code
     hits = [(s.find(w), code) for code, words in _FORM_WORDS for w in words if w in s]
     if not hits:
@@ -187,7 +187,7 @@ def necessity(value) -> str:
     if not s:
         return "required"
     for code, label in MATERIAL_NECESSITY.items():
-        if s == label or s == code:
+        if s in (label, code):
             return code
     for code, words in _NECESSITY_WORDS:
         if any(w in s for w in words):

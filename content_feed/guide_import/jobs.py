@@ -161,7 +161,11 @@ class ImportWorker:
                 session.rollback()
                 job = session.get(GuideImport, job_id)
                 if job is not None:
-                    fail(session, job, "导入时出现异常，已记录在服务器日志；已写入的批次保留，可重新导入同一文件补齐")
+                    fail(
+                        session,
+                        job,
+                        "导入时出现异常，已记录在服务器日志；已写入的批次保留，可重新导入同一文件补齐",
+                    )
             finally:
                 self.active.discard(job_id)
                 db.session.remove()

@@ -80,9 +80,20 @@ SHEETS: dict[str, list[str]] = {
     "fees": ["收费项目", "收费标准", "收费"],
     "faqs": ["常见问题", "问答"],
 }
-GROUP_LABELS = {"materials": "申请材料", "steps": "办理流程", "fees": "收费项目", "faqs": "常见问题"}
+GROUP_LABELS = {
+    "materials": "申请材料",
+    "steps": "办理流程",
+    "fees": "收费项目",
+    "faqs": "常见问题",
+}
 # Mapping files name groups in the singular.
-FILE_GROUPS = {"guide": None, "material": "materials", "step": "steps", "fee": "fees", "faq": "faqs"}
+FILE_GROUPS = {
+    "guide": None,
+    "material": "materials",
+    "step": "steps",
+    "fee": "fees",
+    "faq": "faqs",
+}
 
 _MARKS = re.compile(r"[\s*＊]|[（(]\s*(必填|选填|必须|可选)\s*[)）]")
 

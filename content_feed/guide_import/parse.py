@@ -239,7 +239,9 @@ def parse_tables(tables: list[Table], mapping: Mapping) -> Parsed:
         )
     if "name" not in main.columns:
         aliases = "、".join(mapping.guide["name"])
-        raise ImportRefused(f"工作表“{main_table.name}”缺少关键列“事项名称”（{aliases}），未导入任何内容")
+        raise ImportRefused(
+            f"工作表“{main_table.name}”缺少关键列“事项名称”（{aliases}），未导入任何内容"
+        )
 
     # Groups from child sheets, else from columns of the main sheet.
     child: dict[str, _Sheet] = {}
@@ -285,7 +287,9 @@ def parse_tables(tables: list[Table], mapping: Mapping) -> Parsed:
                 has_guide_cells = True
             if current is None or has_guide_cells:
                 name = cleaning.line(_cell(row, main.columns["name"]))
-                stray.append(Refusal(main_table.name, n, _label(main, "code"), "事项编码为空", "", name))
+                stray.append(
+                    Refusal(main_table.name, n, _label(main, "code"), "事项编码为空", "", name)
+                )
                 current = None
                 continue
             record = current
@@ -295,7 +299,14 @@ def parse_tables(tables: list[Table], mapping: Mapping) -> Parsed:
             except FieldError as exc:
                 name = cleaning.line(_cell(row, main.columns["name"]))
                 stray.append(
-                    Refusal(main_table.name, n, _label(main, "code"), str(exc), cleaning.line(raw_code), name)
+                    Refusal(
+                        main_table.name,
+                        n,
+                        _label(main, "code"),
+                        str(exc),
+                        cleaning.line(raw_code),
+                        name,
+                    )
                 )
                 current = None
                 continue
@@ -362,10 +373,10 @@ def parse_tables(tables: list[Table], mapping: Mapping) -> Parsed:
             previous_code = code
             record = records.get(code) if code else None
             if record is None:
-                reason = (
-                    f"事项编码“{code}”不在“{main_table.name}”中" if code else "事项编码为空"
+                reason = f"事项编码“{code}”不在“{main_table.name}”中" if code else "事项编码为空"
+                stray.append(
+                    Refusal(sheet.table.name, n, _label(sheet, "code"), reason, code or "")
                 )
-                stray.append(Refusal(sheet.table.name, n, _label(sheet, "code"), reason, code or ""))
                 continue
             if record.refusal is not None:
                 continue

@@ -64,7 +64,9 @@ def read_tables(data: bytes, limits: Limits) -> tuple[str, list[Table]]:
     if data.startswith(b"PK\x03\x04"):
         return "xlsx", _read_xlsx(data, limits)
     if data.startswith(OLD_EXCEL):
-        raise ImportRefused("这是旧版 Excel（.xls）文件：请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后再导入")
+        raise ImportRefused(
+            "这是旧版 Excel（.xls）文件：请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后再导入"
+        )
     for magic, label in _NOT_SPREADSHEETS.items():
         if data.startswith(magic):
             raise ImportRefused(f"这是{label}，不是电子表格：请上传 .xlsx 或 .csv 文件")

@@ -177,7 +177,9 @@ def discard(session: Session, revision: GuideRevision, *, actor, at) -> None:
     )
 
 
-def publish_many(session: Session, guides: list[Guide], revisions: list[GuideRevision], *, actor, at):
+def publish_many(
+    session: Session, guides: list[Guide], revisions: list[GuideRevision], *, actor, at
+):
     """Approver's bulk publication after review: drafts go public, revisions are adopted
     and published. Returns (published names, [(name, reason)] skipped); each one
     stands alone, so one incomplete guide does not hold back the rest."""

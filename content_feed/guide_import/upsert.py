@@ -28,11 +28,24 @@ from content_feed.models import (
     GuideStep,
 )
 
-OUTCOMES = {"created": "新建（草稿）", "updated": "更新（待审修订）", "unchanged": "无变化", "refused": "拒绝"}
+OUTCOMES = {
+    "created": "新建（草稿）",
+    "updated": "更新（待审修订）",
+    "unchanged": "无变化",
+    "refused": "拒绝",
+}
 ROW_MODELS = {"materials": GuideMaterial, "steps": GuideStep, "fees": GuideFee, "faqs": GuideFaq}
 ROW_FIELDS = {g: list(c) for g, c in ROW_CONVERTERS.items()}
 LINE_FIELDS = {"name", "kind", "implementing_body", "location", "office_hours", "consult_phone"}
-LINE_FIELDS |= {"complaint_phone", "keywords", "summary", "online_url", "title", "source", "standard"}
+LINE_FIELDS |= {
+    "complaint_phone",
+    "keywords",
+    "summary",
+    "online_url",
+    "title",
+    "source",
+    "standard",
+}
 BATCH = 50
 
 
@@ -123,7 +136,9 @@ def report(session: Session, parsed: Parsed) -> tuple[list[dict], dict, list[dic
     for record in parsed.records:
         if record.refusal is not None:
             f = record.refusal
-            rows.append(_row(f.sheet, f.row, record.code, record.name, "refused", f.column, f.reason))
+            rows.append(
+                _row(f.sheet, f.row, record.code, record.name, "refused", f.column, f.reason)
+            )
             continue
         outcome, keys, reason = next(decisions)
         rows.append(

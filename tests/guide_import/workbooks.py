@@ -161,7 +161,9 @@ def province_b(guides: list[dict]) -> bytes:
             ws.append(r)
         if len(rows) > 1:
             for col in range(1, 10):
-                ws.merge_cells(start_row=first, start_column=col, end_row=first + len(rows) - 1, end_column=col)
+                ws.merge_cells(
+                    start_row=first, start_column=col, end_row=first + len(rows) - 1, end_column=col
+                )
     return _bytes(book)
 
 
@@ -216,7 +218,10 @@ def zip_bomb(megabytes: int = 256) -> bytes:
     """A valid-looking .xlsx with one member that unpacks to ``megabytes`` of zeros."""
     base = province_a(sample_guides(1))
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(base)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for item in src.infolist():
             dst.writestr(item, src.read(item))
         with dst.open("xl/worksheets/sheet9.xml", "w") as fh:
