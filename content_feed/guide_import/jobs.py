@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from content_feed import ledger
@@ -80,12 +80,30 @@ def check(session: Session, job: GuideImport, data: bytes) -> None:
     _step(session, job, CHECK_STEPS, CHECK_STEPS, "checked")
 
 
+def claim(session: Session, job: GuideImport) -> bool:
+    """checked → importing, once: a second click (or a second process) gets False."""
+    result = session.execute(
+        update(GuideImport)
+        .where(GuideImport.id == job.id, GuideImport.state == "checked")
+        .values(state="importing", progress_done=0, progress_total=len(_records(job)))
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def _records(job: GuideImport) -> list[dict]:
+    return (job.plan or {}).get("records", [])
+
+
 def write(session: Session, job: GuideImport, actor: User | None, actor_name: str = "") -> dict:
-    """Write the checked plan: drafts for new codes, revisions for changed guides."""
-    if job.state != "checked":
+    """Write the checked plan (claimed first): drafts for new codes, revisions for
+    changed guides."""
+    if job.state == "checked" and not claim(session, job):
+        raise ImportRefused("该导入已在执行")
+    session.refresh(job)
+    if job.state != "importing":
         raise ImportRefused(f"该导入{job.state_label}，不能执行")
-    records = (job.plan or {}).get("records", [])
-    _step(session, job, 0, len(records), "importing")
+    records = _records(job)
     at = clock_now()
 
     def progress(done: int) -> None:

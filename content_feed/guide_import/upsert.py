@@ -79,11 +79,15 @@ def changed_keys(guide: Guide, data: dict) -> list[str]:
 
 
 def pending_revision(session: Session, guide_id: int) -> GuideRevision | None:
-    return session.execute(
-        select(GuideRevision)
-        .where(GuideRevision.guide_id == guide_id, GuideRevision.state == "pending")
-        .order_by(GuideRevision.id.desc())
-    ).scalar_one_or_none()
+    return (
+        session.execute(
+            select(GuideRevision)
+            .where(GuideRevision.guide_id == guide_id, GuideRevision.state == "pending")
+            .order_by(GuideRevision.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def _guides_by_code(session: Session, codes: list[str]) -> dict[str, Guide]:
@@ -148,6 +152,24 @@ def report(session: Session, parsed: Parsed) -> tuple[list[dict], dict, list[dic
         rows.append(_row(f.sheet, f.row, f.code, f.name, "refused", f.column, f.reason))
     counts = {k: sum(1 for r in rows if r["outcome"] == k) for k in OUTCOMES}
     return rows, counts, plan
+
+
+REPORT_HEADER = ["工作表", "行号", "事项编码", "事项名称", "结果", "列", "原因", "变更内容"]
+
+
+def report_cells(rows: list[dict]):
+    """The report as CSV rows under REPORT_HEADER."""
+    for r in rows:
+        yield [
+            r["sheet"],
+            r["row"],
+            r["code"],
+            r["name"],
+            OUTCOMES[r["outcome"]],
+            r["column"],
+            r["reason"],
+            "、".join(r["changes"]),
+        ]
 
 
 def _row(sheet, row, code, name, outcome, column="", reason="", keys=()) -> dict:

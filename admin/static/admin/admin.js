@@ -25,3 +25,12 @@ document.addEventListener("submit", function (event) {
   var message = button && button.getAttribute("data-confirm");
   if (message && !window.confirm(message)) event.preventDefault();
 });
+// "全选" on bulk lists: <input data-check-all="x"> ticks every <input data-check="x">.
+document.addEventListener("change", function (event) {
+  var all = event.target.closest("[data-check-all]");
+  if (!all) return;
+  var name = all.getAttribute("data-check-all");
+  document.querySelectorAll('input[data-check="' + name + '"]').forEach(function (box) {
+    box.checked = all.checked;
+  });
+});
