@@ -65,7 +65,11 @@ def test_province_a_child_sheets_with_a_title_row_units_and_html():
     assert first.fields["conditions"] == "申请人须为本县户籍居民；\n家庭人均收入低于 当地低保标准"
     assert first.fields["promised_days"] == 5 and first.fields["statutory_days"] == 20
     assert first.fields["is_free"] is True and first.fields["online"] is False
-    assert [m["name"] for m in first.rows["materials"]] == ["材料1：户口簿", "材料2：收入证明", "材料3：收入证明"]
+    assert [m["name"] for m in first.rows["materials"]] == [
+        "材料1：户口簿",
+        "材料2：收入证明",
+        "材料3：收入证明",
+    ]
     assert first.rows["materials"][1] == {
         "name": "材料2：收入证明",
         "form": "copy",
@@ -75,10 +79,14 @@ def test_province_a_child_sheets_with_a_title_row_units_and_html():
         "notes": "",
     }
     assert first.rows["materials"][2]["necessity"] == "conditional"
-    assert first.rows["faqs"] == [{"question": "多久能办好？", "answer": "材料齐全的，5 个工作日内办结。"}]
+    assert first.rows["faqs"] == [
+        {"question": "多久能办好？", "answer": "材料齐全的，5 个工作日内办结。"}
+    ]
     second = by_code(parsed)["62052400MZ-XK-0002"]
     assert second.fields["is_free"] is False and second.fields["online_url"].startswith("https://")
-    assert second.rows["fees"] == [{"name": "工本费", "standard": "每证 10 元", "basis": "省物价局文件"}]
+    assert second.rows["fees"] == [
+        {"name": "工本费", "standard": "每证 10 元", "basis": "省物价局文件"}
+    ]
     assert by_code(parsed)["62052400MZ-XK-0003"].fields["promised_days"] == 0
 
 
@@ -168,7 +176,10 @@ def test_bad_rows_are_refused_with_their_column_and_reason():
     )
     # 30 with the unit column 自然日 is refused; the rest as noted.
     data_units = _book(
-        [["事项编码", "事项名称", "承诺办结时限", "承诺办结时限单位"], ["B-1", "自然日事项", 30, "自然日"]]
+        [
+            ["事项编码", "事项名称", "承诺办结时限", "承诺办结时限单位"],
+            ["B-1", "自然日事项", 30, "自然日"],
+        ]
     )
     _kind, parsed = parse(data)
     records = by_code(parsed)
@@ -179,7 +190,10 @@ def test_bad_rows_are_refused_with_their_column_and_reason():
     assert refused["A-6"].column == "网办地址" and "http://" in refused["A-6"].reason
     assert refused["A-1"].column == "事项名称" and "不一致" in refused["A-1"].reason
     stray = {(s.sheet, s.row): s for s in parsed.stray}
-    assert stray[("实施清单", 4)].reason == "事项编码为空" and stray[("实施清单", 4)].name == "没有编码"
+    assert (
+        stray[("实施清单", 4)].reason == "事项编码为空"
+        and stray[("实施清单", 4)].name == "没有编码"
+    )
     assert "只能由字母、数字" in stray[("实施清单", 5)].reason
     assert stray[("申请材料", 3)].reason == "事项编码“A-9”不在“实施清单”中"
     _kind, parsed = parse(data_units)
@@ -190,7 +204,13 @@ def test_bad_rows_are_refused_with_their_column_and_reason():
 def test_a_bad_material_refuses_its_guide_naming_the_sheet_row_and_column():
     data = _book(
         [["事项编码", "事项名称"], ["A-1", "事项一"], ["A-2", "事项二"]],
-        {"申请材料": [["事项编码", "材料名称", "份数"], ["A-1", "身份证", "很多"], ["A-2", "户口簿", "1"]]},
+        {
+            "申请材料": [
+                ["事项编码", "材料名称", "份数"],
+                ["A-1", "身份证", "很多"],
+                ["A-2", "户口簿", "1"],
+            ]
+        },
     )
     _kind, parsed = parse(data)
     refusal = by_code(parsed)["A-1"].refusal

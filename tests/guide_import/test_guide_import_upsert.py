@@ -126,7 +126,11 @@ def test_a_published_guide_changes_only_when_an_approver_adopts_and_publishes(ap
     assert "事项名称" in changed and revision.state == "applied"
     assert public_names(client) == ["城乡居民最低生活保障审核确认（第1项）"]
     db.session.refresh(old)
-    assert [m.name for m in old.materials] == ["材料1：户口簿", "材料2：收入证明", "材料3：收入证明"]
+    assert [m.name for m in old.materials] == [
+        "材料1：户口簿",
+        "材料2：收入证明",
+        "材料3：收入证明",
+    ]
     update = db.session.execute(
         select(LedgerEntry).where(LedgerEntry.action == "guide.update")
     ).scalar_one()
@@ -163,7 +167,9 @@ def test_publishing_many_at_once_skips_the_incomplete(app, client):
     assert public_names(client) == []
     done, skipped = publish_many(db.session, drafts, [], actor=people["approver"], at=FIXED_NOW)
     db.session.commit()
-    assert len(done) == 2 and skipped == [(drafts[2].name, "公开前须至少填写一项申请材料和一个办理步骤")]
+    assert len(done) == 2 and skipped == [
+        (drafts[2].name, "公开前须至少填写一项申请材料和一个办理步骤")
+    ]
     assert len(public_names(client)) == 2
     assert job.counts["written"]["created_ids"] == [g.id for g in drafts]
 
@@ -185,7 +191,9 @@ def test_an_export_reimports_unchanged_as_xlsx_and_as_csv(app):
     db.session.commit()
     imported(data)
     again = db.session.execute(select(Guide)).scalars().all()
-    assert {g.code: (g.name, g.promised_days, len(g.materials), len(g.fees)) for g in again} == first
+    assert {
+        g.code: (g.name, g.promised_days, len(g.materials), len(g.fees)) for g in again
+    } == first
 
 
 def test_a_refused_file_writes_nothing_but_the_failed_job(app):
