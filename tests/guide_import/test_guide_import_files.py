@@ -277,3 +277,15 @@ def test_a_missing_key_column_refuses_the_file():
     )
     with pytest.raises(ImportRefused, match="工作表“申请材料”缺少关键列“事项编码”"):
         parse(child_without_code)
+
+
+def test_the_shipped_example_mapping_is_valid():
+    from pathlib import Path
+
+    from content_feed.guide_import.mapping import load_mapping
+
+    folder = Path(__file__).resolve().parents[2] / "deploy" / "guide-mappings"
+    mapping = load_mapping("example", folder)
+    assert mapping.label == "某省政务服务网 实施清单导出"
+    assert mapping.guide["code"][:2] == ["业务项编码", "事项编码"]
+    assert mapping.sheets["materials"][0] == "所需材料"
