@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from admin import bp
 from admin.forms import ActionForm, GuideImportForm
@@ -114,6 +115,7 @@ def _publishable(job: GuideImport) -> tuple[list[Guide], list[GuideRevision]]:
             db.session.execute(
                 select(Guide)
                 .where(Guide.id.in_(ids[i : i + 500]), Guide.state != "published")
+                .options(selectinload(Guide.materials), selectinload(Guide.steps))
                 .order_by(Guide.id)
             )
             .scalars()
@@ -123,6 +125,7 @@ def _publishable(job: GuideImport) -> tuple[list[Guide], list[GuideRevision]]:
         db.session.execute(
             select(GuideRevision)
             .where(GuideRevision.import_id == job.id, GuideRevision.state == "pending")
+            .options(selectinload(GuideRevision.guide))
             .order_by(GuideRevision.id)
         )
         .scalars()

@@ -156,7 +156,8 @@ class ImportWorker:
 
     def submit_check(self, job_id: int, data: bytes):
         self.active.add(job_id)
-        return self.pool.submit(self._run, job_id, lambda s, job: check(s, job, data))
+        failure = "检查文件时出现异常，已记录在服务器日志；未写入任何内容"
+        return self.pool.submit(self._run, job_id, lambda s, job: check(s, job, data), failure)
 
     def submit_write(self, job_id: int, actor_id: int | None):
         self.active.add(job_id)
@@ -165,9 +166,13 @@ class ImportWorker:
             actor = session.get(User, actor_id) if actor_id else None
             write(session, job, actor)
 
-        return self.pool.submit(self._run, job_id, step)
+        failure = (
+            "导入时出现异常，已记录在服务器日志；已写入的批次保留（草稿与待审修订），"
+            "重新导入同一文件即可补齐"
+        )
+        return self.pool.submit(self._run, job_id, step, failure)
 
-    def _run(self, job_id: int, step) -> None:
+    def _run(self, job_id: int, step, failure: str) -> None:
         with self.app.app_context():
             session = db.session
             try:
@@ -179,11 +184,7 @@ class ImportWorker:
                 session.rollback()
                 job = session.get(GuideImport, job_id)
                 if job is not None:
-                    fail(
-                        session,
-                        job,
-                        "导入时出现异常，已记录在服务器日志；已写入的批次保留，可重新导入同一文件补齐",
-                    )
+                    fail(session, job, failure)
             finally:
                 self.active.discard(job_id)
                 db.session.remove()

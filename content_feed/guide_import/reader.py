@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from content_feed.guide_import import ImportRefused
 
 MAX_COLUMNS = 200
+# Cells with a value, over all sheets: 50,000 rows of a normal export hold well under
+# this, and it bounds the memory of loading the workbook whole.
+MAX_CELLS = 2_000_000
 _NOT_SPREADSHEETS = {
     b"%PDF": "PDF 文件",
     b"\x89PNG": "PNG 图片",
@@ -107,12 +110,17 @@ def _read_xlsx(data: bytes, limits: Limits) -> list[Table]:
     try:
         # Count first, streaming, so a sheet of a million rows is never held whole.
         streaming = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        total = 0
+        total = cells = 0
         for ws in streaming.worksheets:
-            for _row in ws.iter_rows(values_only=True):
+            for row in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS):
                 total += 1
+                cells += sum(1 for v in row if v is not None)
                 if total > limits.max_rows:
                     raise _too_many_rows(limits)
+                if cells > MAX_CELLS:
+                    raise ImportRefused(
+                        f"文件的单元格超过 {MAX_CELLS:,} 个，请分批导入，未导入任何内容"
+                    )
         streaming.close()
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except ImportRefused:
@@ -121,7 +129,7 @@ def _read_xlsx(data: bytes, limits: Limits) -> list[Table]:
         raise ImportRefused(f"无法读取 Excel 工作簿：{type(exc).__name__}") from None
     tables = []
     for ws in book.worksheets:
-        rows = [list(r[:MAX_COLUMNS]) for r in ws.iter_rows(values_only=True)]
+        rows = [list(r) for r in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)]
         for merged in ws.merged_cells.ranges:
             # A merged cell's value is in its top-left corner: give it to every
             # cell of the range, so a code merged over five material rows is on each.

@@ -232,3 +232,35 @@ def test_a_mapping_from_the_instance_folder(as_role, app, tmp_path):
     assert xlsx.status_code == 200
     missing = approver.get("/admin/guides/export.xlsx?mapping=nowhere")
     assert missing.status_code == 302
+
+
+def test_an_unexpected_error_on_the_worker_fails_the_job_and_writes_nothing(
+    as_role, app, monkeypatch
+):
+    from content_feed.guide_import import jobs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(jobs, "parse_tables", broken)
+    approver = as_role("approver")
+    job = checked_job(approver, wb.province_a(wb.sample_guides(2)))
+    assert job.state == "failed" and "未写入任何内容" in job.message
+    assert guide_count() == 0
+    assert approver.get(f"/admin/guides/imports/{job.id}").status_code == 200
+
+
+def test_a_job_cut_off_by_a_restart_says_so(as_role, app):
+    from datetime import UTC, datetime, timedelta
+
+    job = GuideImport(filename="x.xlsx", state="importing")
+    db.session.add(job)
+    db.session.commit()
+    db.session.execute(
+        GuideImport.__table__.update().values(updated_at=datetime.now(UTC) - timedelta(hours=1))
+    )
+    db.session.commit()
+    page = as_role("approver").get("/admin/guides/imports").get_data(as_text=True)
+    assert "导入被中断（服务器可能已重启），请重新上传文件" in page
+    db.session.expire_all()
+    assert db.session.get(GuideImport, job.id).state == "failed"

@@ -289,3 +289,22 @@ def test_the_shipped_example_mapping_is_valid():
     assert mapping.label == "某省政务服务网 实施清单导出"
     assert mapping.guide["code"][:2] == ["业务项编码", "事项编码"]
     assert mapping.sheets["materials"][0] == "所需材料"
+
+
+def test_a_far_away_cell_or_too_many_cells_cannot_blow_up_memory(monkeypatch):
+    from content_feed.guide_import import reader
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "实施清单"
+    ws.append(["事项编码", "事项名称"])
+    ws.append(["A-1", "事项一"])
+    ws.cell(row=1, column=16000, value="远处的单元格")
+    out = io.BytesIO()
+    book.save(out)
+    _kind, tables = read_tables(out.getvalue(), Limits())
+    assert max(len(r) for r in tables[0].rows) <= reader.MAX_COLUMNS
+    assert parse_tables(tables, Mapping()).records[0].name == "事项一"
+    monkeypatch.setattr(reader, "MAX_CELLS", 50)
+    with pytest.raises(ImportRefused, match="单元格超过 50 个"):
+        read_tables(wb.province_a(wb.sample_guides(3)), Limits())
