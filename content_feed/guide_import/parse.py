@@ -322,6 +322,8 @@ def parse_tables(tables: list[Table], mapping: Mapping) -> Parsed:
         try:
             values = _guide_values(row, main, skip_empty=not first)
         except FieldError as exc:
+            # Named in the report even though the row is refused.
+            record.fields.setdefault("name", cleaning.line(_cell(row, main.columns["name"]))[:200])
             _refuse(record, main_table.name, n, exc)
             continue
         for fname, value in values.items():

@@ -25,6 +25,7 @@ def test_import_review_and_publish_in_the_console(browser, live_server, screensh
         g["code"] = f"62052400MZ-XK-01{i:02d}"
     new_name = "企业开办（设立登记、刻章、申领发票）"
     guides[0]["name"] = new_name  # the demo's 62052400MZ-XK-0001, 企业开办（设立登记）
+    guides[3]["url"] = "zwfw.example.gov.cn/item/4"  # no scheme: refused, with its column
     before = public_guides(live_server)
     assert "62052400MZ-XK-0001" in before and "62052400MZ-XK-0101" not in before
 
@@ -50,14 +51,22 @@ def test_import_review_and_publish_in_the_console(browser, live_server, screensh
     )
     page.click("text=上传并检查")
     page.wait_for_selector(".badge-import-checked", timeout=30_000)
-    assert page.inner_text(".outcome-created strong") == "3"
+    assert page.inner_text(".outcome-created strong") == "2"
     assert page.inner_text(".outcome-updated strong") == "1"
+    assert page.inner_text(".outcome-refused strong") == "1"
+    refused = page.inner_text("tr.outcome-refused")
+    assert (
+        "62052400MZ-XK-0103" in refused
+        and "（第4项）" in refused
+        and "网办地址" in refused
+        and "http://" in refused
+    )
     assert page.is_visible("text=下载报告（CSV）")
     page.screenshot(path=str(screenshot_dir / "guide-import-report.png"), full_page=True)
 
     page.click("text=确认导入")
     page.wait_for_selector(".badge-import-done", timeout=30_000)
-    page.wait_for_selector("text=已导入：新建草稿 3 项，待审修订 1 项")
+    page.wait_for_selector("text=已导入：新建草稿 2 项，待审修订 1 项")
     page.screenshot(path=str(screenshot_dir / "guide-import-done.png"), full_page=True)
     assert public_guides(live_server) == before  # nothing public yet
 
@@ -77,10 +86,11 @@ def test_import_review_and_publish_in_the_console(browser, live_server, screensh
     page.click("nav.admin-nav >> text=指南导入")
     page.click("text=甘肃省实施清单.xlsx")
     page.check("input[data-check-all]")
-    assert page.locator("input[name=guide]:checked").count() == 3
+    assert page.locator("input[name=guide]:checked").count() == 2
     page.click("text=公开所选")
-    page.wait_for_selector("text=已公开 3 项办事指南")
+    page.wait_for_selector("text=已公开 2 项办事指南")
     page.screenshot(path=str(screenshot_dir / "guide-import-published.png"), full_page=True)
     after = public_guides(live_server)
-    assert {"62052400MZ-XK-0101", "62052400MZ-XK-0102", "62052400MZ-XK-0103"} <= set(after)
+    assert {"62052400MZ-XK-0101", "62052400MZ-XK-0102"} <= set(after)
+    assert "62052400MZ-XK-0103" not in after
     context.close()

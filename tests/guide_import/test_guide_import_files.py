@@ -187,6 +187,7 @@ def test_bad_rows_are_refused_with_their_column_and_reason():
     refused = {r.code: r.refusal for r in parsed.records if r.refusal}
     assert refused["A-4"].column == "事项名称" and refused["A-4"].reason == "事项名称为空"
     assert refused["A-5"].column == "是否网办" and "“是”或“否”" in refused["A-5"].reason
+    assert records["A-5"].name == "网办错"  # a refused row still carries its name
     assert refused["A-6"].column == "网办地址" and "http://" in refused["A-6"].reason
     assert refused["A-1"].column == "事项名称" and "不一致" in refused["A-1"].reason
     stray = {(s.sheet, s.row): s for s in parsed.stray}
