@@ -161,7 +161,7 @@ def cmd_import_guides(args) -> int:
         job = GuideImport(filename=path.name[:200], mapping=args.mapping or "", hall_id=hall_id)
         db.session.add(job)
         db.session.commit()
-        jobs.check(db.session, job, data)
+        jobs.check(db.session, job, data, allow_path=True)
         if job.state == "failed":
             print(f"未导入 / refused: {job.message}", file=sys.stderr)
             return 1
@@ -205,7 +205,7 @@ def cmd_export_guides(args) -> int:
     app = _app()
     with app.app_context():
         try:
-            mapping = load_mapping(args.mapping or "", jobs.mapping_folder())
+            mapping = load_mapping(args.mapping or "", jobs.mapping_folder(), allow_path=True)
         except ImportRefused as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1

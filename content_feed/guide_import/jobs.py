@@ -54,12 +54,13 @@ def _step(session: Session, job: GuideImport, done: int, total: int, state: str 
     session.commit()
 
 
-def check(session: Session, job: GuideImport, data: bytes) -> None:
+def check(session: Session, job: GuideImport, data: bytes, *, allow_path: bool = False) -> None:
     """The dry run: read and parse the file, compare it with the database, store
-    the report and the plan. Writes nothing but the job, whatever the file holds."""
+    the report and the plan. Writes nothing but the job, whatever the file holds.
+    ``allow_path``: the mapping may be a file path (the command line only)."""
     _step(session, job, 0, CHECK_STEPS, "checking")
     try:
-        mapping = load_mapping(job.mapping, mapping_folder())
+        mapping = load_mapping(job.mapping, mapping_folder(), allow_path=allow_path)
         _kind, tables = read_tables(data, limits())
         _step(session, job, 1, CHECK_STEPS)
         parsed = parse_tables(tables, mapping)

@@ -185,14 +185,15 @@ def mapping_names(folder: Path) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
 
 
-def load_mapping(choice: str, folder: Path) -> Mapping:
-    """``choice`` is empty (built-in aliases), a name in ``folder``, or a path (command line)."""
+def load_mapping(choice: str, folder: Path, *, allow_path: bool = False) -> Mapping:
+    """``choice`` is empty (built-in aliases), a name in ``folder``, or (only from the
+    command line, ``allow_path``) the path of a mapping file."""
     if not choice:
         return Mapping()
     path = Path(choice)
     if choice in mapping_names(folder):
         path = folder / f"{choice}.toml"
-    elif not (path.suffix == ".toml" and path.is_file()):
+    elif not (allow_path and path.suffix == ".toml" and path.is_file()):
         known = "、".join(mapping_names(folder)) or "（无）"
         raise ImportRefused(f"找不到列名映射 {choice}（可选：{known}）")
     try:

@@ -57,6 +57,14 @@ def test_bad_files_and_arguments_exit_non_zero_with_a_message(tmp_path):
     source.write_bytes(wb.province_b_csv(wb.sample_guides(1)))
     no_mapping = run("import-guides", str(source), "--mapping", "火星", tmp_path=tmp_path)
     assert no_mapping.returncode == 1 and "找不到列名映射 火星" in no_mapping.stderr
+    mapping = tmp_path / "c.toml"
+    mapping.write_text(wb.PROVINCE_C_MAPPING, encoding="utf-8")
+    source_c = tmp_path / "c.xlsx"
+    source_c.write_bytes(wb.province_c())
+    by_path = run(
+        "import-guides", str(source_c), "--mapping", str(mapping), "--dry-run", tmp_path=tmp_path
+    )
+    assert by_path.returncode == 0 and "新建（草稿） 1" in by_path.stdout, by_path.stderr
     no_hall = run("import-guides", str(source), "--hall", "nowhere", tmp_path=tmp_path)
     assert no_hall.returncode == 1 and "no hall" in no_hall.stderr
     assert run("export-guides", str(tmp_path / "x.pdf"), tmp_path=tmp_path).returncode == 1

@@ -232,6 +232,10 @@ def test_a_mapping_from_the_instance_folder(as_role, app, tmp_path):
     assert xlsx.status_code == 200
     missing = approver.get("/admin/guides/export.xlsx?mapping=nowhere")
     assert missing.status_code == 302
+    # A path is taken from the command line only, never from a request.
+    outside = tmp_path / "outside.toml"
+    outside.write_text(wb.PROVINCE_C_MAPPING, encoding="utf-8")
+    assert approver.get(f"/admin/guides/export.xlsx?mapping={outside}").status_code == 302
 
 
 def test_an_unexpected_error_on_the_worker_fails_the_job_and_writes_nothing(
