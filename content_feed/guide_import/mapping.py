@@ -95,6 +95,8 @@ FILE_GROUPS = {
     "faq": "faqs",
 }
 
+# Excel refuses these in a sheet name, and names longer than 31 characters.
+SHEET_FORBIDDEN = "\\/?*[]:"
 _MARKS = re.compile(r"[\s*＊]|[（(]\s*(必填|选填|必须|可选)\s*[)）]")
 
 
@@ -160,9 +162,14 @@ def parse_mapping(name: str, text: str) -> Mapping:
     for group, names in sheets.items():
         if group not in SHEETS:
             raise ImportRefused(f"映射文件 {name}：未知的工作表类别 sheets.{group}")
-        mapping.sheets[group] = _strings(f"映射文件 {name}：sheets.{group}", names) + [
-            n for n in mapping.sheets[group]
-        ]
+        names = _strings(f"映射文件 {name}：sheets.{group}", names)
+        for sheet in names:
+            if len(sheet) > 31 or any(c in sheet for c in SHEET_FORBIDDEN):
+                raise ImportRefused(
+                    f"映射文件 {name}：sheets.{group} 的“{sheet}”不是有效的工作表名"
+                    f"（不超过 31 字，不含 {SHEET_FORBIDDEN}）"
+                )
+        mapping.sheets[group] = names + mapping.sheets[group]
     columns = data.get("columns", {})
     if not isinstance(columns, dict):
         raise ImportRefused(f"映射文件 {name}：[columns] 须为表")

@@ -92,8 +92,8 @@ def _check_zip(data: bytes, limits: Limits) -> None:
         mb = limits.max_unpacked_bytes // (1024 * 1024)
         raise ImportRefused(f"工作簿解压后超过 {mb} MB，疑似压缩炸弹，未导入")
     for m in members:
-        # Real sheets compress 5–20×; thousands-fold is a bomb.
-        if m.file_size > 1024 * 1024 and m.file_size > 1000 * max(m.compress_size, 1):
+        # Real sheets compress 5–50×; hundreds-fold is a bomb.
+        if m.file_size > 1024 * 1024 and m.file_size > 500 * max(m.compress_size, 1):
             raise ImportRefused(f"工作簿中的 {m.filename} 压缩比异常，疑似压缩炸弹，未导入")
 
 

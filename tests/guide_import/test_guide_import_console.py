@@ -107,7 +107,8 @@ def test_a_running_import_shows_a_progress_bar_that_refreshes(as_role, app):
     db.session.commit()
     page = approver.get(f"/admin/guides/imports/{job.id}").get_data(as_text=True)
     assert '<progress max="100" value="25"' in page
-    assert '<meta http-equiv="refresh" content="1">' in page
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+    assert 'data-progress-url="/admin/guides/imports/' in page
     assert "250 / 1000（25%）" in page
 
 

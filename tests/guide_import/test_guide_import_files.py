@@ -135,6 +135,8 @@ def test_mapping_file_mistakes_are_named():
         parse_mapping("x", "[columns")
     with pytest.raises(ImportRefused, match="未知的工作表类别"):
         parse_mapping("x", '[sheets]\nphotos = ["照片"]')
+    with pytest.raises(ImportRefused, match="不是有效的工作表名"):
+        parse_mapping("x", '[sheets]\nmaterials = ["材料/附件"]')
 
 
 def _book(rows: list[list], extra: dict[str, list[list]] | None = None) -> bytes:
@@ -251,6 +253,11 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked():
     assert len(bomb) < 2 * 1024 * 1024  # 256 MB of zeros in well under 2 MB
     with pytest.raises(ImportRefused, match="疑似压缩炸弹"):
         read_tables(bomb, Limits())
+
+
+def test_a_small_bomb_is_refused_by_its_ratio():
+    with pytest.raises(ImportRefused, match="压缩比异常"):
+        read_tables(wb.zip_bomb(8), Limits())
 
 
 def test_a_hundred_thousand_rows_are_refused():
