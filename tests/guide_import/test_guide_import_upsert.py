@@ -201,3 +201,19 @@ def test_a_refused_file_writes_nothing_but_the_failed_job(app):
     job = checked(wb.zip_bomb(256))
     assert job.state == "failed" and "压缩炸弹" in job.message
     assert job.report is None and counts() == before
+
+
+def test_exports_never_carry_a_formula_and_still_round_trip(app):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_guide(FIXED_NOW, name='=HYPERLINK("http://x.test","点我")', code="F-1")
+    guides = db.session.execute(select(Guide)).scalars().all()
+    book = load_workbook(io.BytesIO(export.xlsx_bytes(guides)))
+    cell = book["实施清单"]["B2"]
+    assert cell.value == '=HYPERLINK("http://x.test","点我")' and cell.data_type == "s"
+    text = export.csv_export_bytes(guides).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    for data in (export.xlsx_bytes(guides), export.csv_export_bytes(guides)):
+        assert checked(data).counts["unchanged"] == 1
