@@ -21,6 +21,7 @@ from content_feed.guide_import import ImportRefused, cleaning
 from content_feed.guide_import.cleaning import FieldError
 from content_feed.guide_import.mapping import (
     GROUP_LABELS,
+    ROW_COLUMNS,
     ROW_KEYS,
     Mapping,
     normalise_header,
@@ -158,8 +159,9 @@ def _classify(tables: list[Table], mapping: Mapping) -> dict[str, Table]:
     return assigned
 
 
-def _label(sheet: _Sheet, fname: str) -> str:
-    i = sheet.columns.get(fname)
+def _label(sheet: _Sheet, fname: str, columns: dict | None = None) -> str:
+    """The file's own name of the column holding ``fname``."""
+    i = (sheet.columns if columns is None else columns).get(fname)
     return sheet.headers[i] if i is not None and i < len(sheet.headers) else fname
 
 
@@ -206,17 +208,11 @@ def _group_row(group: str, row: list, columns: dict, sheet: _Sheet) -> dict | No
         try:
             out[fname] = convert(cells[fname])
         except FieldError as exc:
-            raise FieldError(exc.args[0], _label(sheet, fname)) from None
+            raise FieldError(exc.args[0], _label(sheet, fname, columns)) from None
     if not out[key]:
-        label = mapping_label(group, key)
-        raise FieldError(f"{label}为空", _label(sheet, key) if key in columns else label)
+        label = ROW_COLUMNS[group][key][0]
+        raise FieldError(f"{label}为空", _label(sheet, key, columns) if key in columns else label)
     return out
-
-
-def mapping_label(group: str, fname: str) -> str:
-    from content_feed.guide_import.mapping import ROW_COLUMNS
-
-    return ROW_COLUMNS[group][fname][0]
 
 
 def _refuse(record: Record, sheet: str, row: int, exc: FieldError, prefix: str = "") -> None:

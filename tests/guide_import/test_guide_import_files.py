@@ -222,6 +222,22 @@ def test_a_bad_material_refuses_its_guide_naming_the_sheet_row_and_column():
     assert by_code(parsed)["A-2"].refusal is None
 
 
+def test_a_bad_material_in_repeated_rows_names_the_file_s_column():
+    data = _book(
+        [
+            ["事项编码", "事项名称", "材料名称", "材料份数", "材料形式"],
+            ["A-1", "事项一", "身份证", "1", "原件"],
+            ["A-1", "事项一", "户口簿", "一沓", "原件"],
+            ["A-2", "事项二", "", "", "复印件"],
+        ]
+    )
+    _kind, parsed = parse(data)
+    first, second = parsed.records
+    assert (first.refusal.row, first.refusal.column) == (3, "材料份数")
+    assert first.refusal.reason == "须为整数，收到“一沓”"
+    assert (second.refusal.column, second.refusal.reason) == ("材料名称", "材料名称为空")
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
