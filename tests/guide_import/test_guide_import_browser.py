@@ -39,6 +39,7 @@ def test_import_review_and_publish_in_the_console(browser, live_server, screensh
 
     page.click("nav.admin-nav >> text=指南导入")
     page.wait_for_selector("h1:text('办事指南导入')")
+    page.screenshot(path=str(screenshot_dir / "guide-import-upload.png"))
     page.set_input_files(
         "input[name=file]",
         files=[
