@@ -332,3 +332,9 @@ def test_a_far_away_cell_or_too_many_cells_cannot_blow_up_memory(monkeypatch):
     monkeypatch.setattr(reader, "MAX_CELLS", 50)
     with pytest.raises(ImportRefused, match="单元格超过 50 个"):
         read_tables(wb.province_a(wb.sample_guides(3)), Limits())
+
+
+def test_excel_unicode_text_utf16_tab_separated_is_read_too():
+    text = "事项编码\t事项名称\t承诺时限\nT-1\t户籍迁移\t即办\n"
+    _kind, parsed = parse(text.encode("utf-16"))  # with its BOM, as Excel saves it
+    assert parsed.records[0].fields == {"name": "户籍迁移", "promised_days": 0}
