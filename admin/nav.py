@@ -17,6 +17,7 @@ NAV = [
         [
             ("admin.items", "公开事项"),
             ("admin.guides", "办事指南"),
+            ("admin.guide_imports", "指南导入"),
             ("admin.meetings", "会议公告"),
             ("admin.slogans", "宣传标语"),
             ("admin.urgent_notices", "紧急通知"),

@@ -65,6 +65,8 @@ NOT_SHOWN = {
     "Rating": "ratings are counted by the ledger summary, which hashes its body",
     "PlayRecord": "proof of play, console only",
     "UrgentNoticeAck": "confirmations, console only",
+    "GuideImport": "import jobs and their reports, console only",
+    "GuideRevision": "an imported revision waiting for review; applying it writes the guide",
     "LedController": "how a strip is pushed to and its push status: the sender reads it",
 }
 

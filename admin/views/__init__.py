@@ -3,6 +3,8 @@
 from admin.views import (  # noqa: F401
     auth,
     dashboard,
+    guide_imports,
+    guide_revisions,
     guides,
     items,
     ledger_pages,

@@ -4,6 +4,7 @@ from content_feed.models.catalogue import Category
 from content_feed.models.feed_state import FeedState, FeedTopic
 from content_feed.models.feedback import Inquiry, Rating
 from content_feed.models.guide import Guide, GuideFaq, GuideFee, GuideMaterial, GuideStep
+from content_feed.models.guide_import import GuideImport, GuideRevision
 from content_feed.models.hall import Hall, Window
 from content_feed.models.item import (
     Attachment,
@@ -35,7 +36,9 @@ __all__ = [
     "Guide",
     "GuideFaq",
     "GuideFee",
+    "GuideImport",
     "GuideMaterial",
+    "GuideRevision",
     "GuideStep",
     "Hall",
     "IndexSerial",
