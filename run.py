@@ -251,8 +251,6 @@ def terminal_urls(app, base: str) -> list[tuple[str, str]]:
 
 
 def cmd_serve(args) -> int:
-    import waitress
-
     app = _app()
     if args.prepare:
         db_upgrade(app)
@@ -277,14 +275,16 @@ def cmd_serve(args) -> int:
 
     flusher = start_flusher(app)
     try:
-        _serve(app, waitress, host, port, server)
+        _serve(app, host, port, server)
     finally:
         flusher.stop()
     return 0
 
 
-def _serve(app, waitress, host, port, server) -> None:
-    waitress.serve(
+def _serve(app, host, port, server) -> None:
+    from content_feed.serving import create_server
+
+    create_server(
         app,
         host=host,
         port=port,
@@ -295,7 +295,7 @@ def _serve(app, waitress, host, port, server) -> None:
         ident="Sunlight",
         url_prefix=server["url_prefix"],
         clear_untrusted_proxy_headers=True,
-    )
+    ).run()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,14 +5,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import waitress  # noqa: E402
 
 from bench.hello_app import app  # noqa: E402
 from config import load_settings  # noqa: E402
+from content_feed.serving import create_server  # noqa: E402
 
 if __name__ == "__main__":
     server = load_settings()["server"]
-    waitress.serve(
+    create_server(
         app,
         host="127.0.0.1",
         port=int(sys.argv[1]),
@@ -21,4 +21,4 @@ if __name__ == "__main__":
         channel_timeout=server["channel_timeout"],
         backlog=server["backlog"],
         ident="Sunlight",
-    )
+    ).run()

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -108,14 +109,29 @@ class PresenceBook:
         return len(marks) + len(acks)
 
     def _write(self, session, marks: dict[int, Mark], acks) -> None:
+        # One executemany per set of reported fields (Core: presence columns are
+        # console-only, no topic moves), never a statement per terminal.
+        by_fields: dict[tuple, list[dict]] = defaultdict(list)
         for terminal_id, mark in marks.items():
-            # Core UPDATE: presence columns are console-only, no topic moves.
-            session.execute(
-                update(Terminal)
-                .where(Terminal.id == terminal_id)
-                .where((Terminal.last_seen_at.is_(None)) | (Terminal.last_seen_at <= mark.seen_at))
-                .values(last_seen_at=mark.seen_at, last_address=mark.address, **mark.fields)
+            names = tuple(sorted(mark.fields))
+            by_fields[names].append(
+                {"tid": terminal_id, "seen": mark.seen_at, "addr": mark.address, **mark.fields}
             )
+        table = Terminal.__table__
+        for names, rows in by_fields.items():
+            stmt = (
+                table.update()
+                .where(table.c.id == bindparam("tid"))
+                .where(
+                    or_(table.c.last_seen_at.is_(None), table.c.last_seen_at <= bindparam("seen"))
+                )
+                .values(
+                    last_seen_at=bindparam("seen"),
+                    last_address=bindparam("addr"),
+                    **{name: bindparam(name) for name in names},
+                )
+            )
+            session.connection().execute(stmt, rows)
         if not acks:
             return
         notice_ids = {n for n, _ in acks}

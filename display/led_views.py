@@ -58,6 +58,14 @@ class LedShow:
     color_mode: str
     _tags: dict[str, str] = field(default_factory=dict)
     _bodies: dict[str, bytes] = field(default_factory=dict)
+    _outside: str | None = None
+
+    @property
+    def outside_flag(self) -> str:
+        """X-Outside-GB2312: whether a text card would miss characters."""
+        if self._outside is None:
+            self._outside = "1" if self.rendered.outside else "0"
+        return self._outside
 
     def tag(self, part: str) -> str:
         tag = self._tags.get(part)
@@ -129,7 +137,8 @@ def led_answer(code: str) -> Answer:
             render_key(terminal, shown), lambda: render_program(terminal, shown)
         )
         show = LedShow(rendered, program.etag, terminal.width, terminal.height, terminal.color_mode)
-        # Good exactly as long as the program it was drawn from.
+        # Good exactly as long as the program it was drawn from. The frames
+        # are shared with strips showing the same, and counted in the FrameCache.
         return Answer(
             b"",
             FORMATS["png"],
@@ -139,7 +148,7 @@ def led_answer(code: str) -> Answer:
             program.valid_until,
             shared=False,
             extra=show,
-            size=rendered.size,
+            size=4096,
         )
 
     if hit is not None:  # an older program's rendering: replace it
@@ -172,7 +181,7 @@ def respond_led(answer: Answer, if_none_match, feed, at, args):
         headers = [
             ("ETag", tag),
             ("Cache-Control", "no-cache"),
-            ("X-Outside-GB2312", "1" if rendered.outside else "0"),
+            ("X-Outside-GB2312", show.outside_flag),
         ]
         if etag_matches(if_none_match, tag):
             return 304, headers, b""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -47,6 +50,10 @@ def program_topics(terminal: Terminal, decision: Decision) -> list[str]:
     return deps
 
 
+def shared_parts() -> SharedParts:
+    return current_app.extensions.setdefault("sunlight.program_parts", SharedParts())
+
+
 def program_key(code: str) -> str:
     return f"/display/{code}/program.json"
 
@@ -67,7 +74,9 @@ def program_answer(code: str) -> Answer:
         ).scalar_one_or_none()
         if terminal is None:
             raise LookupError(code)
-        program, deps = build_program(db.session, terminal, clock_now())
+        program, deps = build_program(
+            db.session, terminal, clock_now(), shared_parts(), (seq, boundary)
+        )
         answer = json_answer(program, deps, seq, boundary, shared=False)
         answer.extra = frozenset(program["urgent"])
         return answer
@@ -108,15 +117,39 @@ def urgent_entry(notice) -> dict:
     }
 
 
-def build_program(session: Session, terminal: Terminal, now: datetime) -> tuple[dict, list[str]]:
-    """The program and the topics it read. ``version`` is filled with the ETag."""
-    decision, notices = decide(session, terminal, now)
-    schedule = playlist = None
+class SharedParts:
+    """The entries and ticker of a decision, shared by every screen it is made for.
+
+    A hall's walls mostly play the same playlist: its entries are resolved once
+    per (content state, hall, kind, decision) instead of once per screen. The
+    state (sequence and next boundary) is part of the key, so nothing here
+    outlives the content it was resolved from.
+    """
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._data: OrderedDict[tuple, tuple[list, list]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make):
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+                return hit
+        made = make()
+        with self._lock:
+            self._data[key] = made
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return made
+
+
+def _shown(session, terminal, decision, notices, now) -> tuple[list, list]:
     if decision.mode == "urgent":
         entries = [urgent_entry(notices[i]) for i in decision.urgent_ids]
     elif decision.playlist_id is not None:
         playlist = session.get(Playlist, decision.playlist_id)
-        schedule = session.get(RotationSchedule, decision.schedule_id)
         entries = Resolver(session, terminal.hall_id, terminal.kind, now).entries(playlist)
     else:
         entries = []
@@ -126,6 +159,37 @@ def build_program(session: Session, terminal: Terminal, now: datetime) -> tuple[
             public_slogans(now, hall_id=terminal.hall_id).limit(TICKER_LIMIT)
         ).scalars()
     ]
+    return entries, ticker
+
+
+def build_program(
+    session: Session,
+    terminal: Terminal,
+    now: datetime,
+    shared: SharedParts | None = None,
+    state: tuple = (),
+) -> tuple[dict, list[str]]:
+    """The program and the topics it read. ``version`` is filled with the ETag.
+
+    With ``shared`` and the content ``state`` it was read in, the entries are
+    resolved once for all screens of the same hall, kind and decision."""
+    decision, notices = decide(session, terminal, now)
+    schedule = playlist = None
+    if decision.playlist_id is not None and decision.mode != "urgent":
+        playlist = session.get(Playlist, decision.playlist_id)
+        schedule = session.get(RotationSchedule, decision.schedule_id)
+    if shared is not None and state:
+        key = (
+            state,
+            terminal.hall_id,
+            terminal.kind,
+            decision.mode,
+            decision.playlist_id,
+            decision.urgent_ids,
+        )
+        entries, ticker = shared.get(key, lambda: _shown(session, terminal, decision, notices, now))
+    else:
+        entries, ticker = _shown(session, terminal, decision, notices, now)
     hall = terminal.hall
     program = {
         "version": "",

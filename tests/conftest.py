@@ -98,17 +98,16 @@ class LiveServer:
     """A real waitress server on a free loopback port, in a thread of this process."""
 
     def __init__(self, app, port: int | None = None):
-        import waitress.server
-
         self.app = app
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._server = None
         self._thread = None
-        self._waitress = waitress.server
 
     def start(self) -> LiveServer:
-        self._server = self._waitress.create_server(
+        from content_feed.serving import create_server
+
+        self._server = create_server(
             self.app,
             host="127.0.0.1",
             port=self.port,

@@ -62,3 +62,30 @@ def test_make_run_serves_the_urls_it_prints(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_a_304_keeps_the_connection_open(live_server):
+    """A terminal's "nothing new" poll costs no new TCP connection."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", live_server.port), timeout=5) as conn:
+        reader = conn.makefile("rb")
+
+        def get(headers: str = "") -> tuple[str, dict]:
+            conn.sendall(f"GET /api/v1/halls HTTP/1.1\r\nHost: t\r\n{headers}\r\n".encode())
+            status = reader.readline().decode()
+            fields = {}
+            while (line := reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.decode().partition(":")
+                fields[name.lower()] = value.strip()
+            reader.read(int(fields.get("content-length", 0)))
+            return status, fields
+
+        status, fields = get()
+        assert status.startswith("HTTP/1.1 200")
+        etag = fields["etag"]
+        for _ in range(3):
+            status, fields = get(f"If-None-Match: {etag}\r\n")
+            assert status.startswith("HTTP/1.1 304") and "connection" not in fields
+        status, fields = get(f"If-None-Match: {etag}\r\nConnection: close\r\n")
+        assert fields.get("connection") == "close"

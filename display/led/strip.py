@@ -54,6 +54,7 @@ class Rendered:
 
     _starts: list[int] = field(default_factory=list, repr=False)
     _bmp: dict[int, bytes] = field(default_factory=dict, repr=False)
+    _size: int | None = field(default=None, repr=False)
 
     def __post_init__(self):
         self._starts = []
@@ -87,8 +88,12 @@ class Rendered:
 
     @property
     def size(self) -> int:
-        """Roughly the bytes it holds: its images and their encodings."""
-        return sum(f.image.width * f.image.height * len(f.image.getbands()) for f in self.frames)
+        """Roughly the bytes its images hold."""
+        if self._size is None:
+            self._size = sum(
+                f.image.width * f.image.height * len(f.image.getbands()) for f in self.frames
+            )
+        return self._size
 
     def gif(self) -> bytes:
         with self._lock:
@@ -129,13 +134,15 @@ class FrameCache:
     rebuilt with the same pages, or the same pages on another strip of the
     same panel, renders once."""
 
-    def __init__(self, size: int = 64):
+    def __init__(self, size: int = 256, max_bytes: int = 512 * 1024 * 1024):
         self.size = size
+        self.max_bytes = max_bytes
         self._data: OrderedDict[tuple, Rendered] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
         self.renders = 0
 
-    def get(self, key: tuple, make) -> Rendered:
+    def get(self, key, make) -> Rendered:
         with self._lock:
             hit = self._data.get(key)
             if hit is not None:
@@ -144,9 +151,16 @@ class FrameCache:
         rendered = make()
         with self._lock:
             self.renders += 1
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
             self._data[key] = rendered
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+            self._bytes += rendered.size
+            while len(self._data) > 1 and (
+                len(self._data) > self.size or self._bytes > self.max_bytes
+            ):
+                _, dropped = self._data.popitem(last=False)
+                self._bytes -= dropped.size
         return rendered
 
 
