@@ -8,6 +8,7 @@ import { ledger } from "./ledger.js";
 import { Outbox } from "./outbox.js";
 import { search } from "./search.js";
 import { Store } from "./store.js";
+import { windowPage } from "./windows.js";
 
 const cfg = JSON.parse(document.getElementById("kiosk-config").textContent);
 const store = new Store(cfg);
@@ -34,6 +35,7 @@ const ROUTES = [
   [/^#\/guides$/, () => browse.guides(ctx)],
   [/^#\/guide\/(\d+)$/, (id) => browse.guide(ctx, id)],
   [/^#\/meeting\/(\d+)$/, (id) => browse.meeting(ctx, id)],
+  [/^#\/window\/(\d+)$/, (id) => windowPage(ctx, id)],
   [/^#\/answers$/, () => browse.answers(ctx)],
   [/^#\/ledger$/, () => ledger(ctx)],
   [/^#\/search$/, () => search(ctx)],
