@@ -64,6 +64,7 @@ SCHEMAS = {
         "required": ["receipt_no", "kind", "state", "received_at"],
         "properties": {
             "receipt_no": {"type": "string"},
+            "receipt_display": {"type": "string", "description": "分组显示的回执号"},
             "kind": {"type": "string"},
             "kind_label": {"type": "string"},
             "state": {"type": "string"},
@@ -92,11 +93,13 @@ SCHEMAS = {
         "required": ["receipt_no", "level", "received_at", "follow_up"],
         "properties": {
             "receipt_no": {"type": "string"},
+            "receipt_display": {"type": "string", "description": "分组显示的回执号"},
             "level": {"type": "integer"},
             "level_label": {"type": "string"},
             "target": {"type": "string"},
             "received_at": {"type": "string", "format": "date-time"},
             "follow_up": {"type": "boolean", "description": "差评：已开启回访整改"},
+            "has_phone": {"type": "boolean", "description": "留了联系电话（才会电话回访）"},
             "contact_due_on": {"type": ["string", "null"], "format": "date"},
             "resolve_due_on": {"type": ["string", "null"], "format": "date"},
             "status_url": {"type": "string"},

@@ -74,3 +74,105 @@ def test_empty_search_offers_words_guides_and_the_question(open_kiosk):  # noqa:
     page.wait_for_selector("#f-text")
     assert page.input_value("#f-text") == "大厅能否代办护照加急"
     assert page.errors == []
+
+
+def type_on_keyboard(page, text):
+    for ch in text:
+        if ch != " ":
+            page.locator(f".key[data-key='{ch.lower()}']").click()
+
+
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+def test_receipt_slip_and_lookup_with_the_keyboard(
+    open_kiosk,  # noqa: F811
+    live_server,
+    screenshot_dir,
+    orientation,
+):
+    page = open_kiosk(ORIENTATIONS[orientation])
+    dock(page, "咨询建议")
+    page.fill("#f-text", "社保卡丢失后在哪个窗口补办？")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".page.receipt h1:text('提交成功')")
+    shown = page.locator(".receipt-no").inner_text()
+    number = shown.replace(" ", "")
+    assert " " in shown and not set("0O1I") & set(number[10:])
+    page.screenshot(path=screenshot_dir / f"kiosk-receipt-{orientation}.png")
+
+    # 打印回执 prints the slip alone: number, due date and QR code.
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.locator("button.print-slip").click()
+    assert page.evaluate("window.printed") is True
+    page.emulate_media(media="print")
+    assert page.locator(".slip .slip-no").is_visible()
+    assert page.locator(".slip .slip-qr").is_visible()
+    assert "答复期限" in page.locator(".slip").inner_text()
+    assert not page.locator(".receipt-card").is_visible()
+    page.screenshot(path=screenshot_dir / f"kiosk-receipt-slip-{orientation}.png", full_page=True)
+    page.emulate_media(media="screen")
+    page.evaluate("document.documentElement.classList.remove('printing-slip')")
+
+    page.locator("button", has_text="查询进度").click()
+    page.wait_for_selector(".lookup-answer")
+    assert page.locator(".progress li.now").inner_text() == "已受理"
+
+    # Answered in the console; the visitor comes back and types the number.
+    from sqlalchemy import select
+
+    from content_feed.clock import SystemClock
+    from content_feed.db import db
+    from content_feed.models import Inquiry
+
+    with live_server.app.app_context():
+        row = db.session.execute(select(Inquiry).where(Inquiry.receipt_no == number)).scalar_one()
+        row.state, row.reply, row.replied_at = "done", "请到7号窗口补办。", SystemClock().now()
+        db.session.commit()
+    dock(page, "首页")
+    dock(page, "咨询建议")
+    page.locator(".lookup-link").click()
+    page.wait_for_selector(".page.lookup")
+    page.locator(".key[data-key=clear]").click()
+    type_on_keyboard(page, shown)
+    assert page.input_value("#lookup-q") == shown
+    page.locator(".key[data-key=go]").click()
+    page.wait_for_selector(".lookup-answer .reply")
+    assert page.locator(".progress li.now").inner_text() == "已办结"
+    assert "7号窗口" in page.locator(".lookup-answer .reply").inner_text()
+    page.screenshot(path=screenshot_dir / f"kiosk-lookup-{orientation}.png")
+    assert page.errors == []
+
+
+def test_a_queued_submission_gets_a_pending_code_that_finds_its_receipt(
+    open_kiosk,  # noqa: F811
+    live_server,
+    screenshot_dir,
+):
+    from tests.conftest import LiveServer
+
+    page = open_kiosk(query="?poll=1")
+    live_server.stop()
+    page.wait_for_selector("#offline:not([hidden])", timeout=8000)
+    dock(page, "咨询建议")
+    page.fill("#f-text", "停电时提交，之后想查进度")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".page.receipt.queued")
+    code = page.locator(".receipt-no").inner_text()
+    assert len(code.replace(" ", "")) == 8
+    page.screenshot(path=screenshot_dir / "kiosk-queued-code.png")
+    page.locator("button", has_text="查询回执").click()
+    type_on_keyboard(page, code)
+    page.locator(".key[data-key=go]").click()
+    page.wait_for_function(
+        "document.querySelector('.lookup-status').textContent.includes('尚未提交')"
+    )
+
+    back = LiveServer(live_server.app, port=live_server.port).start()
+    try:
+        page.wait_for_function("sunlightKiosk.outbox.entries().length === 0", timeout=10000)
+        page.locator(".key[data-key=go]").click()
+        page.wait_for_selector(".lookup-answer")
+        status = page.locator(".lookup-status").inner_text()
+        assert "已提交" in status and "回执号" in status
+    finally:
+        back.stop()
+    assert page.errors == []

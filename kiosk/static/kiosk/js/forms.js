@@ -1,7 +1,7 @@
 // Asking and rating: forms that keep a draft for the visitor's session (the
 // idle reset forgets it) and submit through the outbox.
 
-import { backBar, fill, h, link, qrCard } from "./dom.js";
+import { backBar, fill, h, link } from "./dom.js";
 import { notFound } from "./browse.js";
 
 const KINDS = [
@@ -74,7 +74,7 @@ async function submit(ctx, form, kind, body, draftName) {
     ctx.receipts.set(result.receipt.receipt_no, result.receipt);
     ctx.go(`#/receipt/${result.receipt.receipt_no}`, true);
   } else {
-    ctx.go(`#/queued/${result.reason}`, true);
+    ctx.go(`#/queued/${result.reason}/${result.code || ""}`, true);
   }
 }
 
@@ -113,6 +113,7 @@ export function ask(ctx, kindParam) {
   const form = formShell(
     "咨询建议",
     "",
+    link("#/lookup", { class: "btn lookup-link" }, "已提交过？查询回执与办理进度 ›"),
     lead,
     choice(draft, "kind", KINDS.map(([k, label]) => [k, label]), renderExtra),
     h("div", { class: "field" }, h("span", { class: "label" }, "主题"), choice(draft, "topic", TOPICS.map((t) => [t, t]))),
@@ -202,37 +203,4 @@ export function rate(ctx, target, id) {
   });
   renderPick();
   return form;
-}
-
-export function receipt(ctx, number) {
-  const r = ctx.receipts.get(number) || ctx.outbox.receipts().find((x) => x.receipt_no === number);
-  if (!r) return notFound("没有找到这张回执");
-  return h(
-    "div",
-    { class: "page receipt" },
-    h("h1", {}, "提交成功"),
-    h("p", { class: "lead" }, `${r.kind_label}已受理，请记下回执号或扫码查看办理进度`),
-    h("div", { class: "receipt-card" },
-      h("div", {},
-        h("p", { class: "receipt-label" }, "回执号"),
-        h("p", { class: "receipt-no" }, r.receipt_no),
-        r.due_on ? h("p", {}, `答复期限：${r.due_on}`) : null,
-        r.follow_up ? h("p", {}, `工作人员将于 ${r.contact_due_on} 前与您联系`) : null,
-      ),
-      qrCard(`${ctx.cfg.base}/kiosk/qr/receipts/${r.receipt_no}.png?box=8`, "扫码查看进度"),
-    ),
-    link("#/", { class: "btn primary big" }, "返回首页"),
-  );
-}
-
-export function queued(ctx, reason) {
-  const text = reason === "busy" ? "本机提交较多，已排队，稍后自动提交。" : "网络暂时中断，您的内容已保存在本机，恢复后会自动提交。";
-  return h(
-    "div",
-    { class: "page receipt" },
-    h("h1", {}, "已保存"),
-    h("p", { class: "lead" }, text),
-    h("p", {}, `待提交：${ctx.outbox.entries().length} 条。提交后可凭回执号在“咨询建议”或工作人员处查询。`),
-    link("#/", { class: "btn primary big" }, "返回首页"),
-  );
 }

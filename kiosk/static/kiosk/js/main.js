@@ -6,6 +6,7 @@ import * as forms from "./forms.js";
 import { attract, startIdle } from "./idle.js";
 import { ledger } from "./ledger.js";
 import { Outbox } from "./outbox.js";
+import * as receipts from "./receipts.js";
 import { search } from "./search.js";
 import { Store } from "./store.js";
 import { windowPage } from "./windows.js";
@@ -42,8 +43,9 @@ const ROUTES = [
   [/^#\/ask(?:\/(\w+))?$/, (kind) => forms.ask(ctx, kind)],
   [/^#\/comment\/(\d+)$/, (id) => forms.comment(ctx, id)],
   [/^#\/rate(?:\/(guide|window)\/(\d+))?$/, (target, id) => forms.rate(ctx, target, id)],
-  [/^#\/receipt\/([A-Z0-9]+)$/, (no) => forms.receipt(ctx, no)],
-  [/^#\/queued(?:\/(\w+))?$/, (reason) => forms.queued(ctx, reason)],
+  [/^#\/receipt\/([A-Z0-9]+)$/, (no) => receipts.receipt(ctx, no)],
+  [/^#\/queued(?:\/(\w+))?(?:\/([A-Z0-9]*))?$/, (reason, code) => receipts.queued(ctx, reason, code)],
+  [/^#\/lookup(?:\/([A-Z0-9]+))?$/, (no) => receipts.lookup(ctx, no)],
 ];
 // Pages that may be redrawn when new content arrives (no form, no reading position).
 const REDRAW = /^#?\/?$|^#\/(cat|guides|answers)/;

@@ -4,6 +4,9 @@
 // reach the server returns the same receipt instead of storing it twice.
 
 import { readJson } from "./dom.js";
+import { pendingCode } from "./receipts.js";
+
+const KEY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 export class Outbox extends EventTarget {
   constructor(cfg, store) {
@@ -15,10 +18,12 @@ export class Outbox extends EventTarget {
     this.flushing = null;
   }
 
+  // "k-" and 26 characters of the receipt alphabet (no 0/O, 1/I): its first 8 are
+  // the 暂存号 a visitor keeps while the submission waits (see receipts.js).
   static newKey() {
     // crypto.randomUUID needs a secure context; getRandomValues does not.
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    return "k-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    const bytes = crypto.getRandomValues(new Uint8Array(26));
+    return "k-" + Array.from(bytes, (b) => KEY_ALPHABET[b % 32]).join("");
   }
 
   entries() {
@@ -61,16 +66,16 @@ export class Outbox extends EventTarget {
       });
     } catch (err) {
       this.store.setOnline(false);
-      return { status: "queued", reason: "offline" };
+      return { status: "queued", reason: "offline", code: pendingCode(entry.body.idempotency_key) };
     }
     if (response.status === 429 || response.status >= 500) {
-      return { status: "queued", reason: response.status === 429 ? "busy" : "server" };
+      return { status: "queued", reason: response.status === 429 ? "busy" : "server", code: pendingCode(entry.body.idempotency_key) };
     }
     this.store.setOnline(true);
     const body = await response.json().catch(() => ({}));
     this.remove(entry.body.idempotency_key);
     if (response.ok) {
-      this.remember(body);
+      this.remember({ ...body, pending_code: pendingCode(entry.body.idempotency_key) });
       this.dispatchEvent(new CustomEvent("sent", { detail: body }));
       return { status: "sent", receipt: body };
     }
