@@ -33,7 +33,12 @@ NAV = [
     ),
     (
         "问询与评价",
-        [("feedback_console.queue", "问询办理"), ("feedback_console.stats", "办理统计")],
+        [
+            ("feedback_console.queue", "问询办理"),
+            ("feedback_console.ratings", "好差评回访"),
+            ("feedback_console.refused", "离线未受理"),
+            ("feedback_console.stats", "办理统计"),
+        ],
     ),
     (
         "系统设置",

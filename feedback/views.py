@@ -235,7 +235,13 @@ def reply_inquiry(inquiry_id: int):
         inq,
         form,
         lambda: reply(
-            db.session, inq, current_user, clock.now(), text=form.text.data, public=form.public.data
+            db.session,
+            inq,
+            current_user,
+            clock.now(),
+            text=form.text.data,
+            public=form.public.data,
+            public_question=form.public_question.data or "",
         ),
     )
 

@@ -28,6 +28,7 @@ from content_feed.public_now import (
     public_slogans,
 )
 from content_feed.search import ABBREVIATIONS, guide_text, plain_text, syllables, window_text
+from content_feed.submission_rules import RULES, params_for
 from content_feed.submissions import DELIVERY_METHODS
 from content_feed.timefmt import iso
 from content_feed.vocabulary import INQUIRY_KINDS, RATING_LEVELS, RATING_TARGETS
@@ -123,6 +124,8 @@ def build(terminal: Terminal) -> dict:
             "delivery_methods": list(DELIVERY_METHODS),
         },
         "search": {"abbreviations": ABBREVIATIONS, "windows": windows},
+        # What a submission must satisfy: the kiosk checks before it queues anything.
+        "rules": {"rules": RULES, "params": params_for(settings["feedback"])},
         "limits": {"max_text_length": settings["feedback"]["max_text_length"]},
         "urls": {"item_api": url_for("api_v1.item", item_id=0).rsplit("/", 1)[0]},
     }

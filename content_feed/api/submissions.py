@@ -168,14 +168,18 @@ def inquiry_status(receipt_no: str):
 
 
 def answer(inq: Inquiry) -> dict:
+    """A public answer: the asker's words only with their consent, otherwise the
+    handler's anonymous rewrite of the question."""
+    rewritten = bool(inq.public_question)
     return {
         "receipt_no": inq.receipt_no,
         "kind": inq.kind,
         "kind_label": INQUIRY_KINDS.get(inq.kind, inq.kind),
-        "topic": mask_text(inq.topic),
+        "topic": "" if rewritten else mask_text(inq.topic),
         "category": mask_text(inq.category),
-        "question": mask_text(inq.text),
-        "asker": mask_name(inq.name),
+        "question": mask_text(inq.public_question if rewritten else inq.text),
+        "asker": "" if rewritten else mask_name(inq.name),
+        "rewritten": rewritten,
         "reply": mask_text(inq.reply),
         "received_on": local_date(inq.received_at),
         "replied_on": local_date(inq.replied_at),

@@ -57,6 +57,10 @@ SCHEMAS = {
             "category": {"type": "string", "maxLength": 60},
             "delivery": {"type": "string", "enum": list(DELIVERY_METHODS)},
             "item_id": {"type": "integer", "description": "预公开意见：征求意见的事项"},
+            "public_consent": {
+                "type": "boolean",
+                "description": "是否同意公开答复（默认不同意；不同意时只能改写后匿名公开）",
+            },
         },
     },
     "InquiryReceipt": {

@@ -176,3 +176,88 @@ def test_a_queued_submission_gets_a_pending_code_that_finds_its_receipt(
     finally:
         back.stop()
     assert page.errors == []
+
+
+def test_nothing_queued_is_lost_without_a_word(open_kiosk, live_server, browser, screenshot_dir):  # noqa: F811
+    from sqlalchemy import func, select
+
+    from content_feed.db import db
+    from content_feed.models import Inquiry, RefusedSubmission
+    from tests.conftest import LiveServer
+
+    page = open_kiosk(query="?poll=1")
+    live_server.stop()
+    page.wait_for_selector("#offline:not([hidden])", timeout=8000)
+
+    # The kiosk checks the server's rules before queueing: a phone number "12" is refused here.
+    dock(page, "咨询建议")
+    page.fill("#f-text", "停电时的问题，能否回电？")
+    page.fill("#f-phone", "12")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".err[data-for=phone]:text('电话号码格式不对')")
+    assert page.evaluate("sunlightKiosk.outbox.entries().length") == 0
+    page.screenshot(path=screenshot_dir / "kiosk-rule-before-queue.png")
+
+    # A rule the kiosk cannot know yet: a word blocked on the server during the outage.
+    live_server.app.config["SUNLIGHT"]["feedback"]["blocked_words"] = ["停电"]
+    page.fill("#f-phone", "13700002222")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".page.receipt.queued")
+    code = page.locator(".receipt-no").inner_text().replace(" ", "")
+
+    back = LiveServer(live_server.app, port=live_server.port).start()
+    try:
+        page.wait_for_function("sunlightKiosk.outbox.entries().length === 0", timeout=10000)
+        with live_server.app.app_context():
+            assert db.session.execute(select(func.count(Inquiry.id))).scalar() == 0
+            row = db.session.execute(select(RefusedSubmission)).scalar_one()
+            assert row.idempotency_key.startswith("k-" + code)
+            assert "停电" in row.errors
+        # The visitor's 暂存号 says what happened.
+        dock(page, "咨询建议")
+        page.locator(".lookup-link").click()
+        page.locator(".key[data-key=clear]").click()
+        for ch in code:
+            page.locator(f".key[data-key='{ch.lower()}']").click()
+        page.locator(".key[data-key=go]").click()
+        page.wait_for_function(
+            "document.querySelector('.lookup-status').textContent.includes('未被受理')"
+        )
+
+        # Staff find it from the console's navigation and note the follow-up.
+        staff = browser.new_context(viewport={"width": 1440, "height": 1000})
+        console = staff.new_page()
+        console.goto(f"{live_server.url}/admin/login")
+        console.fill("#username", "handler")
+        console.fill("#password", "sunlight-demo")
+        console.click("button[type=submit]")
+        console.locator("nav a", has_text="离线未受理").click()
+        console.wait_for_selector("table.refused")
+        assert "停电" in console.locator("table.refused").inner_text()
+        assert "13700002222" not in console.content()
+        console.screenshot(path=screenshot_dir / "admin-refused-submissions.png", full_page=True)
+        console.fill("textarea[name=note]", "已电话联系，改为窗口当面答复")
+        console.click("table.refused button[type=submit]")
+        console.wait_for_selector(".flash-success")
+        staff.close()
+    finally:
+        back.stop()
+    assert page.errors == []
+
+
+def test_ask_form_asks_for_consent_off_by_default(open_kiosk, live_server):  # noqa: F811
+    from sqlalchemy import select
+
+    from content_feed.db import db
+    from content_feed.models import Inquiry
+
+    page = open_kiosk()
+    dock(page, "咨询建议")
+    consent = page.locator(".consent [role=radio]")
+    assert consent.first.get_attribute("aria-checked") == "true"  # 不同意
+    assert "是否同意公开答复" in page.locator(".consent").inner_text()
+    page.fill("#f-text", "不想公开的问题")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".page.receipt h1:text('提交成功')")
+    with live_server.app.app_context():
+        assert db.session.execute(select(Inquiry.public_consent)).scalar_one() is False

@@ -3,6 +3,7 @@
 
 import { backBar, fill, h, link } from "./dom.js";
 import { notFound } from "./browse.js";
+import { check } from "./rules.js";
 
 const KINDS = [
   ["question", "问询", "有问题想咨询，我们在 3 个工作日内答复"],
@@ -58,7 +59,26 @@ function showErrors(form, problem) {
   if (!shown) summary.scrollIntoView({ block: "center" });
 }
 
+// The rules the server applies (in the bundle), checked before anything is sent or
+// queued: a submission waiting offline is one the server will take.
+function refusedHere(ctx, kind, body) {
+  const { rules, items } = ctx.store.data;
+  if (!rules) return null;
+  const fields = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === "string" ? v.trim() : String(v ?? "")]));
+  const commentOpen = (id) => {
+    const item = items.find((i) => String(i.id) === id);
+    return Boolean(item && item.comment_until && new Date(item.comment_until) > new Date());
+  };
+  const errors = check(rules.rules, kind === "inquiries" ? "inquiry" : "rating", fields, rules.params, commentOpen);
+  return Object.keys(errors).length ? { detail: "请按提示修改后再提交", errors } : null;
+}
+
 async function submit(ctx, form, kind, body, draftName) {
+  const problem = refusedHere(ctx, kind, body);
+  if (problem) {
+    showErrors(form, problem);
+    return;
+  }
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   button.textContent = "正在提交……";
@@ -93,7 +113,7 @@ function formShell(title, lead, ...kids) {
 }
 
 export function ask(ctx, kindParam) {
-  const draft = draftOf(ctx, "ask", { kind: "question", topic: "其他" });
+  const draft = draftOf(ctx, "ask", { kind: "question", topic: "其他", consent: "no" });
   if (kindParam) draft.kind = kindParam;
   const vocab = ctx.store.data.vocabulary;
   const max = ctx.store.data.limits.max_text_length;
@@ -121,12 +141,17 @@ export function ask(ctx, kindParam) {
     field(draft, "name", "姓名（可不填）"),
     field(draft, "phone", "联系电话（可不填）", { type: "tel", inputmode: "tel" }),
     extra,
+    h("div", { class: "field consent" },
+      h("span", { class: "label" }, "是否同意公开答复"),
+      choice(draft, "consent", [["no", "不同意"], ["yes", "同意公开（姓名电话隐去）"]]),
+      h("small", {}, "同意后，您的问题和答复可在“问答公开”展示；不同意时，工作人员只会改写成不含个人信息的问答再公开。")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const body = {
       kind: draft.kind, topic: draft.topic || "", text: draft.text || "", name: draft.name || "",
       phone: draft.phone || "", delivery: draft.kind === "disclosure_request" ? draft.delivery || "" : "",
+      public_consent: draft.consent === "yes",
     };
     if (!body.text.trim()) {
       showErrors(form, { detail: "请填写您想说的内容", errors: { text: "请填写您想说的内容" } });

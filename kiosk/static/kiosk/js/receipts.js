@@ -137,6 +137,11 @@ export function lookup(ctx, prefill) {
       status.textContent = "该内容保存在本机，尚未提交到服务器，网络恢复后会自动提交";
       return;
     }
+    const refused = ctx.outbox.refused().find((r) => r.code === typed);
+    if (refused) {
+      status.textContent = `该内容未被受理：${refused.message}。已转工作人员跟进，您也可重新填写提交`;
+      return;
+    }
     const sent = ctx.outbox.receipts().find((r) => r.pending_code === typed);
     const number = sent ? sent.receipt_no : typed;
     status.textContent = "正在查询……";

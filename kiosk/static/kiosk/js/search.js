@@ -40,7 +40,7 @@ function emptyHelp(ctx, q, pick) {
     h("div", { class: "list" }, guides.map((g) => link(`#/guide/${g.id}`, { class: "row" }, h("span", { class: "row-title" }, g.name)))),
     link("#/guides", { class: "more" }, "全部办事指南 ›"),
     h("button", { type: "button", class: "btn primary big ask-this", onclick: () => {
-      const draft = ctx.drafts.ask || (ctx.drafts.ask = { kind: "question", topic: "其他" });
+      const draft = ctx.drafts.ask || (ctx.drafts.ask = { kind: "question", topic: "其他", consent: "no" });
       draft.kind = "question";
       draft.text = q;
       ctx.go("#/ask");
