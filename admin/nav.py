@@ -46,7 +46,7 @@ NAV = [
             ("admin.catalogue", "公开目录"),
             ("admin.halls", "大厅与窗口"),
             ("admin.users", "用户与角色"),
-            ("admin.ledger", "登记表（审计）"),
+            ("admin.ledger", "审计日志"),
         ],
     ),
 ]

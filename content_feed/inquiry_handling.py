@@ -279,6 +279,20 @@ def follow_up_status(rating: Rating, today: date) -> str:
     return ""
 
 
+def follow_up_counts(session: Session, today: date) -> dict[str, int]:
+    """Bad ratings whose next step (the call, else the fix) is overdue, due today,
+    due tomorrow or later: what the dashboard and 我的待办 show a handler."""
+    counts = {"overdue": 0, "due_today": 0, "later": 0}
+    rows = session.execute(
+        select(Rating).where(Rating.follow_up_state.in_(("open", "contacted")))
+    ).scalars()
+    for rating in rows:
+        status = follow_up_status(rating, today)
+        counts[status if status in counts else "later"] += 1
+    counts["open"] = sum(counts.values())
+    return counts
+
+
 # -- reminders ---------------------------------------------------------------------
 
 

@@ -265,6 +265,10 @@ def ratings():
     if show == "follow_up":
         stmt = stmt.where(Rating.follow_up_state.in_(("open", "contacted")))
     rows = db.session.execute(stmt.limit(200)).scalars().all()
+    due = request.args.get("due")
+    if due in ("overdue", "today"):
+        wanted = "overdue" if due == "overdue" else "due_today"
+        rows = [r for r in rows if follow_up_status(r, today) == wanted]
     return render_template(
         "feedback/ratings.html",
         rows=rows,
