@@ -1,0 +1,77 @@
+"""Console journeys in real Chromium (issue #12), walked by clicking from the navigation
+and the dashboard: 好差评 follow-ups, a guide waiting for its approver, a terminal
+deactivated and found on the ledger in Chinese, the console's own error page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.admin.test_admin_browser import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def nav(page, label):
+    page.locator("nav.admin-nav a", has_text=label).click()
+
+
+def test_handler_reaches_bad_ratings_from_the_dashboard(browser, live_server, screenshot_dir):
+    page = sign_in(browser, live_server, "handler")
+    card = page.locator(".card.follow-ups")
+    assert "今日到期" in card.inner_text() and "已超期" in card.inner_text()
+    page.screenshot(path=str(screenshot_dir / "admin-dashboard-follow-ups.png"), full_page=True)
+    card.locator("a", has_text="去回访整改").click()
+    page.wait_for_selector("h1:text('好差评')")
+    nav(page, "问询办理")
+    nav(page, "好差评回访")
+    page.wait_for_selector("h1:text('好差评')")
+    nav(page, "我的待办")
+    assert "好差评回访" in page.locator("main").inner_text()
+
+
+def test_drafter_saves_a_guide_and_the_approver_finds_it(browser, live_server, screenshot_dir):
+    drafter = sign_in(browser, live_server, "drafter")
+    nav(drafter, "办事指南")
+    drafter.click("text=新建办事指南")
+    drafter.fill("input[name=name]", "社区证明开具")
+    drafter.fill("input[name=code]", "62052400SQ-QT-0099")
+    drafter.click("button[type=submit]:text('保存')")
+    flash = drafter.locator(".flash-success").inner_text()
+    assert "尚未公开" in flash and "待上线的办事指南" in flash
+    drafter.screenshot(path=str(screenshot_dir / "admin-guide-next-step.png"), full_page=True)
+
+    approver = sign_in(browser, live_server, "approver")
+    nav(approver, "我的待办")
+    row = approver.locator("table.guides-to-publish tr", has_text="社区证明开具")
+    assert "尚缺申请材料或办理步骤" in row.inner_text()
+    approver.screenshot(path=str(screenshot_dir / "admin-queue-guides.png"), full_page=True)
+    row.locator("a").click()
+    approver.wait_for_selector("input[name=name]")
+
+
+def test_a_deactivated_terminal_is_on_the_ledger_in_chinese(browser, live_server, screenshot_dir):
+    operator = sign_in(browser, live_server, "operator")
+    nav(operator, "终端管理")
+    row = operator.locator("tr[data-code=led-1]")
+    name = row.locator("td").nth(1).inner_text().split()[0]
+    row.locator("a", has_text="编辑").click()
+    operator.uncheck("input[name=active]")
+    operator.click("button[type=submit]:text('保存')")
+    operator.wait_for_selector(".flash-success")
+
+    admin = sign_in(browser, live_server, "admin")
+    nav(admin, "审计日志")
+    admin.wait_for_selector("h1:text('审计日志')")
+    entry = admin.locator("tbody tr", has_text="停用终端").first
+    assert f"终端：{name}" in entry.inner_text()
+    admin.screenshot(path=str(screenshot_dir / "admin-ledger-chinese.png"), full_page=True)
+    entry.locator("a", has_text=name).click()
+    admin.wait_for_selector("input[name=name]")
+    assert admin.input_value("input[name=name]") == name
+
+    # A page that does not exist: the console's own page, in Chinese, with a way back.
+    admin.goto(f"{live_server.url}/admin/items/987654")
+    assert "页面不存在" in admin.locator("main").inner_text()
+    admin.screenshot(path=str(screenshot_dir / "admin-error-404.png"), full_page=True)
+    admin.click("text=返回管理后台首页")
+    admin.wait_for_url(f"{live_server.url}/admin/")
