@@ -3,6 +3,7 @@ problems in Chinese, the 好差评 follow-ups reachable, guides waiting for an a
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -112,3 +113,43 @@ def test_ledger_heading_is_not_the_inquiries_register(as_role):
     page = as_role("approver").get("/admin/ledger").get_data(as_text=True)
     assert "<h1>审计日志" in page
     assert login
+
+
+def test_a_periodic_item_needs_its_refresh_period_at_save(app, as_role):
+    from tests.admin.test_admin_workflow import new_item
+    from tests.builders import category
+
+    cat = category()
+    drafter = as_role("drafter")
+    data = {
+        "title": "季度财务公开",
+        "domain": cat.domain,
+        "category_id": cat.id,
+        "scope": "public",
+        "disclosure_mode": "proactive",
+        "timeliness": "periodic",
+    }
+    refused = drafter.post("/admin/items/new", data=data)
+    assert refused.status_code == 200
+    assert "定期公开的事项须填写更新周期" in refused.get_data(as_text=True)
+    assert new_item(drafter, "季度财务公开", timeliness="periodic", refresh_period_days="90")
+
+
+def test_required_fields_are_marked_before_submitting(as_role):
+    page = as_role("drafter").get("/admin/items/new").get_data(as_text=True)
+    assert 'for="title">标题 <span class="required"' in page
+    title_input = re.search(r'<input[^>]*name="title"[^>]*>', page).group(0)
+    assert " required" in title_input  # the browser stops an empty title before sending
+    meeting = as_role("drafter").get("/admin/meetings/new").get_data(as_text=True)
+    assert meeting.count('class="required"') >= 5
+
+
+def test_propose_channels_follow_the_surfaces_the_item_targets(app, as_role):
+    from tests.admin.test_admin_workflow import new_item
+
+    drafter = as_role("drafter")
+    led_only = new_item(drafter, "LED 专用通知", on_kiosk="", on_wall="", on_led="y")
+    page = drafter.get(f"/admin/items/{led_only}").get_data(as_text=True)
+    assert 'value="LED条屏"' in page
+    both = new_item(drafter, "查询机和大屏")
+    assert 'value="触摸查询机、大屏"' in drafter.get(f"/admin/items/{both}").get_data(as_text=True)
