@@ -75,3 +75,29 @@ def test_a_deactivated_terminal_is_on_the_ledger_in_chinese(browser, live_server
     admin.screenshot(path=str(screenshot_dir / "admin-error-404.png"), full_page=True)
     admin.click("text=返回管理后台首页")
     admin.wait_for_url(f"{live_server.url}/admin/")
+
+
+def test_meeting_form_marks_required_fields_and_checks_the_lead_at_save(
+    browser, live_server, screenshot_dir
+):
+    from datetime import datetime, timedelta
+
+    page = sign_in(browser, live_server, "drafter")
+    nav(page, "会议公告")
+    page.click("text=新建会议公告")
+    assert page.locator("label[for=title] .required").is_visible()
+    # The browser itself stops an empty required field before anything is sent.
+    page.click("button[type=submit]:text('保存')")
+    assert page.evaluate("document.querySelector('#title').validity.valueMissing")
+    start = datetime.now() + timedelta(days=3)
+    page.fill("#title", "党组会议旁听")
+    page.fill("#meeting_at", start.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#meeting_ends_at", (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#place", "三楼会议室")
+    page.fill("#topics", "审议年度计划")
+    page.fill("#register_until", (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.click("button[type=submit]:text('保存')")
+    errors = page.locator(".field-error").all_inner_texts()
+    assert any("天前发布" in e for e in errors)
+    assert "报名截止须早于会议开始时间" in errors
+    page.screenshot(path=str(screenshot_dir / "admin-meeting-validated.png"), full_page=True)
