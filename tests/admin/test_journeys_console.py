@@ -153,3 +153,24 @@ def test_propose_channels_follow_the_surfaces_the_item_targets(app, as_role):
     assert 'value="LED条屏"' in page
     both = new_item(drafter, "查询机和大屏")
     assert 'value="触摸查询机、大屏"' in drafter.get(f"/admin/items/{both}").get_data(as_text=True)
+
+
+def test_ledger_summary_in_progress_agrees_with_its_months(app, client, clock):
+    from tests.feedback.test_feedback_handling import ask
+
+    ask(app, clock.now(), key="key-sum-0001")  # pending
+    second = ask(app, clock.now(), key="key-sum-0002")
+    second.state = "in_progress"
+    db.session.commit()
+    body = client.get("/api/v1/ledger-summary").get_json()
+    months = body["by_month"].values()
+    assert body["in_progress"] == 2 == sum(m["in_progress"] for m in months)
+    assert body["received"] == sum(m["received"] for m in months)
+
+
+def test_long_chart_labels_get_room():
+    from admin.charts import bar_chart, text_width
+
+    svg = str(bar_chart([("5号窗口 不动产登记", 3), ("短", 1)], title="t"))
+    label_x = int(svg.split('<text x="')[1].split('"')[0])
+    assert label_x >= text_width("5号窗口 不动产登记")

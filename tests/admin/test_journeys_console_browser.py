@@ -101,3 +101,45 @@ def test_meeting_form_marks_required_fields_and_checks_the_lead_at_save(
     assert any("天前发布" in e for e in errors)
     assert "报名截止须早于会议开始时间" in errors
     page.screenshot(path=str(screenshot_dir / "admin-meeting-validated.png"), full_page=True)
+
+
+# Every label of every chart on the page lies inside its picture (none cut at the edge).
+CLIPPED_LABELS = """() => {
+  const bad = [];
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    const box = svg.viewBox.baseVal;
+    for (const t of svg.querySelectorAll('text')) {
+      const b = t.getBBox();
+      if (b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5) bad.push(t.textContent);
+    }
+  }
+  return bad;
+}"""
+
+
+def test_chart_labels_are_not_clipped(browser, live_server, screenshot_dir):
+    from sqlalchemy import select
+
+    from content_feed.clock import SystemClock
+    from content_feed.db import db
+    from content_feed.models import Terminal, Window
+    from content_feed.submissions import submit_rating
+
+    with live_server.app.app_context():
+        window = db.session.execute(select(Window).where(Window.number == "5")).scalar_one()
+        kiosk = db.session.execute(select(Terminal).where(Terminal.code == "kiosk-1")).scalar_one()
+        payload = {"idempotency_key": "rate-chart-01", "level": 4, "target": "window"}
+        payload["window_id"] = window.id
+        feedback = live_server.app.config["SUNLIGHT"]["feedback"]
+        submit_rating(db.session, payload, kiosk, feedback, SystemClock().now())
+    page = sign_in(browser, live_server, "handler")
+    nav(page, "办理统计")
+    page.wait_for_selector("svg.chart")
+    labels = page.evaluate(
+        "[...document.querySelectorAll('svg.chart text')].map(t => t.textContent)"
+    )
+    assert any("号窗口" in label for label in labels)
+    assert page.evaluate(CLIPPED_LABELS) == []
+    page.screenshot(path=str(screenshot_dir / "admin-stats-charts.png"), full_page=True)
+    nav(page, "仪表板")
+    assert page.evaluate(CLIPPED_LABELS) == []
