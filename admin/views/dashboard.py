@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from flask import render_template
+from flask import current_app, render_template
 from sqlalchemy import func, select
 
 from admin import bp
@@ -16,6 +16,7 @@ from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.inquiry_handling import follow_up_counts
 from content_feed.models import Category, Guide, Inquiry, Item, ItemRevision, LedgerEntry
+from content_feed.reach import loopback_qr_warning
 from content_feed.timefmt import local
 from content_feed.vocabulary import INQUIRY_STATES, ITEM_STATES
 
@@ -133,6 +134,9 @@ def home():
         if inquiry_rows
         else None,
         inquiry_states=INQUIRY_STATES,
+        qr_warning=loopback_qr_warning(current_app.config["SUNLIGHT"])
+        if actor().has_role("admin", "operator")
+        else None,
         follow_ups=follow_up_counts(db.session, local(at).date())
         if actor().has_role("handler")
         else None,

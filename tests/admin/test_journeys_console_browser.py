@@ -143,3 +143,15 @@ def test_chart_labels_are_not_clipped(browser, live_server, screenshot_dir):
     page.screenshot(path=str(screenshot_dir / "admin-stats-charts.png"), full_page=True)
     nav(page, "仪表板")
     assert page.evaluate(CLIPPED_LABELS) == []
+
+
+def test_dashboard_warns_when_qr_codes_point_at_loopback(browser, live_server, screenshot_dir):
+    import copy
+
+    settings = copy.deepcopy(live_server.app.config["SUNLIGHT"])
+    settings["hall"]["public_base_url"] = "http://127.0.0.1:8080"
+    live_server.app.config["SUNLIGHT"] = settings
+    page = sign_in(browser, live_server, "admin")
+    warning = page.locator(".qr-warning").inner_text()
+    assert "hall.public_base_url" in warning and "手机扫码打不开" in warning
+    page.screenshot(path=str(screenshot_dir / "admin-dashboard-qr-warning.png"))
