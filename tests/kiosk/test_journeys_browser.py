@@ -261,3 +261,47 @@ def test_ask_form_asks_for_consent_off_by_default(open_kiosk, live_server):  # n
     page.wait_for_selector(".page.receipt h1:text('提交成功')")
     with live_server.app.app_context():
         assert db.session.execute(select(Inquiry.public_consent)).scalar_one() is False
+
+
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+def test_guide_materials_offer_blank_forms_and_samples(
+    open_kiosk,  # noqa: F811
+    live_server,
+    screenshot_dir,
+    orientation,
+):
+    import io
+
+    import requests
+    import zxingcpp
+    from PIL import Image
+
+    from tests.kiosk.test_material_files import attach_files
+
+    with live_server.app.app_context():
+        guide, blank_id, _ = attach_files()
+        guide_id = guide.id
+    page = open_kiosk(ORIENTATIONS[orientation])
+    dock(page, "办事指南")
+    page.locator(".guide-tile", has_text="不动产登记").click()
+    page.wait_for_selector(".guide-page .checklist")
+    page.locator(".mat-file", has_text="空白表格").click()
+    card = page.locator(".mat-file-card")
+    assert "申请表.pdf" in card.inner_text()
+    src = card.locator(".qr img").get_attribute("src")
+    png = requests.get(live_server.url + src.replace(live_server.url, ""), timeout=5).content
+    text = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))[0].text
+    assert text.endswith(f"/files/{blank_id}")
+    page.locator(".mat-file", has_text="填写样例").click()
+    page.wait_for_function(
+        "document.querySelector('.mat-file-thumb') && document.querySelector('.mat-file-thumb').naturalWidth > 0"
+    )
+    page.locator(".mat-file-card").scroll_into_view_if_needed()
+    page.screenshot(path=screenshot_dir / f"kiosk-guide-files-{orientation}.png")
+    # The phone page the guide's QR code opens offers the same files.
+    phone = page.context.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(f"{live_server.url}/p/guides/{guide_id}")
+    assert phone.locator("a.file", has_text="下载空白表格").count() == 1
+    phone.screenshot(path=screenshot_dir / "phone-guide-files.png", full_page=True)
+    assert page.errors == []

@@ -2,6 +2,7 @@
 
 import { backBar, fill, h, link, localTime, onSwipe, qrCard, section } from "./dom.js";
 import { pager } from "./pager.js";
+import { materialFiles } from "./materials.js";
 
 // Rows per screen: what fits without scrolling in each orientation.
 const perPage = () => (matchMedia("(orientation: landscape)").matches ? 5 : 9);
@@ -277,6 +278,7 @@ export function guide(ctx, id) {
             ),
             m.source ? h("small", {}, `来源：${m.source}`) : null,
             m.notes ? h("small", {}, `须知：${m.notes}`) : null,
+            materialFiles(ctx, m),
           ),
         ),
       )),
