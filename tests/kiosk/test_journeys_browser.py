@@ -305,3 +305,82 @@ def test_guide_materials_offer_blank_forms_and_samples(
     assert phone.locator("a.file", has_text="下载空白表格").count() == 1
     phone.screenshot(path=screenshot_dir / "phone-guide-files.png", full_page=True)
     assert page.errors == []
+
+
+def printed(page, path):
+    """Print the page as the kiosk's printer would (beforeprint, then A4): the PDF's
+    page count, its text, and page 1 as an image."""
+    import re
+    import subprocess
+
+    from PIL import Image
+
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    path.write_bytes(page.pdf(format="A4", prefer_css_page_size=True, print_background=True))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    prefix = str(path.with_suffix(""))
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-png", "-f", "1", "-l", "1", "-singlefile", str(path), prefix],
+        check=True,
+    )
+    image = Image.open(prefix + ".png").convert("L")
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    return pages, text, image
+
+
+def margins(image):
+    """Left and right blank widths (px) around what is printed."""
+    ink = image.point(lambda v: 255 if v < 200 else 0).getbbox()
+    return ink[0], image.width - ink[2]
+
+
+def test_a_printed_guide_is_one_a4_page_with_even_margins(open_kiosk, live_server, screenshot_dir):  # noqa: F811
+    import zxingcpp
+
+    page = open_kiosk()
+    dock(page, "办事指南")
+    page.locator(".guide-tile", has_text="不动产登记").click()
+    page.wait_for_selector(".guide-page .checklist")
+    pages, text, image = printed(page, screenshot_dir / "kiosk-guide-print.pdf")
+    image.save(screenshot_dir / "kiosk-guide-print-page1.png")
+    assert pages == 1
+    assert "政务服务大厅" in text and "打印时间" in text and "第 1 页" not in text
+    left, right = margins(image)
+    assert abs(left - right) <= 0.25 * max(left, right), (left, right)
+    codes = [r.text for r in zxingcpp.read_barcodes(image)]
+    assert any("/p/guides/" in c for c in codes), codes
+
+
+def test_a_long_guide_prints_with_page_numbers(open_kiosk, live_server, screenshot_dir):  # noqa: F811
+    from content_feed.clock import SystemClock
+    from content_feed.db import db
+    from content_feed.models import GuideFaq, GuideStep
+    from tests.builders import make_guide
+
+    with live_server.app.app_context():
+        guide = make_guide(SystemClock().now(), name="长篇办事指南", code="LONG-0001")
+        for n in range(40):
+            guide.steps.append(
+                GuideStep(title=f"第{n + 1}步", description="核对材料并签字确认。" * 3)
+            )
+            guide.faqs.append(
+                GuideFaq(question=f"问题{n + 1}？", answer="可以，需提交经公证的委托书。")
+            )
+        db.session.commit()
+    page = open_kiosk(query="?poll=1")
+    page.wait_for_function("sunlightKiosk.store.data.guides.some((g) => g.name === '长篇办事指南')")
+    dock(page, "办事指南")
+    page.locator(".guide-tile", has_text="长篇办事指南").click()
+    page.wait_for_selector(".guide-page .steps")
+    pages, text, image = printed(page, screenshot_dir / "kiosk-guide-long-print.pdf")
+    assert pages >= 2
+    flat = text.replace(" ", "")
+    assert f"第1页/共{pages}页" in flat and f"第{pages}页/共{pages}页" in flat
+    left, right = margins(image)
+    assert abs(left - right) <= 0.25 * max(left, right), (left, right)

@@ -6,6 +6,7 @@ import * as forms from "./forms.js";
 import { attract, startIdle } from "./idle.js";
 import { ledger } from "./ledger.js";
 import { Outbox } from "./outbox.js";
+import { installPrinting } from "./printing.js";
 import * as receipts from "./receipts.js";
 import { search } from "./search.js";
 import { Store } from "./store.js";
@@ -170,7 +171,8 @@ if (cfg.serviceWorker && window.isSecureContext && "serviceWorker" in navigator)
 // For staff diagnostics and tests.
 window.sunlightKiosk = { cfg, store, outbox, ctx, render };
 
-// A printed guide shows every answer of its FAQ.
+// A printed guide shows every answer of its FAQ (before its height is measured).
 window.addEventListener("beforeprint", () => {
   view.querySelectorAll("details").forEach((d) => { d.open = true; });
 });
+installPrinting(ctx);
