@@ -384,3 +384,42 @@ def test_a_long_guide_prints_with_page_numbers(open_kiosk, live_server, screensh
     assert f"第1页/共{pages}页" in flat and f"第{pages}页/共{pages}页" in flat
     left, right = margins(image)
     assert abs(left - right) <= 0.25 * max(left, right), (left, right)
+
+
+def test_a_kiosk_on_a_plain_http_lan_address_survives_a_reload_in_an_outage(browser, live_server):
+    """The hall server at a LAN name over plain HTTP (not a secure context) gets a
+    service worker only with --unsafely-treat-insecure-origin-as-secure; with it, a
+    reload while the server is down still starts the kiosk from the worker's copy."""
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    origin = f"http://kiosk-hall.test:{live_server.port}"
+    common = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP kiosk-hall.test 127.0.0.1"]
+
+    def kiosk_in(extra):
+        launched = browser.browser_type.launch(executable_path=CHROMIUM, args=common + extra)
+        page = launched.new_context(viewport={"width": 1080, "height": 1920}).new_page()
+        page.goto(f"{origin}/kiosk/kiosk-1")
+        page.wait_for_selector(".page.home")
+        return launched, page
+
+    # Without the flag: not a secure context, so no service worker at all.
+    plain, page = kiosk_in([])
+    assert page.evaluate("window.isSecureContext") is False
+    assert page.evaluate("'serviceWorker' in navigator") is False
+    plain.close()
+
+    flagged, page = kiosk_in([f"--unsafely-treat-insecure-origin-as-secure={origin}"])
+    try:
+        assert page.evaluate("window.isSecureContext") is True
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # now under the worker: the shell, scripts and styles are kept
+        page.wait_for_selector(".page.home")
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        live_server.stop()
+        page.reload()
+        page.wait_for_selector(".page.home", timeout=10000)
+        page.wait_for_selector("#offline:not([hidden])", timeout=10000)
+        page.locator(".dock button", has_text="办事指南").click()
+        page.wait_for_selector(".guide-tile")
+    finally:
+        flagged.close()
