@@ -155,3 +155,22 @@ def test_dashboard_warns_when_qr_codes_point_at_loopback(browser, live_server, s
     warning = page.locator(".qr-warning").inner_text()
     assert "hall.public_base_url" in warning and "手机扫码打不开" in warning
     page.screenshot(path=str(screenshot_dir / "admin-dashboard-qr-warning.png"))
+
+
+def test_item_preview_uses_the_screens_own_renderers(browser, live_server, screenshot_dir):
+    page = sign_in(browser, live_server, "approver")
+    nav(page, "公开事项")
+    page.locator("table a").first.click()
+    page.click("text=预览（查询机 / 大屏 / LED）")
+    title = page.locator("h1").inner_text().removeprefix("预览：").rsplit("（第", 1)[0]
+    player = page.frame_locator("iframe.preview-wall-player")
+    shown = player.locator(".slide.kind-item_headline .title")
+    shown.wait_for()
+    assert shown.inner_text() == title
+    page.wait_for_function("document.querySelector('img.preview-led-frame').naturalWidth > 0")
+    size = page.evaluate(
+        "(() => { const i = document.querySelector('img.preview-led-frame');"
+        " return [i.naturalWidth, i.naturalHeight]; })()"
+    )
+    assert size[0] in (128, 192, 256) and size[1] in (16, 32)
+    page.screenshot(path=str(screenshot_dir / "admin-item-preview-renderers.png"), full_page=True)
