@@ -40,7 +40,10 @@ DETAILS = {
 
 
 def chinese_detail(exc: HTTPException) -> str:
-    """The Chinese detail for an HTTP error Werkzeug raised (its own text is English)."""
+    """The Chinese detail for an HTTP error raised outside our views: a message given
+    in Chinese (e.g. the rate limiter's) is kept, Werkzeug's English one is replaced."""
+    if exc.description and not exc.description.isascii():
+        return exc.description
     text = DETAILS.get(exc.code or 500, TITLES.get(exc.code or 500, "请求失败"))
     return text.format(method=request.method if request else "")
 
