@@ -528,7 +528,7 @@ def load_docs(session, at: datetime, hall_id, surface, pinyin) -> list[Doc]:
         windows = windows.where(Window.hall_id == hall_id)
     for w in session.execute(windows).scalars():
         title, summary, body = window_text(w)
-        info = {"category": "办理窗口", "date": "", "number": w.number}
+        info = {"category": "办理窗口", "date": None, "number": w.number}
         docs.append(make_doc("window", w.id, title, summary, body, info, pinyin))
     names = dict(session.execute(select(Category.id, Category.name)).all())
     rows = session.execute(

@@ -129,7 +129,7 @@ SCHEMAS = {
         "type": "object",
         "required": ["kind", "id", "title", "title_spans", "snippet", "snippet_spans"],
         "properties": {
-            "kind": {"type": "string", "enum": ["item", "guide"]},
+            "kind": {"type": "string", "enum": ["item", "guide", "window"]},
             "id": {"type": "integer"},
             "title": {"type": "string"},
             "title_spans": {
