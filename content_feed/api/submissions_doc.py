@@ -119,7 +119,11 @@ SCHEMAS = {
             "topic": {"type": "string"},
             "category": {"type": "string"},
             "question": {"type": "string"},
-            "asker": {"type": "string", "description": "已脱敏"},
+            "asker": {"type": "string", "description": "已脱敏；改写的问答为空"},
+            "rewritten": {
+                "type": "boolean",
+                "description": "提问人未同意公开：问题由工作人员改写、匿名公开",
+            },
             "reply": {"type": "string"},
             "received_on": {"type": ["string", "null"], "format": "date"},
             "replied_on": {"type": ["string", "null"], "format": "date"},
