@@ -16,7 +16,7 @@ import feedback
 import kiosk
 from config import load_settings
 from content_feed.api.args import DB_INT_MAX
-from content_feed.api.problems import problem_response, wants_problem
+from content_feed.api.problems import chinese_detail, problem_response, wants_problem
 from content_feed.clock import SystemClock
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -144,12 +144,16 @@ def register_proxy_fix(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from admin.errors import error_page, is_console_path
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if hasattr(exc, "get_response") and exc.__class__.__name__ == "Problem":
             return exc.get_response()
         if wants_problem():
-            return problem_response(exc.code or 500, exc.description or "")
+            return problem_response(exc.code or 500, chinese_detail(exc))
+        if is_console_path() and "admin" in app.blueprints:
+            return error_page(exc.code or 500)
         return render_template("public_pages/error.html", error=exc), exc.code
 
     @app.errorhandler(Exception)
@@ -157,6 +161,8 @@ def register_errorhandlers(app: Flask) -> None:
         app.logger.exception("unhandled error on %s", request.path)
         if wants_problem():
             return problem_response(500, "服务器出现异常，已记录，请稍后再试")
+        if is_console_path() and "admin" in app.blueprints:
+            return error_page(500)
         return render_template("public_pages/error.html", error=None), 500
 
 

@@ -263,6 +263,11 @@ def cmd_serve(args) -> int:
     print(f"Sunlight 阳光公开 serving on http://{host}:{port}", flush=True)
     for label, url in terminal_urls(app, base):
         print(f"  {label}: {url}", flush=True)
+    from content_feed.reach import loopback_qr_warning
+
+    warning = loopback_qr_warning(app.config["SUNLIGHT"], host)
+    if warning:
+        print(f"注意 / warning: {warning}", flush=True)
     if not args.no_scheduler:
         from content_feed.scheduler import start_scheduler
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -110,6 +112,27 @@ class ItemForm(ConsoleForm):
         if field.data and self.valid_from.data and field.data <= self.valid_from.data:
             raise ValidationError("结束时间须晚于开始时间")
 
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # Checked here, not by a field validator: Optional() stops those when empty.
+        if self.timeliness.data == "periodic" and not self.refresh_period_days.data:
+            self.refresh_period_days.errors = [
+                *self.refresh_period_days.errors,
+                "定期公开的事项须填写更新周期（天）",
+            ]
+            ok = False
+        return ok
+
+
+# The surfaces an item targets, as the channels a proposal names.
+CHANNELS = (("on_kiosk", "触摸查询机"), ("on_wall", "大屏"), ("on_led", "LED条屏"))
+
+
+def channels_for(content) -> str:
+    """公开渠道 as the item's surfaces say (what the propose form starts with)."""
+    names = [label for attr, label in CHANNELS if getattr(content, attr, False)]
+    return "、".join(names) or "仅在管理后台（未选择展示终端）"
+
 
 class ProposeForm(ConsoleForm):
     note = TextAreaField(
@@ -164,6 +187,26 @@ class MeetingForm(ConsoleForm):
     register_until = HallDateTimeField("报名截止", validators=[Optional()])
     scope = SelectField("公开范围", choices=choices(SCOPES))
     hall_id = SelectField("所属大厅", coerce=int)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        start, until = self.meeting_at.data, self.register_until.data
+        if start and until and until >= start:
+            self.register_until.errors = [*self.register_until.errors, "报名截止须早于会议开始时间"]
+            ok = False
+        known = start and self.lead_days is not None and self.now is not None
+        if known and start - self.now < timedelta(days=self.lead_days):
+            self.meeting_at.errors = [
+                *self.meeting_at.errors,
+                f"会议公告须在会议召开 {self.lead_days} 天前发布：本会议距今不足 "
+                f"{self.lead_days} 天，请核对开始时间",
+            ]
+            ok = False
+        return ok
+
+    # Set by the view before validating: the lead in days and the current time.
+    lead_days: int | None = None
+    now = None
 
     def validate_meeting_ends_at(self, field):
         if field.data and self.meeting_at.data and field.data <= self.meeting_at.data:

@@ -45,25 +45,16 @@ def record_change(action: str, obj, fields, before: dict | None, summary: str = 
 
     Returns False (and records nothing) when nothing changed.
     """
-    after = snapshot(obj, fields)
-    if before is not None:
-        changed = [k for k in fields if before.get(k) != after.get(k)]
-        if not changed:
-            return False
-        before = {k: before.get(k) for k in changed}
-        after = {k: after[k] for k in changed}
-    db.session.flush()
-    ledger.record(
+    return ledger.record_change(
         db.session,
         action,
+        obj,
+        before,
+        snapshot(obj, fields),
         actor=actor(),
-        obj=obj,
-        summary=summary,
-        before=before,
-        after=after,
         at=now(),
+        summary=summary,
     )
-    return True
 
 
 def flash_form_errors(form) -> None:

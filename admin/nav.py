@@ -35,7 +35,12 @@ NAV = [
     ),
     (
         "问询与评价",
-        [("feedback_console.queue", "问询办理"), ("feedback_console.stats", "办理统计")],
+        [
+            ("feedback_console.queue", "问询办理"),
+            ("feedback_console.ratings", "好差评回访"),
+            ("feedback_console.refused", "离线未受理"),
+            ("feedback_console.stats", "办理统计"),
+        ],
     ),
     (
         "系统设置",
@@ -43,7 +48,7 @@ NAV = [
             ("admin.catalogue", "公开目录"),
             ("admin.halls", "大厅与窗口"),
             ("admin.users", "用户与角色"),
-            ("admin.ledger", "登记表（审计）"),
+            ("admin.ledger", "审计日志"),
         ],
     ),
 ]

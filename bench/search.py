@@ -29,7 +29,20 @@ QUERIES = {
     "中文 3 字以上": ["不动产登记", "养老保险", "干部任前公示", "党费收缴", "营商环境"],
     "拼音首字母": ["bdc", "ylbx", "dfsj", "gbrq", "yshj"],
     "拼音全拼": ["budongchan", "yanglao", "dangfei", "shehui", "gongshi"],
+    "多个词": ["党费 2025", "登记 不动产", "社保 养老", "公示 第一党支部", "bdc 2024"],
+    "材料与窗口": ["户口簿", "完税凭证", "公证", "营业执照副本", "户籍"],
 }
+
+MATERIALS = [
+    ("户口簿", "公安部门"),
+    ("居民身份证", "公安部门"),
+    ("完税凭证", "税务部门"),
+    ("不动产权证书", "不动产登记中心"),
+    ("营业执照副本", "市场监管部门"),
+    ("结婚证", "民政部门"),
+    ("经公证的委托书", "公证机构"),
+]
+WINDOWS = [("5", "不动产登记", "不动产登记、抵押登记"), ("10", "公安户政", "户籍、身份证")]
 
 SUBJECTS = [
     "不动产登记",
@@ -125,7 +138,33 @@ def build_database(app, count: int, rng: random.Random, now: datetime) -> None:
             rows = []
     if rows:
         db.session.execute(insert(Item), rows)
+    build_guides(rng, now)
     db.session.commit()
+
+
+def build_guides(rng: random.Random, now: datetime, count: int = 300) -> None:
+    """Guides with materials, steps and a window: found by what they ask for."""
+    from content_feed.db import db
+    from content_feed.models import Guide, GuideMaterial, GuideStep, Hall, Window
+
+    hall = Hall(code="bench", name="基准大厅")
+    db.session.add(hall)
+    windows = [Window(hall=hall, number=n, name=name, services=s) for n, name, s in WINDOWS]
+    db.session.add_all(windows)
+    for n in range(count):
+        guide = Guide(
+            name=f"{rng.choice(SUBJECTS)}办理（{n}）",
+            code=f"BENCH-{n:05d}",
+            summary=f"{rng.choice(SUBJECTS)}{rng.choice(KINDS)}",
+            conditions=rng.choice(PHRASES),
+            state="published",
+            published_at=now - timedelta(days=n),
+            window=rng.choice(windows),
+        )
+        for order, (name, source) in enumerate(rng.sample(MATERIALS, 3)):
+            guide.materials.append(GuideMaterial(name=name, source=source, sort_order=order))
+        guide.steps.append(GuideStep(title="受理", description=rng.choice(PHRASES)))
+        db.session.add(guide)
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -153,8 +153,14 @@ def public_summary(session: Session, today: date) -> dict:
         "overdue": t["overdue"],
         "on_time_share": t["on_time_share"],
         "avg_working_days_to_answer": t["avg_working_days_to_answer"],
+        # In progress counts pending ones too, in the total and in every month alike.
         "by_month": {
-            m: {k: b[k] for k in ("received", "done", "in_progress", "cannot_handle")}
+            m: {
+                "received": b["received"],
+                "done": b["done"],
+                "in_progress": b["in_progress"] + b["pending"],
+                "cannot_handle": b["cannot_handle"],
+            }
             for m, b in stats["by_month"].items()
         },
         "satisfaction": {

@@ -126,21 +126,33 @@ def reply(
     *,
     text: str,
     public: bool,
+    public_question: str = "",
     close: bool = True,
 ) -> None:
-    """Answer; a public reply shows on kiosks (masked) once stored."""
+    """Answer; a public reply shows on kiosks (masked) once stored.
+
+    The asker's own words are published only with their consent (是否同意公开答复,
+    asked on the kiosk). Without it a public answer needs ``public_question``: the
+    question rewritten by the handler, published anonymously."""
     _require(actor)
     text = text.strip()
+    public_question = (public_question or "").strip()
     if not text:
         raise HandlingError("请填写答复内容")
     if len(text) > _settings()["max_text_length"] * 2:
         raise HandlingError("答复内容过长")
+    if len(public_question) > _settings()["max_text_length"]:
+        raise HandlingError("改写后的问题过长")
+    if public and not inq.public_consent and not public_question:
+        raise HandlingError("提问人未同意公开：请改写问题（不含个人信息）后匿名公开，或不公开")
     if public:
-        found = blocked_words_in(text) + blocked_words_in(inq.text)
+        shown = public_question or inq.text
+        found = blocked_words_in(text) + blocked_words_in(shown)
         if found:
             raise HandlingError(f"公开答复不能包含：{'、'.join(sorted(set(found)))}")
     before = _snapshot(inq)
     inq.reply, inq.reply_public = text, public
+    inq.public_question = public_question
     inq.replied_at, inq.replied_by_id = at, actor.id
     if close:
         inq.state, inq.closed_at = "done", at
@@ -265,6 +277,20 @@ def follow_up_status(rating: Rating, today: date) -> str:
     if rating.follow_up_state == "contacted":
         return due_status(rating.resolve_due_on, today)
     return ""
+
+
+def follow_up_counts(session: Session, today: date) -> dict[str, int]:
+    """Bad ratings whose next step (the call, else the fix) is overdue, due today,
+    due tomorrow or later: what the dashboard and 我的待办 show a handler."""
+    counts = {"overdue": 0, "due_today": 0, "later": 0}
+    rows = session.execute(
+        select(Rating).where(Rating.follow_up_state.in_(("open", "contacted")))
+    ).scalars()
+    for rating in rows:
+        status = follow_up_status(rating, today)
+        counts[status if status in counts else "later"] += 1
+    counts["open"] = sum(counts.values())
+    return counts
 
 
 # -- reminders ---------------------------------------------------------------------

@@ -38,3 +38,31 @@ def record(
         entry.at = at
     session.add(entry)
     return entry
+
+
+def record_change(
+    session: Session,
+    action: str,
+    obj: Any,
+    before: dict | None,
+    after: dict,
+    *,
+    actor: User | None,
+    at=None,
+    summary: str = "",
+) -> bool:
+    """A ledger row with only the fields that changed between ``before`` and ``after``
+    (everything for a new object, ``before`` None). False, and no row, when nothing
+    changed. The one helper every console page records its changes through."""
+    if before is not None:
+        changed = [k for k in after if before.get(k) != after.get(k)]
+        changed += [k for k in before if k not in after]
+        if not changed:
+            return False
+        before = {k: before.get(k) for k in changed}
+        after = {k: after.get(k) for k in changed}
+    session.flush()
+    record(
+        session, action, actor=actor, obj=obj, summary=summary, before=before, after=after, at=at
+    )
+    return True

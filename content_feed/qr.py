@@ -17,7 +17,7 @@ from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Guide
 from content_feed.public_now import public_guide, public_item
-from content_feed.urls import guide_home, item_home
+from content_feed.urls import guide_home, item_home, public_base
 
 bp = Blueprint("qr", __name__, url_prefix="/qr")
 
@@ -79,3 +79,17 @@ def guide_online_qr(guide_id: int, fmt: str):
     if not (guide.online and guide.online_url):
         raise Problem(404, "该事项暂不支持网上办理")
     return qr_response(guide.online_url, fmt)
+
+
+@bp.get("/files/<int:attachment_id>.<fmt>")
+def file_qr(attachment_id: int, fmt: str):
+    """A guide's blank form or sample, to download on a phone (public files only)."""
+    from werkzeug.exceptions import NotFound
+
+    from content_feed.public_pages import public_attachment
+
+    try:
+        public_attachment(attachment_id)
+    except NotFound:
+        raise Problem(404, f"文件 {attachment_id} 不存在或未公开") from None
+    return qr_response(f"{public_base()}/files/{attachment_id}", fmt)

@@ -3,9 +3,19 @@
 Chinese substring search (one or two characters included), pinyin by full
 syllables and by initials on titles (``bdc`` → 不动产登记, ``ylbx`` →
 养老保险), and a few common abbreviations (社保 → 社会保险/社会保障).
+Several words separated by spaces (``党费 2025``, ``登记 不动产``) find the
+documents holding all of them, in any order. Guides are found by their
+materials, steps, conditions, FAQ and the services of their window; windows
+are documents of their own (``公安户政`` by ``户籍``).
 
-Ranking: title matches, then summary and keywords, then body; within a
-tier guides first, then items newest first. Spans mark what matched.
+Ranking: a document's tier is its worst-placed word: title matches, then
+summary and keywords, then body (for guides: materials, steps, FAQ, window);
+within a tier guides first, then windows, then items newest first. Spans mark
+what matched.
+
+The kiosk's offline search (``kiosk/static/kiosk/js/searchcore.js``) applies
+the same rules to its bundle; ``tests/search_vectors.json`` holds the cases
+both must answer alike.
 
 An index lives in memory per (hall, surface) and is rebuilt when the hall's
 public content or the catalogue moves, or the next visibility boundary passes. Only rows chosen by :mod:`content_feed.public_now` ever
@@ -34,17 +44,20 @@ from functools import lru_cache
 from flask import current_app
 from pypinyin import lazy_pinyin
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from content_feed import topics
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.models import Category, Item
+from content_feed.models import Category, Guide, Item, Window
 from content_feed.public_now import item_rule, public_guides
 from content_feed.timefmt import local_date
 from content_feed.versioning import versions
 
 SEP = "\x00"
 MAX_QUERY = 40
+# Words of one query; more are ignored.
+MAX_TERMS = 5
 # Matches counted beyond the first page; past this the total reads "COUNT_CAP+".
 COUNT_CAP = 1000
 SNIPPET = 36
@@ -60,7 +73,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "公积金": ("住房公积金",),
     "房产证": ("不动产权证书", "不动产登记"),
     "营业执照": ("设立登记",),
-    "户口": ("户籍",),
+    "户口": ("户籍", "户政"),
+    "户籍": ("户口", "户政"),
     "退休金": ("养老金", "养老保险"),
 }
 
@@ -76,6 +90,24 @@ def plain_text(markdown: str) -> str:
 def normalize(query: str) -> str:
     """A query as compared: full-width to half-width, lower case, no spaces."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", query or "")).lower()
+
+
+def terms(query: str) -> list[str]:
+    """The words of a query, each :func:`normalize`d, in order, each once."""
+    out: list[str] = []
+    for part in unicodedata.normalize("NFKC", query or "").split():
+        term = normalize(part)[:MAX_QUERY]
+        if term and term not in out:
+            out.append(term)
+    return out[:MAX_TERMS]
+
+
+def variants_of(term: str) -> list[str]:
+    return [term, *ABBREVIATIONS.get(term, ())]
+
+
+def is_pinyin(term: str) -> bool:
+    return term.isascii() and term.isalpha()
 
 
 def fold(text: str) -> str:
@@ -106,7 +138,7 @@ def _syllables(title: str) -> tuple[str, ...]:
 
 @dataclass(slots=True)
 class Doc:
-    kind: str  # "item" or "guide"
+    kind: str  # "item", "guide" or "window"
     id: int
     title: str
     summary: str
@@ -194,18 +226,27 @@ class SearchIndex:
         self.initials = _Field([d.initials for d in docs])
         self.full = _Field([d.full for d in docs])
         self.postings: dict[str, array] = {}
+        # Characters of the titles not already in the summary or body, so that
+        # postings ∪ title_postings covers every field (for several words).
+        self.title_postings: dict[str, array] = {}
         for n, doc in enumerate(docs):
-            for ch in set(doc.n_summary + doc.n_body):
+            chars = set(doc.n_summary + doc.n_body)
+            for ch in chars:
                 posting = self.postings.get(ch)
                 if posting is None:
                     posting = self.postings[ch] = array("I")
+                posting.append(n)
+            for ch in set(doc.n_title) - chars:
+                posting = self.title_postings.get(ch)
+                if posting is None:
+                    posting = self.title_postings[ch] = array("I")
                 posting.append(n)
 
     # -- matching -------------------------------------------------------------
 
     def _title_hits(self, term: str) -> list[int]:
         hits = self.titles.scan(term)
-        if term.isascii() and term.isalpha():
+        if is_pinyin(term):
             hits += self.initials.scan(term)
             hits += [n for n in self.full.scan(term) if self._full_spans(self.docs[n], term)]
         return hits
@@ -232,11 +273,73 @@ class SearchIndex:
                 break
         return found
 
+    def _candidates(self, variants: list[str]) -> set[int]:
+        """Every document that may hold one of ``variants`` in some field (a superset)."""
+        found: set[int] = set()
+        everything = len(self.docs)
+        for v in variants:
+            if is_pinyin(v):
+                found.update(self.initials.scan(v, everything))
+                found.update(self.full.scan(v, everything))
+            lists = []
+            for ch in set(v):
+                a, b = self.postings.get(ch), self.title_postings.get(ch)
+                if a is None and b is None:
+                    break
+                lists.append((a or (), b or ()))
+            else:
+                a, b = min(lists, key=lambda pair: len(pair[0]) + len(pair[1]))
+                found.update(a)
+                found.update(b)
+        return found
+
+    def _tier(self, doc: Doc, variants: list[str]) -> int | None:
+        """Where ``doc`` holds the best-placed of ``variants``, or None."""
+        best = None
+        for v in variants:
+            if v in doc.n_title:
+                return TIER_TITLE
+            if is_pinyin(v) and (v in doc.initials or (v in doc.full and self._full_spans(doc, v))):
+                return TIER_TITLE
+            if v in doc.n_summary:
+                best = TIER_SUMMARY
+            elif best is None and v in doc.n_body:
+                best = TIER_BODY
+        return best
+
+    def _search_words(self, query: str, words: list[str], offset: int, limit: int) -> Results:
+        """Several words: documents holding all of them, ranked by the worst-placed."""
+        groups = [variants_of(w) for w in words]
+        candidates: set[int] | None = None
+        for variants in sorted(groups, key=lambda g: not is_pinyin(g[0])):
+            found = self._candidates(variants)
+            candidates = found if candidates is None else candidates & found
+            if not candidates:
+                return Results(query, [], 0, False)
+        ranked: list[tuple[int, int]] = []
+        for n in candidates:
+            doc, worst = self.docs[n], TIER_TITLE
+            for variants in groups:
+                tier = self._tier(doc, variants)
+                if tier is None:
+                    break
+                worst = max(worst, tier)
+            else:
+                ranked.append((worst, n))
+        ranked.sort()
+        total = len(ranked)
+        every = [v for g in groups for v in g]
+        hits = [self._hit(self.docs[n], tier, every) for tier, n in ranked[offset : offset + limit]]
+        return Results(query, hits, min(total, COUNT_CAP), total >= COUNT_CAP)
+
     def search(self, query: str, offset: int = 0, limit: int = 20) -> Results:
-        term = normalize(query)[:MAX_QUERY]
-        if not term:
+        words = terms(query)
+        if not words:
             return Results(query, [], 0, False)
-        variants = [term, *ABBREVIATIONS.get(term, ())]
+        if len(words) > 1:
+            return self._search_words(query, words, offset, limit)
+        term = words[0]
+        variants = variants_of(term)
         title_set: set[int] = set()
         for v in variants:
             title_set.update(self._title_hits(v))
@@ -277,9 +380,10 @@ class SearchIndex:
     def _title_spans(self, doc: Doc, variants: list[str]) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
         for v in variants:
-            spans += self._literal_spans(doc.n_title, v)
-            if not spans and v.isascii() and v.isalpha():
-                spans += self._literal_spans(doc.initials, v) or self._full_spans(doc, v)
+            found = self._literal_spans(doc.n_title, v)
+            if not found and is_pinyin(v):
+                found = self._literal_spans(doc.initials, v) or self._full_spans(doc, v)
+            spans += found
         return _merge(spans)
 
     def _hit(self, doc: Doc, tier: int, variants: list[str]) -> Hit:
@@ -385,14 +489,54 @@ class SearchIndexes:
             return slot.index
 
 
+def _join(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def guide_text(guide: Guide) -> tuple[str, str]:
+    """A guide's searchable summary and body: what a citizen may type to find it
+    (its materials, steps, conditions, FAQ and the services of its window too)."""
+    summary = _join(guide.summary, guide.keywords)
+    window = guide.window
+    body = _join(
+        guide.conditions,
+        guide.implementing_body,
+        guide.location,
+        window.label if window else "",
+        window.services if window else "",
+        *(_join(m.name, m.source, m.notes) for m in guide.materials),
+        *(_join(s.title, s.description) for s in guide.steps),
+        *(_join(f.question, f.answer) for f in guide.faqs),
+    )
+    return summary, body
+
+
+def window_text(window: Window) -> tuple[str, str, str]:
+    """A window's title, summary (the services it lists) and body."""
+    return window.label, window.services or "", ""
+
+
 def load_docs(session, at: datetime, hall_id, surface, pinyin) -> list[Doc]:
-    """Public guides, then public items newest first: exactly what public_now allows."""
+    """Public guides, then windows, then public items newest first: exactly what
+    public_now allows."""
     docs: list[Doc] = []
-    for g in session.execute(public_guides(at, hall_id=hall_id)).scalars():
+    guides = public_guides(at, hall_id=hall_id).options(
+        selectinload(Guide.window),
+        selectinload(Guide.materials),
+        selectinload(Guide.steps),
+        selectinload(Guide.faqs),
+    )
+    for g in session.execute(guides).scalars():
         info = {"code": g.code, "date": local_date(g.published_at), "category": "办事指南"}
-        summary = " ".join(p for p in (g.summary, g.keywords) if p)
-        body = " ".join(p for p in (g.conditions, g.implementing_body, g.location) if p)
+        summary, body = guide_text(g)
         docs.append(make_doc("guide", g.id, g.name, summary, body, info, pinyin))
+    windows = select(Window).order_by(Window.hall_id, Window.sort_order, Window.id)
+    if hall_id is not None:
+        windows = windows.where(Window.hall_id == hall_id)
+    for w in session.execute(windows).scalars():
+        title, summary, body = window_text(w)
+        info = {"category": "办理窗口", "date": None, "number": w.number}
+        docs.append(make_doc("window", w.id, title, summary, body, info, pinyin))
     names = dict(session.execute(select(Category.id, Category.name)).all())
     rows = session.execute(
         select(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
+from content_feed.db import db
 from content_feed.markup import render_markdown
 from content_feed.models import (
     Attachment,
@@ -17,7 +18,7 @@ from content_feed.models import (
 )
 from content_feed.public_now import surfaces_of
 from content_feed.timefmt import iso, local_date
-from content_feed.urls import guide_home, item_home
+from content_feed.urls import guide_home, item_home, public_base
 from content_feed.vocabulary import (
     DISCLOSURE_MODES,
     MATERIAL_FORMS,
@@ -105,6 +106,37 @@ def guide_summary(guide: Guide) -> dict:
     }
 
 
+def _guide_file(guide: Guide, attachment_id: int | None) -> dict | None:
+    """A blank form or sample of ``guide``: where to download it and its QR code.
+    Only the guide's own files (public with it, see content_feed.public_pages)."""
+    if not attachment_id:
+        return None
+    att = db.session.get(Attachment, attachment_id)
+    if att is None or att.guide_id != guide.id:
+        return None
+    return {
+        "id": att.id,
+        "filename": att.filename,
+        "is_image": att.is_image,
+        "url": url_for("public_pages.attachment", attachment_id=att.id),
+        "download_url": f"{public_base()}/files/{att.id}",
+        "thumb": (
+            url_for("public_pages.thumbnail", attachment_id=att.id)
+            if att.is_image and att.thumbnail_name
+            else None
+        ),
+        "qr": url_for("qr.file_qr", attachment_id=att.id, fmt="png"),
+    }
+
+
+def material_files(guide: Guide, material) -> dict:
+    """空白表格 and 填写样例 of one material (None when the staff attached none)."""
+    return {
+        "blank_form": _guide_file(guide, material.blank_form_id),
+        "sample": _guide_file(guide, material.sample_id),
+    }
+
+
 def guide_detail(guide: Guide) -> dict:
     data = guide_summary(guide)
     data.update(
@@ -138,6 +170,7 @@ def guide_detail(guide: Guide) -> dict:
                     "necessity_label": MATERIAL_NECESSITY.get(m.necessity, m.necessity),
                     "source": m.source,
                     "notes": m.notes,
+                    **material_files(guide, m),
                 }
                 for m in guide.materials
             ],

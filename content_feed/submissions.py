@@ -18,18 +18,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from content_feed import submission_rules
 from content_feed.api.args import db_int
 from content_feed.models import Inquiry, Rating, Terminal, Window
 from content_feed.public_now import public_guide, public_item
 from content_feed.timefmt import local
-from content_feed.vocabulary import BAD_RATING_MAX, INQUIRY_KINDS, RATING_LEVELS, RATING_TARGETS
+from content_feed.vocabulary import BAD_RATING_MAX
 from content_feed.working_days import add_working_days
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,80}$")
-PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 -]{4,22}$")
 
 # 依申请公开: how the applicant wants the information (the stored value is the label).
-DELIVERY_METHODS = ("纸质文本", "电子邮件", "邮寄", "当场查阅", "自行领取")
+DELIVERY_METHODS = submission_rules.DELIVERY_METHODS
 
 RECEIPT_PREFIX = {
     "question": "WX",
@@ -40,8 +40,6 @@ RECEIPT_PREFIX = {
 }
 # No 0/O, 1/I: read aloud or typed from a slip of paper.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-TOPIC_MAX, NAME_MAX, CATEGORY_MAX = 100, 60, 60
 
 
 class Refused(Exception):
@@ -81,28 +79,6 @@ def _text(payload: dict, name: str) -> str:
     return str(value).strip()
 
 
-def _check_length(errors: dict, name: str, value: str, limit: int, label: str) -> None:
-    if len(value) > limit:
-        errors[name] = f"{label}不能超过 {limit} 字，现在是 {len(value)} 字"
-
-
-def _check_phone(errors: dict, phone: str, required: bool) -> None:
-    if not phone:
-        if required:
-            errors["phone"] = "请填写联系电话，以便把答复送达您"
-        return
-    digits = sum(ch.isdigit() for ch in phone)
-    if not PHONE_PATTERN.match(phone) or not 7 <= digits <= 15:
-        errors["phone"] = "电话号码格式不对，请填写 7 到 15 位数字"
-
-
-def _check_blocked(errors: dict, fields: dict[str, str], blocked: list[str]) -> None:
-    for name, value in fields.items():
-        for word in blocked:
-            if word and word in value and name not in errors:
-                errors[name] = f"内容中含有不允许提交的词语“{word}”，请修改后再提交"
-
-
 def _check_key(errors: dict, key: str) -> None:
     if not KEY_PATTERN.match(key):
         errors["idempotency_key"] = "提交编号缺失或格式不对，请返回重新填写后提交"
@@ -116,62 +92,47 @@ def _received(at: datetime):
 
 
 def check_inquiry(session: Session, payload: dict, feedback: dict, at: datetime) -> dict:
-    """The cleaned fields of an inquiry, or :class:`Refused` with every problem found."""
+    """The cleaned fields of an inquiry, or :class:`Refused` with every problem found
+    (the rules of :mod:`content_feed.submission_rules`, as the kiosk applies them)."""
     errors: dict[str, str] = {}
     key = _text(payload, "idempotency_key")
     _check_key(errors, key)
-    kind = _text(payload, "kind")
-    if kind not in INQUIRY_KINDS:
-        errors["kind"] = "请选择类型：" + "、".join(INQUIRY_KINDS.values())
-    text = _text(payload, "text")
-    topic = _text(payload, "topic")
-    name = _text(payload, "name")
-    phone = _text(payload, "phone")
-    delivery = _text(payload, "delivery")
-    category = _text(payload, "category")
-    if not text:
-        errors["text"] = "请填写您想说的内容"
-    _check_length(errors, "text", text, feedback["max_text_length"], "内容")
-    _check_length(errors, "topic", topic, TOPIC_MAX, "主题")
-    _check_length(errors, "name", name, NAME_MAX, "姓名")
-    _check_length(errors, "category", category, CATEGORY_MAX, "类别")
-    request = kind == "disclosure_request"
-    if request and not name:
-        errors["name"] = "依申请公开须填写申请人姓名"
-    _check_phone(errors, phone, required=request)
-    if request and delivery not in DELIVERY_METHODS:
-        errors["delivery"] = "请选择获取信息的方式：" + "、".join(DELIVERY_METHODS)
-    if not request:
-        delivery = ""
-    item_id = None
-    if kind == "comment":
-        item_id = _open_comment_item(session, payload.get("item_id"), at, errors)
-    _check_blocked(errors, {"text": text, "topic": topic, "name": name}, feedback["blocked_words"])
+    fields = {
+        name: _text(payload, name)
+        for name in ("kind", "text", "topic", "name", "phone", "delivery", "category")
+    }
+    kind = fields["kind"]
+    item_id = _open_comment_item(session, payload.get("item_id"), at) if kind == "comment" else None
+    params = submission_rules.params_for(feedback)
+    errors.update(
+        submission_rules.check(
+            "inquiry", fields, params, comment_open=lambda _: item_id is not None
+        )
+    )
     if errors:
         raise Refused(errors)
     return {
         "idempotency_key": key,
-        "kind": kind,
-        "topic": topic,
-        "text": text,
-        "name": name,
-        "phone": phone,
-        "delivery": delivery,
-        "category": category,
+        **fields,
+        "delivery": fields["delivery"] if kind == "disclosure_request" else "",
         "item_id": item_id,
+        "public_consent": _consent(payload),
     }
 
 
-def _open_comment_item(session: Session, raw, at: datetime, errors: dict) -> int | None:
+def _consent(payload: dict) -> bool:
+    """是否同意公开答复: only an explicit yes counts."""
+    return payload.get("public_consent") is True
+
+
+def _open_comment_item(session: Session, raw, at: datetime) -> int | None:
     """The item a pre-disclosure comment is about, if its comment period is open now."""
     try:
         item_id = db_int(raw)
     except ValueError:
-        errors["item_id"] = "请从征求意见的公开事项页面提出意见"
         return None
     item = public_item(session, item_id, at)
     if item is None or item.state != "pre_disclosure":
-        errors["item_id"] = "该事项不在征求意见期内，不能再提出意见"
         return None
     return item.id
 
@@ -209,21 +170,17 @@ def check_rating(
         level = db_int(payload.get("level"))
     except ValueError:
         level = 0
-    if level not in RATING_LEVELS:
-        errors["level"] = "请选择满意程度：" + "、".join(RATING_LEVELS.values())
     target = _text(payload, "target") or "hall"
-    window_id = guide_id = None
-    if target not in RATING_TARGETS:
-        errors["target"] = "请选择评价对象：" + "、".join(RATING_TARGETS.values())
-    elif target == "window":
-        window_id = _hall_window(session, payload.get("window_id"), terminal, errors)
-    elif target == "guide":
-        guide_id = _public_guide(session, payload.get("guide_id"), terminal, at, errors)
     comment = _text(payload, "comment")
     phone = _text(payload, "phone")
-    _check_length(errors, "comment", comment, feedback["max_text_length"], "意见")
-    _check_phone(errors, phone, required=False)
-    _check_blocked(errors, {"comment": comment}, feedback["blocked_words"])
+    fields = {"level": str(level), "target": target, "comment": comment, "phone": phone}
+    params = submission_rules.params_for(feedback)
+    errors.update(submission_rules.check("rating", fields, params))
+    window_id = guide_id = None
+    if "target" not in errors and target == "window":
+        window_id = _hall_window(session, payload.get("window_id"), terminal, errors)
+    elif "target" not in errors and target == "guide":
+        guide_id = _public_guide(session, payload.get("guide_id"), terminal, at, errors)
     if errors:
         raise Refused(errors)
     return {

@@ -11,7 +11,7 @@ bp = Blueprint(
     "feedback_console", __name__, url_prefix="/admin/feedback", template_folder="templates"
 )
 
-from feedback import views  # noqa: E402,F401
+from feedback import refused, views  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:

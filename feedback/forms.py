@@ -20,6 +20,10 @@ class StateForm(FlaskForm):
 class ReplyForm(FlaskForm):
     text = TextAreaField("答复", validators=[DataRequired("请填写答复内容"), Length(max=4000)])
     public = BooleanField("公开答复（在触摸查询机上展示，个人信息自动隐去）")
+    public_question = TextAreaField(
+        "改写后的问题（提问人未同意公开时必填：不含个人信息，匿名公开）",
+        validators=[Length(max=1000)],
+    )
 
 
 class ExtendForm(FlaskForm):

@@ -235,7 +235,13 @@ def reply_inquiry(inquiry_id: int):
         inq,
         form,
         lambda: reply(
-            db.session, inq, current_user, clock.now(), text=form.text.data, public=form.public.data
+            db.session,
+            inq,
+            current_user,
+            clock.now(),
+            text=form.text.data,
+            public=form.public.data,
+            public_question=form.public_question.data or "",
         ),
     )
 
@@ -259,6 +265,10 @@ def ratings():
     if show == "follow_up":
         stmt = stmt.where(Rating.follow_up_state.in_(("open", "contacted")))
     rows = db.session.execute(stmt.limit(200)).scalars().all()
+    due = request.args.get("due")
+    if due in ("overdue", "today"):
+        wanted = "overdue" if due == "overdue" else "due_today"
+        rows = [r for r in rows if follow_up_status(r, today) == wanted]
     return render_template(
         "feedback/ratings.html",
         rows=rows,

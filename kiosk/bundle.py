@@ -27,7 +27,8 @@ from content_feed.public_now import (
     public_meetings,
     public_slogans,
 )
-from content_feed.search import syllables
+from content_feed.search import ABBREVIATIONS, guide_text, plain_text, syllables, window_text
+from content_feed.submission_rules import RULES, params_for
 from content_feed.submissions import DELIVERY_METHODS
 from content_feed.timefmt import iso
 from content_feed.vocabulary import INQUIRY_KINDS, RATING_LEVELS, RATING_TARGETS
@@ -77,8 +78,11 @@ def build(terminal: Terminal) -> dict:
         .limit(MAX_ITEMS)
     ).scalars()
     for n, item in enumerate(rows):
-        data = serialize.item_detail(item) if n < ITEMS_WITH_BODY else serialize.item_summary(item)
+        with_body = n < ITEMS_WITH_BODY
+        data = serialize.item_detail(item) if with_body else serialize.item_summary(item)
         data.update(_pinyin(item.title))
+        # What the offline search reads (content_feed.search reads the same).
+        data["search"] = [item.summary or "", plain_text(item.body) if with_body else ""]
         items.append(data)
     guides = []
     for guide in db.session.execute(
@@ -93,8 +97,15 @@ def build(terminal: Terminal) -> dict:
         data = serialize.guide_detail(guide)
         data["keywords"] = guide.keywords
         data.update(_pinyin(guide.name))
+        data["search"] = list(guide_text(guide))
         guides.append(data)
     settings = current_app.config["SUNLIGHT"]
+    windows = []
+    for w in hall.windows:
+        title, summary, body = window_text(w)
+        windows.append(
+            {"id": w.id, "title": title, "summary": summary, "body": body, **_pinyin(title)}
+        )
     return {
         "terminal": {"code": terminal.code, "name": terminal.name},
         "hall": serialize.hall(hall),
@@ -128,6 +139,9 @@ def build(terminal: Terminal) -> dict:
             "rating_targets": RATING_TARGETS,
             "delivery_methods": list(DELIVERY_METHODS),
         },
+        "search": {"abbreviations": ABBREVIATIONS, "windows": windows},
+        # What a submission must satisfy: the kiosk checks before it queues anything.
+        "rules": {"rules": RULES, "params": params_for(settings["feedback"])},
         "limits": {"max_text_length": settings["feedback"]["max_text_length"]},
         "urls": {"item_api": url_for("api_v1.item", item_id=0).rsplit("/", 1)[0]},
     }

@@ -14,6 +14,7 @@ from content_feed.presence import book
 from content_feed.privacy import mask_name, mask_phone, mask_text
 from content_feed.public_now import current_urgent_notices
 from content_feed.qr import qr_response
+from content_feed.receipts import find_by_typed
 from content_feed.submissions import find_receipt
 from content_feed.terminals import directory, find_terminal
 from content_feed.timefmt import local_date, local_text
@@ -118,7 +119,7 @@ def receipt_qr(receipt_no: str, fmt: str):
 
 @bp.get("/receipts/<receipt_no>")
 def receipt_page(receipt_no: str):
-    found = find_receipt(db.session, receipt_no.strip().upper()[:30])
+    found = find_by_typed(db.session, receipt_no)
     if found is None:
         return render_template("kiosk/receipt.html", record=None, receipt_no=receipt_no), 404
     if isinstance(found, Inquiry):

@@ -6,8 +6,13 @@
 set -eu
 want="fonts-noto-cjk fonts-wqy-zenhei xfonts-wqy"
 case "${1:-run}" in
-  test) want="$want chromium postgresql" ;;
+  # poppler-utils: the print tests read the PDF Chromium prints (pages, margins);
+  # nodejs: the kiosk's search and submission rules run against shared test vectors.
+  test) want="$want chromium postgresql poppler-utils" ;;
   bench) want="$want chromium postgresql wrk" ;;
+esac
+case "${1:-run}" in
+  test) command -v node >/dev/null || want="$want nodejs" ;;
 esac
 missing=""
 for pkg in $want; do

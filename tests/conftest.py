@@ -126,6 +126,11 @@ class LiveServer:
 
     def stop(self) -> None:
         if self._server is not None:
+            # As a stopped process would: the listener and every open
+            # (keep-alive) connection go, so terminals see the server gone.
+            for channel in list(self._server._map.values()):
+                if channel not in (self._server, self._server.trigger):
+                    channel.close()
             self._server.close()
             self._thread.join(timeout=5)
             self._server = None

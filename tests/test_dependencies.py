@@ -67,6 +67,7 @@ NOT_SHOWN = {
     "UrgentNoticeAck": "confirmations, console only",
     "GuideImport": "import jobs and their reports, console only",
     "GuideRevision": "an imported revision waiting for review; applying it writes the guide",
+    "RefusedSubmission": "kiosk submissions refused after an outage, for staff to follow up",
     "LedController": "how a strip is pushed to and its push status: the sender reads it",
 }
 

@@ -44,6 +44,10 @@ def test_make_run_serves_the_urls_it_prints(tmp_path):
             if "接口 API" in line:
                 break
         assert urls, "".join(lines)
+        # QR codes point at the default loopback base while it listens on every
+        # interface: it says so, and how to set hall.public_base_url.
+        warning = proc.stdout.readline()
+        assert "hall.public_base_url" in warning and "SUNLIGHT_HALL_PUBLIC_BASE_URL" in warning
         kinds = "".join(lines)
         for word in ("kiosk", "wall", "LED", "admin"):
             assert word in kinds, kinds

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from flask import render_template
+from flask import current_app, render_template
 from sqlalchemy import func, select
 
 from admin import bp
@@ -14,7 +14,9 @@ from admin.helpers import actor, now
 from content_feed import workflow
 from content_feed.auth import role_required
 from content_feed.db import db
-from content_feed.models import Category, Inquiry, Item, ItemRevision, LedgerEntry
+from content_feed.inquiry_handling import follow_up_counts
+from content_feed.models import Category, Guide, Inquiry, Item, ItemRevision, LedgerEntry
+from content_feed.reach import loopback_qr_warning
 from content_feed.timefmt import local
 from content_feed.vocabulary import INQUIRY_STATES, ITEM_STATES
 
@@ -132,6 +134,12 @@ def home():
         if inquiry_rows
         else None,
         inquiry_states=INQUIRY_STATES,
+        qr_warning=loopback_qr_warning(current_app.config["SUNLIGHT"])
+        if actor().has_role("admin", "operator")
+        else None,
+        follow_ups=follow_up_counts(db.session, local(at).date())
+        if actor().has_role("handler")
+        else None,
         reminder=db.session.execute(
             select(LedgerEntry)
             .where(LedgerEntry.action == "inquiry.reminder")
@@ -159,11 +167,21 @@ def queue():
     mine = [r for r in open_revs if r.state == "draft" and r.author_id == me.id]
     to_review = [r for r in open_revs if r.state == "proposed" and r.author_id != me.id]
     to_approve = [r for r in open_revs if r.state == "reviewed" and r.author_id != me.id]
-    open_inquiries = 0
+    open_inquiries, follow_ups = 0, None
     if me.has_role("handler"):
         open_inquiries = db.session.execute(
             select(func.count()).select_from(Inquiry).where(Inquiry.state.in_(OPEN_INQUIRY_STATES))
         ).scalar()
+        follow_ups = follow_up_counts(db.session, local(at).date())
+    guides_to_publish = []
+    if me.has_role("approver"):
+        guides_to_publish = (
+            db.session.execute(
+                select(Guide).where(Guide.state == "draft").order_by(Guide.updated_at.desc())
+            )
+            .scalars()
+            .all()
+        )
     return render_template(
         "admin/queue.html",
         mine=mine if me.has_role("drafter") else [],
@@ -172,5 +190,7 @@ def queue():
         stale=stale_items(at) if me.has_role("drafter", "operator") else [],
         expiring=expiring_items(at) if me.has_role("approver", "operator") else [],
         open_inquiries=open_inquiries,
+        follow_ups=follow_ups,
+        guides_to_publish=guides_to_publish,
         me=me,
     )

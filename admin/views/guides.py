@@ -48,6 +48,13 @@ INT_COLUMNS = {"copies", "blank_form_id", "sample_id"}
 TEXT_LIMITS = {"name": 200, "source": 200, "title": 100, "standard": 200}
 
 
+# What the drafter is told after saving: nothing is public until an approver acts.
+NEXT_STEP = (
+    "办事指南已保存为草稿，尚未公开。填好申请材料和办理步骤后，"
+    "审批人会在“我的待办 → 待上线的办事指南”中看到它，审批上线后才在触摸查询机和大屏展示。"
+)
+
+
 def guide_snapshot(guide: Guide) -> dict:
     data = snapshot(guide, [*GUIDE_FIELDS, "state"])
     for prefix, (_model, columns, _key) in ROWS.items():
@@ -182,7 +189,7 @@ def guide_new():
                 at=now(),
             )
             db.session.commit()
-            flash("办事指南已保存为草稿", "success")
+            flash(NEXT_STEP, "success")
             return redirect(url_for("admin.guide_edit", guide_id=guide.id))
     return _render_editor(form, None)
 
@@ -219,7 +226,8 @@ def guide_edit(guide_id: int):
                     at=now(),
                 )
             db.session.commit()
-            flash("已保存" if changed else "没有改动", "success")
+            saved = "已保存" if changed else "没有改动"
+            flash(f"{saved}。{NEXT_STEP}" if guide.state == "draft" else saved, "success")
             return redirect(url_for("admin.guide_edit", guide_id=guide.id))
     return _render_editor(form, guide)
 

@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from sqlalchemy import or_, select
 
 from admin import bp
-from admin.forms import ActionForm, ItemForm, NoteForm, ProposeForm, ReasonForm
+from admin.forms import ActionForm, ItemForm, NoteForm, ProposeForm, ReasonForm, channels_for
 from admin.helpers import actor, flash_form_errors, get_or_404, now, page_args, store_uploads
 from content_feed import ledger, uploads, workflow
 from content_feed.api.args import db_int
@@ -190,7 +190,7 @@ def item_detail(item_id: int):
     rev = workflow.open_revision(item)
     shown = rev or item.published_revision or item.revisions[-1]
     min_days = current_app.config["SUNLIGHT"]["workflow"]["min_comment_days"]
-    propose_form = ProposeForm()
+    propose_form = ProposeForm(channels=channels_for(rev or shown))
     return render_template(
         "admin/item_detail.html",
         item=item,

@@ -9,6 +9,7 @@ from flask import render_template, request
 from sqlalchemy import or_, select
 
 from admin import bp
+from admin import ledger_names as names
 from admin.forms import LedgerFilterForm
 from admin.helpers import page_args
 from content_feed.auth import role_required
@@ -17,28 +18,8 @@ from content_feed.models import LedgerEntry
 from content_feed.spreadsheet import csv_response
 from content_feed.timefmt import local_text, local_to_utc
 
-# Human names for the actions written by workflow, uploads, console and jobs.
-ACTION_LABELS = {
-    "item.draft": "起草事项",
-    "item.edit": "修改草稿",
-    "item.revise": "修订事项",
-    "item.propose": "提出",
-    "item.review": "审核通过",
-    "item.pre_disclose": "预公开",
-    "item.publish": "审批并公开",
-    "item.reject": "退回",
-    "item.archive": "归档",
-    "item.stale": "逾期未更新",
-    "attachment.add": "上传附件",
-    "attachment.remove": "删除附件",
-    "auth.login": "登录",
-    "auth.fail": "登录失败",
-    "system.backup": "数据库备份",
-    "guide.import": "导入办事指南",
-    "guide.import_create": "导入新建指南草稿",
-    "guide.import_revision": "导入指南修订",
-    "guide.revision_discard": "放弃导入修订",
-}
+# Names of actions and objects: admin/ledger_names.py.
+ACTION_LABELS = names.ACTION_LABELS
 CSV_LIMIT = 100_000
 
 
@@ -76,11 +57,14 @@ def ledger():
     form.validate()
     page, size = page_args()
     rows = db.session.execute(filtered(form).offset((page - 1) * size).limit(size + 1))
-    rows = rows.scalars().all()
+    rows = rows.scalars().all()[: size + 1]
+    shown = rows[:size]
     return render_template(
         "admin/ledger.html",
         form=form,
-        rows=rows[:size],
+        rows=shown,
+        titles=names.object_titles(shown),
+        object_link=names.object_link,
         has_next=len(rows) > size,
         page=page,
         labels=ACTION_LABELS,
@@ -93,6 +77,8 @@ def ledger():
 def ledger_csv():
     form = LedgerFilterForm(formdata=request.args)
     form.validate()
+    entries = db.session.execute(filtered(form).limit(CSV_LIMIT)).scalars().all()
+    titles = names.object_titles(entries)
     return csv_response(
         ["序号", "时间", "操作人", "操作", "对象", "对象编号", "摘要", "变更前", "变更后", "地址"],
         (
@@ -100,15 +86,15 @@ def ledger_csv():
                 e.id,
                 local_text(e.at, "%Y-%m-%d %H:%M:%S"),
                 e.actor_name,
-                ACTION_LABELS.get(e.action, e.action),
-                e.object_type,
+                names.action_label(e.action),
+                names.object_text(e, titles),
                 e.object_id,
                 e.summary,
                 _json(e.before),
                 _json(e.after),
                 e.address,
             ]
-            for e in db.session.execute(filtered(form).limit(CSV_LIMIT)).scalars()
+            for e in entries
         ),
         "ledger.csv",
         "登记表.csv",

@@ -70,6 +70,8 @@ def _meeting_edit(notice: MeetingNotice | None):
         flash("已发布的会议公告不能修改；如需更正请撤回后重新发布", "error")
         return redirect(url_for("admin.meetings"))
     form = _with_halls(MeetingForm(obj=notice), notice)
+    # The lead before the meeting is checked at save too, not only at publication.
+    form.lead_days, form.now = lead_days(), now()
     return edit_object(
         obj=notice,
         model=MeetingNotice,

@@ -23,6 +23,31 @@ TITLES = {
 }
 
 
+# What an error raised by Flask or Werkzeug itself (routing, methods, sizes) says,
+# in place of its English description.
+DETAILS = {
+    400: "请求格式不正确",
+    401: "请先登录",
+    403: "没有访问该资源的权限",
+    404: "请求的地址不存在，请核对网址或编号",
+    405: "该地址不支持 {method} 请求",
+    413: "提交的内容超过大小限制",
+    415: "不支持的内容类型",
+    429: "请求过于频繁，请稍后再试",
+    500: "服务器出现异常，已记录，请稍后再试",
+    503: "服务暂不可用，请稍后再试",
+}
+
+
+def chinese_detail(exc: HTTPException) -> str:
+    """The Chinese detail for an HTTP error raised outside our views: a message given
+    in Chinese (e.g. the rate limiter's) is kept, Werkzeug's English one is replaced."""
+    if exc.description and not exc.description.isascii():
+        return exc.description
+    text = DETAILS.get(exc.code or 500, TITLES.get(exc.code or 500, "请求失败"))
+    return text.format(method=request.method if request else "")
+
+
 class Problem(HTTPException):
     """Raise to answer with a problem document; ``errors`` maps fields to messages."""
 

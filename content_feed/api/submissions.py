@@ -25,8 +25,9 @@ from content_feed.models import Inquiry, Rating, Terminal
 from content_feed.presence import book
 from content_feed.privacy import mask_name, mask_phone, mask_text
 from content_feed.public_now import public_answers
+from content_feed.receipts import find_by_typed, group_receipt_no
 from content_feed.search import MAX_QUERY, search
-from content_feed.submissions import Refused, find_receipt, submit_inquiry, submit_rating
+from content_feed.submissions import Refused, submit_inquiry, submit_rating
 from content_feed.terminals import directory, find_terminal
 from content_feed.timefmt import iso, local_date
 from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS, RATING_TARGETS
@@ -70,6 +71,7 @@ def _kiosk(data: dict) -> Terminal:
 def inquiry_receipt(inq: Inquiry) -> dict:
     return {
         "receipt_no": inq.receipt_no,
+        "receipt_display": group_receipt_no(inq.receipt_no),
         "kind": inq.kind,
         "kind_label": INQUIRY_KINDS.get(inq.kind, inq.kind),
         "state": inq.state,
@@ -83,6 +85,7 @@ def inquiry_receipt(inq: Inquiry) -> dict:
 def rating_receipt(rating: Rating) -> dict:
     return {
         "receipt_no": rating.receipt_no,
+        "receipt_display": group_receipt_no(rating.receipt_no),
         "kind": "rating",
         "kind_label": "好差评",
         "level": rating.level,
@@ -91,6 +94,8 @@ def rating_receipt(rating: Rating) -> dict:
         "target_label": RATING_TARGETS.get(rating.target, rating.target),
         "received_at": iso(rating.received_at),
         "follow_up": rating.follow_up_state == "open",
+        # A call back is promised only to someone who left a number.
+        "has_phone": bool(rating.phone),
         "contact_due_on": iso(rating.contact_due_on),
         "resolve_due_on": iso(rating.resolve_due_on),
         "status_url": f"/api/v1/inquiries/{rating.receipt_no}",
@@ -135,7 +140,7 @@ def post_rating():
 @api.get("/inquiries/<receipt_no>")
 def inquiry_status(receipt_no: str):
     """Progress for whoever holds the receipt; personal data masked."""
-    found = find_receipt(db.session, receipt_no.strip().upper()[:30])
+    found = find_by_typed(db.session, receipt_no)
     if found is None:
         raise Problem(404, f"没有找到回执号 {receipt_no} 的记录，请核对后再查")
     if isinstance(found, Rating):
@@ -167,14 +172,18 @@ def inquiry_status(receipt_no: str):
 
 
 def answer(inq: Inquiry) -> dict:
+    """A public answer: the asker's words only with their consent, otherwise the
+    handler's anonymous rewrite of the question."""
+    rewritten = bool(inq.public_question)
     return {
         "receipt_no": inq.receipt_no,
         "kind": inq.kind,
         "kind_label": INQUIRY_KINDS.get(inq.kind, inq.kind),
-        "topic": mask_text(inq.topic),
+        "topic": "" if rewritten else mask_text(inq.topic),
         "category": mask_text(inq.category),
-        "question": mask_text(inq.text),
-        "asker": mask_name(inq.name),
+        "question": mask_text(inq.public_question if rewritten else inq.text),
+        "asker": "" if rewritten else mask_name(inq.name),
+        "rewritten": rewritten,
         "reply": mask_text(inq.reply),
         "received_on": local_date(inq.received_at),
         "replied_on": local_date(inq.replied_at),

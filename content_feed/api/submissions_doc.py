@@ -57,6 +57,10 @@ SCHEMAS = {
             "category": {"type": "string", "maxLength": 60},
             "delivery": {"type": "string", "enum": list(DELIVERY_METHODS)},
             "item_id": {"type": "integer", "description": "预公开意见：征求意见的事项"},
+            "public_consent": {
+                "type": "boolean",
+                "description": "是否同意公开答复（默认不同意；不同意时只能改写后匿名公开）",
+            },
         },
     },
     "InquiryReceipt": {
@@ -64,6 +68,7 @@ SCHEMAS = {
         "required": ["receipt_no", "kind", "state", "received_at"],
         "properties": {
             "receipt_no": {"type": "string"},
+            "receipt_display": {"type": "string", "description": "分组显示的回执号"},
             "kind": {"type": "string"},
             "kind_label": {"type": "string"},
             "state": {"type": "string"},
@@ -92,11 +97,13 @@ SCHEMAS = {
         "required": ["receipt_no", "level", "received_at", "follow_up"],
         "properties": {
             "receipt_no": {"type": "string"},
+            "receipt_display": {"type": "string", "description": "分组显示的回执号"},
             "level": {"type": "integer"},
             "level_label": {"type": "string"},
             "target": {"type": "string"},
             "received_at": {"type": "string", "format": "date-time"},
             "follow_up": {"type": "boolean", "description": "差评：已开启回访整改"},
+            "has_phone": {"type": "boolean", "description": "留了联系电话（才会电话回访）"},
             "contact_due_on": {"type": ["string", "null"], "format": "date"},
             "resolve_due_on": {"type": ["string", "null"], "format": "date"},
             "status_url": {"type": "string"},
@@ -112,7 +119,11 @@ SCHEMAS = {
             "topic": {"type": "string"},
             "category": {"type": "string"},
             "question": {"type": "string"},
-            "asker": {"type": "string", "description": "已脱敏"},
+            "asker": {"type": "string", "description": "已脱敏；改写的问答为空"},
+            "rewritten": {
+                "type": "boolean",
+                "description": "提问人未同意公开：问题由工作人员改写、匿名公开",
+            },
             "reply": {"type": "string"},
             "received_on": {"type": ["string", "null"], "format": "date"},
             "replied_on": {"type": ["string", "null"], "format": "date"},
@@ -122,7 +133,7 @@ SCHEMAS = {
         "type": "object",
         "required": ["kind", "id", "title", "title_spans", "snippet", "snippet_spans"],
         "properties": {
-            "kind": {"type": "string", "enum": ["item", "guide"]},
+            "kind": {"type": "string", "enum": ["item", "guide", "window"]},
             "id": {"type": "integer"},
             "title": {"type": "string"},
             "title_spans": {

@@ -2,7 +2,7 @@
 
 from content_feed.models.catalogue import Category
 from content_feed.models.feed_state import FeedState, FeedTopic
-from content_feed.models.feedback import Inquiry, Rating
+from content_feed.models.feedback import Inquiry, Rating, RefusedSubmission
 from content_feed.models.guide import Guide, GuideFaq, GuideFee, GuideMaterial, GuideStep
 from content_feed.models.guide_import import GuideImport, GuideRevision
 from content_feed.models.hall import Hall, Window
@@ -53,6 +53,7 @@ __all__ = [
     "Playlist",
     "PlaylistEntry",
     "Rating",
+    "RefusedSubmission",
     "RotationSchedule",
     "Slogan",
     "Terminal",

@@ -42,6 +42,10 @@ class Inquiry(FeedContent, Timestamps, db.Model):
     department: Mapped[str] = mapped_column(String(100), default="")
     reply: Mapped[str] = mapped_column(Text, default="")
     reply_public: Mapped[bool] = mapped_column(default=False, index=True, active_history=True)
+    # 是否同意公开答复, asked on the kiosk: without it only a rewritten, anonymous
+    # question (public_question) may be published with the reply.
+    public_consent: Mapped[bool] = mapped_column(default=False)
+    public_question: Mapped[str] = mapped_column(Text, default="")
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -106,3 +110,27 @@ class Rating(Timestamps, db.Model):
 
     window = relationship("Window")
     guide = relationship("Guide")
+
+
+class RefusedSubmission(Timestamps, db.Model):
+    """A submission queued on a kiosk while the server was unreachable that the server
+    refused when it finally arrived (the comment period had closed, a rule changed):
+    kept for staff to follow up instead of vanishing from the kiosk's outbox."""
+
+    __tablename__ = "refused_submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # inquiries / ratings
+    terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminal.id"))
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"), index=True)
+    payload: Mapped[str] = mapped_column(Text)  # JSON as the kiosk sent it
+    errors: Mapped[str] = mapped_column(Text, default="")  # JSON field → message
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    terminal = relationship("Terminal")
+    handled_by = relationship("User", foreign_keys=[handled_by_id])

@@ -12,6 +12,7 @@ from content_feed.db import db
 from content_feed.markup import render_markdown
 from content_feed.models import Attachment, Item, ItemRevision
 from content_feed.public_now import public_guide, public_item
+from content_feed.serialize import material_files
 from content_feed.timefmt import local_date
 from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY
 
@@ -42,8 +43,13 @@ def guide_page(guide_id: int):
     guide = public_guide(db.session, guide_id, now())
     if guide is None:
         abort(404)
+    files = {m.id: material_files(guide, m) for m in guide.materials}
     return render_template(
-        "public_pages/guide.html", guide=guide, forms=MATERIAL_FORMS, necessity=MATERIAL_NECESSITY
+        "public_pages/guide.html",
+        guide=guide,
+        forms=MATERIAL_FORMS,
+        necessity=MATERIAL_NECESSITY,
+        files=files,
     )
 
 
@@ -51,7 +57,7 @@ def upload_folder() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"])
 
 
-def _public_attachment(attachment_id: int) -> Attachment:
+def public_attachment(attachment_id: int) -> Attachment:
     """An attachment of a public item's published revision, or of a public guide."""
     att = db.session.get(Attachment, attachment_id)
     if att is None:
@@ -74,7 +80,7 @@ def _public_attachment(attachment_id: int) -> Attachment:
 
 @bp.get("/files/<int:attachment_id>")
 def attachment(attachment_id: int):
-    att = _public_attachment(attachment_id)
+    att = public_attachment(attachment_id)
     path = upload_folder() / att.stored_name
     if not path.is_file():
         abort(404)
@@ -89,7 +95,7 @@ def attachment(attachment_id: int):
 
 @bp.get("/files/<int:attachment_id>/thumb")
 def thumbnail(attachment_id: int):
-    att = _public_attachment(attachment_id)
+    att = public_attachment(attachment_id)
     path = upload_folder() / att.thumbnail_name if att.thumbnail_name else None
     if path is None or not path.is_file():
         abort(404)

@@ -10,6 +10,7 @@ from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Category, Hall, Playlist, PlaylistEntry
 from display.blueprints import console_bp
+from display.console.audit import note, playlist_state
 from display.console.forms import FormError, integer, optional_int, text
 from display.playlist import ENTRY_KINDS, RULES, Resolver, is_local_url
 
@@ -48,6 +49,8 @@ def playlist_new():
     hall = db.session.execute(select(Hall).order_by(Hall.id)).scalars().first()
     playlist = Playlist(name=name, hall_id=hall.id if hall else None)
     db.session.add(playlist)
+    db.session.flush()
+    note("playlist.create", playlist, None, playlist_state(playlist), f"节目单：{name}")
     db.session.commit()
     return redirect(url_for("display_console.playlist", playlist_id=playlist.id))
 
@@ -123,10 +126,13 @@ def entry_new(playlist_id: int):
         seconds = integer("duration_seconds", low=1, high=3600, default=10, label="时长")
     except FormError as exc:
         return _page(playlist, exc, 422)
+    before = playlist_state(playlist)
     order = max((e.sort_order for e in playlist.entries), default=-1) + 1
     playlist.entries.append(
         PlaylistEntry(kind=kind, params=params, duration_seconds=seconds, sort_order=order)
     )
+    db.session.flush()
+    note("playlist.update", playlist, before, playlist_state(playlist), f"节目单：{playlist.name}")
     db.session.commit()
     flash("已添加节目", "success")
     return redirect(url_for("display_console.playlist", playlist_id=playlist.id))
@@ -138,6 +144,7 @@ def entry_action(playlist_id: int, entry_id: int, action: str):
     playlist = db.session.get(Playlist, playlist_id) or abort(404)
     entries = list(playlist.entries)
     entry = next((e for e in entries if e.id == entry_id), None) or abort(404)
+    before = playlist_state(playlist)
     n = entries.index(entry)
     if action == "delete":
         playlist.entries.remove(entry)
@@ -149,5 +156,7 @@ def entry_action(playlist_id: int, entry_id: int, action: str):
             e.sort_order = order
     else:
         abort(404)
+    db.session.flush()
+    note("playlist.update", playlist, before, playlist_state(playlist), f"节目单：{playlist.name}")
     db.session.commit()
     return redirect(url_for("display_console.playlist", playlist_id=playlist.id))

@@ -13,6 +13,7 @@ from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Playlist, RotationSchedule, Terminal, TerminalGroup, UrgentNotice
 from display.blueprints import console_bp
+from display.console.audit import note, schedule_state
 from display.console.forms import FormError, checked, day, integer, text
 from display.console.svg import timeline_svg
 from display.daypart import Daypart, describe_weekdays
@@ -106,6 +107,10 @@ def _form(schedule: RotationSchedule | None, error: FormError | None = None, sta
     )
 
 
+def _label(schedule: RotationSchedule) -> str:
+    return f"轮播时段：{schedule.name or schedule.id}"
+
+
 @console_bp.route("/schedules/new", methods=["GET", "POST"])
 @role_required("operator")
 def schedule_new():
@@ -117,6 +122,8 @@ def schedule_new():
     except FormError as exc:
         return _form(None, exc, 422)
     db.session.add(schedule)
+    db.session.flush()
+    note("schedule.create", schedule, None, schedule_state(schedule), _label(schedule))
     db.session.commit()
     flash("轮播计划已保存", "success")
     return redirect(url_for("display_console.schedules"))
@@ -128,11 +135,13 @@ def schedule_edit(schedule_id: int):
     schedule = db.session.get(RotationSchedule, schedule_id) or abort(404)
     if request.method == "GET":
         return _form(schedule)
+    before = schedule_state(schedule)
     try:
         _apply(schedule)
     except FormError as exc:
         db.session.rollback()
         return _form(db.session.get(RotationSchedule, schedule_id), exc, 422)
+    note("schedule.update", schedule, before, schedule_state(schedule), _label(schedule))
     db.session.commit()
     flash("轮播计划已保存", "success")
     return redirect(url_for("display_console.schedules"))
@@ -142,6 +151,7 @@ def schedule_edit(schedule_id: int):
 @role_required("operator")
 def schedule_delete(schedule_id: int):
     schedule = db.session.get(RotationSchedule, schedule_id) or abort(404)
+    note("schedule.delete", schedule, schedule_state(schedule), {}, _label(schedule))
     db.session.delete(schedule)
     db.session.commit()
     flash("轮播计划已删除", "success")

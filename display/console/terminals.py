@@ -16,6 +16,7 @@ from content_feed.terminals import hash_token, new_token
 from content_feed.vocabulary import LED_COLOR_MODES, TERMINAL_KINDS
 from display import presence
 from display.blueprints import console_bp
+from display.console.audit import note, terminal_state
 from display.console.controllers import pushed_controllers
 from display.console.forms import FormError, checked, integer, text
 from display.led.fonts import font_status
@@ -140,6 +141,8 @@ def terminal_new():
     token = new_token()
     terminal.token_hash = hash_token(token)
     db.session.add(terminal)
+    db.session.flush()
+    note("terminal.create", terminal, None, terminal_state(terminal), f"登记终端：{terminal.name}")
     db.session.commit()
     return _show_token(terminal, token)
 
@@ -150,11 +153,19 @@ def terminal_edit(terminal_id: int):
     terminal = db.session.get(Terminal, terminal_id) or abort(404)
     if request.method == "GET":
         return _form(terminal)
+    before = terminal_state(terminal)
     try:
         _apply(terminal)
     except FormError as exc:
         db.session.rollback()
         return _form(db.session.get(Terminal, terminal_id), exc, 422)
+    after = terminal_state(terminal)
+    action = "terminal.update"
+    if before["active"] and not after["active"]:
+        action = "terminal.deactivate"
+    elif not before["active"] and after["active"]:
+        action = "terminal.activate"
+    note(action, terminal, before, after, f"终端：{terminal.name}")
     db.session.commit()
     flash("终端已保存", "success")
     return redirect(url_for("display_console.terminals"))
@@ -166,6 +177,8 @@ def terminal_token(terminal_id: int):
     terminal = db.session.get(Terminal, terminal_id) or abort(404)
     token = new_token()
     terminal.token_hash = hash_token(token)
+    # The token itself never goes on the ledger: only that a new one was issued.
+    note("terminal.token", terminal, None, {"token": "已重新签发"}, f"签发令牌：{terminal.name}")
     db.session.commit()
     return _show_token(terminal, token)
 
@@ -182,7 +195,10 @@ def group_new():
         flash(f"分组“{name}”已存在", "error")
     else:
         hall = _halls()[0] if _halls() else None
-        db.session.add(TerminalGroup(name=name, hall_id=hall.id if hall else None))
+        group = TerminalGroup(name=name, hall_id=hall.id if hall else None)
+        db.session.add(group)
+        db.session.flush()
+        note("terminal_group.create", group, None, {"name": name}, f"终端分组：{name}")
         db.session.commit()
         flash(f"已新建分组“{name}”", "success")
     return redirect(url_for("display_console.terminals"))

@@ -9,8 +9,6 @@ from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from PIL import Image
-
 from content_feed.models import Terminal
 from display.led.fonts import configured_fonts, find_font
 from display.led.gb2312 import outside_gb2312
@@ -110,21 +108,44 @@ class Rendered:
         return outside_gb2312(self.text)
 
 
+# A GIF frame lasts at least this long: scrolling moves in coarser steps than
+# the PNG frames (which a controller pulls one by one), so that a strip's whole
+# loop stays a few hundred KB instead of megabytes.
+GIF_STEP_MS = 300
+
+
+def gif_frames(frames: list[Frame]) -> tuple[list, list[int]]:
+    """Frames for the GIF: identical neighbours merged, and a page's short frames
+    joined into steps of at least GIF_STEP_MS (a step shows its first frame)."""
+    images, durations, pages, pixels = [], [], [], []
+    for frame in frames:
+        image = frame.image if frame.image.mode == "P" else frame.image.convert("P")
+        data = image.tobytes()
+        if durations and (
+            data == pixels[-1] or (pages[-1] == frame.page and durations[-1] < GIF_STEP_MS)
+        ):
+            durations[-1] += frame.ms
+            continue
+        images.append(image)
+        durations.append(frame.ms)
+        pages.append(frame.page)
+        pixels.append(data)
+    return images, durations
+
+
 def encode_gif(frames: list[Frame]) -> bytes:
     out = io.BytesIO()
-    images = [
-        f.image if f.image.mode == "P" else f.image.convert("P", palette=Image.Palette.ADAPTIVE)
-        for f in frames
-    ]
+    images, durations = gif_frames(frames)
     images[0].save(
         out,
         format="GIF",
         save_all=True,
         append_images=images[1:],
-        duration=[f.ms for f in frames],
+        duration=durations,
         loop=0,
         disposal=1,
-        optimize=False,
+        # Each frame stores only what changed since the last.
+        optimize=True,
     )
     return out.getvalue()
 

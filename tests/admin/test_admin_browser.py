@@ -73,7 +73,8 @@ def test_drafter_proposes_reviewer_and_approver_pass_it_it_goes_public(
     kiosk.context.close()
 
     approver.goto(f"{item_url}/preview")
-    approver.wait_for_selector(".preview-led span")
+    # The LED renderer's own frame (tests/display/test_display_previews.py has the rest).
+    approver.wait_for_function("document.querySelector('img.preview-led-frame')?.naturalWidth > 0")
     approver.screenshot(path=str(screenshot_dir / "admin-item-preview.png"), full_page=True)
     approver.goto(f"{live_server.url}/admin/")
     approver.wait_for_selector("svg.chart")

@@ -60,10 +60,10 @@ def test_meeting_notice_must_be_published_ahead(app, as_role, clock):
     hall = make_hall()
     db.session.commit()
     drafter = as_role("drafter")
-    start = local(clock.now() + timedelta(days=5)).replace(tzinfo=None)
-    response = drafter.post(
-        "/admin/meetings/new",
-        data={
+
+    def form(days: int, **extra) -> dict:
+        start = local(clock.now() + timedelta(days=days)).replace(tzinfo=None)
+        return {
             "title": "党组会议旁听",
             "meeting_at": start.strftime("%Y-%m-%dT%H:%M"),
             "meeting_ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
@@ -72,11 +72,24 @@ def test_meeting_notice_must_be_published_ahead(app, as_role, clock):
             "observer_quota": "5",
             "scope": "public",
             "hall_id": str(hall.id),
-        },
-    )
+            **extra,
+        }
+
+    # The lead is checked when the notice is saved ...
+    refused = drafter.post("/admin/meetings/new", data=form(5))
+    assert refused.status_code == 200 and "10 天前发布" in refused.get_data(as_text=True)
+    # ... and the registration deadline must come before the meeting.
+    late = form(12)
+    late["register_until"] = late["meeting_ends_at"]
+    refused = drafter.post("/admin/meetings/new", data=late)
+    assert "报名截止须早于会议开始时间" in refused.get_data(as_text=True)
+    assert db.session.execute(select(MeetingNotice)).first() is None
+    response = drafter.post("/admin/meetings/new", data=form(12))
     assert response.status_code == 302
     notice = db.session.execute(select(MeetingNotice)).scalar_one()
-    assert notice.meeting_at == clock.now() + timedelta(days=5)
+    assert notice.meeting_at == clock.now() + timedelta(days=12)
+    # ... and again at publication: a week later it is too late.
+    clock.advance(days=7)
     approver = as_role("approver")
     page = approver.post(f"/admin/meetings/{notice.id}/publish", follow_redirects=True)
     assert "10 天前发布" in page.get_data(as_text=True)

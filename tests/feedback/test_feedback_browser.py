@@ -36,9 +36,10 @@ def test_kiosk_question_to_public_answer(browser, live_server, screenshot_dir):
         kiosk.fill("#f-text", f"社保卡丢了怎么补办？我的电话是{PHONE}")
         kiosk.fill("#f-name", "张三丰")
         kiosk.fill("#f-phone", PHONE)
+        kiosk.locator(".consent [role=radio]", has_text="同意公开").click()
         kiosk.click("button[type=submit]")
         kiosk.wait_for_selector(".page.receipt h1:text('提交成功')")
-        receipt = kiosk.locator(".receipt-no").inner_text().strip()
+        receipt = kiosk.locator(".receipt-no").inner_text().replace(" ", "")  # shown grouped
         with live_server.app.app_context():
             inq = db.session.execute(select(Inquiry)).scalar_one()
             assert inq.receipt_no == receipt and inq.phone == PHONE

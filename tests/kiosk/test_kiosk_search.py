@@ -92,3 +92,57 @@ def test_paging_and_total(app, clock):
     page = search("党费", offset=2, limit=2)
     assert page.total == 5
     assert [h.doc.title for h in page.hits] == ["党费收缴第2期", "党费收缴第3期"]
+
+
+# -- several words, guide details, windows (issue #12) ----------------------------
+
+
+def kinds_titles(query, **kw):
+    return [(h.doc.kind, h.doc.title) for h in search(query, **kw).hits]
+
+
+def test_several_words_in_any_order_find_documents_holding_all(demo_app):
+    assert titles("党费 2025") == ["2025年度党费收缴使用情况"]
+    assert titles("2025 党费") == ["2025年度党费收缴使用情况"]
+    found = titles("登记 不动产")
+    assert found[:2] == ["不动产登记（二手房转移登记）", "5号窗口 不动产登记"]
+    assert titles("不动产 登记") == found
+    assert "城乡居民基本养老保险待遇申领" in titles("社保 养老")
+    assert titles("党费 没有这个词") == []
+
+
+def test_guides_are_found_by_materials_steps_faq_and_window_services(demo_app):
+    assert "新生儿出生“一件事”" in titles("户口簿")
+    assert titles("完税凭证") == ["不动产登记（二手房转移登记）"]
+    assert titles("公证") == ["不动产登记（二手房转移登记）"]
+    hit = search("完税凭证").hits[0]
+    assert hit.tier == 2  # ranked below title and summary matches
+    start, end = hit.snippet_spans[0]
+    assert hit.snippet[start:end] == "完税凭证"
+
+
+def test_household_registration_finds_the_window_and_the_guides(demo_app):
+    found = kinds_titles("户籍")
+    assert found[0] == ("window", "10号窗口 公安户政")
+    assert ("guide", "新生儿出生“一件事”") in found
+    assert kinds_titles("户口")[0] == ("window", "10号窗口 公安户政")
+
+
+def test_search_api_returns_windows_and_word_spans(demo_app, client):
+    body = client.get("/api/v1/search?q=户政&surface=kiosk").get_json()
+    assert body["results"][0]["kind"] == "window"
+    assert body["results"][0]["category"] == "办理窗口"
+    body = client.get("/api/v1/search?q=党费 2025").get_json()
+    first = body["results"][0]
+    marked = [first["title"][a:b] for a, b in first["title_spans"]]
+    assert marked == ["2025", "党费"]
+
+
+def test_bundle_carries_what_the_offline_search_reads(demo_app, client):
+    bundle = client.get("/kiosk/kiosk-1/bundle.json").get_json()
+    guide = next(g for g in bundle["guides"] if g["name"] == "不动产登记（二手房转移登记）")
+    assert "完税凭证" in guide["search"][1]
+    assert any(w["title"] == "10号窗口 公安户政" for w in bundle["search"]["windows"])
+    assert bundle["search"]["abbreviations"]["户口"]
+    item = bundle["items"][0]
+    assert item["search"][0] == item["summary"]

@@ -2,6 +2,7 @@
 
 import { backBar, fill, h, link, localTime, onSwipe, qrCard, section } from "./dom.js";
 import { pager } from "./pager.js";
+import { materialFiles } from "./materials.js";
 
 // Rows per screen: what fits without scrolling in each orientation.
 const perPage = () => (matchMedia("(orientation: landscape)").matches ? 5 : 9);
@@ -277,6 +278,7 @@ export function guide(ctx, id) {
             ),
             m.source ? h("small", {}, `来源：${m.source}`) : null,
             m.notes ? h("small", {}, `须知：${m.notes}`) : null,
+            materialFiles(ctx, m),
           ),
         ),
       )),
@@ -323,14 +325,14 @@ export function answers(ctx) {
     { class: "page answers" },
     backBar(),
     h("h1", {}, "问答公开"),
-    h("p", { class: "lead" }, "群众问询的答复（经本人同意公开，个人信息已隐去）"),
+    h("p", { class: "lead" }, "群众问询的答复：经提问人同意公开，或由工作人员改写为不含个人信息的问答；个人信息已隐去"),
     link("#/ledger", { class: "btn" }, "受理情况统计"),
     list.length
       ? list.map((a) =>
           h("article", { class: "qa" },
             h("p", { class: "q" }, h("b", {}, "问"), h("span", {}, a.topic ? `【${a.topic}】` : "", a.question)),
             h("p", { class: "a" }, h("b", {}, "答"), h("span", {}, a.reply)),
-            h("p", { class: "qa-meta" }, `${a.kind_label}　${a.asker ? `提问人 ${a.asker}　` : ""}答复日期 ${a.replied_on || ""}`),
+            h("p", { class: "qa-meta" }, `${a.kind_label}　${a.rewritten ? "问题经工作人员改写　" : ""}${a.asker ? `提问人 ${a.asker}　` : ""}答复日期 ${a.replied_on || ""}`),
           ),
         )
       : h("p", { class: "empty" }, "暂无公开的答复"),

@@ -1,8 +1,9 @@
 // Asking and rating: forms that keep a draft for the visitor's session (the
 // idle reset forgets it) and submit through the outbox.
 
-import { backBar, fill, h, link, qrCard } from "./dom.js";
+import { backBar, fill, h, link } from "./dom.js";
 import { notFound } from "./browse.js";
+import { check } from "./rules.js";
 
 const KINDS = [
   ["question", "问询", "有问题想咨询，我们在 3 个工作日内答复"],
@@ -58,7 +59,26 @@ function showErrors(form, problem) {
   if (!shown) summary.scrollIntoView({ block: "center" });
 }
 
+// The rules the server applies (in the bundle), checked before anything is sent or
+// queued: a submission waiting offline is one the server will take.
+function refusedHere(ctx, kind, body) {
+  const { rules, items } = ctx.store.data;
+  if (!rules) return null;
+  const fields = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === "string" ? v.trim() : String(v ?? "")]));
+  const commentOpen = (id) => {
+    const item = items.find((i) => String(i.id) === id);
+    return Boolean(item && item.comment_until && new Date(item.comment_until) > new Date());
+  };
+  const errors = check(rules.rules, kind === "inquiries" ? "inquiry" : "rating", fields, rules.params, commentOpen);
+  return Object.keys(errors).length ? { detail: "请按提示修改后再提交", errors } : null;
+}
+
 async function submit(ctx, form, kind, body, draftName) {
+  const problem = refusedHere(ctx, kind, body);
+  if (problem) {
+    showErrors(form, problem);
+    return;
+  }
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   button.textContent = "正在提交……";
@@ -74,7 +94,7 @@ async function submit(ctx, form, kind, body, draftName) {
     ctx.receipts.set(result.receipt.receipt_no, result.receipt);
     ctx.go(`#/receipt/${result.receipt.receipt_no}`, true);
   } else {
-    ctx.go(`#/queued/${result.reason}`, true);
+    ctx.go(`#/queued/${result.reason}/${result.code || ""}`, true);
   }
 }
 
@@ -93,7 +113,7 @@ function formShell(title, lead, ...kids) {
 }
 
 export function ask(ctx, kindParam) {
-  const draft = draftOf(ctx, "ask", { kind: "question", topic: "其他" });
+  const draft = draftOf(ctx, "ask", { kind: "question", topic: "其他", consent: "no" });
   if (kindParam) draft.kind = kindParam;
   const vocab = ctx.store.data.vocabulary;
   const max = ctx.store.data.limits.max_text_length;
@@ -113,6 +133,7 @@ export function ask(ctx, kindParam) {
   const form = formShell(
     "咨询建议",
     "",
+    link("#/lookup", { class: "btn lookup-link" }, "已提交过？查询回执与办理进度 ›"),
     lead,
     choice(draft, "kind", KINDS.map(([k, label]) => [k, label]), renderExtra),
     h("div", { class: "field" }, h("span", { class: "label" }, "主题"), choice(draft, "topic", TOPICS.map((t) => [t, t]))),
@@ -120,12 +141,17 @@ export function ask(ctx, kindParam) {
     field(draft, "name", "姓名（可不填）"),
     field(draft, "phone", "联系电话（可不填）", { type: "tel", inputmode: "tel" }),
     extra,
+    h("div", { class: "field consent" },
+      h("span", { class: "label" }, "是否同意公开答复"),
+      choice(draft, "consent", [["no", "不同意"], ["yes", "同意公开（姓名电话隐去）"]]),
+      h("small", {}, "同意后，您的问题和答复可在“问答公开”展示；不同意时，工作人员只会改写成不含个人信息的问答再公开。")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const body = {
       kind: draft.kind, topic: draft.topic || "", text: draft.text || "", name: draft.name || "",
       phone: draft.phone || "", delivery: draft.kind === "disclosure_request" ? draft.delivery || "" : "",
+      public_consent: draft.consent === "yes",
     };
     if (!body.text.trim()) {
       showErrors(form, { detail: "请填写您想说的内容", errors: { text: "请填写您想说的内容" } });
@@ -202,37 +228,4 @@ export function rate(ctx, target, id) {
   });
   renderPick();
   return form;
-}
-
-export function receipt(ctx, number) {
-  const r = ctx.receipts.get(number) || ctx.outbox.receipts().find((x) => x.receipt_no === number);
-  if (!r) return notFound("没有找到这张回执");
-  return h(
-    "div",
-    { class: "page receipt" },
-    h("h1", {}, "提交成功"),
-    h("p", { class: "lead" }, `${r.kind_label}已受理，请记下回执号或扫码查看办理进度`),
-    h("div", { class: "receipt-card" },
-      h("div", {},
-        h("p", { class: "receipt-label" }, "回执号"),
-        h("p", { class: "receipt-no" }, r.receipt_no),
-        r.due_on ? h("p", {}, `答复期限：${r.due_on}`) : null,
-        r.follow_up ? h("p", {}, `工作人员将于 ${r.contact_due_on} 前与您联系`) : null,
-      ),
-      qrCard(`${ctx.cfg.base}/kiosk/qr/receipts/${r.receipt_no}.png?box=8`, "扫码查看进度"),
-    ),
-    link("#/", { class: "btn primary big" }, "返回首页"),
-  );
-}
-
-export function queued(ctx, reason) {
-  const text = reason === "busy" ? "本机提交较多，已排队，稍后自动提交。" : "网络暂时中断，您的内容已保存在本机，恢复后会自动提交。";
-  return h(
-    "div",
-    { class: "page receipt" },
-    h("h1", {}, "已保存"),
-    h("p", { class: "lead" }, text),
-    h("p", {}, `待提交：${ctx.outbox.entries().length} 条。提交后可凭回执号在“咨询建议”或工作人员处查询。`),
-    link("#/", { class: "btn primary big" }, "返回首页"),
-  );
 }

@@ -6,9 +6,12 @@ import * as forms from "./forms.js";
 import { attract, startIdle } from "./idle.js";
 import { ledger } from "./ledger.js";
 import { Outbox } from "./outbox.js";
+import { installPrinting } from "./printing.js";
+import * as receipts from "./receipts.js";
 import { search } from "./search.js";
 import { Store } from "./store.js";
 import { Urgent } from "./urgent.js";
+import { windowPage } from "./windows.js";
 
 const cfg = JSON.parse(document.getElementById("kiosk-config").textContent);
 const store = new Store(cfg);
@@ -36,14 +39,16 @@ const ROUTES = [
   [/^#\/guides$/, () => browse.guides(ctx)],
   [/^#\/guide\/(\d+)$/, (id) => browse.guide(ctx, id)],
   [/^#\/meeting\/(\d+)$/, (id) => browse.meeting(ctx, id)],
+  [/^#\/window\/(\d+)$/, (id) => windowPage(ctx, id)],
   [/^#\/answers$/, () => browse.answers(ctx)],
   [/^#\/ledger$/, () => ledger(ctx)],
   [/^#\/search$/, () => search(ctx)],
   [/^#\/ask(?:\/(\w+))?$/, (kind) => forms.ask(ctx, kind)],
   [/^#\/comment\/(\d+)$/, (id) => forms.comment(ctx, id)],
   [/^#\/rate(?:\/(guide|window)\/(\d+))?$/, (target, id) => forms.rate(ctx, target, id)],
-  [/^#\/receipt\/([A-Z0-9]+)$/, (no) => forms.receipt(ctx, no)],
-  [/^#\/queued(?:\/(\w+))?$/, (reason) => forms.queued(ctx, reason)],
+  [/^#\/receipt\/([A-Z0-9]+)$/, (no) => receipts.receipt(ctx, no)],
+  [/^#\/queued(?:\/(\w+))?(?:\/([A-Z0-9]*))?$/, (reason, code) => receipts.queued(ctx, reason, code)],
+  [/^#\/lookup(?:\/([A-Z0-9]+))?$/, (no) => receipts.lookup(ctx, no)],
 ];
 // Pages that may be redrawn when new content arrives (no form, no reading position).
 const REDRAW = /^#?\/?$|^#\/(cat|guides|answers)/;
@@ -173,7 +178,8 @@ if (cfg.serviceWorker && window.isSecureContext && "serviceWorker" in navigator)
 // For staff diagnostics and tests.
 window.sunlightKiosk = { cfg, store, outbox, urgent, ctx, render };
 
-// A printed guide shows every answer of its FAQ.
+// A printed guide shows every answer of its FAQ (before its height is measured).
 window.addEventListener("beforeprint", () => {
   view.querySelectorAll("details").forEach((d) => { d.open = true; });
 });
+installPrinting(ctx);

@@ -4,6 +4,9 @@
 // reach the server returns the same receipt instead of storing it twice.
 
 import { readJson } from "./dom.js";
+import { pendingCode } from "./receipts.js";
+
+const KEY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 export class Outbox extends EventTarget {
   constructor(cfg, store) {
@@ -12,13 +15,16 @@ export class Outbox extends EventTarget {
     this.store = store;
     this.key = `sunlight.kiosk.${cfg.terminal}.outbox`;
     this.receiptsKey = `sunlight.kiosk.${cfg.terminal}.receipts`;
+    this.refusedKey = `sunlight.kiosk.${cfg.terminal}.refused`;
     this.flushing = null;
   }
 
+  // "k-" and 26 characters of the receipt alphabet (no 0/O, 1/I): its first 8 are
+  // the 暂存号 a visitor keeps while the submission waits (see receipts.js).
   static newKey() {
     // crypto.randomUUID needs a secure context; getRandomValues does not.
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    return "k-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    const bytes = crypto.getRandomValues(new Uint8Array(26));
+    return "k-" + Array.from(bytes, (b) => KEY_ALPHABET[b % 32]).join("");
   }
 
   entries() {
@@ -51,7 +57,33 @@ export class Outbox extends EventTarget {
     return this.send(entry);
   }
 
-  async send(entry) {
+  // Submissions refused on arrival after waiting here, kept for 查询回执 (code → reason).
+  refused() {
+    return readJson(this.refusedKey, []);
+  }
+
+  // A queued submission the server refused: tell the server (staff follow it up),
+  // and only then let it go from the outbox. False when the report did not arrive.
+  async reportRefusal(entry, problem) {
+    let response;
+    try {
+      response = await fetch(`${this.cfg.base}/api/v1/refused-submissions`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ terminal: this.cfg.terminal, kind: entry.kind, body: entry.body, errors: problem.errors || {}, queued_at: entry.queuedAt }),
+      });
+    } catch (err) {
+      return false;
+    }
+    if (response.status === 429 || response.status >= 500) return false;
+    const message = problem.detail || problem.title || "未被受理";
+    const list = [{ code: pendingCode(entry.body.idempotency_key), message }, ...this.refused()];
+    localStorage.setItem(this.refusedKey, JSON.stringify(list.slice(0, 50)));
+    return true;
+  }
+
+  // `waited`: the entry is sent from the queue (no visitor at the form to show errors to).
+  async send(entry, waited = false) {
     let response;
     try {
       response = await fetch(`${this.cfg.base}/api/v1/${entry.kind}`, {
@@ -61,16 +93,19 @@ export class Outbox extends EventTarget {
       });
     } catch (err) {
       this.store.setOnline(false);
-      return { status: "queued", reason: "offline" };
+      return { status: "queued", reason: "offline", code: pendingCode(entry.body.idempotency_key) };
     }
     if (response.status === 429 || response.status >= 500) {
-      return { status: "queued", reason: response.status === 429 ? "busy" : "server" };
+      return { status: "queued", reason: response.status === 429 ? "busy" : "server", code: pendingCode(entry.body.idempotency_key) };
     }
     this.store.setOnline(true);
     const body = await response.json().catch(() => ({}));
+    if (!response.ok && waited && !(await this.reportRefusal(entry, body))) {
+      return { status: "queued", reason: "server", code: pendingCode(entry.body.idempotency_key) };
+    }
     this.remove(entry.body.idempotency_key);
     if (response.ok) {
-      this.remember(body);
+      this.remember({ ...body, pending_code: pendingCode(entry.body.idempotency_key) });
       this.dispatchEvent(new CustomEvent("sent", { detail: body }));
       return { status: "sent", receipt: body };
     }
@@ -82,7 +117,7 @@ export class Outbox extends EventTarget {
     if (!this.flushing) {
       this.flushing = (async () => {
         for (const entry of this.entries()) {
-          const result = await this.send(entry);
+          const result = await this.send(entry, true);
           if (result.status === "queued") break;
         }
       })().finally(() => {

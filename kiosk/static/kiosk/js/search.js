@@ -6,13 +6,45 @@ import { keyboard } from "./keyboard.js";
 
 const HOT = ["党费", "社保", "不动产", "养老保险", "身份证", "营业执照", "入学", "党员发展", "预算", "征求意见"];
 
+const KINDS = {
+  guide: ["指南", "guide", (id) => `#/guide/${id}`],
+  window: ["窗口", "window", (id) => `#/window/${id}`],
+  item: ["公开", "", (id) => `#/item/${id}`],
+};
+
 function resultRow(r) {
+  const [badge, badgeClass, href] = KINDS[r.kind] || KINDS.item;
   return link(
-    r.kind === "guide" ? `#/guide/${r.id}` : `#/item/${r.id}`,
+    href(r.id),
     { class: "row result" },
-    h("span", { class: "row-title" }, h("em", { class: `badge ${r.kind === "guide" ? "guide" : ""}` }, r.kind === "guide" ? "指南" : "公开"), marked(r.title, r.title_spans)),
+    h("span", { class: "row-title" }, h("em", { class: `badge ${badgeClass}` }, badge), marked(r.title, r.title_spans)),
     r.snippet ? h("span", { class: "snippet" }, marked(r.snippet, r.snippet_spans)) : null,
     h("span", { class: "row-meta" }, [r.category, r.date].filter(Boolean).join("　")),
+  );
+}
+
+// Hot words sharing a character with what was typed (all of them when none does).
+function related(q) {
+  const chars = new Set(q);
+  const near = HOT.filter((w) => [...w].some((c) => chars.has(c)));
+  return near.length ? near : HOT;
+}
+
+// Nothing found: other words to try, the guides, and the question itself to ask.
+function emptyHelp(ctx, q, pick) {
+  const guides = ctx.store.data.guides.slice(0, 6);
+  return h("div", { class: "search-empty" },
+    h("p", { class: "hot-label" }, "试试这些词"),
+    h("div", { class: "chips" }, related(q).map((word) => h("button", { type: "button", class: "chip", onclick: () => pick(word) }, word))),
+    guides.length ? h("p", { class: "hot-label" }, "办事指南") : null,
+    h("div", { class: "list" }, guides.map((g) => link(`#/guide/${g.id}`, { class: "row" }, h("span", { class: "row-title" }, g.name)))),
+    link("#/guides", { class: "more" }, "全部办事指南 ›"),
+    h("button", { type: "button", class: "btn primary big ask-this", onclick: () => {
+      const draft = ctx.drafts.ask || (ctx.drafts.ask = { kind: "question", topic: "其他", consent: "no" });
+      draft.kind = "question";
+      draft.text = q;
+      ctx.go("#/ask");
+    } }, `没找到？直接提问：“${q}”`),
   );
 }
 
@@ -25,9 +57,11 @@ export function search(ctx) {
   let timer = null;
   let seq = 0;
 
+  const pick = (word) => { input.value = word; changed(true); };
   const show = (list, total, note) => {
+    status.dataset.query = draft.q.trim();
     status.textContent = list.length ? `找到 ${total}${note || ""} 条` : "没有找到，请换个词试试";
-    fill(results, ...list.map(resultRow));
+    fill(results, ...(list.length ? list.map(resultRow) : [emptyHelp(ctx, draft.q.trim(), pick)]));
   };
   const run = async () => {
     const q = draft.q.trim();
@@ -63,7 +97,7 @@ export function search(ctx) {
     changed(false);
   };
   const hot = h("div", { class: "chips hot" }, h("span", { class: "hot-label" }, "常用词"),
-    HOT.map((word) => h("button", { type: "button", class: "chip", onclick: () => { input.value = word; changed(true); } }, word)));
+    HOT.map((word) => h("button", { type: "button", class: "chip", onclick: () => pick(word) }, word)));
   const view = h(
     "div",
     { class: "page search fit" },

@@ -2,6 +2,8 @@
 // localStorage, so every page renders from memory and browsing survives a
 // server outage with no service worker.
 
+import { makeDoc, searchDocs } from "./searchcore.js";
+
 const STALE_STATUSES = new Set([502, 503, 504]);
 
 export class Store extends EventTarget {
@@ -61,6 +63,7 @@ export class Store extends EventTarget {
 
   index() {
     const d = this.data;
+    this.searchIndex = null;
     this.items = new Map(d.items.map((i) => [i.id, i]));
     this.guides = new Map(d.guides.map((g) => [g.id, g]));
     this.categories = new Map();
@@ -113,44 +116,25 @@ export class Store extends EventTarget {
     }
   }
 
-  // Search without the server: titles, summaries, pinyin initials and syllables.
+  // Search without the server: the server's rules (searchcore.js) on the bundle.
   searchLocal(query) {
-    const q = query.replace(/\s+/g, "").toLowerCase();
-    if (!q) return [];
-    const letters = /^[a-z]+$/.test(q);
-    const hits = [];
-    const consider = (kind, doc, title, summary) => {
-      let spans = [];
-      let at = title.toLowerCase().indexOf(q);
-      if (at >= 0) spans = [[at, at + q.length]];
-      else if (letters && (at = doc.py.indexOf(q)) >= 0) spans = [[at, at + q.length]];
-      else if (letters) spans = pinyinSpans(doc.pinyin, q);
-      const inSummary = (summary || "").toLowerCase().includes(q);
-      if (!spans.length && !inSummary) return;
-      hits.push({
-        kind, id: doc.id, title, title_spans: spans, snippet: summary || "", snippet_spans: [],
-        matched_in: spans.length ? "title" : "summary",
-        date: doc.published_on || "", category: kind === "guide" ? "办事指南" : doc.category.name,
-      });
-    };
-    this.data.guides.forEach((g) => consider("guide", g, g.name, `${g.summary} ${g.keywords || ""}`));
-    this.data.items.forEach((i) => consider("item", i, i.title, i.summary));
-    return hits.sort((a, b) => (a.matched_in === "title" ? 0 : 1) - (b.matched_in === "title" ? 0 : 1));
-  }
-}
-
-function pinyinSpans(syllables, q) {
-  for (let start = 0; start < syllables.length; start++) {
-    let rest = q;
-    let end = start;
-    while (rest && end < syllables.length && syllables[end] !== " ") {
-      const s = syllables[end];
-      if (rest.startsWith(s)) rest = rest.slice(s.length);
-      else if (s.startsWith(rest)) rest = "";
-      else break;
-      end++;
+    if (!this.searchIndex) {
+      const d = this.data;
+      const search = d.search || { abbreviations: {}, windows: [] };
+      const text = (doc, fallback) => doc.search || fallback;
+      this.searchIndex = [
+        ...d.guides.map((g) => {
+          const [summary, body] = text(g, [g.summary, ""]);
+          return makeDoc({ kind: "guide", id: g.id, title: g.name, summary, body, pinyin: g.pinyin, info: { date: g.published_on || "", category: "办事指南" } });
+        }),
+        ...search.windows.map((w) => makeDoc({ kind: "window", id: w.id, title: w.title, summary: w.summary, body: w.body, pinyin: w.pinyin, info: { date: "", category: "办理窗口" } })),
+        ...d.items.map((i) => {
+          const [summary, body] = text(i, [i.summary, ""]);
+          return makeDoc({ kind: "item", id: i.id, title: i.title, summary, body, pinyin: i.pinyin, info: { date: i.published_on || "", category: i.category.name } });
+        }),
+      ];
+      this.abbreviations = search.abbreviations;
     }
-    if (!rest && end > start) return [[start, end]];
+    return searchDocs(this.searchIndex, query, this.abbreviations);
   }
-  return [];
 }

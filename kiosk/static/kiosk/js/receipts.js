@@ -1,0 +1,189 @@
+// Receipts at the kiosk: the receipt shown after a submission, the 暂存号 of one
+// queued while the server is unreachable, a printed slip for either, and
+// 查询回执 — looking a receipt up with the on-screen keyboard.
+//
+// The server decides what a typed number means (content_feed/receipts.py
+// normalises it); the kiosk only sends what was typed.
+
+import { backBar, fill, h, link, localTime, qrCard } from "./dom.js";
+import { keyboard } from "./keyboard.js";
+
+// A 暂存号: the first characters of a kiosk-made idempotency key ("k-" + the
+// receipt alphabet, see outbox.js); content_feed/receipts.py reads it the same way.
+export const PENDING_LENGTH = 8;
+export const pendingCode = (key) => (key && key.startsWith("k-") ? key.slice(2, 2 + PENDING_LENGTH) : "");
+export const grouped = (text) => (text || "").replace(/(.{4})(?=.)/g, "$1 ");
+const typedForm = (text) => (text || "").normalize("NFKC").toUpperCase().replace(/[^0-9A-Z]/g, "");
+
+function qrSrc(ctx, number) {
+  return `${ctx.cfg.base}/kiosk/qr/receipts/${encodeURIComponent(number)}.png?box=8`;
+}
+
+// The slip the kiosk's printer gives: hidden on screen, alone on paper.
+function slip(ctx, { title, number, lines, qr }) {
+  const hall = ctx.store.data.hall;
+  return h("section", { class: "slip", "aria-hidden": "true" },
+    h("p", { class: "slip-hall" }, hall.name),
+    h("p", { class: "slip-title" }, title),
+    h("p", { class: "slip-no" }, grouped(number)),
+    ...lines.filter(Boolean).map((line) => h("p", {}, line)),
+    qr ? h("img", { class: "slip-qr", src: qr, alt: "" }) : null,
+    h("p", { class: "slip-foot" }, `在触摸查询机“查询回执”输入号码${qr ? "或扫码" : ""}查看办理进度`),
+    h("p", { class: "slip-foot" }, `打印时间 ${localTime(new Date().toISOString(), ctx.cfg.timezone)}`),
+  );
+}
+
+function printButton() {
+  return h("button", { type: "button", class: "btn big print-slip", onclick: () => {
+    document.documentElement.classList.add("printing-slip");
+    window.print();
+  } }, "打印回执");
+}
+window.addEventListener("afterprint", () => document.documentElement.classList.remove("printing-slip"));
+
+export function receipt(ctx, number) {
+  const r = ctx.receipts.get(number) || ctx.outbox.receipts().find((x) => x.receipt_no === number);
+  if (!r) return notFoundPage("没有找到这张回执");
+  const due = r.due_on ? `答复期限：${r.due_on}` : "";
+  // A call is promised only to someone who left a number.
+  const call = r.follow_up && r.contact_due_on
+    ? (r.has_phone === false ? "您未留联系电话，工作人员无法回访；可凭回执号查询整改情况" : `工作人员将于 ${r.contact_due_on} 前与您联系`)
+    : "";
+  return h(
+    "div",
+    { class: "page receipt" },
+    h("h1", {}, "提交成功"),
+    h("p", { class: "lead" }, `${r.kind_label}已受理，请记下回执号、打印回执或扫码查看办理进度`),
+    h("div", { class: "receipt-card" },
+      h("div", {},
+        h("p", { class: "receipt-label" }, "回执号"),
+        h("p", { class: "receipt-no" }, grouped(r.receipt_no)),
+        due ? h("p", {}, due) : null,
+        call ? h("p", { class: "call" }, call) : null,
+      ),
+      qrCard(qrSrc(ctx, r.receipt_no), "扫码查看进度"),
+    ),
+    h("div", { class: "actions" }, printButton(), link(`#/lookup/${r.receipt_no}`, { class: "btn big" }, "查询进度")),
+    link("#/", { class: "btn primary big" }, "返回首页"),
+    slip(ctx, { title: `${r.kind_label}回执`, number: r.receipt_no, lines: [due, call], qr: qrSrc(ctx, r.receipt_no) }),
+  );
+}
+
+export function queued(ctx, reason, code) {
+  const text = reason === "busy" ? "本机提交较多，已排队，稍后自动提交。" : "网络暂时中断，您的内容已保存在本机，恢复后会自动提交。";
+  return h(
+    "div",
+    { class: "page receipt queued" },
+    h("h1", {}, "已保存"),
+    h("p", { class: "lead" }, text),
+    code ? h("div", { class: "receipt-card" }, h("div", {},
+      h("p", { class: "receipt-label" }, "暂存号"),
+      h("p", { class: "receipt-no" }, grouped(code)),
+      h("p", {}, "提交后凭暂存号在“查询回执”即可查到回执号和办理进度"),
+    )) : null,
+    h("p", {}, `本机待提交：${ctx.outbox.entries().length} 条。`),
+    h("div", { class: "actions" }, code ? printButton() : null, link("#/lookup", { class: "btn big" }, "查询回执")),
+    link("#/", { class: "btn primary big" }, "返回首页"),
+    code ? slip(ctx, { title: "暂存回执（待提交）", number: code, lines: ["网络恢复后自动提交，凭暂存号查询回执号与进度"], qr: null }) : null,
+  );
+}
+
+const STEPS = [["pending", "已受理"], ["in_progress", "办理中"], ["done", "已办结"]];
+
+function progress(body) {
+  if (body.kind === "rating") {
+    const state = body.resolved ? "已整改" : body.follow_up_state === "open" ? "回访整改中" : "已收到";
+    return h("p", { class: "state" }, `状态：${state}`);
+  }
+  if (body.state === "cannot_handle") return h("p", { class: "state" }, `状态：${body.state_label}`);
+  const at = STEPS.findIndex(([s]) => s === body.state);
+  return h("ol", { class: "progress", "aria-label": "办理进度" },
+    STEPS.map(([s, label], n) => h("li", { class: n < at ? "past" : n === at ? "now" : "", dataset: { state: s } }, label)));
+}
+
+function answerCard(ctx, body) {
+  const rows = [
+    ["回执号", grouped(body.receipt_no)],
+    ["类型", body.kind_label],
+    ["提交时间", localTime(body.received_at, ctx.cfg.timezone)],
+    ["答复期限", body.due_on || body.resolve_due_on || ""],
+    ["主题", body.topic || ""],
+  ].filter(([, v]) => v);
+  return h("div", { class: "lookup-answer" },
+    progress(body),
+    h("dl", {}, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+    body.text ? h("p", { class: "text" }, h("b", {}, "内容："), body.text) : null,
+    body.state_reason ? h("p", { class: "text" }, h("b", {}, "暂不能办理的原因："), body.state_reason) : null,
+    body.reply ? h("p", { class: "text reply" }, h("b", {}, `答复${body.replied_on ? `（${body.replied_on}）` : ""}：`), body.reply) : null,
+    h("p", { class: "privacy" }, "个人信息已隐去部分内容。"),
+  );
+}
+
+export function lookup(ctx, prefill) {
+  const draft = ctx.drafts.lookup || (ctx.drafts.lookup = { q: "" });
+  if (prefill) draft.q = prefill;
+  const input = h("input", { class: "search-input", id: "lookup-q", inputmode: "none", autocomplete: "off", placeholder: "输入回执号或暂存号", maxlength: 40 });
+  input.value = grouped(typedForm(draft.q));
+  const status = h("p", { class: "lookup-status", role: "status" }, "输入回执上的号码（字母和数字），点“查询”");
+  const out = h("div", { class: "lookup-out" });
+  let seq = 0;
+  const run = async () => {
+    const typed = typedForm(draft.q);
+    const mine = ++seq;
+    fill(out);
+    if (!typed) { status.textContent = "请输入回执号或暂存号"; return; }
+    const waiting = ctx.outbox.entries().find((e) => pendingCode(e.body.idempotency_key) === typed);
+    if (waiting) {
+      status.textContent = "该内容保存在本机，尚未提交到服务器，网络恢复后会自动提交";
+      return;
+    }
+    const refused = ctx.outbox.refused().find((r) => r.code === typed);
+    if (refused) {
+      status.textContent = `该内容未被受理：${refused.message}。已转工作人员跟进，您也可重新填写提交`;
+      return;
+    }
+    const sent = ctx.outbox.receipts().find((r) => r.pending_code === typed);
+    const number = sent ? sent.receipt_no : typed;
+    status.textContent = "正在查询……";
+    status.dataset.state = "busy";
+    try {
+      const response = await fetch(`${ctx.cfg.base}/api/v1/inquiries/${encodeURIComponent(number)}`, { headers: { Accept: "application/json" }, cache: "no-store" });
+      if (mine !== seq) return;
+      const body = await response.json().catch(() => ({}));
+      if (response.status === 404) status.textContent = `没有找到 ${grouped(typed)}，请核对号码；离线时提交的内容联网后才会生成回执`;
+      else if (!response.ok) status.textContent = body.detail || body.title || "查询未成功，请稍后再试";
+      else {
+        status.textContent = sent ? `暂存号 ${grouped(typed)} 已提交，回执号 ${grouped(body.receipt_no)}` : "查询结果";
+        fill(out, answerCard(ctx, body), qrCard(qrSrc(ctx, body.receipt_no), "扫码在手机上查看"));
+      }
+    } catch (err) {
+      if (mine === seq) status.textContent = "暂时无法连接服务器，请稍后再查";
+    } finally {
+      if (mine === seq) status.dataset.state = "done";
+    }
+  };
+  const onKey = (key) => {
+    let raw = typedForm(draft.q);
+    if (key === "back") raw = raw.slice(0, -1);
+    else if (key === "clear") raw = "";
+    else if (key === "go") return run();
+    else raw += key.toUpperCase();
+    draft.q = raw.slice(0, 30);
+    input.value = grouped(draft.q);
+  };
+  input.addEventListener("input", () => { draft.q = input.value; });
+  const view = h("div", { class: "page lookup" },
+    backBar(),
+    h("h1", {}, "查询回执"),
+    h("div", { class: "search-box" }, input, h("button", { type: "button", class: "chip primary lookup-go", onclick: run }, "查 询")),
+    status,
+    out,
+    keyboard(onKey),
+  );
+  if (prefill) run();
+  return view;
+}
+
+function notFoundPage(message) {
+  return h("div", { class: "page" }, backBar(), h("p", { class: "empty" }, message), link("#/lookup", { class: "btn" }, "查询回执"), link("#/", { class: "btn primary" }, "返回首页"));
+}
