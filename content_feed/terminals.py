@@ -37,3 +37,12 @@ def authenticate(
     if not hmac.compare_digest(terminal.token_hash, hash_token(token)):
         return None
     return terminal
+
+
+TOKEN_HEADER = "X-Terminal-Token"
+
+
+def presented_token(headers) -> str | None:
+    """The token a terminal sends in ``X-Terminal-Token`` (never in a URL)."""
+    token = headers.get(TOKEN_HEADER)
+    return token if token and len(token) <= 200 else None

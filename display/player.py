@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, render_template
 
 from content_feed.api.caching import cache_control, conditional_answer
+from content_feed.api.json_body import json_object
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.versioning import feed_version
 from display import acks, presence, proof
-from display.access import terminal_or_refuse
+from display.access import TerminalRefused, presented_token, terminal_or_refuse
 from display.blueprints import bp
 from display.program import build_program, program_etag
 
@@ -31,13 +33,23 @@ def program_response(terminal) -> Response:
 
 @bp.get("/<code>")
 def wall(code: str):
-    terminal = terminal_or_refuse(code, SCREEN_KINDS)
+    """The player page. With a token (provisioning: ``?token=…`` once) it must be
+    the screen's; without one it is the same bare shell for every code, and the
+    player takes its token from localStorage and sends it as a header."""
+    if len(code) > 40:
+        raise TerminalRefused(code)
+    if presented_token() is None:
+        terminal = SimpleNamespace(code=code, name="阳光公开", hall=SimpleNamespace(name=""))
+    else:
+        terminal = terminal_or_refuse(code, SCREEN_KINDS)
     settings = current_app.config["SUNLIGHT"]["display"]
-    return render_template(
-        "display/wall.html",
-        terminal=terminal,
-        poll_seconds=settings["poll_seconds"],
+    response = Response(
+        render_template(
+            "display/wall.html", terminal=terminal, poll_seconds=settings["poll_seconds"]
+        )
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/<code>/program.json")
@@ -46,8 +58,7 @@ def program(code: str):
 
 
 def _json_body() -> dict:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+    return json_object()
 
 
 def _answer(data: dict, status: int = 200) -> Response:

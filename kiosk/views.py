@@ -5,16 +5,20 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request, send_from_directory
 
 from content_feed.api.args import as_id
-from content_feed.api.caching import conditional
+from content_feed.api.caching import cache_control, conditional_answer
 from content_feed.api.problems import Problem
+from content_feed.api.submissions import spend_receipt_lookup
+from content_feed.api.terminal_auth import authenticated_kiosk
 from content_feed.db import db
 from content_feed.models import Inquiry, Terminal
 from content_feed.privacy import mask_name, mask_phone, mask_text
 from content_feed.qr import qr_response
+from content_feed.receipts import normalize as normalize_receipt
 from content_feed.submissions import find_receipt
 from content_feed.terminals import find_terminal
 from content_feed.timefmt import local_date, local_text
 from content_feed.urls import public_base
+from content_feed.versioning import feed_version
 from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS
 from kiosk import bp
 from kiosk.bundle import build
@@ -54,12 +58,20 @@ def shell(code: str):
 
 
 @bp.get("/<code>/bundle.json")
-@conditional()
 def bundle(code: str):
-    terminal = _kiosk(code)
-    if terminal is None:
-        raise Problem(404, f"触摸查询机 {code} 未登记或已停用")
-    return build(terminal)
+    """The kiosk's content, for the kiosk itself only (its token in X-Terminal-Token).
+
+    Not a ``conditional`` view on purpose: the WSGI fast path answers those by
+    URL alone, before any token could be checked.
+    """
+    terminal = authenticated_kiosk(code)
+    state = feed_version()
+    return conditional_answer(
+        state.etag(),
+        cache_control(state.next_boundary()).replace("public", "private"),
+        f"kiosk-bundle:{terminal.id}",
+        lambda: build(terminal),
+    )
 
 
 @bp.get("/sw.js")
@@ -77,22 +89,25 @@ def receipt_home(receipt_no: str) -> str:
 
 @bp.get("/qr/receipts/<receipt_no>.<fmt>")
 def receipt_qr(receipt_no: str, fmt: str):
-    if find_receipt(db.session, receipt_no) is None:
-        raise Problem(404, f"没有找到回执号 {receipt_no}")
-    return qr_response(receipt_home(receipt_no), fmt)
+    spend_receipt_lookup()
+    found = find_receipt(db.session, receipt_no)
+    if found is None:
+        raise Problem(404, "没有找到这个回执号")
+    return qr_response(receipt_home(found.receipt_no), fmt)
 
 
 @bp.get("/receipts/<receipt_no>")
 def receipt_page(receipt_no: str):
-    found = find_receipt(db.session, receipt_no.strip().upper()[:30])
+    spend_receipt_lookup()
+    found = find_receipt(db.session, receipt_no)
     if found is None:
-        return render_template("kiosk/receipt.html", record=None, receipt_no=receipt_no), 404
+        shown = normalize_receipt(receipt_no) or receipt_no[:30]
+        return render_template("kiosk/receipt.html", record=None, receipt_no=shown), 404
     if isinstance(found, Inquiry):
         view = {
             "kind": INQUIRY_KINDS.get(found.kind, found.kind),
             "state": INQUIRY_STATES.get(found.state, found.state),
             "topic": mask_text(found.topic),
-            "text": mask_text(found.text),
             "name": mask_name(found.name),
             "phone": mask_phone(found.phone),
             "due_on": found.due_on.isoformat() if found.due_on else "",
@@ -109,7 +124,6 @@ def receipt_page(receipt_no: str):
                 else ("回访整改中" if found.follow_up_state == "open" else "已收到")
             ),
             "topic": RATING_LEVELS.get(found.level, ""),
-            "text": mask_text(found.comment),
             "phone": mask_phone(found.phone),
             "due_on": found.resolve_due_on.isoformat() if found.resolve_due_on else "",
             "reply": mask_text(found.resolution_note),

@@ -8,8 +8,10 @@ import { ledger } from "./ledger.js";
 import { Outbox } from "./outbox.js";
 import { search } from "./search.js";
 import { Store } from "./store.js";
+import { provision, withToken } from "./token.js";
 
 const cfg = JSON.parse(document.getElementById("kiosk-config").textContent);
+provision(cfg);
 const store = new Store(cfg);
 const outbox = new Outbox(cfg, store);
 const view = document.getElementById("view");
@@ -130,7 +132,7 @@ async function poll() {
 function heartbeat() {
   fetch(`${cfg.base}/api/v1/heartbeat`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: withToken(cfg, { "Content-Type": "application/json" }),
     body: JSON.stringify({ terminal: cfg.terminal, page: location.hash || "#/", version: store.etag }),
   }).then(() => store.setOnline(true), () => store.setOnline(false));
 }

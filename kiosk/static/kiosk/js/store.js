@@ -2,6 +2,8 @@
 // localStorage, so every page renders from memory and browsing survives a
 // server outage with no service worker.
 
+import { withToken } from "./token.js";
+
 const STALE_STATUSES = new Set([502, 503, 504]);
 
 export class Store extends EventTarget {
@@ -36,7 +38,7 @@ export class Store extends EventTarget {
 
   // Ask the server for news; true when the content changed.
   async refresh() {
-    const headers = { Accept: "application/json" };
+    const headers = withToken(this.cfg, { Accept: "application/json" });
     if (this.data && this.etag) headers["If-None-Match"] = this.etag;
     let response;
     try {
