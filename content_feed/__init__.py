@@ -24,6 +24,9 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     install_session_hooks()
+    from content_feed import text_hygiene
+
+    text_hygiene.install()
     with app.app_context():
         engine = db.engine
     app.extensions["sunlight.feed_version"] = FeedVersion(
