@@ -13,7 +13,6 @@ from sqlalchemy import update
 
 from content_feed.db import db
 from content_feed.models import Item
-from tests.admin.conftest import as_role, people  # noqa: F401  (fixtures)
 from tests.admin.test_admin_workflow import walk_to_publication
 from tests.builders import publish_item
 
