@@ -97,7 +97,7 @@ def load_demo(session: Session, now: datetime, password: str = DEMO_PASSWORD) ->
     _items(session, now, users)
     _guides(session, now, hall)
     for order, text in enumerate(SLOGANS):
-        session.add(Slogan(text=text, sort_order=order))
+        session.add(Slogan(text=text, sort_order=order, published_at=now))
     _meeting(session, now, hall)
     for code, name, kind, width, height, token in DEMO_TERMINALS:
         session.add(

@@ -24,7 +24,7 @@ from content_feed.models.terminal import (
     TerminalGroup,
     terminal_group_member,
 )
-from content_feed.models.user import User
+from content_feed.models.user import LoginLock, User
 
 __all__ = [
     "Attachment",
@@ -42,6 +42,7 @@ __all__ = [
     "ItemRevision",
     "LedgerEntry",
     "LedgerIsAppendOnly",
+    "LoginLock",
     "MeetingNotice",
     "PlayRecord",
     "Playlist",

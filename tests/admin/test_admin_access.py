@@ -89,7 +89,6 @@ def test_signed_in_pages_render_for_the_admin(demo_app):
         "/admin/meetings/new",
         "/admin/slogans",
         "/admin/slogans/new",
-        "/admin/slogans/1",
         "/admin/urgent",
         "/admin/urgent/new",
         "/admin/catalogue",
