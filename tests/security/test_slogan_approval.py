@@ -41,7 +41,7 @@ def test_a_drafters_slogan_shows_only_once_an_approver_publishes_it(app, as_role
     assert TEXT not in _public_texts(client)
     assert approver.post(f"/admin/slogans/{slogan.id}/publish").status_code == 302
     assert _public_texts(client) == [TEXT]
-    assert ["slogan.create", "slogan.publish"] == [a for a in _actions() if a.startswith("slogan.")]
+    assert [a for a in _actions() if a.startswith("slogan.")] == ["slogan.create", "slogan.publish"]
 
     # A published slogan is not edited in place.
     r = drafter.post(f"/admin/slogans/{slogan.id}", data={"text": "改过的标语", "hall_id": 0})
