@@ -100,10 +100,13 @@ def cmd_create_user(args) -> int:
         print(f"error: --roles must name some of: {', '.join(ROLES)}", file=sys.stderr)
         return EXIT_CONFIG
     password = os.environ.get("SUNLIGHT_NEW_PASSWORD") or getpass.getpass("Password: ")
-    if len(password) < 10:
-        print("error: the password must be at least 10 characters", file=sys.stderr)
-        return EXIT_CONFIG
     app = _app()
+    from content_feed.passwords import password_problem
+
+    problem = password_problem(password, args.username, app.config["SUNLIGHT"]["security"])
+    if problem:
+        print(f"error: 密码不符合要求 / password refused: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
     with app.app_context():
         if db.session.execute(select(User).where(User.username == args.username)).first():
             print(f"error: user {args.username!r} exists", file=sys.stderr)
@@ -113,6 +116,8 @@ def cmd_create_user(args) -> int:
             display_name=args.display_name or args.username,
             roles=" ".join(roles),
             department=args.department or "",
+            # Typed at a server console: the user sets their own at first sign-in.
+            must_change_password=True,
         )
         user.set_password(password)
         db.session.add(user)

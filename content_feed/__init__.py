@@ -27,6 +27,9 @@ def init_extensions(app: Flask) -> None:
     from content_feed import text_hygiene
 
     text_hygiene.install()
+    from content_feed.models.ledger import install_guards
+
+    install_guards()
     with app.app_context():
         engine = db.engine
     app.extensions["sunlight.feed_version"] = FeedVersion(

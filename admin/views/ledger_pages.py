@@ -33,6 +33,13 @@ ACTION_LABELS = {
     "attachment.remove": "删除附件",
     "auth.login": "登录",
     "auth.fail": "登录失败",
+    "auth.logout": "退出登录",
+    "user.password": "修改密码",
+    "user.totp_on": "启用动态口令",
+    "user.totp_off": "停用动态口令",
+    "slogan.publish": "发布标语",
+    "slogan.withdraw": "撤下标语",
+    "demo.remove": "删除演示内容",
     "system.backup": "数据库备份",
 }
 CSV_LIMIT = 100_000
