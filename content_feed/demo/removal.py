@@ -54,12 +54,14 @@ def _purge(session: Session, table: Table, ids: list[int]) -> int:
             if fk.column.table is not table or child.name == "ledger_entry":
                 continue
             column = fk.parent
-            if column.nullable and child.name not in OWNED and child is not table:
-                session.execute(update(child).where(column.in_(ids)).values({column.name: None}))
-            elif child is table:
+            # A reference within the table itself, or an optional one from a row
+            # that lives on its own: cleared, the row stays.
+            if child is table or (column.nullable and child.name not in OWNED):
                 session.execute(update(child).where(column.in_(ids)).values({column.name: None}))
             elif "id" in child.c:
-                child_ids = list(session.execute(select(child.c.id).where(column.in_(ids))).scalars())
+                child_ids = list(
+                    session.execute(select(child.c.id).where(column.in_(ids))).scalars()
+                )
                 _purge(session, child, child_ids)
             else:  # an association table
                 session.execute(delete(child).where(column.in_(ids)))
@@ -140,7 +142,9 @@ def remove_demo(session: Session, at) -> dict:
     counts["accounts"] = len(users)
     # Core deletes pass no flush hook: move the content version by hand, so
     # every screen and kiosk drops what was removed at its next poll.
-    session.execute(update(FeedState).where(FeedState.id == 1).values(version=FeedState.version + 1))
+    session.execute(
+        update(FeedState).where(FeedState.id == 1).values(version=FeedState.version + 1)
+    )
     ledger.record(
         session,
         "demo.remove",
