@@ -53,6 +53,7 @@ def create_app(
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_security_headers(app)
     return app
 
 
@@ -144,6 +145,13 @@ def register_errorhandlers(app: Flask) -> None:
         if wants_problem():
             return problem_response(500, "服务器出现异常，已记录，请稍后再试")
         return render_template("public_pages/error.html", error=None), 500
+
+
+def register_security_headers(app: Flask) -> None:
+    """Outermost, so every answer has them (see content_feed/security_headers.py)."""
+    from content_feed.security_headers import SecurityHeaders
+
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)
 
 
 def register_template_helpers(app: Flask) -> None:
