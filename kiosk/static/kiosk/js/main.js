@@ -42,7 +42,7 @@ const ROUTES = [
   [/^#\/ask(?:\/(\w+))?$/, (kind) => forms.ask(ctx, kind)],
   [/^#\/comment\/(\d+)$/, (id) => forms.comment(ctx, id)],
   [/^#\/rate(?:\/(guide|window)\/(\d+))?$/, (target, id) => forms.rate(ctx, target, id)],
-  [/^#\/receipt\/([A-Z0-9]+)$/, (no) => forms.receipt(ctx, no)],
+  [/^#\/receipt\/([A-Z0-9-]+)$/, (no) => forms.receipt(ctx, no)],
   [/^#\/queued(?:\/(\w+))?$/, (reason) => forms.queued(ctx, reason)],
 ];
 // Pages that may be redrawn when new content arrives (no form, no reading position).
