@@ -136,8 +136,14 @@ def register_errorhandlers(app: Flask) -> None:
         if hasattr(exc, "get_response") and exc.__class__.__name__ == "Problem":
             return exc.get_response()
         if wants_problem():
-            return problem_response(exc.code or 500, exc.description or "")
-        return render_template("public_pages/error.html", error=exc), exc.code
+            response = problem_response(exc.code or 500, exc.description or "")
+        else:
+            response = app.make_response(
+                (render_template("public_pages/error.html", error=exc), exc.code)
+            )
+        if exc.code == 429:
+            response.headers.setdefault("Retry-After", str(_retry_after()))
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
@@ -145,6 +151,19 @@ def register_errorhandlers(app: Flask) -> None:
         if wants_problem():
             return problem_response(500, "服务器出现异常，已记录，请稍后再试")
         return render_template("public_pages/error.html", error=None), 500
+
+
+def _retry_after() -> int:
+    """Seconds until the rate limit that refused this request lets it through."""
+    import math
+    import time
+
+    from content_feed.extensions import limiter
+
+    limit = limiter.current_limit
+    if limit is None:
+        return 60
+    return max(1, math.ceil(limit.reset_at - time.time()))
 
 
 def register_security_headers(app: Flask) -> None:

@@ -24,6 +24,7 @@ from content_feed.public_now import public_answers
 from content_feed.rate_limits import spend
 from content_feed.search import MAX_QUERY, search
 from content_feed.submissions import Refused, find_receipt, submit_inquiry, submit_rating
+from content_feed.text_hygiene import clean_text
 from content_feed.timefmt import iso, local_date
 from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS, RATING_TARGETS
 
@@ -180,13 +181,14 @@ def answers():
 @api.get("/search")
 @conditional()
 def search_public():
-    q = (request.args.get("q") or "").strip()
+    # Control characters match nothing a person typed: without them "\x00" is empty.
+    q = clean_text(request.args.get("q") or "").strip()
     if not q:
         raise Problem(400, "请输入要查找的内容", errors={"q": "不能为空"})
     if len(q) > MAX_QUERY:
         raise Problem(400, f"查找内容不能超过 {MAX_QUERY} 个字", errors={"q": "过长"})
     page = int_arg("page", 1, 1, 50)
-    per_page = int_arg("per_page", 20, 1, 50)
+    per_page = int_arg("per_page", 20, 1, 100)  # as the OpenAPI document says
     hall = hall_arg()
     results = search(
         q,
