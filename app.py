@@ -18,6 +18,13 @@ from config import load_settings
 from content_feed.api.args import DB_INT_MAX
 from content_feed.api.problems import problem_response, wants_problem
 from content_feed.clock import SystemClock
+from content_feed.file_modes import (
+    create_private,
+    ensure_dir,
+    private_dir,
+    tighten_sqlite,
+    write_private,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 
@@ -75,20 +82,30 @@ def resolve_database_url(url: str, root: Path = PROJECT_ROOT) -> str:
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite://":
         path = root / url[len(prefix) :]
-        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_dir(path.parent)
         return prefix + str(path)
     return url
+
+
+def _private_database(url: str) -> None:
+    """A SQLite file is created 0600 before SQLite opens it (and its WAL and SHM
+    files take that mode); an existing one is tightened."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url not in ("sqlite://", "sqlite:///:memory:"):
+        path = Path(url[len(prefix) :])
+        ensure_dir(path.parent)
+        tighten_sqlite(path)
 
 
 def _secret_key(app: Flask, configured: str) -> str:
     if configured:
         return configured
-    # Generated once and kept beside the database, so sessions survive restarts.
+    # Generated once and kept beside the database, so sessions survive restarts;
+    # 0600 from its creation, never readable by others even for a moment.
     path = Path(app.instance_path) / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+    private_dir(path.parent)
+    if create_private(path):
+        write_private(path, secrets.token_urlsafe(48).encode())
     return path.read_text().strip()
 
 
@@ -108,7 +125,9 @@ def configure(app: Flask, settings: dict) -> None:
         JSON_AS_ASCII=False,
         APPLICATION_ROOT=settings["server"]["url_prefix"] or "/",
     )
-    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+    private_dir(Path(app.instance_path))
+    private_dir(Path(app.config["UPLOAD_FOLDER"]))
+    _private_database(app.config["SQLALCHEMY_DATABASE_URI"])
     if settings["server"]["proxies"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
