@@ -127,3 +127,17 @@ def test_app_made_files_are_private(tmp_path, monkeypatch):
         uploads.write_private(path, stored.data)
         assert _mode(path) == 0o600
         db.engine.dispose()
+
+
+def test_the_shipped_nginx_log_format_leaves_tokens_out():
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    start = conf.index("log_format sunlight")
+    fmt = conf[start : conf.index(";", start)]
+    for leaky in ("$request ", '$request"', "$request_uri", "$args", "$query_string", "$arg_"):
+        assert leaky not in fmt, leaky
+    assert "$http_referer" not in fmt and "$http_x_terminal_token" not in fmt
+    assert "$uri" in fmt
+    servers = conf.split("server {")[1:]
+    assert servers and all(
+        "access_log /var/log/nginx/sunlight.access.log sunlight;" in s for s in servers
+    )
