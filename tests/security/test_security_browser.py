@@ -96,6 +96,13 @@ def test_kiosk_keeps_its_token_out_of_urls_and_runs_under_the_csp(
     watch.assert_clean("kiosk")
     context.close()
 
+    # A kiosk browser that was never given its token says so, and gets nothing.
+    bare = browser.new_context(viewport={"width": 1080, "height": 1920}).new_page()
+    bare.goto(f"{live_server.url}/kiosk/kiosk-1")
+    bare.wait_for_selector("text=本机尚未配置终端令牌，请联系大厅工作人员")
+    bare.screenshot(path=str(screenshot_dir / "security-kiosk-unprovisioned.png"))
+    bare.context.close()
+
 
 def test_wall_player_keeps_its_token_and_sends_it_as_a_header(browser, live_server, screenshot_dir):
     context = browser.new_context(viewport={"width": 1920, "height": 1080})

@@ -50,7 +50,9 @@ const REDRAW = /^#?\/?$|^#\/(cat|guides|answers)/;
 
 function render() {
   if (!store.ready()) {
-    fill(view, h("p", { class: "loading" }, store.online ? "正在加载……" : "暂时无法连接服务器，正在重试……"));
+    const waiting = store.online ? "正在加载……" : "暂时无法连接服务器，正在重试……";
+    const text = store.unauthorised ? "本机尚未配置终端令牌，请联系大厅工作人员" : waiting;
+    fill(view, h("p", { class: "loading" }, text));
     return;
   }
   const hash = location.hash || "#/";

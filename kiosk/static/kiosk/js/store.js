@@ -48,6 +48,8 @@ export class Store extends EventTarget {
       return false;
     }
     this.setOnline(!STALE_STATUSES.has(response.status));
+    // 401: this kiosk has no (right) token; it keeps showing what it has.
+    this.unauthorised = response.status === 401;
     if (response.status === 304 || !response.ok) return false;
     this.data = await response.json();
     this.etag = response.headers.get("ETag") || "";
