@@ -10,18 +10,24 @@ however busy it is.
 
 from __future__ import annotations
 
-from flask import current_app, session
+import time
 
-from content_feed.clock import now
+from flask import current_app, session
 
 GENERATION, STARTED, SEEN = "sunlight.gen", "sunlight.started", "sunlight.seen"
 # Seconds between writes of the last-seen time (each write re-sends the cookie).
 _SEEN_RESOLUTION = 15
 
 
+def wall_clock() -> float:
+    """Real elapsed time, not the hall's content clock (which tests move by days
+    to cross publication windows): a session's age is always real seconds."""
+    return time.time()
+
+
 def start(user) -> None:
     """Bind the current (fresh) session to ``user``'s current generation."""
-    t = now().timestamp()
+    t = wall_clock()
     session[GENERATION] = user.session_generation
     session[STARTED] = session[SEEN] = t
     session.permanent = True
@@ -30,7 +36,7 @@ def start(user) -> None:
 def still_valid(user) -> bool:
     """Whether the current session may go on as ``user``; refreshes its last-seen time."""
     security = current_app.config["SUNLIGHT"]["security"]
-    t = now().timestamp()
+    t = wall_clock()
     started, seen = session.get(STARTED), session.get(SEEN)
     if session.get(GENERATION) != user.session_generation:
         return False
