@@ -257,7 +257,7 @@ class UserForm(ConsoleForm):
         "初始密码（留空则不修改；用户首次登录时须改为自己的密码）",
         validators=[Optional(), Length(max=200)],
     )
-    unlock = BooleanField("解除锁定并清零失败次数")
+    unlock = BooleanField("解除该账号在所有地址的登录锁定")
 
 
 class LedgerFilterForm(ConsoleForm):

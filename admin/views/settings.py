@@ -12,7 +12,7 @@ from admin.helpers import actor, get_or_404, now
 from content_feed import ledger, login_locks, sessions
 from content_feed.auth import role_required
 from content_feed.db import db
-from content_feed.models import Category, Hall, Item, User, Window
+from content_feed.models import Category, Hall, Item, LoginLock, User, Window
 from content_feed.passwords import password_problem
 from content_feed.vocabulary import ROLES
 
@@ -190,7 +190,15 @@ USER_FIELDS = ["username", "display_name", "department", "roles", "active", "loc
 @role_required("admin")
 def users():
     rows = db.session.execute(select(User).order_by(User.username)).scalars().all()
-    return render_template("admin/users.html", rows=rows, roles=ROLES)
+    # Locks are per account and address: how many addresses each account is locked from.
+    locked = dict(
+        db.session.execute(
+            select(LoginLock.user_id, func.count(LoginLock.id))
+            .where(LoginLock.locked_until > now())
+            .group_by(LoginLock.user_id)
+        ).all()
+    )
+    return render_template("admin/users.html", rows=rows, roles=ROLES, locked=locked)
 
 
 def _user_edit(user: User | None):

@@ -236,3 +236,43 @@ def test_retention_below_180_days_is_a_configuration_error(tmp_path):
         load_settings(environ={}, overrides={"security": {"audit_retention_days": 90}})
     with pytest.raises(ConfigError, match="password_min_length: must be at least 12"):
         load_settings(environ={}, overrides={"security": {"password_min_length": 8}})
+
+
+def test_totp_off_needs_password_and_a_fresh_code(app, people, clock):
+    from content_feed import totp as totp_module
+
+    user = people["reviewer"]
+    secret = totp_module.new_secret()
+    user.totp_secret = secret
+    db.session.commit()
+    totp = pyotp.TOTP(secret)
+    client = app.test_client()
+    login(client, "reviewer")
+    assert client.post("/admin/login/totp", data={"code": totp.at(clock.now())}).status_code == 302
+    assert "停用动态口令" in client.get("/admin/account").get_data(as_text=True)
+    clock.advance(seconds=30)
+    code = totp.at(clock.now())
+    wrong = client.post("/admin/account/totp/off", data={"password": "nope", "code": code})
+    assert "密码或动态口令不正确" in wrong.get_data(as_text=True)
+    clock.advance(seconds=30)
+    r = client.post(
+        "/admin/account/totp/off", data={"password": PASSWORD, "code": totp.at(clock.now())}
+    )
+    assert r.status_code == 302
+    db.session.refresh(user)
+    assert user.totp_secret == ""
+    actions = set(db.session.execute(select(LedgerEntry.action)).scalars())
+    assert "user.totp_off" in actions
+
+
+def test_the_users_page_shows_locks_and_the_admin_unlocks(app, as_role, people):
+    stranger = app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "10.1.1.1"
+    for _ in range(5):
+        login(stranger, "handler", "wrong-password-x")
+    admin = as_role("admin")
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert "自 1 个地址的登录已被暂时锁定" in page
+    data = {"username": "handler", "roles": ["handler"], "active": "y", "unlock": "y"}
+    assert admin.post(f"/admin/users/{people['handler'].id}", data=data).status_code == 302
+    assert login(stranger, "handler").status_code == 302
