@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) bench/poll.py
 	$(PY) bench/search.py
 	$(PY) bench/led.py
+	$(PY) bench/guide_import.py
 
 clean:
 	rm -rf $(VENV) test-output .pytest_cache

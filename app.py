@@ -60,6 +60,8 @@ def create_app(
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_fast_path(app)
+    register_proxy_fix(app)
     register_security_headers(app)
     return app
 
@@ -128,11 +130,6 @@ def configure(app: Flask, settings: dict) -> None:
     private_dir(Path(app.instance_path))
     private_dir(Path(app.config["UPLOAD_FOLDER"]))
     _private_database(app.config["SQLALCHEMY_DATABASE_URI"])
-    if settings["server"]["proxies"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        n = settings["server"]["proxies"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
 
 
 def register_extensions(app: Flask) -> None:
@@ -147,6 +144,23 @@ def register_blueprints(app: Flask) -> None:
     @app.get("/")
     def index():
         return render_template("public_pages/index.html")
+
+
+def register_fast_path(app: Flask) -> None:
+    """Terminals' repeat requests (polls, LED frames, heartbeats) are answered
+    from memory in front of Flask: see content_feed/fast_path.py."""
+    from content_feed.fast_path import FastPath
+
+    app.wsgi_app = FastPath(app.wsgi_app, app)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Outermost: behind nginx every layer sees the client's address and scheme."""
+    n = app.config["SUNLIGHT"]["server"]["proxies"]
+    if n:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
 
 
 def register_errorhandlers(app: Flask) -> None:

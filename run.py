@@ -7,6 +7,8 @@ python run.py demo [--if-empty] load the demo hall (into an empty database only)
 python run.py demo --remove    remove the demo accounts, terminals and content
 python run.py create-user NAME --roles drafter,reviewer
 python run.py check-config     validate the configuration and exit
+python run.py import-guides FILE [--mapping M] [--dry-run]
+python run.py export-guides FILE.xlsx|FILE.csv [--mapping M]
 """
 
 from __future__ import annotations
@@ -180,6 +182,96 @@ def cmd_create_user(args) -> int:
     return 0
 
 
+def cmd_import_guides(args) -> int:
+    """Check a file and print the report; unless --dry-run, write drafts and revisions."""
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from content_feed.db import db
+    from content_feed.guide_import import jobs
+    from content_feed.guide_import.upsert import OUTCOMES, REPORT_HEADER, report_cells
+    from content_feed.models import GuideImport, Hall
+    from content_feed.spreadsheet import csv_bytes
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"无法读取文件 / cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    app = _app()
+    with app.app_context():
+        hall_id = None
+        if args.hall:
+            hall = db.session.execute(select(Hall).where(Hall.code == args.hall)).scalar()
+            if hall is None:
+                print(f"没有大厅 / no hall with code {args.hall!r}", file=sys.stderr)
+                return 1
+            hall_id = hall.id
+        job = GuideImport(filename=path.name[:200], mapping=args.mapping or "", hall_id=hall_id)
+        db.session.add(job)
+        db.session.commit()
+        jobs.check(db.session, job, data, allow_path=True)
+        if job.state == "failed":
+            print(f"未导入 / refused: {job.message}", file=sys.stderr)
+            return 1
+        for row in job.report:
+            if row["outcome"] == "refused":
+                where = f"{row['sheet']} 第{row['row']}行"
+                column = f"［{row['column']}］" if row["column"] else ""
+                print(f"  拒绝 {where} {row['code']} {column}{row['reason']}")
+        print(
+            "检查结果 / report: "
+            + "，".join(f"{label} {job.counts[code]}" for code, label in OUTCOMES.items())
+        )
+        if args.report:
+            Path(args.report).write_bytes(csv_bytes(REPORT_HEADER, report_cells(job.report)))
+            print(f"报告已写入 / report written to {args.report}")
+        if args.dry_run:
+            print("试运行，未写入任何内容 / dry run: nothing written")
+            return 0
+        written = jobs.write(db.session, job, None, actor_name="命令行")
+        print(
+            f"已导入 / imported: 新建草稿 {written['created']}，待审修订 {written['updated']}，"
+            f"无变化 {written['unchanged']}（须审批人在管理后台公开）"
+        )
+    return 0
+
+
+def cmd_export_guides(args) -> int:
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from content_feed.db import db
+    from content_feed.guide_import import ImportRefused, export, jobs
+    from content_feed.guide_import.mapping import load_mapping
+    from content_feed.models import Guide
+
+    path = Path(args.file)
+    if path.suffix not in (".xlsx", ".csv"):
+        print("error: the file name must end in .xlsx or .csv", file=sys.stderr)
+        return 1
+    app = _app()
+    with app.app_context():
+        try:
+            mapping = load_mapping(args.mapping or "", jobs.mapping_folder(), allow_path=True)
+        except ImportRefused as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        guides = db.session.execute(select(Guide).order_by(Guide.sort_order, Guide.id)).scalars()
+        guides = guides.all()
+        body = (
+            export.xlsx_bytes(guides, mapping)
+            if path.suffix == ".xlsx"
+            else (export.csv_export_bytes(guides, mapping))
+        )
+        path.write_bytes(body)
+    print(f"exported {len(guides)} guides to {path}")
+    return 0
+
+
 def terminal_urls(app, base: str) -> list[tuple[str, str]]:
     """Where to point each registered terminal (demo terminals with their token)."""
     from sqlalchemy import select
@@ -234,6 +326,21 @@ def cmd_serve(args) -> int:
         from content_feed.scheduler import start_scheduler
 
         start_scheduler(app)
+        from display.led.sender import start_sender
+
+        start_sender(app)  # pushes to LED controller cards, off the request threads
+    # Every process writes what its own terminals reported, scheduler or not.
+    from content_feed.presence import start_flusher
+
+    flusher = start_flusher(app)
+    try:
+        _serve(app, waitress, host, port, server)
+    finally:
+        flusher.stop()
+    return 0
+
+
+def _serve(app, waitress, host, port, server) -> None:
     waitress.serve(
         app,
         host=host,
@@ -246,7 +353,6 @@ def cmd_serve(args) -> int:
         url_prefix=server["url_prefix"],
         clear_untrusted_proxy_headers=True,
     )
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -288,6 +394,19 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--display-name")
     user.add_argument("--department")
     user.set_defaults(func=cmd_create_user)
+    imp = sub.add_parser(
+        "import-guides", help="import process guides from an implementation-list .xlsx/.csv"
+    )
+    imp.add_argument("file")
+    imp.add_argument("--mapping", help="a mapping name in [guide_import] mapping_folder, or a path")
+    imp.add_argument("--dry-run", action="store_true", help="print the report, write nothing")
+    imp.add_argument("--hall", help="code of the hall new guides belong to")
+    imp.add_argument("--report", help="also write the report as CSV to this file")
+    imp.set_defaults(func=cmd_import_guides)
+    exp = sub.add_parser("export-guides", help="export every guide as .xlsx or .csv")
+    exp.add_argument("file")
+    exp.add_argument("--mapping", help="write the column names of this mapping")
+    exp.set_defaults(func=cmd_export_guides)
     check = sub.add_parser("check-config", help="validate the configuration and exit")
     check.set_defaults(func=cmd_check_config)
     return parser

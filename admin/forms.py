@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -270,3 +271,11 @@ class LedgerFilterForm(ConsoleForm):
     q = StringField("内容包含", validators=[Optional()])
     date_from = DateField("起始日期", validators=[Optional()])
     date_to = DateField("截止日期", validators=[Optional()])
+
+
+class GuideImportForm(ConsoleForm):
+    """An implementation-list export (实施清单) to check, then import."""
+
+    file = FileField("实施清单文件（.xlsx 或 .csv）", validators=[FileRequired("请选择文件")])
+    mapping = SelectField("列名映射", default="")
+    hall_id = SelectField("新建指南所属大厅", coerce=int, default=0)

@@ -17,6 +17,7 @@ NAV = [
         [
             ("admin.items", "公开事项"),
             ("admin.guides", "办事指南"),
+            ("admin.guide_imports", "指南导入"),
             ("admin.meetings", "会议公告"),
             ("admin.slogans", "宣传标语"),
             ("admin.urgent_notices", "紧急通知"),
@@ -28,6 +29,7 @@ NAV = [
             ("display_console.terminals", "终端管理"),
             ("display_console.playlists", "节目单"),
             ("display_console.schedules", "轮播时段"),
+            ("display_console.led_controllers", "LED 控制卡"),
             ("display_console.proof_of_play", "播放记录"),
         ],
     ),

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Poll benchmark: how close does a terminal's poll come to a bare Flask hello-world?
+"""Poll benchmark: every kind of request a terminal makes, against a bare Flask hello-world.
 
 Starts, under waitress with the same settings, (1) a bare Flask hello-world
 (the baseline) and (2) Sunlight with the demo hall on a fresh SQLite file,
 then drives each with wrk from loopback and prints requests per second and
-p99 latency, with the ratio to the baseline measured in this same run:
+p99 latency, with the ratio to the baseline measured in this same run, for:
 
-  * 304 poll:   GET /api/v1/items with a matching If-None-Match
-  * full list:  GET /api/v1/items (200, body from the per-version cache)
-  * cold list:  GET /api/v1/items?per_page=N with a query string that changes
-                each request (every answer built from the database)
+  * the feed: 304 and 200 of /api/v1/items, and a cold build (a new page
+    number each request, so every answer is built from the database);
+  * the kiosk: 304 and 200 of its bundle, 304 of its urgent-notice poll,
+    its heartbeat POST;
+  * the wall: 304 and 200 of its program, its heartbeat POST;
+  * the LED strip: a PNG frame pull (200 and 304), the text pull.
 
 A second profile holds 2,000 open connections polling with If-None-Match
 (a hall district's terminals) and reports errors and timeouts.
@@ -40,9 +42,20 @@ COLD_LUA = """
 counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format("GET", "/api/v1/items?per_page=20&page=" .. (counter % 2 + 1) .. "&n=" .. counter)
+  return wrk.format("GET", "/api/v1/items?per_page=20&page=" .. counter)
 end
 """
+
+POST_LUA = """
+wrk.method = "POST"
+wrk.body = '%s'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Terminal-Token"] = "%s"
+"""
+
+KIOSK_TOKEN = {"X-Terminal-Token": "demo-kiosk-token"}
+WALL_TOKEN = {"X-Terminal-Token": "demo-wall-token"}
+LED_TOKEN = {"X-Terminal-Token": "demo-led-token"}
 
 
 def free_port() -> int:
@@ -60,6 +73,12 @@ def wait_for(url: str, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"server at {url} did not come up")
+
+
+def fetch_etag(url: str, headers: dict) -> str:
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request) as response:
+        return response.headers["ETag"]
 
 
 def raise_fd_limit(n: int = 65536) -> None:
@@ -167,27 +186,70 @@ def main() -> int:
     ]
     try:
         base = f"http://127.0.0.1:{base_port}/"
-        items = f"http://127.0.0.1:{app_port}/api/v1/items"
+        app = f"http://127.0.0.1:{app_port}"
+        items = f"{app}/api/v1/items"
         wait_for(base)
         wait_for(items)
-        etag = urllib.request.urlopen(items).headers["ETag"]
+        bundle = f"{app}/kiosk/kiosk-1/bundle.json"
+        urgent_kiosk = f"{app}/api/v1/urgent-notices?hall=hall-1&surface=kiosk"
+        program = f"{app}/display/wall-1/program.json"
+        frame = f"{app}/display/led/led-1.png"
+        text = f"{app}/display/led/led-1.txt"
+        etags = {
+            url: fetch_etag(url, headers)
+            for url, headers in (
+                (items, {}),
+                (bundle, KIOSK_TOKEN),
+                (urgent_kiosk, KIOSK_TOKEN),
+                (program, WALL_TOKEN),
+            )
+        }
         cold_script = work / "cold.lua"
         cold_script.write_text(COLD_LUA)
+        wall_beat = work / "wall_beat.lua"
+        wall_beat.write_text(
+            POST_LUA % ('{"version":"x","program":"大屏日常轮播","entry":"e1"}', "demo-wall-token")
+        )
+        kiosk_beat = work / "kiosk_beat.lua"
+        kiosk_beat.write_text(
+            POST_LUA % ('{"terminal":"kiosk-1","page":"#/","version":"x"}', "demo-kiosk-token")
+        )
         s, c = args.seconds, args.connections
         # Warm both servers up before measuring.
         run_wrk(wrk, base, 2, c)
         run_wrk(wrk, items, 2, c)
+        cases = [
+            ("baseline hello-world", base, {}, None),
+            ("feed 304 /api/v1/items", items, {"If-None-Match": etags[items]}, None),
+            ("feed 200 /api/v1/items", items, {}, None),
+            ("feed 200 cold /api/v1/items", items, {}, cold_script),
+            ("kiosk 304 bundle", bundle, {**KIOSK_TOKEN, "If-None-Match": etags[bundle]}, None),
+            ("kiosk 200 bundle", bundle, KIOSK_TOKEN, None),
+            (
+                "kiosk 304 urgent poll",
+                urgent_kiosk,
+                {**KIOSK_TOKEN, "If-None-Match": etags[urgent_kiosk]},
+                None,
+            ),
+            ("kiosk heartbeat POST", f"{app}/api/v1/heartbeat", {}, kiosk_beat),
+            ("wall 304 program", program, {**WALL_TOKEN, "If-None-Match": etags[program]}, None),
+            ("wall 200 program", program, WALL_TOKEN, None),
+            ("wall heartbeat POST", f"{app}/display/wall-1/heartbeat", {}, wall_beat),
+            ("LED 200 PNG frame", frame, LED_TOKEN, None),
+            ("LED text pull", text, LED_TOKEN, None),
+        ]
         results = {
-            "baseline hello-world": run_wrk(wrk, base, s, c),
-            "304 poll /api/v1/items": run_wrk(wrk, items, s, c, headers={"If-None-Match": etag}),
-            "200 full /api/v1/items": run_wrk(wrk, items, s, c),
-            "200 cold /api/v1/items": run_wrk(wrk, items, s, c, script=str(cold_script)),
+            name: run_wrk(wrk, url, s, c, headers=headers, script=str(script) if script else None)
+            for name, url, headers, script in cases
         }
         baseline = results["baseline hello-world"]["rps"]
         print(f"\nProfile 1: {c} connections, {s} s each, 2 wrk threads, same waitress settings")
-        print(f"{'endpoint':28} {'req/s':>9} {'p99 ms':>8} {'× baseline':>11}")
+        print(f"{'request':30} {'req/s':>9} {'p99 ms':>8} {'× baseline':>11} {'non-2xx':>8}")
         for name, r in results.items():
-            print(f"{name:28} {r['rps']:9.0f} {r['p99_ms']:8.1f} {r['rps'] / baseline:11.2f}")
+            print(
+                f"{name:30} {r['rps']:9.0f} {r['p99_ms']:8.1f} {r['rps'] / baseline:11.2f}"
+                f" {r['non_2xx_3xx']:8d}"
+            )
         urgent = f"http://127.0.0.1:{app_port}/api/v1/urgent-notices"
         urgent_etag = urllib.request.urlopen(urgent).headers["ETag"]
         hold = run_wrk(wrk, urgent, max(s, 20), args.hold, headers={"If-None-Match": urgent_etag})

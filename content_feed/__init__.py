@@ -11,10 +11,12 @@ from flask import Flask
 def init_extensions(app: Flask) -> None:
     from flask_migrate import Migrate
 
-    from content_feed.api.caching import BodyCache
+    from content_feed.answers import AnswerCache
     from content_feed.db import db
     from content_feed.extensions import csrf, limiter
-    from content_feed.versioning import FeedVersion, install_session_hooks
+    from content_feed.presence import PresenceBook
+    from content_feed.terminals import TerminalDirectory
+    from content_feed.versioning import Versions, install_session_hooks
 
     db.init_app(app)
     Migrate(app, db, directory=str(_migrations_dir()), render_as_batch=True)
@@ -32,12 +34,15 @@ def init_extensions(app: Flask) -> None:
     install_guards()
     with app.app_context():
         engine = db.engine
-    app.extensions["sunlight.feed_version"] = FeedVersion(
+    versions = Versions(
         lambda: engine,
         app.extensions["sunlight.clock"],
         app.config["SUNLIGHT"]["feed"]["version_ttl_seconds"],
     )
-    app.extensions["sunlight.body_cache"] = BodyCache()
+    app.extensions["sunlight.versions"] = versions
+    app.extensions["sunlight.answers"] = AnswerCache()
+    app.extensions["sunlight.terminals"] = TerminalDirectory(lambda: engine, versions)
+    app.extensions["sunlight.presence"] = PresenceBook()
 
 
 def _migrations_dir():
@@ -59,7 +64,3 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(qr.bp)
     app.register_blueprint(atom.bp)
     app.register_blueprint(public_pages)
-
-    from content_feed.fast_path import FeedFastPath
-
-    app.wsgi_app = FeedFastPath(app.wsgi_app, app)

@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, current_app
 from sqlalchemy.orm import selectinload
 
+from content_feed import topics
 from content_feed.api.caching import conditional
 from content_feed.clock import now
 from content_feed.db import db
@@ -35,7 +36,10 @@ def _sub(parent, tag: str, text: str | None = None, **attrs) -> ET.Element:
 
 
 @bp.get("/feed.atom")
-@conditional(mimetype="application/atom+xml")
+@conditional(
+    depends=lambda: [topics.family(topics.CONTENT), topics.CATALOGUE],
+    mimetype="application/atom+xml",
+)
 def feed():
     ET.register_namespace("", ATOM_NS)
     settings = current_app.config["SUNLIGHT"]

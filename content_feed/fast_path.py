@@ -1,65 +1,198 @@
-"""A WSGI layer in front of Flask for terminal polls.
+"""A WSGI layer in front of Flask for what terminals ask all day.
 
-Hundreds of terminals poll the feed every few seconds and almost every poll
-is answered "nothing new". Such a request needs no routing hooks, session,
-rate limiter or database: when the URL is a feed answer (a view wrapped in
-``api.caching.conditional``) and its If-None-Match names the current feed
-state, the 304 is written here. A 200 whose body is already in the body
-cache for the current state is served here too. Everything else goes to Flask.
+Thousands of terminals poll every few seconds, an LED strip pulls a frame
+every second, and almost every answer is one already built. Such a request
+needs no routing hooks, session, rate limiter or database: when the URL is a
+view marked with ``fast_answer`` (api/caching.py ``conditional``, the
+display and kiosk answers) and its answer for the current versions is in
+memory, it is written here — a 304 when If-None-Match names it. Terminals
+authenticate against the in-memory table (terminals.TerminalDirectory).
+
+Heartbeats and urgent confirmations (views marked with ``fast_post``) are
+noted in the presence book here as well. Anything else, and anything unusual (an unknown terminal,
+a bad body, an answer not built yet), goes to Flask, which answers it the
+same way through the same functions.
 """
 
 from __future__ import annotations
 
+import io
+import json
+
 from werkzeug.exceptions import HTTPException
 
-from content_feed.api.caching import cache_control_header, etag_matches
+from content_feed.answers import cache_key, respond
 
-_MAX_REMEMBERED_PATHS = 4096
+_MAX_REMEMBERED_PATHS = 8192
+_MAX_HEARTBEAT_BYTES = 16 * 1024
+_STATUS = {200: "200 OK", 304: "304 NOT MODIFIED"}
 
 
-class FeedFastPath:
+def token_of(environ) -> str | None:
+    token = environ.get("HTTP_X_TERMINAL_TOKEN")
+    if token:
+        return token
+    query = environ.get("QUERY_STRING", "")
+    if "token=" in query:
+        from urllib.parse import parse_qs
+
+        values = parse_qs(query).get("token")
+        return values[0] if values else None
+    return None
+
+
+def address_of(environ) -> str:
+    # Behind nginx, ProxyFix (outside this layer) has already set the client's.
+    return (environ.get("REMOTE_ADDR") or "")[:60]
+
+
+class FastPath:
     def __init__(self, wsgi_app, app):
         self.wsgi_app = wsgi_app
         self.app = app
-        self._is_feed_path: dict[str, bool] = {}
+        self._routes: dict[tuple[str, str], tuple | None] = {}
+        ext = app.extensions
+        self.versions = ext["sunlight.versions"]
+        self.answers = ext["sunlight.answers"]
+        self.directory = ext["sunlight.terminals"]
+        self.presence = ext["sunlight.presence"]
+        self.clock = ext["sunlight.clock"]
+        self.feed = app.config["SUNLIGHT"]["feed"]
 
-    def _feed_path(self, path: str) -> bool:
-        known = self._is_feed_path.get(path)
-        if known is None:
-            try:
-                endpoint, _ = self.app.url_map.bind("localhost").match(path, method="GET")
-                view = self.app.view_functions.get(endpoint)
-                known = bool(getattr(view, "feed_conditional", False))
-            except HTTPException:
-                known = False
-            if len(self._is_feed_path) < _MAX_REMEMBERED_PATHS:
-                self._is_feed_path[path] = known
-        return known
+    def _route(self, method: str, path: str):
+        """(spec, view args) for a view the fast path answers, else None."""
+        key = (method, path)
+        try:
+            return self._routes[key]
+        except KeyError:
+            pass
+        found = None
+        try:
+            endpoint, args = self.app.url_map.bind("localhost").match(path, method=method)
+            view = self.app.view_functions.get(endpoint)
+            spec = getattr(view, "fast_post" if method == "POST" else "fast_answer", None)
+            if spec is not None:
+                found = (spec, args)
+        except HTTPException:
+            found = None
+        if len(self._routes) < _MAX_REMEMBERED_PATHS:
+            self._routes[key] = found
+        return found
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
+        if method in ("GET", "HEAD"):
+            return self._get(environ, start_response, method)
+        if method == "POST":
+            return self._post(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+    def _get(self, environ, start_response, method):
         path = environ.get("PATH_INFO", "")
-        if method not in ("GET", "HEAD") or not self._feed_path(path):
+        route = self._route("GET", path)
+        if route is None:
             return self.wsgi_app(environ, start_response)
-        ext = self.app.extensions
-        state = ext["sunlight.feed_version"]
-        etag = state.etag()
-        boundary = state.next_boundary()
-        feed = self.app.config["SUNLIGHT"]["feed"]
-        headers = [
-            ("ETag", etag),
-            ("Cache-Control", cache_control_header(feed, boundary, ext["sunlight.clock"].now())),
-        ]
-        if etag_matches(environ.get("HTTP_IF_NONE_MATCH"), etag):
-            start_response("304 NOT MODIFIED", headers)
-            return [b""]
-        hit = ext["sunlight.body_cache"].get_entry(
-            f"{path}?{environ.get('QUERY_STRING', '')}", etag
-        )
-        if hit is None:
+        spec, args = route
+        card = None
+        if spec.kinds is not None:
+            code = args.get("code")
+            card = (
+                self.directory.authenticate(code, token_of(environ), spec.kinds)
+                if spec.token
+                else self.directory.lookup(code, spec.kinds)
+            )
+            if card is None:
+                return self.wsgi_app(environ, start_response)
+        at = self.clock.now()
+        key = cache_key(path, environ.get("QUERY_STRING", ""))
+        if spec.key is not None:
+            if key != path:  # parameters the view does not take: Flask refuses them
+                return self.wsgi_app(environ, start_response)
+            key = spec.key(args)
+        answer = self.answers.current(key, self.versions, at)
+        if answer is None:
             return self.wsgi_app(environ, start_response)
-        body, mimetype = hit
-        start_response(
-            "200 OK", [("Content-Type", mimetype), ("Content-Length", str(len(body))), *headers]
-        )
+        inm = environ.get("HTTP_IF_NONE_MATCH")
+        if spec.respond is not None:
+            result = spec.respond(answer, inm, self.feed, at, args)
+            if result is None:
+                return self.wsgi_app(environ, start_response)
+            status, headers, body = result
+        else:
+            status, headers, body = respond(answer, inm, self.feed, at)
+        if spec.seen is not None and card is not None:
+            self.presence.seen(
+                card.id, at, address_of(environ), last_version=answer.etag.strip('"'), **spec.seen
+            )
+        start_response(_STATUS.get(status, f"{status} "), headers)
         return [b"" if method == "HEAD" else body]
+
+    def _post(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        route = self._route("POST", path)
+        if route is None:
+            return self.wsgi_app(environ, start_response)
+        spec, args = route
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return self.wsgi_app(environ, start_response)
+        if length <= 0 or length > _MAX_HEARTBEAT_BYTES:
+            return self.wsgi_app(environ, start_response)
+        raw = environ["wsgi.input"].read(length)
+        # Whatever happens next, Flask can still read the body.
+        environ["wsgi.input"] = io.BytesIO(raw)
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            return self.wsgi_app(environ, start_response)
+        if not isinstance(data, dict):
+            return self.wsgi_app(environ, start_response)
+        code = data.get("terminal") if spec.code_in_body else args.get("code")
+        card = (
+            self.directory.authenticate(code, token_of(environ), spec.kinds)
+            if spec.token
+            else self.directory.lookup(code, spec.kinds)
+        )
+        if card is None:
+            return self.wsgi_app(environ, start_response)
+        reply = spec.note(self.app, card, data, address_of(environ), self.clock.now())
+        if reply is None:
+            return self.wsgi_app(environ, start_response)
+        body = json.dumps(reply, ensure_ascii=False).encode()
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+                ("Cache-Control", "no-store"),
+            ],
+        )
+        return [body]
+
+
+class FastPost:
+    """A POST the fast path may answer (a heartbeat, a confirmation).
+
+    ``note(app, card, data, address, at)`` records it in memory and returns
+    the reply, or None to leave the request to Flask (which refuses it with
+    the right error, or decides with the database). Flask's view calls the
+    same ``note``: one implementation either way.
+    """
+
+    def __init__(self, kinds, note, *, code_in_body: bool = False, token: bool = True):
+        self.kinds = tuple(kinds)
+        self.note = note
+        self.code_in_body = code_in_body
+        self.token = token
+
+
+def fast_post(spec: FastPost):
+    def decorate(view):
+        view.fast_post = spec
+        return view
+
+    return decorate
+
+
+__all__ = ["FastPath", "FastPost", "fast_post", "token_of", "address_of"]

@@ -10,8 +10,8 @@ import qrcode
 import qrcode.image.svg
 from flask import Blueprint, Response, request
 
+from content_feed.answers import etag_matches
 from content_feed.api.args import as_id
-from content_feed.api.caching import etag_matches
 from content_feed.api.problems import Problem
 from content_feed.clock import now
 from content_feed.db import db

@@ -7,9 +7,8 @@ syllables and by initials on titles (``bdc`` → 不动产登记, ``ylbx`` →
 Ranking: title matches, then summary and keywords, then body; within a
 tier guides first, then items newest first. Spans mark what matched.
 
-An index lives in memory per (hall, surface) and is rebuilt when the feed
-state (version and next visibility boundary, the same pair that names every
-feed answer) moves. Only rows chosen by :mod:`content_feed.public_now` ever
+An index lives in memory per (hall, surface) and is rebuilt when the hall's
+public content or the catalogue moves, or the next visibility boundary passes. Only rows chosen by :mod:`content_feed.public_now` ever
 enter it, so a search can never find what a kiosk may not show.
 
 Layout, for speed at tens of thousands of documents:
@@ -30,17 +29,19 @@ from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from flask import current_app
 from pypinyin import lazy_pinyin
 from sqlalchemy import select
 
+from content_feed import topics
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Category, Item
 from content_feed.public_now import item_rule, public_guides
 from content_feed.timefmt import local_date
-from content_feed.versioning import feed_version
+from content_feed.versioning import versions
 
 SEP = "\x00"
 MAX_QUERY = 40
@@ -91,10 +92,16 @@ def _no_pinyin(chars: str) -> list[str]:
 def syllables(title: str) -> list[str]:
     """One pinyin syllable per character of ``title``; letters and digits stand for
     themselves, anything else becomes a space."""
+    return list(_syllables(title))
+
+
+@lru_cache(maxsize=16384)
+def _syllables(title: str) -> tuple[str, ...]:
+    # Titles repeat in every bundle and index built: convert each once.
     out = lazy_pinyin(title, errors=_no_pinyin)
     if len(out) != len(title):
         out = [lazy_pinyin(ch, errors=_no_pinyin)[0] for ch in title]
-    return [s.lower() if s.isalnum() else " " for s in out]
+    return tuple(s.lower() if s.isalnum() else " " for s in out)
 
 
 @dataclass(slots=True)
@@ -410,10 +417,19 @@ def load_docs(session, at: datetime, hall_id, surface, pinyin) -> list[Doc]:
     return docs
 
 
+def index_state(hall_id: int | None) -> str:
+    """What an index reads (the hall's public content and the catalogue) and
+    the next visibility boundary: the index is rebuilt when either moves."""
+    state = versions()
+    stamp = state.stamp([*topics.of_hall(topics.CONTENT, hall_id), topics.CATALOGUE])
+    boundary = state.next_boundary()
+    return f"{stamp}-{boundary.timestamp() if boundary else 0}"
+
+
 def search(
     query: str, *, hall_id: int | None = None, surface: str | None = None, offset=0, limit=20
 ) -> Results:
     """Search what is public now for ``hall_id`` on ``surface`` (inside an app context)."""
     indexes = current_app.extensions.setdefault("sunlight.search", SearchIndexes())
-    index = indexes.get(db.session, now(), feed_version().etag(), hall_id, surface)
+    index = indexes.get(db.session, now(), index_state(hall_id), hall_id, surface)
     return index.search(query, offset, limit)

@@ -1,14 +1,17 @@
-"""Terminal registration and token checks."""
+"""Terminal registration, token checks and the in-memory table of terminals."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+import threading
+from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from content_feed import topics
 from content_feed.models import Terminal
 
 
@@ -46,3 +49,94 @@ def presented_token(headers) -> str | None:
     """The token a terminal sends in ``X-Terminal-Token`` (never in a URL)."""
     token = headers.get(TOKEN_HEADER)
     return token if token and len(token) <= 200 else None
+
+
+@dataclass(frozen=True)
+class TerminalCard:
+    """What a request needs to know of a terminal, kept in memory."""
+
+    id: int
+    code: str
+    kind: str
+    hall_id: int
+    group_ids: frozenset[int]
+    token_hash: str
+    name: str = ""
+
+
+class TerminalDirectory:
+    """Every active terminal by code, reloaded when any terminal's settings move.
+
+    Terminals authenticate here on every poll without touching the database;
+    registering, deactivating or moving a terminal moves the ``terminals``
+    topic (see Terminal.feed_topics), and the next lookup reloads.
+    """
+
+    def __init__(self, engine_getter, versions):
+        self._engine_getter = engine_getter
+        self._versions = versions
+        self._cards: dict[str, TerminalCard] = {}
+        self._loaded_at: int | None = None
+        self._lock = threading.Lock()
+
+    def _fresh(self) -> dict[str, TerminalCard]:
+        stamp = self._versions.stamp((topics.TERMINALS,))
+        if self._loaded_at is not None and stamp <= self._loaded_at:
+            return self._cards
+        with self._lock:
+            seq = self._versions.seq
+            if self._loaded_at is not None and self._versions.stamp((topics.TERMINALS,)) <= (
+                self._loaded_at
+            ):
+                return self._cards
+            session = Session(self._engine_getter())
+            try:
+                rows = session.execute(
+                    select(Terminal)
+                    .where(Terminal.active.is_(True))
+                    .options(selectinload(Terminal.groups))
+                ).scalars()
+                self._cards = {
+                    t.code: TerminalCard(
+                        id=t.id,
+                        code=t.code,
+                        kind=t.kind,
+                        hall_id=t.hall_id,
+                        group_ids=frozenset(g.id for g in t.groups),
+                        token_hash=t.token_hash or "",
+                        name=t.name,
+                    )
+                    for t in rows
+                }
+            finally:
+                session.close()
+            # Loaded from the state at ``seq`` or later: good until a newer move.
+            self._loaded_at = seq
+        return self._cards
+
+    def clear(self) -> None:
+        """Reload at the next lookup."""
+        self._loaded_at = None
+
+    def lookup(self, code: str, kinds: tuple[str, ...] | None = None) -> TerminalCard | None:
+        card = self._fresh().get(code) if isinstance(code, str) else None
+        if card is None or (kinds is not None and card.kind not in kinds):
+            return None
+        return card
+
+    def authenticate(
+        self, code: str, token: str | None, kinds: tuple[str, ...] | None = None
+    ) -> TerminalCard | None:
+        """The active terminal ``code`` of one of ``kinds`` if ``token`` is its token."""
+        card = self.lookup(code, kinds)
+        if card is None or not token or not card.token_hash or len(token) > 200:
+            return None
+        if not hmac.compare_digest(card.token_hash, hash_token(token)):
+            return None
+        return card
+
+
+def directory(app=None) -> TerminalDirectory:
+    from flask import current_app
+
+    return (app or current_app).extensions["sunlight.terminals"]

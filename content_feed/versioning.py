@@ -1,11 +1,19 @@
-"""The content version and the next visibility boundary, cheap to ask on every poll.
+"""Content versions per topic, moved in the same transaction as the write.
 
-A write to any feed content bumps ``feed_state.version`` inside the same
-transaction (a ``before_flush`` hook), so a reader never sees new content with
-an old version. Each process keeps the version in memory, re-reads it at most
-every ``feed.version_ttl_seconds`` (other processes or nodes may write), and
-forgets it at once after its own commit. The pair (version, next boundary)
-names the state of everything public: it is the ETag of every feed answer.
+Each model that feeds a terminal answer names, in ``feed_topics(row)``, the
+topics (content_feed/topics.py) one of its rows moves, looking at the row as
+it was and as it is now: publishing a public item moves its halls' content,
+an internal item or a draft moves nothing, retracting a public answer moves
+the hall's answers. A ``before_flush`` hook collects them, takes the next
+value of the one sequence (``feed_state``) and writes it as the version of
+each topic (``feed_topic``), inside the writing transaction, so a reader
+never sees new content with an old version.
+
+Each process keeps every topic's version in memory (:class:`Versions`),
+re-reads what changed at most every ``feed.version_ttl_seconds`` (other
+processes or nodes may write), and at once after its own commit. Whatever
+reads the versions asks ``versions.stamp(topics)``: the newest version among
+them, which moves exactly when one of them moves.
 """
 
 from __future__ import annotations
@@ -13,57 +21,155 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, inspect, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import NO_VALUE
 
 from content_feed.db import db
-from content_feed.models import FeedState
+from content_feed.models import FeedState, FeedTopic
 from content_feed.public_now import BOUNDARY_COLUMNS
-
-# Part of every ETag so that a new release never serves an old shape as fresh.
-BUILD = "1"
+from content_feed.topics import family_of
 
 BoundarySource = Callable[[Session, datetime], "datetime | None"]
+TopicListener = Callable[[frozenset[str]], None]
 
 
-def _is_feed_change(session: Session) -> bool:
-    for obj in session.new | session.deleted:
-        if getattr(obj, "__feed_content__", False):
-            return True
-    for obj in session.dirty:
-        if (
-            getattr(obj, "__feed_content__", False)
-            and session.is_modified(obj)
-            and obj.feed_relevant()
-        ):
-            return True
-    return False
+class Before:
+    """A row as it was before the changes now being flushed.
+
+    Attributes that did not change read as they are; a new row reads as None
+    for everything (it was nowhere before).
+    """
+
+    def __init__(self, row):
+        self._row = row
+        self._state = inspect(row)
+
+    def __getattr__(self, name: str):
+        if self._state.pending or self._state.transient:
+            return None
+        attr = self._state.attrs.get(name) if name in self._state.mapper.attrs else None
+        if attr is None:
+            return getattr(self._row, name)
+        history = attr.history
+        if not history.has_changes():
+            return getattr(self._row, name)
+        prop = self._state.mapper.attrs[name]
+        if getattr(prop, "uselist", False):
+            return list(history.unchanged or ()) + list(history.deleted or ())
+        old = history.deleted
+        if not old or old[0] is NO_VALUE:
+            # The old value was never loaded: say "unknown" so the model can
+            # answer broadly (every hall) rather than miss the old one.
+            return Unknown
+        return old[0]
+
+
+class AsInserted:
+    """A new row as the INSERT will write it: column defaults filled in
+    (``Slogan(text=…)`` is active although ``active`` is still None)."""
+
+    def __init__(self, row):
+        self._row = row
+        self._columns = inspect(type(row)).columns
+
+    def __getattr__(self, name: str):
+        value = getattr(self._row, name)
+        if value is None and name in self._columns:
+            default = self._columns[name].default
+            if default is not None and default.is_scalar:
+                return default.arg
+        return value
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "Unknown"
+
+    def __bool__(self) -> bool:
+        return True
+
+
+Unknown = _Unknown()
+
+
+def topics_moved_by(row, *, deleted: bool = False) -> set[str]:
+    """What writing ``row`` moves: its topics as it was, and as it is now."""
+    topics_of = getattr(type(row), "feed_topics", None)
+    if topics_of is None:
+        return set()
+    state = inspect(row)
+    if not deleted and not state.pending:
+        changed = {
+            a.key for a in state.attrs if a.history.has_changes() and a.key not in _ignored(row)
+        }
+        if not changed:
+            return set()
+    if state.pending:
+        return set(topics_of(AsInserted(row)))
+    return set(topics_of(row)) | set(topics_of(Before(row)))
+
+
+def _ignored(row) -> frozenset[str]:
+    return getattr(type(row), "__console_only__", frozenset())
 
 
 def _before_flush(session: Session, flush_context, instances) -> None:
-    if session.info.get("feed_bumped") or not _is_feed_change(session):
+    moved: set[str] = set()
+    for row in session.new:
+        moved |= topics_moved_by(row)
+    for row in session.dirty:
+        moved |= topics_moved_by(row)
+    for row in session.deleted:
+        moved |= topics_moved_by(row, deleted=True)
+    moved -= session.info.get("feed_topics", set())
+    if not moved:
         return
-    from content_feed.models._common import utcnow
+    version = session.info.get("feed_seq")
+    if version is None:
+        from content_feed.models._common import utcnow
 
+        # Taking the sequence locks its row until commit, so versions become
+        # visible to readers in the order they were taken.
+        session.execute(
+            update(FeedState)
+            .where(FeedState.id == 1)
+            .values(version=FeedState.version + 1, changed_at=utcnow())
+        )
+        version = session.execute(select(FeedState.version).where(FeedState.id == 1)).scalar()
+        session.info["feed_seq"] = version
+    _upsert_topics(session, moved, version)
+    session.info.setdefault("feed_topics", set()).update(moved)
+
+
+def _upsert_topics(session: Session, names: Iterable[str], version: int) -> None:
+    rows = [{"name": n, "version": version} for n in sorted(names)]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(FeedTopic).values(rows)
     session.execute(
-        update(FeedState)
-        .where(FeedState.id == 1)
-        .values(version=FeedState.version + 1, changed_at=utcnow())
+        stmt.on_conflict_do_update(index_elements=["name"], set_={"version": stmt.excluded.version})
     )
-    session.info["feed_bumped"] = True
 
 
 def _after_commit(session: Session) -> None:
-    if session.info.pop("feed_bumped", False):
-        for state in list(FeedVersion.instances):
-            state.forget()
+    moved = session.info.pop("feed_topics", None)
+    session.info.pop("feed_seq", None)
+    if moved:
+        moved = frozenset(moved)
+        for versions in list(Versions.instances):
+            versions.committed(moved)
 
 
 def _after_rollback(session: Session) -> None:
-    session.info.pop("feed_bumped", None)
+    session.info.pop("feed_topics", None)
+    session.info.pop("feed_seq", None)
 
 
 def install_session_hooks() -> None:
@@ -82,49 +188,71 @@ def ensure_feed_state(session: Session) -> None:
         session.commit()
 
 
-class FeedVersion:
-    """Per-app, per-process memory of (version, next boundary)."""
+class Versions:
+    """Per-app, per-process memory of every topic's version and the next boundary."""
 
-    instances: weakref.WeakSet[FeedVersion] = weakref.WeakSet()
+    instances: weakref.WeakSet[Versions] = weakref.WeakSet()
 
     def __init__(self, engine_getter: Callable, clock, ttl: float):
         self._engine_getter = engine_getter
         self._clock = clock
         self._ttl = ttl
         self._lock = threading.Lock()
-        self._version: int | None = None
-        self._read_at = 0.0
+        self._topics: dict[str, int] = {}
+        self._families: dict[str, int] = {}
+        self.seq = 0
+        self._read_at: float | None = None
         self._boundary: datetime | None = None
         self._boundary_for: int | None = None
-        self._boundary_known = False
         self.boundary_sources: list[BoundarySource] = [_column_boundaries]
-        FeedVersion.instances.add(self)
+        self.listeners: list[TopicListener] = []
+        Versions.instances.add(self)
 
-    def forget(self) -> None:
-        self._read_at = 0.0
-        self._boundary_known = False
+    # -- reading ----------------------------------------------------------
 
-    def version(self) -> int:
-        if self._version is None or time.monotonic() - self._read_at > self._ttl:
+    def sync(self) -> int:
+        """Re-read what changed if the memory is older than the TTL; the sequence."""
+        read_at = self._read_at
+        if read_at is not None and time.monotonic() - read_at <= self._ttl:
+            return self.seq
+        with self._lock:
+            if self._read_at is not None and time.monotonic() - self._read_at <= self._ttl:
+                return self.seq
             with self._engine_getter().connect() as conn:
-                value = conn.execute(text("SELECT version FROM feed_state WHERE id = 1")).scalar()
-            with self._lock:
-                if value != self._version:
-                    self._boundary_known = False
-                self._version = value or 0
-                self._read_at = time.monotonic()
-        return self._version
+                seq = conn.execute(text("SELECT version FROM feed_state WHERE id = 1")).scalar()
+                seq = seq or 0
+                if seq != self.seq or self._read_at is None:
+                    rows = conn.execute(
+                        select(FeedTopic.name, FeedTopic.version).where(
+                            FeedTopic.version > (self.seq if self._read_at is not None else -1)
+                        )
+                    ).all()
+                    for name, version in rows:
+                        self._topics[name] = version
+                        fam = family_of(name)
+                        if version > self._families.get(fam, 0):
+                            self._families[fam] = version
+                    self.seq = max(seq, self.seq)
+            self._read_at = time.monotonic()
+        return self.seq
+
+    def version_of(self, topic: str) -> int:
+        if topic.endswith(":**"):
+            return self._families.get(topic[:-3], 0)
+        return self._topics.get(topic, 0)
+
+    def stamp(self, topics: Iterable[str]) -> int:
+        """The newest version among ``topics``: it moves when any of them moves."""
+        self.sync()
+        return max((self.version_of(t) for t in topics), default=0)
 
     def next_boundary(self) -> datetime | None:
         """The earliest future time at which something public appears or goes."""
-        version = self.version()
+        seq = self.sync()
         now = self._clock.now()
-        if (
-            self._boundary_known
-            and self._boundary_for == version
-            and (self._boundary is None or self._boundary > now)
-        ):
-            return self._boundary
+        boundary = self._boundary
+        if self._boundary_for == seq and (boundary is None or boundary > now):
+            return boundary
         session = Session(self._engine_getter())
         try:
             candidates = [src(session, now) for src in self.boundary_sources]
@@ -132,14 +260,20 @@ class FeedVersion:
             session.close()
         boundary = min((c for c in candidates if c is not None), default=None)
         with self._lock:
-            self._boundary, self._boundary_for, self._boundary_known = boundary, version, True
+            self._boundary, self._boundary_for = boundary, seq
         return boundary
 
-    def etag(self) -> str:
-        version = self.version()
-        boundary = self.next_boundary()
-        edge = int(boundary.timestamp()) if boundary else 0
-        return f'"{version}-{edge}-{BUILD}"'
+    # -- after a commit in this process ---------------------------------
+
+    def committed(self, topics: frozenset[str]) -> None:
+        self._read_at = 0.0 if self._read_at is not None else None
+        for listener in list(self.listeners):
+            listener(topics)
+
+    def forget(self) -> None:
+        """Re-read at the next question (e.g. after another process wrote)."""
+        if self._read_at is not None:
+            self._read_at = 0.0
 
 
 def _column_boundaries(session: Session, now: datetime) -> datetime | None:
@@ -151,10 +285,19 @@ def _column_boundaries(session: Session, now: datetime) -> datetime | None:
     return min(found, default=None)
 
 
-def feed_version(app=None) -> FeedVersion:
+def versions(app=None) -> Versions:
     from flask import current_app
 
-    return (app or current_app).extensions["sunlight.feed_version"]
+    return (app or current_app).extensions["sunlight.versions"]
 
 
-__all__ = ["FeedVersion", "feed_version", "install_session_hooks", "ensure_feed_state", "db"]
+__all__ = [
+    "Before",
+    "Unknown",
+    "Versions",
+    "versions",
+    "install_session_hooks",
+    "ensure_feed_state",
+    "topics_moved_by",
+    "db",
+]

@@ -23,6 +23,13 @@ TERMINAL_KINDS = {"kiosk": "触摸查询机", "wall": "大屏", "led": "LED条�
 
 LED_COLOR_MODES = {"mono": "单色", "dual": "红绿双色", "rgb": "全彩"}
 
+# How an LED terminal gets its frames: it pulls them, or we push to its controller card.
+LED_DELIVERY = {
+    "pull": "终端拉取（PNG/BMP/GIF/文本）",
+    "onbon-bx5": "仰邦 BX-5 控制卡（局域网推送）",
+    "onbon-bx6": "仰邦 BX-6 控制卡（局域网推送）",
+}
+
 # Workflow of Article 15: a revision walks these states in order.
 REVISION_STATES = {
     "draft": "草稿",

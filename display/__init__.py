@@ -16,9 +16,7 @@ def init_app(app: Flask) -> None:
     csrf.exempt(bp)
     app.register_blueprint(bp)
     app.register_blueprint(console_bp)
-    app.extensions["sunlight.feed_version"].boundary_sources.append(
-        boundaries.daypart_boundary(app)
-    )
+    app.extensions["sunlight.versions"].boundary_sources.append(boundaries.daypart_boundary(app))
     check_fonts(app)
 
 

@@ -1,40 +1,184 @@
-"""LED strip endpoints for controllers and bridges that pull: PNG/BMP frame, GIF, text."""
+"""LED strip endpoints for controllers and bridges that pull: PNG/BMP frame, GIF, text.
+
+One answer per strip and program: the program's answer (display/program.py)
+rendered once into frames, each frame encoded once; the frame showing "now"
+is found by arithmetic on the loop, from memory, by the WSGI fast path.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 
 from flask import Response, current_app, request
+from sqlalchemy import select
 
-from content_feed.api.caching import etag_matches
+from content_feed.answers import Answer, etag_matches
+from content_feed.api.caching import FastAnswer, answer_cache, refuse_unknown_params
 from content_feed.clock import now
 from content_feed.db import db
-from display import presence
-from display.access import terminal_or_refuse
+from content_feed.fast_path import address_of
+from content_feed.models import Terminal
+from content_feed.presence import book
+from content_feed.terminals import directory
+from content_feed.versioning import versions
+from display.access import TerminalRefused, presented_token
 from display.blueprints import bp
 from display.led.fonts import NoLedFont
-from display.led.strip import FrameCache, Rendered, render_program
-from display.program import build_program, program_etag
+from display.led.gb2312 import outside_gb2312
+from display.led.strip import FrameCache, Rendered, render_key, render_program
+from display.program import program_answer
 
-FRAME_TYPES = {"png": "image/png", "bmp": "image/bmp"}
+FORMATS = {
+    "png": "image/png",
+    "bmp": "image/bmp",
+    "gif": "image/gif",
+    "txt": "text/plain; charset=utf-8",
+    "json": "application/json",
+}
+
+
+# What a pull says of the strip in the console's "last program".
+SEEN = {"last_program": "LED"}
 
 
 def frame_cache() -> FrameCache:
     return current_app.extensions.setdefault("sunlight.led_frames", FrameCache())
 
 
-def rendered_for(terminal) -> tuple[str, Rendered]:
-    etag = program_etag(terminal)
+@dataclass
+class LedShow:
+    """A strip's rendered program and the encodings made of it so far."""
 
-    def make() -> Rendered:
-        return render_program(terminal, build_program(db.session, terminal, now(), etag))
+    rendered: Rendered
+    program_etag: str
+    width: int
+    height: int
+    color_mode: str
+    _tags: dict[str, str] = field(default_factory=dict)
+    _bodies: dict[str, bytes] = field(default_factory=dict)
 
-    return etag, frame_cache().get((terminal.id, etag), make)
+    def tag(self, part: str) -> str:
+        tag = self._tags.get(part)
+        if tag is None:
+            digest = hashlib.sha1(f"{self.program_etag}:{part}".encode()).hexdigest()[:20]
+            tag = self._tags[part] = f'"{digest}"'
+        return tag
+
+    def body(self, fmt: str) -> bytes:
+        data = self._bodies.get(fmt)
+        if data is None:
+            data = self._bodies[fmt] = self._encode(fmt)
+        return data
+
+    def _encode(self, fmt: str) -> bytes:
+        rendered = self.rendered
+        if fmt == "gif":
+            return rendered.gif()
+        if fmt == "txt":
+            return rendered.text.encode("utf-8")
+        outside = rendered.outside
+        return json.dumps(
+            {
+                "version": self.program_etag.strip('"'),
+                "text": rendered.text,
+                "outside_gb2312": outside,
+                "gb2312_safe": not outside,
+                "pages": [
+                    {
+                        "label": p.label,
+                        "text": p.text,
+                        "seconds": p.seconds,
+                        "tone": p.tone,
+                        "outside_gb2312": outside_gb2312(p.text),
+                    }
+                    for p in rendered.pages
+                ],
+                "width": self.width,
+                "height": self.height,
+                "color_mode": self.color_mode,
+            },
+            ensure_ascii=False,
+        ).encode()
 
 
-def _seen(terminal, version: str) -> None:
-    presence.record(terminal, now(), throttle=True, last_version=version, last_program="LED")
+def led_key(code: str) -> str:
+    return f"led:{code}"
+
+
+def led_answer(code: str) -> Answer:
+    """Strip ``code``'s rendered program now; LookupError if no such active strip."""
+    program = program_answer(code)
+    cache = answer_cache()
+    at = now()
+    hit = cache.current(led_key(code), versions(), at)
+    if hit is not None and hit.etag == program.etag:
+        return hit
+
+    def build(_seq, _boundary) -> Answer:
+        terminal = db.session.execute(
+            select(Terminal).where(
+                Terminal.code == code, Terminal.kind == "led", Terminal.active.is_(True)
+            )
+        ).scalar_one_or_none()
+        if terminal is None:
+            raise LookupError(code)
+        shown = json.loads(program.body)
+        rendered = frame_cache().get(
+            render_key(terminal, shown), lambda: render_program(terminal, shown)
+        )
+        show = LedShow(rendered, program.etag, terminal.width, terminal.height, terminal.color_mode)
+        # Good exactly as long as the program it was drawn from.
+        return Answer(
+            b"",
+            FORMATS["png"],
+            program.etag,
+            program.seq,
+            program.depends,
+            program.valid_until,
+            shared=False,
+            extra=show,
+            size=rendered.size,
+        )
+
+    if hit is not None:  # an older program's rendering: replace it
+        cache.forget(led_key(code))
+    return cache.obtain(led_key(code), versions(), at, build)
+
+
+def respond_led(answer: Answer, if_none_match, feed, at, args):
+    """Status, headers and body of one pull; None for a format we do not make."""
+    fmt = args.get("fmt")
+    if fmt not in FORMATS:
+        return None
+    show: LedShow = answer.extra
+    rendered = show.rendered
+    if fmt in ("png", "bmp"):
+        n, frame = rendered.frame_at(int(at.timestamp() * 1000))
+        tag = show.tag(f"{fmt}{n}")
+        headers = [
+            ("ETag", tag),
+            ("Cache-Control", "no-cache"),
+            ("X-Frame-Index", str(n)),
+            ("X-Frame-Count", str(len(rendered.frames))),
+            ("X-Frame-Ms", str(frame.ms)),
+        ]
+        if etag_matches(if_none_match, tag):
+            return 304, headers, b""
+        body = rendered.png(n) if fmt == "png" else rendered.bmp(n)
+    else:
+        tag = show.tag(fmt)
+        headers = [
+            ("ETag", tag),
+            ("Cache-Control", "no-cache"),
+            ("X-Outside-GB2312", "1" if rendered.outside else "0"),
+        ]
+        if etag_matches(if_none_match, tag):
+            return 304, headers, b""
+        body = show.body(fmt)
+    headers += [("Content-Type", FORMATS[fmt]), ("Content-Length", str(len(body)))]
+    return 200, headers, body
 
 
 def _no_font(exc: NoLedFont) -> Response:
@@ -42,74 +186,37 @@ def _no_font(exc: NoLedFont) -> Response:
     return Response(str(exc), status=503, mimetype="text/plain", headers={"Retry-After": "60"})
 
 
-def _sub_etag(etag: str, part: str) -> str:
-    return '"' + hashlib.sha1(f"{etag}:{part}".encode()).hexdigest()[:20] + '"'
-
-
 @bp.get("/led/<code>.<fmt>")
 def led(code: str, fmt: str):
-    terminal = terminal_or_refuse(code, "led")
-    if fmt not in ("png", "bmp", "gif", "txt", "json"):
+    if fmt not in FORMATS:
         return Response(b"", status=404)
+    refuse_unknown_params(())
+    card = directory().authenticate(code, presented_token(), ("led",))
+    if card is None:
+        raise TerminalRefused(code)
     try:
-        etag, rendered = rendered_for(terminal)
+        answer = led_answer(code)
     except NoLedFont as exc:
         return _no_font(exc)
-    _seen(terminal, etag.strip('"'))
-    if fmt in FRAME_TYPES:
-        n, frame = rendered.frame_at(int(now().timestamp() * 1000))
-        tag = _sub_etag(etag, f"{fmt}{n}")
-        headers = {
-            "ETag": tag,
-            "Cache-Control": "no-cache",
-            "X-Frame-Index": str(n),
-            "X-Frame-Count": str(len(rendered.frames)),
-            "X-Frame-Ms": str(frame.ms),
-        }
-        if etag_matches(request.headers.get("If-None-Match"), tag):
-            return Response(status=304, headers=headers)
-        body = rendered.png(n) if fmt == "png" else rendered.bmp(n)
-        return Response(body, mimetype=FRAME_TYPES[fmt], headers=headers)
-    tag = _sub_etag(etag, fmt)
-    outside = rendered.outside
-    headers = {
-        "ETag": tag,
-        "Cache-Control": "no-cache",
-        "X-Outside-GB2312": "1" if outside else "0",
-    }
-    if etag_matches(request.headers.get("If-None-Match"), tag):
-        return Response(status=304, headers=headers)
-    if fmt == "gif":
-        return Response(rendered.gif(), mimetype="image/gif", headers=headers)
-    if fmt == "txt":
-        return Response(
-            rendered.text.encode("utf-8"), mimetype="text/plain", headers=headers
-        )  # Flask adds charset=utf-8
-    body = {
-        "version": etag.strip('"'),
-        "text": rendered.text,
-        "outside_gb2312": outside,
-        "gb2312_safe": not outside,
-        "pages": [
-            {
-                "label": p.label,
-                "text": p.text,
-                "seconds": p.seconds,
-                "tone": p.tone,
-                "outside_gb2312": rendered_outside(p.text),
-            }
-            for p in rendered.pages
-        ],
-        "width": terminal.width,
-        "height": terminal.height,
-        "color_mode": terminal.color_mode,
-    }
-    return Response(
-        json.dumps(body, ensure_ascii=False), mimetype="application/json", headers=headers
+    except LookupError:
+        raise TerminalRefused(code) from None
+    at = now()
+    book().seen(
+        card.id, at, address_of(request.environ), last_version=answer.etag.strip('"'), **SEEN
     )
+    status, headers, body = respond_led(
+        answer,
+        request.headers.get("If-None-Match"),
+        current_app.config["SUNLIGHT"]["feed"],
+        at,
+        {"fmt": fmt},
+    )
+    response = Response(body, status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    return response
 
 
-def rendered_outside(text: str) -> list[str]:
-    from display.led.gb2312 import outside_gb2312
-
-    return outside_gb2312(text)
+led.fast_answer = FastAnswer(
+    kinds=("led",), respond=respond_led, seen=SEEN, key=lambda args: led_key(args["code"])
+)

@@ -5,30 +5,19 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, render_template, request
 
-from content_feed.api.caching import cache_control, conditional_answer
-from content_feed.api.json_body import json_object
+from content_feed.api.caching import FastAnswer, refuse_unknown_params, to_response
+from content_feed.api.json_body import checked_strings, json_object
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.versioning import feed_version
-from display import acks, presence, proof
+from content_feed.fast_path import FastPost, address_of, fast_post
+from content_feed.presence import book
+from content_feed.terminals import directory
+from display import acks, proof
 from display.access import TerminalRefused, presented_token, terminal_or_refuse
 from display.blueprints import bp
-from display.program import build_program, program_etag
-
-SCREEN_KINDS = ("wall", "led")
-
-
-def program_response(terminal) -> Response:
-    """ETag first: a matching If-None-Match costs one terminal lookup and no build."""
-    etag = program_etag(terminal)
-    return conditional_answer(
-        etag,
-        cache_control(feed_version().next_boundary()).replace("public", "private"),
-        f"display-program:{terminal.id}",
-        lambda: build_program(db.session, terminal, now(), etag),
-    )
+from display.program import SCREEN_KINDS, program_answer, program_key
 
 
 @bp.get("/<code>")
@@ -54,7 +43,15 @@ def wall(code: str):
 
 @bp.get("/<code>/program.json")
 def program(code: str):
-    return program_response(terminal_or_refuse(code, SCREEN_KINDS))
+    refuse_unknown_params(())
+    terminal_or_refuse(code, SCREEN_KINDS)
+    try:
+        return to_response(program_answer(code))
+    except LookupError:
+        raise TerminalRefused(code) from None
+
+
+program.fast_answer = FastAnswer(kinds=SCREEN_KINDS)
 
 
 def _json_body() -> dict:
@@ -70,30 +67,68 @@ def _answer(data: dict, status: int = 200) -> Response:
     )
 
 
-@bp.post("/<code>/heartbeat")
-def heartbeat(code: str):
-    terminal = terminal_or_refuse(code, SCREEN_KINDS)
-    data = _json_body()
-    presence.record(
-        terminal,
-        now(),
+def note_heartbeat(app, card, data: dict, address: str, at) -> dict | None:
+    """A screen is alive, and says which version, program and entry it shows."""
+    data = checked_strings(data)
+    if data is None:
+        return None  # to Flask, which refuses it with a problem document
+    book(app).seen(
+        card.id,
+        at,
+        address,
         last_version=data.get("version"),
         last_program=data.get("program"),
         last_page=data.get("entry"),
     )
-    return _answer({"ok": True, "poll_seconds": presence.poll_seconds()})
+    return {"ok": True, "poll_seconds": app.config["SUNLIGHT"]["display"]["poll_seconds"]}
+
+
+def note_ack(app, card, data: dict, address: str, at) -> dict | None:
+    """A screen shows an urgent notice: confirmed when its current program has it.
+
+    None (Flask decides with the database) when the program is not in memory.
+    """
+    notice_id = data.get("notice_id")
+    if not isinstance(notice_id, int) or isinstance(notice_id, bool):
+        return None
+    answer = app.extensions["sunlight.answers"].current(
+        program_key(card.code), app.extensions["sunlight.versions"], at
+    )
+    if answer is None or notice_id not in (answer.extra or ()):
+        return None
+    first = book(app).confirmed(notice_id, card.id, at)
+    return {"ok": True, "first_shown_at": first.isoformat()}
+
+
+def _card(code: str):
+    card = directory().authenticate(code, presented_token(), SCREEN_KINDS)
+    if card is None:
+        raise TerminalRefused(code)
+    return card
+
+
+@bp.post("/<code>/heartbeat")
+@fast_post(FastPost(SCREEN_KINDS, note_heartbeat))
+def heartbeat(code: str):
+    app = current_app._get_current_object()
+    return _answer(
+        note_heartbeat(app, _card(code), _json_body(), address_of(request.environ), now())
+    )
 
 
 @bp.post("/<code>/ack")
+@fast_post(FastPost(SCREEN_KINDS, note_ack))
 def ack(code: str):
-    terminal = terminal_or_refuse(code, SCREEN_KINDS)
-    notice_id = _json_body().get("notice_id")
-    if not isinstance(notice_id, int):
+    card = _card(code)
+    data = _json_body()
+    notice_id = data.get("notice_id")
+    if not isinstance(notice_id, int) or isinstance(notice_id, bool):
         return _answer({"error": "notice_id 应为整数"}, 400)
-    done = acks.confirm(db.session, terminal, notice_id, now())
-    if done is None:
+    at = now()
+    if not acks.showing(db.session, card, notice_id, at):
         return _answer({"error": "该终端当前没有这条紧急通知"}, 409)
-    return _answer({"ok": True, "first_shown_at": done.first_shown_at.isoformat()})
+    first = book().confirmed(notice_id, card.id, at)
+    return _answer({"ok": True, "first_shown_at": first.isoformat()})
 
 
 @bp.post("/<code>/plays")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from content_feed import topics
+from content_feed.answers import Answer, json_answer
+from content_feed.api.caching import obtain
+from content_feed.clock import now as clock_now
+from content_feed.db import db
 from content_feed.models import Playlist, RotationSchedule, Terminal
 from content_feed.public_now import public_slogans
 from content_feed.timefmt import iso
-from content_feed.versioning import feed_version
 from display.playlist import LABELS, Resolver
 from display.rotation import Decision, what_plays
 from display.screens import (
@@ -24,29 +28,56 @@ from display.screens import (
 # Seconds an urgent notice stays on screen before the player shows it again.
 URGENT_SECONDS = 30
 TICKER_LIMIT = 20
+SCREEN_KINDS = ("wall", "led")
 
 
-def terminal_fingerprint(terminal: Terminal) -> str:
-    """What of the terminal shapes its program (not feed content, so not in the version)."""
-    parts = [
-        terminal.id,
-        terminal.hall_id,
-        sorted(g.id for g in terminal.groups),
-        terminal.kind,
-        terminal.width,
-        terminal.height,
-        terminal.color_mode,
-        terminal.led_color,
-        terminal.font_size,
-        terminal.scroll_speed,
-        terminal.name,
+def program_topics(terminal: Terminal, decision: Decision) -> list[str]:
+    """What one terminal's program reads: its own settings and groups, the
+    playlist playing now, and its hall's public content and urgent notices.
+    (Daypart edges and visibility times are the versions' next boundary.)"""
+    deps = [
+        topics.terminal(terminal.id),
+        *(topics.group(g.id) for g in terminal.groups),
+        *topics.of_hall(topics.CONTENT, terminal.hall_id),
+        *topics.of_hall(topics.URGENT, terminal.hall_id),
+        topics.CATALOGUE,
     ]
-    return hashlib.sha1(repr(parts).encode()).hexdigest()[:10]
+    if decision.playlist_id is not None:
+        deps.append(topics.playlist(decision.playlist_id))
+    return deps
 
 
-def program_etag(terminal: Terminal) -> str:
-    """The feed's state (version and next boundary, daypart edges included) and the terminal."""
-    return f'"d{feed_version().etag().strip(chr(34))}-{terminal_fingerprint(terminal)}"'
+def program_key(code: str) -> str:
+    return f"/display/{code}/program.json"
+
+
+def program_answer(code: str) -> Answer:
+    """The program of terminal ``code`` now, built once per state of what it reads.
+
+    Raises LookupError when no active wall or LED terminal has that code.
+    """
+
+    def build(seq, boundary) -> Answer:
+        terminal = db.session.execute(
+            select(Terminal).where(
+                Terminal.code == code,
+                Terminal.active.is_(True),
+                Terminal.kind.in_(SCREEN_KINDS),
+            )
+        ).scalar_one_or_none()
+        if terminal is None:
+            raise LookupError(code)
+        program, deps = build_program(db.session, terminal, clock_now())
+        answer = json_answer(program, deps, seq, boundary, shared=False)
+        answer.extra = frozenset(program["urgent"])
+        return answer
+
+    return obtain(program_key(code), build)
+
+
+def program_etag(code: str) -> str:
+    """The ETag of terminal ``code``'s program now (from memory once built)."""
+    return program_answer(code).etag
 
 
 def decide(session: Session, terminal: Terminal, now: datetime):
@@ -77,7 +108,8 @@ def urgent_entry(notice) -> dict:
     }
 
 
-def build_program(session: Session, terminal: Terminal, now: datetime, etag: str = "") -> dict:
+def build_program(session: Session, terminal: Terminal, now: datetime) -> tuple[dict, list[str]]:
+    """The program and the topics it read. ``version`` is filled with the ETag."""
     decision, notices = decide(session, terminal, now)
     schedule = playlist = None
     if decision.mode == "urgent":
@@ -95,8 +127,8 @@ def build_program(session: Session, terminal: Terminal, now: datetime, etag: str
         ).scalars()
     ]
     hall = terminal.hall
-    return {
-        "version": etag.strip('"'),
+    program = {
+        "version": "",
         "generated_at": iso(now),
         "terminal": {
             "code": terminal.code,
@@ -121,6 +153,7 @@ def build_program(session: Session, terminal: Terminal, now: datetime, etag: str
         "entries": entries,
         "ticker": ticker,
     }
+    return program, program_topics(terminal, decision)
 
 
 def program_label(program: dict) -> str:

@@ -10,4 +10,8 @@ from kiosk import views  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
+    from content_feed.extensions import csrf
+
+    # A kiosk's confirmation carries no session cookie; it is not a form.
+    csrf.exempt(views.ack)
     app.register_blueprint(bp)

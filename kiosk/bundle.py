@@ -12,12 +12,12 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from content_feed import serialize
+from content_feed import serialize, topics
 from content_feed.api.submissions import answer
 from content_feed.catalogue import category_tree
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.models import Guide, Item, Terminal
+from content_feed.models import Guide, Item, ItemRevision, Terminal
 from content_feed.public_now import (
     current_urgent_notices,
     item_rule,
@@ -44,6 +44,18 @@ def _pinyin(title: str) -> dict:
     return {"py": "".join(s[0] for s in sylls), "pinyin": sylls}
 
 
+def bundle_topics(terminal: Terminal) -> list[str]:
+    """What a kiosk's bundle reads: its own settings, its hall's public content
+    and urgent notices, the public answers and the catalogue."""
+    return [
+        topics.terminal(terminal.id),
+        *topics.of_hall(topics.CONTENT, terminal.hall_id),
+        *topics.of_hall(topics.URGENT, terminal.hall_id),
+        *topics.of_hall(topics.ANSWERS, terminal.hall_id),
+        topics.CATALOGUE,
+    ]
+
+
 def build(terminal: Terminal) -> dict:
     at = now()
     hall = terminal.hall
@@ -57,7 +69,11 @@ def build(terminal: Terminal) -> dict:
     items = []
     rows = db.session.execute(
         public_items(at, hall_id=hall.id, surface=SURFACE)
-        .options(selectinload(Item.category), selectinload(Item.halls))
+        .options(
+            selectinload(Item.category),
+            selectinload(Item.halls),
+            selectinload(Item.published_revision).selectinload(ItemRevision.attachments),
+        )
         .limit(MAX_ITEMS)
     ).scalars()
     for n, item in enumerate(rows):

@@ -5,23 +5,26 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request, send_from_directory
 
 from content_feed.api.args import as_id
-from content_feed.api.caching import cache_control, conditional_answer
+from content_feed.api.caching import FastAnswer, conditional
+from content_feed.api.json_body import json_object
 from content_feed.api.problems import Problem
 from content_feed.api.submissions import spend_receipt_lookup
-from content_feed.api.terminal_auth import authenticated_kiosk
+from content_feed.api.terminal_auth import REFUSED, authenticated_kiosk
+from content_feed.clock import now
 from content_feed.db import db
-from content_feed.models import Inquiry, Terminal
+from content_feed.models import Inquiry, Terminal, UrgentNotice
+from content_feed.presence import book
 from content_feed.privacy import mask_name, mask_phone, mask_text
+from content_feed.public_now import current_urgent_notices
 from content_feed.qr import qr_response
 from content_feed.receipts import normalize as normalize_receipt
 from content_feed.submissions import find_receipt
-from content_feed.terminals import find_terminal
+from content_feed.terminals import directory, find_terminal, presented_token
 from content_feed.timefmt import local_date, local_text
 from content_feed.urls import public_base
-from content_feed.versioning import feed_version
 from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS
 from kiosk import bp
-from kiosk.bundle import build
+from kiosk.bundle import build, bundle_topics
 
 
 def _kiosk(code: str) -> Terminal | None:
@@ -49,7 +52,8 @@ def shell(code: str):
         "timezone": settings["hall"]["timezone"],
         "idleSeconds": _seconds("idle", kiosk["idle_seconds"]),
         "heartbeatSeconds": _seconds("heartbeat", kiosk["heartbeat_seconds"]),
-        "pollSeconds": _seconds("poll", 20),
+        "pollSeconds": _seconds("poll", kiosk["bundle_poll_seconds"]),
+        "urgentPollSeconds": _seconds("urgent", kiosk["urgent_poll_seconds"]),
         "attractSeconds": _seconds("attract", 8),
         "serviceWorker": request.args.get("sw") != "off",
         "base": request.script_root,
@@ -57,21 +61,45 @@ def shell(code: str):
     return render_template("kiosk/shell.html", config=config)
 
 
+def _bundle_topics() -> list[str]:
+    return bundle_topics(_kiosk(request.view_args["code"]))
+
+
+@conditional(depends=_bundle_topics, shared=False)
+def _bundle_answer(code: str):
+    return build(_kiosk(code))
+
+
 @bp.get("/<code>/bundle.json")
 def bundle(code: str):
-    """The kiosk's content, for the kiosk itself only (its token in X-Terminal-Token).
+    """The kiosk's content, for the kiosk itself only (its token in X-Terminal-Token):
+    the token is checked before any kept answer is given, here and in the fast path."""
+    authenticated_kiosk(code)
+    return _bundle_answer(code)
 
-    Not a ``conditional`` view on purpose: the WSGI fast path answers those by
-    URL alone, before any token could be checked.
-    """
-    terminal = authenticated_kiosk(code)
-    state = feed_version()
-    return conditional_answer(
-        state.etag(),
-        cache_control(state.next_boundary()).replace("public", "private"),
-        f"kiosk-bundle:{terminal.id}",
-        lambda: build(terminal),
-    )
+
+bundle.fast_answer = FastAnswer(kinds=("kiosk",), token=True)
+
+
+@bp.post("/<code>/ack")
+def ack(code: str):
+    """The kiosk shows an urgent notice: noted for the console's confirmation page."""
+    card = directory().authenticate(code, presented_token(request.headers), ("kiosk",))
+    if card is None:
+        raise Problem(401, REFUSED, errors={"terminal": "终端未登记、已停用或令牌不符"})
+    notice_id = json_object().get("notice_id")
+    if not isinstance(notice_id, int) or isinstance(notice_id, bool):
+        raise Problem(400, "notice_id 应为整数", errors={"notice_id": "必须是整数"})
+    at = now()
+    showing = db.session.execute(
+        current_urgent_notices(at, hall_id=card.hall_id, surface="kiosk").where(
+            UrgentNotice.id == notice_id
+        )
+    ).scalar_one_or_none()
+    if showing is None or (showing.group_id is not None and showing.group_id not in card.group_ids):
+        raise Problem(409, "该终端当前没有这条紧急通知")
+    first = book().confirmed(notice_id, card.id, at)
+    return {"ok": True, "first_shown_at": first.isoformat()}
 
 
 @bp.get("/sw.js")

@@ -118,6 +118,11 @@ class LiveServer:
         )
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
+        # As `run.py serve` does: heartbeats are written by the flusher.
+        from content_feed.presence import Flusher
+
+        self._flusher = Flusher(self.app, interval=0.5)
+        self._flusher.start()
         return self
 
     def stop(self) -> None:
@@ -125,6 +130,7 @@ class LiveServer:
             self._server.close()
             self._thread.join(timeout=5)
             self._server = None
+            self._flusher.stop()
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ from admin.views import (  # noqa: F401
     account,
     auth,
     dashboard,
+    guide_imports,
+    guide_revisions,
     guides,
     items,
     ledger_pages,

@@ -14,7 +14,17 @@ from content_feed import ledger
 from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.db import db
-from content_feed.models import Attachment, Guide, GuideFaq, GuideFee, GuideMaterial, GuideStep
+from content_feed.guide_import.revisions import diff
+from content_feed.guide_import.upsert import pending_revision
+from content_feed.models import (
+    Attachment,
+    Guide,
+    GuideFaq,
+    GuideFee,
+    GuideMaterial,
+    GuideRevision,
+    GuideStep,
+)
 from content_feed.models import Window as HallWindow
 from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY
 
@@ -121,11 +131,19 @@ def guides():
             or_(Guide.name.ilike(like), Guide.code.ilike(like), Guide.keywords.ilike(like))
         )
     rows = db.session.execute(stmt).scalars().all()
-    return render_template("admin/guides.html", rows=rows, q=q, states=GUIDE_STATES)
+    pending = set(
+        db.session.execute(
+            select(GuideRevision.guide_id).where(GuideRevision.state == "pending")
+        ).scalars()
+    )
+    return render_template(
+        "admin/guides.html", rows=rows, q=q, states=GUIDE_STATES, pending=pending
+    )
 
 
 def _render_editor(form, guide):
     attachments = guide_attachments(guide) if guide else []
+    revision = pending_revision(db.session, guide.id) if guide else None
     return render_template(
         "admin/guide_form.html",
         form=form,
@@ -137,6 +155,8 @@ def _render_editor(form, guide):
         necessity=MATERIAL_NECESSITY,
         states=GUIDE_STATES,
         action_form=ActionForm(),
+        revision=revision,
+        revision_diff=diff(guide, revision.data) if revision else [],
     )
 
 

@@ -41,6 +41,10 @@ ACTION_LABELS = {
     "slogan.withdraw": "撤下标语",
     "demo.remove": "删除演示内容",
     "system.backup": "数据库备份",
+    "guide.import": "导入办事指南",
+    "guide.import_create": "导入新建指南草稿",
+    "guide.import_revision": "导入指南修订",
+    "guide.revision_discard": "放弃导入修订",
 }
 CSV_LIMIT = 100_000
 

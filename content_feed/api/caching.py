@@ -1,120 +1,129 @@
-"""Conditional GET for feed answers.
+"""Conditional GET for feed and terminal answers, declared next to each view.
 
-The ETag is the feed state (version, next boundary), so a matching
-If-None-Match is answered 304 before the view runs: no query, no JSON.
-Built bodies are kept per URL until the state moves.
+``@conditional(depends=…, params=…)`` says what a view's answer reads (its
+topics) and which query parameters it takes. The answer is built once per
+state of those topics (content_feed/answers.py) and served from memory until
+one moves; the WSGI fast path answers repeat requests before Flask runs.
+A parameter the view does not take is refused (400), so a made-up query
+string can neither multiply the cache nor force a cold build.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import threading
-from collections import OrderedDict
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import Response, current_app, request
 
+from content_feed.answers import (
+    CREDENTIALS,
+    Answer,
+    AnswerCache,
+    bytes_answer,
+    cache_key,
+    json_answer,
+    respond,
+)
+from content_feed.api.problems import Problem
 from content_feed.clock import now
-from content_feed.versioning import feed_version
+from content_feed.versioning import versions
 
 
-class BodyCache:
-    """A small LRU of built bodies keyed by URL, tagged with the ETag they were built for."""
+@dataclass(frozen=True)
+class FastAnswer:
+    """What the WSGI fast path needs to answer a view's repeat requests.
 
-    def __init__(self, size: int = 1024):
-        self.size = size
-        self._data: OrderedDict[str, tuple[str, bytes, str]] = OrderedDict()
-        self._lock = threading.Lock()
+    ``kinds``: the terminal kinds whose token the view takes (its ``code``
+    argument), or None for a public feed answer. ``respond``: how to answer
+    from the cached Answer, when it is not the Answer's own body (LED frames).
+    ``seen``: when a request counts as the terminal being seen, what else it
+    reports (e.g. ``{"last_program": "LED"}``).
+    ``token``: whether the fast path checks the terminal's token (else only
+    that the code is an active terminal of those kinds).
+    ``key``: the answer's cache key from the view arguments, when it is not
+    the URL (one LED answer serves every format of a strip).
+    """
 
-    def get_entry(self, key: str, etag: str) -> tuple[bytes, str] | None:
-        """(body, mimetype) built for ``etag``, or None."""
-        with self._lock:
-            hit = self._data.get(key)
-            if hit and hit[0] == etag:
-                self._data.move_to_end(key)
-                return hit[1], hit[2]
-        return None
-
-    def put(self, key: str, etag: str, body: bytes, mimetype: str = "application/json") -> None:
-        with self._lock:
-            self._data[key] = (etag, body, mimetype)
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+    kinds: tuple[str, ...] | None = None
+    respond: Callable | None = None
+    seen: dict | None = None
+    key: Callable | None = None
+    token: bool = True
 
 
-def cache_control_header(feed: dict, boundary: datetime | None, at: datetime) -> str:
-    """Reusable for ``max_age_seconds``, never past the next visibility boundary."""
-    max_age = feed["max_age_seconds"]
-    if boundary is not None:
-        max_age = max(0, min(max_age, int((boundary - at).total_seconds())))
-    return f"public, max-age={max_age}, stale-if-error={feed['stale_if_error_seconds']}"
+def answer_cache() -> AnswerCache:
+    return current_app.extensions["sunlight.answers"]
 
 
-def cache_control(boundary: datetime | None) -> str:
-    return cache_control_header(current_app.config["SUNLIGHT"]["feed"], boundary, now())
-
-
-def etag_matches(header: str | None, etag: str) -> bool:
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    weak = "W/" + etag
-    return any(tag.strip() in (etag, weak) for tag in header.split(","))
-
-
-def conditional_answer(
-    etag: str, cache_control_value: str, key: str, build, mimetype: str = "application/json"
-) -> Response:
-    """304 if If-None-Match names ``etag``; else the body cached under ``key`` for
-    ``etag``, built by ``build()`` (a JSON-able object, bytes, or a Response) once."""
-    headers = {"ETag": etag, "Cache-Control": cache_control_value}
-    if etag_matches(request.headers.get("If-None-Match"), etag):
-        return Response(status=304, headers=headers)
-    cache = current_app.extensions["sunlight.body_cache"]
-    hit = cache.get_entry(key, etag)
-    if hit is None:
-        result = build()
-        if isinstance(result, Response):
-            return result
-        body = (
-            result
-            if isinstance(result, bytes)
-            else json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
+def refuse_unknown_params(allowed: Iterable[str]) -> None:
+    allowed = set(allowed) | set(CREDENTIALS)
+    unknown = sorted(set(request.args) - allowed)
+    if unknown:
+        names = "、".join(unknown)
+        takes = "、".join(sorted(set(allowed) - set(CREDENTIALS))) or "无"
+        raise Problem(
+            400,
+            f"不支持的参数：{names}（可用参数：{takes}）",
+            errors={name: "不支持的参数" for name in unknown},
         )
-        cache.put(key, etag, body, mimetype)
-    else:
-        body = hit[0]
-    return Response(body, mimetype=mimetype, headers=headers)
 
 
-def conditional(mimetype: str = "application/json"):
-    """Decorate a view whose answer depends only on its URL and the feed state."""
+def request_key() -> str:
+    return cache_key(request.path, request.query_string.decode("latin-1"))
+
+
+def to_response(answer: Answer) -> Response:
+    status, headers, body = respond(
+        answer,
+        request.headers.get("If-None-Match"),
+        current_app.config["SUNLIGHT"]["feed"],
+        now(),
+    )
+    response = Response(body if request.method != "HEAD" else b"", status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    return response
+
+
+def obtain(key: str, build: Callable[[int, object], Answer]) -> Answer:
+    return answer_cache().obtain(key, versions(), now(), build)
+
+
+def conditional(
+    *,
+    depends: Callable[[], Iterable[str]],
+    params: Iterable[str] = (),
+    shared: bool = True,
+    mimetype: str = "application/json",
+    fast: FastAnswer | None = None,
+):
+    """Decorate a view returning JSON-able data (or bytes of ``mimetype``) that
+    reads only ``depends()``."""
+    allowed = tuple(params)
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            state = feed_version()
-            return conditional_answer(
-                state.etag(),
-                cache_control(state.next_boundary()),
-                # The same key the WSGI fast path computes from the environ.
-                f"{request.path}?{request.query_string.decode('latin-1')}",
-                lambda: view(*args, **kwargs),
-                mimetype,
-            )
+            refuse_unknown_params(allowed)
 
-        wrapper.feed_conditional = True
+            def build(seq, boundary):
+                payload = view(*args, **kwargs)
+                if isinstance(payload, bytes):
+                    return bytes_answer(payload, mimetype, depends(), seq, boundary, shared=shared)
+                return json_answer(payload, depends(), seq, boundary, shared=shared)
+
+            return to_response(obtain(request_key(), build))
+
+        wrapper.fast_answer = fast or FastAnswer()
         return wrapper
 
     return decorate
 
 
 def content_etag(response: Response, cache_control: str) -> Response:
-    """For answers not tied to the feed version: the ETag is a hash of the body,
+    """For answers not tied to the topics: the ETag is a hash of the body,
     and a matching If-None-Match gets a 304 (the body is still built)."""
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     response.headers["Cache-Control"] = cache_control

@@ -73,6 +73,15 @@ def _parse() -> dict:
     return _clean(data)
 
 
+def checked_strings(data: dict) -> dict | None:
+    """``data`` (already parsed elsewhere, e.g. by the WSGI fast path) cleaned as
+    here, or None when it holds something refused (a lone surrogate, deep nesting)."""
+    try:
+        return _clean(data)
+    except (Problem, RecursionError):
+        return None
+
+
 def json_object() -> dict:
     """The request's JSON object, checked and cleaned (parsed once per request)."""
     key = "sunlight.json_body"

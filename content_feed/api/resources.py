@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from content_feed import serialize
+from content_feed import serialize, topics
 from content_feed.api import api
 from content_feed.api.args import (
     category_arg,
@@ -38,8 +38,28 @@ def _hall_id():
     return hall.id if hall else None
 
 
+# What each answer reads, by the hall it is asked for (none: every hall).
+def of_asked_hall(family: str) -> list[str]:
+    """A family's topics for the hall of ``?hall=``, and that hall's row."""
+    hall_id = _hall_id()
+    found = topics.of_hall(family, hall_id)
+    return found if hall_id is None else [*found, topics.hall(hall_id)]
+
+
+def content_of_hall() -> list[str]:
+    return [*of_asked_hall(topics.CONTENT), topics.CATALOGUE]
+
+
+def urgent_of_hall() -> list[str]:
+    return of_asked_hall(topics.URGENT)
+
+
+def all_halls() -> list[str]:
+    return [topics.family(topics.CONTENT)]
+
+
 @api.get("/catalogue")
-@conditional()
+@conditional(depends=content_of_hall, params=("hall", "surface"))
 def catalogue():
     """The category tree with the number of public items under each node."""
     hall_id = _hall_id()
@@ -58,7 +78,7 @@ def catalogue():
 
 
 @api.get("/halls")
-@conditional()
+@conditional(depends=all_halls)
 def halls():
     rows = db.session.execute(
         select(Hall).options(selectinload(Hall.windows)).order_by(Hall.id)
@@ -70,7 +90,9 @@ def halls():
 
 
 @api.get("/items")
-@conditional()
+@conditional(
+    depends=content_of_hall, params=("category", "domain", "hall", "surface", "page", "per_page")
+)
 def items():
     page, per_page = page_args()
     stmt = public_items(now(), hall_id=_hall_id(), surface=surface_arg())
@@ -96,7 +118,7 @@ def items():
 
 
 @api.get("/items/<int:item_id>")
-@conditional()
+@conditional(depends=content_of_hall, params=("hall", "surface"))
 def item(item_id: int):
     found = public_item(db.session, item_id, now(), hall_id=_hall_id(), surface=surface_arg())
     if found is None:
@@ -105,7 +127,7 @@ def item(item_id: int):
 
 
 @api.get("/guides")
-@conditional()
+@conditional(depends=content_of_hall, params=("hall",))
 def guides():
     rows = db.session.execute(
         public_guides(now(), hall_id=_hall_id()).options(selectinload(Guide.window))
@@ -114,7 +136,7 @@ def guides():
 
 
 @api.get("/guides/<int:guide_id>")
-@conditional()
+@conditional(depends=content_of_hall, params=("hall",))
 def guide(guide_id: int):
     found = public_guide(db.session, guide_id, now(), hall_id=_hall_id())
     if found is None:
@@ -123,21 +145,21 @@ def guide(guide_id: int):
 
 
 @api.get("/meetings")
-@conditional()
+@conditional(depends=content_of_hall, params=("hall",))
 def meetings():
     rows = db.session.execute(public_meetings(now(), hall_id=_hall_id())).scalars()
     return {"meetings": [serialize.meeting(m) for m in rows]}
 
 
 @api.get("/slogans")
-@conditional()
+@conditional(depends=content_of_hall, params=("hall",))
 def slogans():
     rows = db.session.execute(public_slogans(now(), hall_id=_hall_id())).scalars()
     return {"slogans": [serialize.slogan(s) for s in rows]}
 
 
 @api.get("/urgent-notices")
-@conditional()
+@conditional(depends=urgent_of_hall, params=("hall", "surface"))
 def urgent_notices():
     rows = db.session.execute(
         current_urgent_notices(now(), hall_id=_hall_id(), surface=surface_arg())

@@ -10,20 +10,25 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request
 
+from content_feed import topics
 from content_feed.api import api, submissions_doc  # noqa: F401  (describes these routes)
 from content_feed.api.args import hall_arg, int_arg, surface_arg
 from content_feed.api.caching import conditional, content_etag
-from content_feed.api.json_body import json_object
+from content_feed.api.json_body import checked_strings, json_object
 from content_feed.api.problems import Problem
+from content_feed.api.resources import content_of_hall, of_asked_hall
 from content_feed.api.terminal_auth import authenticated_kiosk
 from content_feed.clock import now
 from content_feed.db import db
+from content_feed.fast_path import FastPost, address_of, fast_post
 from content_feed.models import Inquiry, Rating, Terminal
+from content_feed.presence import book
 from content_feed.privacy import mask_name, mask_phone, mask_text
 from content_feed.public_now import public_answers
 from content_feed.rate_limits import spend
 from content_feed.search import MAX_QUERY, search
 from content_feed.submissions import Refused, find_receipt, submit_inquiry, submit_rating
+from content_feed.terminals import directory
 from content_feed.text_hygiene import clean_text
 from content_feed.timefmt import iso, local_date
 from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS, RATING_TARGETS
@@ -164,8 +169,12 @@ def answer(inq: Inquiry) -> dict:
     }
 
 
+def _hall_answers() -> list[str]:
+    return of_asked_hall(topics.ANSWERS)
+
+
 @api.get("/answers")
-@conditional()
+@conditional(depends=_hall_answers, params=("page", "per_page", "hall"))
 def answers():
     page = int_arg("page", 1)
     per_page = int_arg("per_page", 20, 1, 100)
@@ -179,7 +188,7 @@ def answers():
 
 
 @api.get("/search")
-@conditional()
+@conditional(depends=content_of_hall, params=("q", "page", "per_page", "hall", "surface"))
 def search_public():
     # Control characters match nothing a person typed: without them "\x00" is empty.
     q = clean_text(request.args.get("q") or "").strip()
@@ -200,16 +209,27 @@ def search_public():
     return {**results.to_json(), "page": page, "per_page": per_page}
 
 
+def note_heartbeat(app, card, data: dict, address: str, at) -> dict | None:
+    """A kiosk is alive, and says which page it shows and which bundle it has."""
+    data = checked_strings(data)
+    if data is None:
+        return None  # to Flask, which refuses it with a problem document
+    book(app).seen(
+        card.id, at, address, last_page=data.get("page") or "", last_version=data.get("version")
+    )
+    return {"ok": True, "server_time": iso(at)}
+
+
 @api.post("/heartbeat")
+@fast_post(FastPost(("kiosk",), note_heartbeat, code_in_body=True, token=True))
 def heartbeat():
     """A kiosk says it is alive, which page it shows and which content version it has."""
     data = json_object()
     terminal = _kiosk(data)
-    terminal.last_seen_at = now()
-    terminal.last_page = str(data.get("page") or "")[:300]
-    terminal.last_version = str(data.get("version") or "")[:60]
-    terminal.last_address = (request.remote_addr or "")[:60]
-    db.session.commit()
-    response = jsonify({"ok": True, "server_time": iso(terminal.last_seen_at)})
+    card = directory().lookup(terminal.code, ("kiosk",))
+    reply = note_heartbeat(
+        current_app._get_current_object(), card, data, address_of(request.environ), now()
+    )
+    response = jsonify(reply)
     response.headers["Cache-Control"] = "no-store"
     return response

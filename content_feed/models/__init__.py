@@ -1,9 +1,10 @@
 """The data model. Import from here: ``from content_feed.models import Item``."""
 
 from content_feed.models.catalogue import Category
-from content_feed.models.feed_state import FeedState
+from content_feed.models.feed_state import FeedState, FeedTopic
 from content_feed.models.feedback import Inquiry, Rating
 from content_feed.models.guide import Guide, GuideFaq, GuideFee, GuideMaterial, GuideStep
+from content_feed.models.guide_import import GuideImport, GuideRevision
 from content_feed.models.hall import Hall, Window
 from content_feed.models.item import (
     Attachment,
@@ -13,6 +14,7 @@ from content_feed.models.item import (
     WorkflowStep,
     item_hall,
 )
+from content_feed.models.led_controller import LedController
 from content_feed.models.ledger import LedgerEntry, LedgerIsAppendOnly
 from content_feed.models.notice import MeetingNotice, Slogan, UrgentNotice, UrgentNoticeAck
 from content_feed.models.terminal import (
@@ -30,16 +32,20 @@ __all__ = [
     "Attachment",
     "Category",
     "FeedState",
+    "FeedTopic",
     "Guide",
     "GuideFaq",
     "GuideFee",
+    "GuideImport",
     "GuideMaterial",
+    "GuideRevision",
     "GuideStep",
     "Hall",
     "IndexSerial",
     "Inquiry",
     "Item",
     "ItemRevision",
+    "LedController",
     "LedgerEntry",
     "LedgerIsAppendOnly",
     "LoginLock",

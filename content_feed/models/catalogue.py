@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from content_feed import topics
 from content_feed.db import db
 from content_feed.models._common import FeedContent, Timestamps
 
@@ -26,3 +27,8 @@ class Category(FeedContent, Timestamps, db.Model):
     children: Mapped[list[Category]] = relationship(
         back_populates="parent", order_by="Category.sort_order"
     )
+
+    @staticmethod
+    def feed_topics(row) -> set[str]:
+        """Category names travel with every item and make the catalogue tree."""
+        return {topics.CATALOGUE}

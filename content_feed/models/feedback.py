@@ -7,11 +7,12 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from content_feed import topics
 from content_feed.db import UTCDateTime, db
-from content_feed.models._common import Timestamps
+from content_feed.models._common import FeedContent, Timestamps, known, one_of
 
 
-class Inquiry(Timestamps, db.Model):
+class Inquiry(FeedContent, Timestamps, db.Model):
     __tablename__ = "inquiry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,7 +27,9 @@ class Inquiry(Timestamps, db.Model):
     # 依申请公开: what is wanted and how to deliver it.
     delivery: Mapped[str] = mapped_column(String(60), default="")
     terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminal.id"))
-    hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"), index=True)
+    hall_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hall.id"), index=True, active_history=True
+    )
     item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"), index=True)
     category: Mapped[str] = mapped_column(String(60), default="")
     state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
@@ -38,7 +41,7 @@ class Inquiry(Timestamps, db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     department: Mapped[str] = mapped_column(String(100), default="")
     reply: Mapped[str] = mapped_column(Text, default="")
-    reply_public: Mapped[bool] = mapped_column(default=False, index=True)
+    reply_public: Mapped[bool] = mapped_column(default=False, index=True, active_history=True)
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -46,11 +49,35 @@ class Inquiry(Timestamps, db.Model):
     assignee = relationship("User", foreign_keys=[assignee_id])
     item = relationship("Item")
 
-    # Only a public reply changes what kiosks show.
-    __feed_content__ = True
+    # Handling (state, deadlines, who) is the console's; the public answer
+    # shows the question, the masked asker and the reply.
+    __console_only__ = frozenset(
+        {
+            "created_at",
+            "updated_at",
+            "idempotency_key",
+            "phone",
+            "delivery",
+            "terminal_id",
+            "item_id",
+            "state",
+            "state_reason",
+            "due_on",
+            "extended_days",
+            "extension_reason",
+            "assignee_id",
+            "department",
+            "replied_by_id",
+            "closed_at",
+        }
+    )
 
-    def feed_relevant(self) -> bool:
-        return bool(self.reply_public)
+    @staticmethod
+    def feed_topics(row) -> set[str]:
+        """Only a reply marked public shows on kiosks (问答公开)."""
+        if not one_of(row.reply_public, True) or row.replied_at is None:
+            return set()
+        return {topics.answers(known(row.hall_id))}
 
 
 class Rating(Timestamps, db.Model):

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from content_feed import topics
 from content_feed.db import UTCDateTime, db
-from content_feed.models._common import FeedContent, Timestamps
+from content_feed.models._common import FeedContent, Timestamps, known, one_of
 
 
 class Guide(FeedContent, Timestamps, db.Model):
@@ -35,9 +36,11 @@ class Guide(FeedContent, Timestamps, db.Model):
     online_url: Mapped[str] = mapped_column(String(500), default="")
     keywords: Mapped[str] = mapped_column(String(200), default="")
     summary: Mapped[str] = mapped_column(String(200), default="")
-    hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"), index=True)
+    hall_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hall.id"), index=True, active_history=True
+    )
     # draft / published / archived; only published guides are public.
-    state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    state: Mapped[str] = mapped_column(String(20), default="draft", index=True, active_history=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sort_order: Mapped[int] = mapped_column(default=0)
@@ -58,6 +61,10 @@ class Guide(FeedContent, Timestamps, db.Model):
     )
 
     @staticmethod
+    def feed_topics(row) -> set[str]:
+        return guide_topics(row)
+
+    @staticmethod
     def limit_text(days: int) -> str:
         return "当场办结" if days == 0 else f"{days}个工作日"
 
@@ -74,13 +81,25 @@ class Guide(FeedContent, Timestamps, db.Model):
         return "不收费" if self.is_free else "收费"
 
 
-class GuideMaterial(FeedContent, db.Model):
+class GuideLine(FeedContent):
+    """A material, step, fee or FAQ line: every column shows where its guide shows."""
+
+    __console_only__ = frozenset()
+
+    @staticmethod
+    def feed_topics(row) -> set[str]:
+        return _child_topics(row)
+
+
+class GuideMaterial(GuideLine, db.Model):
     """One 申请材料 line."""
 
     __tablename__ = "guide_material"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id", ondelete="CASCADE"), index=True)
+    guide_id: Mapped[int] = mapped_column(
+        ForeignKey("guide.id", ondelete="CASCADE"), index=True, active_history=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     form: Mapped[str] = mapped_column(String(20), default="original")  # 原件/复印件/电子
     copies: Mapped[int] = mapped_column(default=1)
@@ -92,32 +111,57 @@ class GuideMaterial(FeedContent, db.Model):
     sort_order: Mapped[int] = mapped_column(default=0)
 
 
-class GuideStep(FeedContent, db.Model):
+class GuideStep(GuideLine, db.Model):
     __tablename__ = "guide_step"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id", ondelete="CASCADE"), index=True)
+    guide_id: Mapped[int] = mapped_column(
+        ForeignKey("guide.id", ondelete="CASCADE"), index=True, active_history=True
+    )
     title: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(default=0)
 
 
-class GuideFee(FeedContent, db.Model):
+class GuideFee(GuideLine, db.Model):
     __tablename__ = "guide_fee"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id", ondelete="CASCADE"), index=True)
+    guide_id: Mapped[int] = mapped_column(
+        ForeignKey("guide.id", ondelete="CASCADE"), index=True, active_history=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     standard: Mapped[str] = mapped_column(String(200), default="")
     basis: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(default=0)
 
 
-class GuideFaq(FeedContent, db.Model):
+class GuideFaq(GuideLine, db.Model):
     __tablename__ = "guide_faq"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id", ondelete="CASCADE"), index=True)
+    guide_id: Mapped[int] = mapped_column(
+        ForeignKey("guide.id", ondelete="CASCADE"), index=True, active_history=True
+    )
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
     sort_order: Mapped[int] = mapped_column(default=0)
+
+
+def guide_topics(guide) -> set[str]:
+    """A published guide moves the content of its hall (none: every hall)."""
+    if guide is None or not one_of(guide.state, "published"):
+        return set()
+    return {topics.content(known(guide.hall_id))}
+
+
+def _child_topics(row) -> set[str]:
+    """A material, step, fee or FAQ line moves what its guide moves."""
+    from sqlalchemy.orm import object_session
+
+    guide_id = known(row.guide_id)
+    session = object_session(getattr(row, "_row", row))
+    if guide_id is None or session is None:
+        return set()
+    with session.no_autoflush:
+        return guide_topics(session.get(Guide, guide_id))

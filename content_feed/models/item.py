@@ -13,8 +13,13 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from content_feed import topics
 from content_feed.db import UTCDateTime, db
-from content_feed.models._common import FeedContent, Timestamps, utcnow
+from content_feed.models._common import FeedContent, Timestamps, known, one_of, utcnow
+from content_feed.vocabulary import PUBLIC_SCOPE
+
+# States in which public_now may show an item (inside its windows).
+SHOWN_STATES = ("published", "pre_disclosure")
 
 item_hall = Table(
     "item_hall",
@@ -30,7 +35,7 @@ class ItemContent:
     title: Mapped[str] = mapped_column(String(200))
     domain: Mapped[str] = mapped_column(String(20))
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
-    scope: Mapped[str] = mapped_column(String(20), default="public")
+    scope: Mapped[str] = mapped_column(String(20), default="public", active_history=True)
     disclosure_mode: Mapped[str] = mapped_column(String(20), default="proactive")
     timeliness: Mapped[str] = mapped_column(String(20), default="standing")
     # Periodic items must be refreshed this often or the console flags them.
@@ -58,7 +63,9 @@ class Item(FeedContent, ItemContent, Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Given at first publication and never reused (unique, never deleted).
     index_number: Mapped[str | None] = mapped_column(String(60), unique=True)
-    state: Mapped[str] = mapped_column(String(20), default="unpublished", index=True)
+    state: Mapped[str] = mapped_column(
+        String(20), default="unpublished", index=True, active_history=True
+    )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -81,6 +88,17 @@ class Item(FeedContent, ItemContent, Timestamps, db.Model):
     published_revision: Mapped[ItemRevision | None] = relationship(
         foreign_keys=[published_revision_id], post_update=True
     )
+
+    # What no public answer reads (the revision pointer is followed through
+    # the copied content and its attachments).
+    __console_only__ = frozenset({"created_at", "updated_at", "created_by_id", "archive_reason"})
+
+    @staticmethod
+    def feed_topics(row) -> set[str]:
+        """A public item in a shown state moves the content of its halls."""
+        if not one_of(row.scope, PUBLIC_SCOPE) or not one_of(row.state, *SHOWN_STATES):
+            return set()
+        return topics.halls_topics(topics.CONTENT, [h.id for h in row.halls or ()])
 
     @property
     def attachments(self) -> list[Attachment]:
@@ -138,8 +156,12 @@ class Attachment(FeedContent, db.Model):
     __tablename__ = "attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    revision_id: Mapped[int | None] = mapped_column(ForeignKey("item_revision.id"), index=True)
-    guide_id: Mapped[int | None] = mapped_column(ForeignKey("guide.id"), index=True)
+    revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("item_revision.id"), index=True, active_history=True
+    )
+    guide_id: Mapped[int | None] = mapped_column(
+        ForeignKey("guide.id"), index=True, active_history=True
+    )
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column()
@@ -151,6 +173,26 @@ class Attachment(FeedContent, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     revision: Mapped[ItemRevision | None] = relationship(back_populates="attachments")
+
+    __console_only__ = frozenset({"created_at"})
+
+    @staticmethod
+    def feed_topics(row) -> set[str]:
+        """A file of a public item's revision, or of a guide, moves what shows it."""
+        from content_feed.models.guide import Guide, guide_topics
+
+        session = _session_of(row)
+        moved: set[str] = set()
+        if session is None:
+            return moved
+        with session.no_autoflush:
+            if known(row.guide_id) is not None:
+                moved |= guide_topics(session.get(Guide, row.guide_id))
+            revision_id = known(row.revision_id)
+            revision = session.get(ItemRevision, revision_id) if revision_id else row.revision
+            if revision is not None and revision.item is not None:
+                moved |= Item.feed_topics(revision.item)
+        return moved
 
     @property
     def is_image(self) -> bool:
@@ -167,3 +209,9 @@ class IndexSerial(db.Model):
     org: Mapped[str] = mapped_column(String(40))
     year: Mapped[int] = mapped_column()
     last: Mapped[int] = mapped_column(default=0)
+
+
+def _session_of(row):
+    from sqlalchemy.orm import object_session
+
+    return object_session(getattr(row, "_row", row))

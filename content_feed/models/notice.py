@@ -7,8 +7,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from content_feed import topics
 from content_feed.db import UTCDateTime, db
-from content_feed.models._common import FeedContent, Timestamps
+from content_feed.models._common import FeedContent, Timestamps, known, one_of
+from content_feed.vocabulary import PUBLIC_SCOPE
 
 
 class MeetingNotice(FeedContent, Timestamps, db.Model):
@@ -26,13 +28,22 @@ class MeetingNotice(FeedContent, Timestamps, db.Model):
     eligibility: Mapped[str] = mapped_column(Text, default="")
     how_to_register: Mapped[str] = mapped_column(Text, default="")
     register_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    scope: Mapped[str] = mapped_column(String(20), default="public")
-    hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(20), default="public", active_history=True)
+    hall_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hall.id"), index=True, active_history=True
+    )
     # Set when approved for publication; shown from then until the meeting ends.
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, active_history=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     hall = relationship("Hall")
+
+    @staticmethod
+    def feed_topics(row) -> set[str]:
+        """A public notice moves its hall's content once it is published."""
+        if not one_of(row.scope, PUBLIC_SCOPE) or row.published_at is None:
+            return set()
+        return {topics.content(known(row.hall_id))}
 
 
 class Slogan(FeedContent, Timestamps, db.Model):
@@ -42,8 +53,10 @@ class Slogan(FeedContent, Timestamps, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(String(200))
-    hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"), index=True)
-    active: Mapped[bool] = mapped_column(default=True)
+    hall_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hall.id"), index=True, active_history=True
+    )
+    active: Mapped[bool] = mapped_column(default=True, active_history=True)
     valid_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sort_order: Mapped[int] = mapped_column(default=0)
@@ -51,6 +64,12 @@ class Slogan(FeedContent, Timestamps, db.Model):
     # the text needs publishing again.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    @staticmethod
+    def feed_topics(row) -> set[str]:
+        if not one_of(row.active, True):
+            return set()
+        return {topics.content(known(row.hall_id))}
 
 
 class UrgentNotice(FeedContent, Timestamps, db.Model):
@@ -65,7 +84,9 @@ class UrgentNotice(FeedContent, Timestamps, db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Empty: every hall.
-    hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"), index=True)
+    hall_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hall.id"), index=True, active_history=True
+    )
     on_kiosk: Mapped[bool] = mapped_column(default=True)
     on_wall: Mapped[bool] = mapped_column(default=True)
     on_led: Mapped[bool] = mapped_column(default=True)
@@ -74,6 +95,15 @@ class UrgentNotice(FeedContent, Timestamps, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     hall = relationship("Hall")
+
+    __console_only__ = frozenset({"created_at", "updated_at", "created_by_id"})
+
+    @staticmethod
+    def feed_topics(row) -> set[str]:
+        """Every notice is for screens: there is no draft of an urgent notice."""
+        if row.starts_at is None:
+            return set()
+        return {topics.urgent(known(row.hall_id))}
 
 
 class UrgentNoticeAck(db.Model):

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from content_feed import topics
 from content_feed.db import UTCDateTime, db
-from content_feed.models._common import FeedContent, Timestamps, utcnow
+from content_feed.models._common import FeedContent, Timestamps, known, utcnow
 
 terminal_group_member = Table(
     "terminal_group_member",
@@ -25,12 +26,18 @@ class TerminalGroup(FeedContent, Timestamps, db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"))
 
+    @staticmethod
+    def feed_topics(row) -> set[str]:
+        """Schedules and urgent notices aimed at the group."""
+        return {topics.group(row.id)} if row.id is not None else set()
 
-class Terminal(Timestamps, db.Model):
+
+class Terminal(FeedContent, Timestamps, db.Model):
     """A registered kiosk, wall screen or LED strip.
 
-    Not feed content: a heartbeat updates ``last_seen_at`` every minute and
-    must not invalidate every cached answer in the hall.
+    Its settings shape its own answers and the in-memory table of terminals;
+    what it reports of itself (last seen, page, version) moves nothing, so a
+    heartbeat never invalidates a cached answer.
     """
 
     __tablename__ = "terminal"
@@ -58,6 +65,25 @@ class Terminal(Timestamps, db.Model):
     hall = relationship("Hall")
     groups = relationship("TerminalGroup", secondary=terminal_group_member)
 
+    __console_only__ = frozenset(
+        {
+            "created_at",
+            "updated_at",
+            "last_seen_at",
+            "last_page",
+            "last_version",
+            "last_program",
+            "last_address",
+        }
+    )
+
+    @staticmethod
+    def feed_topics(row) -> set[str]:
+        moved = {topics.TERMINALS}
+        if row.id is not None:
+            moved.add(topics.terminal(row.id))
+        return moved
+
 
 class Playlist(FeedContent, Timestamps, db.Model):
     """节目单: entries a screen cycles through."""
@@ -71,6 +97,10 @@ class Playlist(FeedContent, Timestamps, db.Model):
     entries: Mapped[list[PlaylistEntry]] = relationship(
         order_by="PlaylistEntry.sort_order", cascade="all, delete-orphan"
     )
+
+    @staticmethod
+    def feed_topics(row) -> set[str]:
+        return {topics.playlist(row.id)} if row.id is not None else set()
 
 
 class PlaylistEntry(FeedContent, db.Model):
@@ -91,6 +121,14 @@ class PlaylistEntry(FeedContent, db.Model):
     duration_seconds: Mapped[int] = mapped_column(default=10)
     sort_order: Mapped[int] = mapped_column(default=0)
 
+    __console_only__ = frozenset()
+
+    @staticmethod
+    def feed_topics(row) -> set[str]:
+        # A new entry appended to a playlist moves the playlist itself.
+        playlist_id = known(row.playlist_id)
+        return {topics.playlist(playlist_id)} if playlist_id is not None else set()
+
 
 class RotationSchedule(FeedContent, Timestamps, db.Model):
     """轮播计划: which playlist plays on a terminal or group, and when."""
@@ -100,8 +138,10 @@ class RotationSchedule(FeedContent, Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), default="")
     playlist_id: Mapped[int] = mapped_column(ForeignKey("playlist.id"))
-    terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminal.id"))
-    group_id: Mapped[int | None] = mapped_column(ForeignKey("terminal_group.id"))
+    terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminal.id"), active_history=True)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("terminal_group.id"), active_history=True
+    )
     date_from: Mapped[date | None] = mapped_column(Date)
     date_to: Mapped[date | None] = mapped_column(Date)
     # Cron-like daypart: APScheduler CronTrigger fields (day_of_week, hour, minute).
@@ -113,6 +153,16 @@ class RotationSchedule(FeedContent, Timestamps, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
     playlist = relationship("Playlist")
+
+    @staticmethod
+    def feed_topics(row) -> set[str]:
+        """A schedule moves the screens it targets: one terminal or a group."""
+        moved = set()
+        if row.terminal_id is not None:
+            moved.add(topics.terminal(row.terminal_id))
+        if row.group_id is not None:
+            moved.add(topics.group(row.group_id))
+        return moved
 
 
 class PlayRecord(db.Model):

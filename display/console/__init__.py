@@ -1,3 +1,3 @@
 """The operator's console for screens, under /admin/display (role: operator)."""
 
-from display.console import playlists, reports, schedules, terminals  # noqa: F401
+from display.console import controllers, playlists, reports, schedules, terminals  # noqa: F401

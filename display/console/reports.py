@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 
 from flask import abort, render_template, request
 from sqlalchemy import or_, select
@@ -14,8 +15,10 @@ from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import PlayRecord, Terminal, UrgentNotice, UrgentNoticeAck
+from content_feed.presence import book
 from content_feed.spreadsheet import csv_response
 from content_feed.timefmt import hall_zone
+from content_feed.vocabulary import TERMINAL_KINDS
 from display import presence
 from display.blueprints import console_bp
 from display.console.svg import as_date, bar_chart_svg
@@ -28,9 +31,9 @@ MAX_DAYS = 92
 
 
 def targeted_terminals(notice: UrgentNotice) -> list[Terminal]:
-    """The wall and LED terminals the notice is meant to take over."""
+    """The walls, LED strips and kiosks the notice is meant to reach."""
     rule = urgent_rule_of(notice)
-    stmt = select(Terminal).where(Terminal.active.is_(True), Terminal.kind.in_(("wall", "led")))
+    stmt = select(Terminal).where(Terminal.active.is_(True))
     rows = db.session.execute(stmt.options(selectinload(Terminal.groups))).scalars()
     return [t for t in rows if rule.targets(screen_of(t))]
 
@@ -40,22 +43,23 @@ def targeted_terminals(notice: UrgentNotice) -> list[Terminal]:
 def urgent_status(notice_id: int):
     notice = db.session.get(UrgentNotice, notice_id) or abort(404)
     at = now()
-    acks = {
+    stored = {
         a.terminal_id: a
         for a in db.session.execute(
             select(UrgentNoticeAck).where(UrgentNoticeAck.notice_id == notice.id)
         ).scalars()
     }
     targets = targeted_terminals(notice)
+    acks = {t.id: confirmation(notice.id, t.id, stored.get(t.id)) for t in targets}
     showing = notice.cancelled_at is None and notice.starts_at <= at < notice.ends_at
     rows = [
         {
             "terminal": t,
-            "ack": acks.get(t.id),
+            "ack": acks[t.id],
             "online": presence.is_online(t, at),
-            # Confirmed lately: within the offline threshold of now.
-            "current": acks.get(t.id) is not None
-            and at - acks[t.id].last_confirmed_at <= presence.offline_after(),
+            # Confirmed lately: within a few urgent polls of now.
+            "current": acks[t.id] is not None
+            and at - acks[t.id].last_confirmed_at <= presence.offline_after("wall"),
         }
         for t in targets
     ]
@@ -66,8 +70,20 @@ def urgent_status(notice_id: int):
         rows=rows,
         showing=showing,
         confirmed=sum(1 for r in rows if r["ack"]),
+        kinds=TERMINAL_KINDS,
         at=at,
     )
+
+
+def confirmation(notice_id: int, terminal_id: int, row: UrgentNoticeAck | None):
+    """What the database holds of a confirmation, with this process's pending one."""
+    pending = book().pending_confirmation(notice_id, terminal_id)
+    if pending is None:
+        return row
+    first, last = pending
+    if row is not None:
+        first, last = min(first, row.first_shown_at), max(last, row.last_confirmed_at)
+    return SimpleNamespace(first_shown_at=first, last_confirmed_at=last)
 
 
 # -- proof of play ----------------------------------------------------------------

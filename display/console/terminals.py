@@ -11,10 +11,12 @@ from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Hall, Playlist, Terminal, TerminalGroup
+from content_feed.presence import last_seen
 from content_feed.terminals import hash_token, new_token
 from content_feed.vocabulary import LED_COLOR_MODES, TERMINAL_KINDS
 from display import presence
 from display.blueprints import console_bp
+from display.console.controllers import pushed_controllers
 from display.console.forms import FormError, checked, integer, text
 from display.led.fonts import font_status
 from display.led.palette import COLOURS
@@ -48,16 +50,23 @@ def terminals():
         if t.kind in ("wall", "led"):
             decision, _ = decide(db.session, t, at)
             should[t.id] = decision_label(decision, names)
+    online = {t.id: presence.is_online(t, at) for t in rows}
+    # A strip fed by push never polls us: its card's pings say whether it is there.
+    pushed = pushed_controllers()
+    for terminal_id, controller in pushed.items():
+        online[terminal_id] = bool(controller.online)
     return render_template(
         "display/console/terminals.html",
         rows=rows,
-        online={t.id: presence.is_online(t, at) for t in rows},
+        online=online,
+        pushed=pushed,
+        seen={t.id: last_seen(t) for t in rows},
         should=should,
         groups=_groups(),
         kinds=TERMINAL_KINDS,
         modes=LED_COLOR_MODES,
         font=font_status(),
-        offline_after=int(presence.offline_after().total_seconds()),
+        offline_after=int(presence.offline_after("wall").total_seconds()),
     )
 
 

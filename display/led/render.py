@@ -105,15 +105,37 @@ class Renderer:
                 self._put(base, line, 0, self._row_y(first + n), tone, True)
             return [Frame(base, static_ms, index)]
         # Too long: one row scrolls left, in the middle of the text rows.
+        strip, at = self._scroll_row(base, text, label_rows, text_rows, tone)
+        step, ms = scroll_step(self.panel.scroll_speed)
+        return [Frame(at(x), ms, index) for x in range(width, -strip.width - 1, -step)]
+
+    def _scroll_row(self, base, text: str, label_rows: int, text_rows: int, tone: str):
+        """The long line, and a function drawing the frame with it at x."""
         strip = self.font.line(text)
         row_y = self._row_y(label_rows + (text_rows - 1) // 2)
-        step, ms = scroll_step(self.panel.scroll_speed)
-        frames = []
-        for x in range(width, -strip.width - 1, -step):
+
+        def at(x: int) -> Image.Image:
             image = base.copy()
             image.paste(self.palette.ink(tone), (x, row_y), strip)
-            frames.append(Frame(image, ms, index))
-        return frames
+            return image
+
+        return strip, at
+
+    def scroll_tiles(self, page: Page, index: int = 0) -> list[Frame]:
+        """A page too long for the panel as panel-wide tiles: its scroll frames at
+        x = 0, -width, -2·width … (what a card that moves whole pages needs);
+        [] when the page fits and does not scroll."""
+        frames = self.page_frames(page, index)
+        if len(frames) == 1:
+            return []
+        width = self.panel.width
+        text = " ".join(page.text.split())
+        label_rows = 1 if self.rows >= 2 and page.label else 0
+        tone = "alert" if page.tone == "alert" else "text"
+        base = frames[0].image  # the first scroll frame: the text still off the right edge
+        strip, at = self._scroll_row(base, text, label_rows, self.rows - label_rows, tone)
+        count = -(-strip.width // width)
+        return [Frame(at(-k * width), frames[0].ms, index) for k in range(count)]
 
     def frames(self, pages: list[Page]) -> list[Frame]:
         """Every frame of the pages in order; identical neighbours become one longer frame

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -50,19 +52,24 @@ class Rendered:
     _gif: bytes | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    _starts: list[int] = field(default_factory=list, repr=False)
+    _bmp: dict[int, bytes] = field(default_factory=dict, repr=False)
+
     def __post_init__(self):
-        self.cycle_ms = sum(f.ms for f in self.frames)
+        self._starts = []
+        total = 0
+        for frame in self.frames:
+            self._starts.append(total)
+            total += frame.ms
+        self.cycle_ms = total
 
     def frame_at(self, epoch_ms: int) -> tuple[int, Frame]:
         """The frame showing at ``epoch_ms`` if the program loops from the Unix epoch."""
-        position = epoch_ms % self.cycle_ms
-        for n, frame in enumerate(self.frames):
-            if position < frame.ms:
-                return n, frame
-            position -= frame.ms
-        return len(self.frames) - 1, self.frames[-1]
+        n = bisect_right(self._starts, epoch_ms % self.cycle_ms) - 1
+        return n, self.frames[n]
 
     def png(self, n: int) -> bytes:
+        """Frame ``n`` as PNG, encoded once per rendered program."""
         frame = self.frames[n]
         if frame._png is None:
             out = io.BytesIO()
@@ -71,9 +78,17 @@ class Rendered:
         return frame._png
 
     def bmp(self, n: int) -> bytes:
-        out = io.BytesIO()
-        self.frames[n].image.save(out, format="BMP")
-        return out.getvalue()
+        data = self._bmp.get(n)
+        if data is None:
+            out = io.BytesIO()
+            self.frames[n].image.save(out, format="BMP")
+            data = self._bmp[n] = out.getvalue()
+        return data
+
+    @property
+    def size(self) -> int:
+        """Roughly the bytes it holds: its images and their encodings."""
+        return sum(f.image.width * f.image.height * len(f.image.getbands()) for f in self.frames)
 
     def gif(self) -> bytes:
         with self._lock:
@@ -110,7 +125,9 @@ def encode_gif(frames: list[Frame]) -> bytes:
 
 
 class FrameCache:
-    """Rendered programs by (terminal, program ETag): a new version renders once."""
+    """Rendered programs by what they show (pages, panel, font): a program
+    rebuilt with the same pages, or the same pages on another strip of the
+    same panel, renders once."""
 
     def __init__(self, size: int = 64):
         self.size = size
@@ -131,6 +148,17 @@ class FrameCache:
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
         return rendered
+
+
+def render_key(terminal: Terminal, program: dict, fonts: list[str] | None = None) -> str:
+    """A digest of everything a rendering depends on."""
+    parts = (
+        panel_of(terminal),
+        terminal.font_size or 16,
+        tuple(fonts if fonts is not None else configured_fonts()),
+        tuple((p.text, p.label, p.seconds, p.tone) for p in pages_of(program)),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def render_program(terminal: Terminal, program: dict, fonts: list[str] | None = None) -> Rendered:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from content_feed.db import db
 from content_feed.models import PlayRecord, RotationSchedule, Terminal, UrgentNoticeAck
+from content_feed.presence import flush_now
 from tests.builders import make_urgent
 
 TOKEN = {"X-Terminal-Token": "demo-wall-token"}
@@ -26,6 +27,9 @@ def test_heartbeat_marks_the_terminal_seen_without_moving_the_feed(demo_app, cli
         headers=TOKEN,
     )
     assert r.status_code == 200
+    # Noted in memory: no row write per poll, all written by the next flush.
+    assert wall().last_seen_at is None
+    assert flush_now(demo_app) == 1
     assert wall().last_seen_at == clock.now() and wall().last_program == "大屏日常轮播"
     again = client.get("/display/wall-1/program.json", headers={**TOKEN, "If-None-Match": etag})
     assert again.status_code == 304
@@ -38,9 +42,15 @@ def test_ack_is_recorded_once_and_confirmed_again(demo_app, client, clock):
     assert r.status_code == 200
     clock.advance(seconds=5)
     client.post("/display/wall-1/ack", json={"notice_id": notice.id}, headers=TOKEN)
+    assert db.session.execute(select(UrgentNoticeAck)).scalars().all() == []
+    flush_now(demo_app)
+    clock.advance(seconds=5)
+    client.post("/display/wall-1/ack", json={"notice_id": notice.id}, headers=TOKEN)
+    flush_now(demo_app)
+    db.session.expire_all()
     acks = db.session.execute(select(UrgentNoticeAck)).scalars().all()
     assert len(acks) == 1
-    assert acks[0].first_shown_at == clock.now() - timedelta(seconds=5)
+    assert acks[0].first_shown_at == clock.now() - timedelta(seconds=10)
     assert acks[0].last_confirmed_at == clock.now()
 
 
@@ -167,11 +177,16 @@ def test_timeline_is_an_svg_picture(demo_app, operator):
 def test_urgent_status_lists_who_confirmed(demo_app, operator, client, clock):
     notice = make_urgent(clock.now())
     client.post("/display/wall-1/ack", json={"notice_id": notice.id}, headers=TOKEN)
-    html = operator.get(f"/admin/display/urgent/{notice.id}").get_data(as_text=True)
-    assert "1 / 2" in html
-    wall_row = html.split('data-code="wall-1"')[1].split("</tr>")[0]
-    led_row = html.split('data-code="led-1"')[1].split("</tr>")[0]
-    assert "显示中" in wall_row and "未确认" in led_row
+    # Shown at once from the pending confirmation, and the same after the flush.
+    for _ in range(2):
+        html = operator.get(f"/admin/display/urgent/{notice.id}").get_data(as_text=True)
+        assert "1 / 3" in html
+        wall_row = html.split('data-code="wall-1"')[1].split("</tr>")[0]
+        led_row = html.split('data-code="led-1"')[1].split("</tr>")[0]
+        kiosk_row = html.split('data-code="kiosk-1"')[1].split("</tr>")[0]
+        assert "显示中" in wall_row and "未确认" in led_row and "未确认" in kiosk_row
+        assert "触摸查询机" in kiosk_row
+        flush_now(demo_app)
 
 
 def test_proof_of_play_csv_has_a_bom_and_counts(demo_app, operator, client, clock):

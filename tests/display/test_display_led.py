@@ -169,14 +169,9 @@ def test_frames_are_cached_per_content_version(demo_app, client, clock):
 
 def test_save_frames_to_look_at(demo_app, client):
     """Scaled-up frames of the demo strip in test-output/ (look at them)."""
-    from sqlalchemy import select
+    from display.led_views import led_answer
 
-    from content_feed.db import db
-    from content_feed.models import Terminal
-    from display.led_views import rendered_for
-
-    led = db.session.execute(select(Terminal).where(Terminal.code == "led-1")).scalar_one()
-    _etag, rendered = rendered_for(led)
+    rendered = led_answer("led-1").extra.rendered
     picks = [0] + [
         n
         for n in range(1, len(rendered.frames))

@@ -36,12 +36,12 @@ def test_etag_and_304_without_rebuilding(demo_app, client, monkeypatch):
     first = client.get(WALL)
     assert first.status_code == 200
     assert "max-age=" in first.headers["Cache-Control"]
-    import display.player as player
+    import display.program as program
 
     def boom(*a, **k):
         raise AssertionError("rebuilt on a matching If-None-Match")
 
-    monkeypatch.setattr(player, "build_program", boom)
+    monkeypatch.setattr(program, "build_program", boom)
     again = client.get(WALL, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
     assert again.headers["ETag"] == first.headers["ETag"]

@@ -3,6 +3,7 @@
 import io
 
 import zxingcpp
+from flask import current_app
 from openapi_spec_validator import validate
 from PIL import Image
 from sqlalchemy import func, select
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from content_feed.api.openapi import document
 from content_feed.db import db
 from content_feed.models import Inquiry, Terminal
+from content_feed.presence import flush_now
 from tests.builders import make_terminal
 from tests.conftest import build_app
 from tests.kiosk.conftest import question, rating
@@ -127,6 +129,7 @@ def test_heartbeat_records_page_and_version(kiosk_client, clock):
         "/api/v1/heartbeat", json={"terminal": "kiosk-1", "page": "#/guide/3", "version": '"7-0-1"'}
     )
     assert r.status_code == 200
+    flush_now(current_app)
     t = db.session.execute(select(Terminal).where(Terminal.code == "kiosk-1")).scalar_one()
     db.session.refresh(t)
     assert t.last_seen_at == clock.now()

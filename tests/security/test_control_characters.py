@@ -33,8 +33,9 @@ def test_a_console_title_with_control_characters_is_stored_clean(app, as_role, c
     assert entry.find(f"{ATOM}title").text == "党费收缴情况公示"
 
 
-# Any code point at all: controls, surrogates, noncharacters, CJK, emoji.
-ANY_TEXT = st.text(st.characters(exclude_categories=()), min_size=1, max_size=60)
+# Any code point a database can hold: controls, noncharacters, CJK, emoji (a lone
+# surrogate cannot even be bound by the SQLite driver; the JSON tests refuse those).
+ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=60)
 
 
 @settings(
@@ -52,6 +53,6 @@ def test_atom_is_well_formed_for_any_stored_text(
         .values(title=title, summary=summary, body=body, publishing_body=body_name)
     )
     db.session.commit()
-    app.extensions["sunlight.body_cache"]._data.clear()
+    app.extensions["sunlight.answers"].clear()  # the raw UPDATE moved no version
     entries = _entries(client)
     assert entries

@@ -25,3 +25,33 @@ document.addEventListener("submit", function (event) {
   var message = button && button.getAttribute("data-confirm");
   if (message && !window.confirm(message)) event.preventDefault();
 });
+// "全选" on bulk lists: <input data-check-all="x"> ticks every <input data-check="x">.
+document.addEventListener("change", function (event) {
+  var all = event.target.closest("[data-check-all]");
+  if (!all) return;
+  var name = all.getAttribute("data-check-all");
+  document.querySelectorAll('input[data-check="' + name + '"]').forEach(function (box) {
+    box.checked = all.checked;
+  });
+});
+// Import progress: poll the job and move the bar; reload once its state changes.
+(function () {
+  var box = document.querySelector("[data-progress-url]");
+  if (!box) return;
+  var bar = box.querySelector("progress");
+  var text = box.querySelector(".progress-text");
+  var state = box.getAttribute("data-state");
+  function poll() {
+    fetch(box.getAttribute("data-progress-url"), { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (p) {
+        if (!p) { setTimeout(poll, 2000); return; }
+        if (p.state !== state) { window.location.reload(); return; }
+        bar.value = p.percent;
+        text.textContent = p.label + "：" + p.done + " / " + p.total + "（" + p.percent + "%）";
+        setTimeout(poll, 500);
+      })
+      .catch(function () { setTimeout(poll, 2000); });
+  }
+  setTimeout(poll, 300);
+})();

@@ -9,11 +9,13 @@ import { Outbox } from "./outbox.js";
 import { search } from "./search.js";
 import { Store } from "./store.js";
 import { provision, withToken } from "./token.js";
+import { Urgent } from "./urgent.js";
 
 const cfg = JSON.parse(document.getElementById("kiosk-config").textContent);
 provision(cfg);
 const store = new Store(cfg);
 const outbox = new Outbox(cfg, store);
+const urgent = new Urgent(cfg, store);
 const view = document.getElementById("view");
 const root = document.documentElement;
 
@@ -77,7 +79,7 @@ function render() {
 
 function renderUrgent() {
   const box = document.getElementById("urgent");
-  const notices = (store.data && store.data.urgent_notices) || [];
+  const notices = urgent.current();
   box.hidden = !notices.length;
   fill(box, ...notices.map((n) => h("div", { class: "urgent-item" }, h("strong", {}, `紧急通知：${n.title}`), n.body ? h("span", {}, n.body) : null)));
 }
@@ -117,6 +119,7 @@ function showOnline() {
   if (store.online) outbox.flush();
 }
 store.addEventListener("online", showOnline);
+urgent.addEventListener("change", renderUrgent);
 store.addEventListener("change", () => {
   if (REDRAW.test(location.hash || "#/") || view.querySelector(".loading")) render();
   else renderUrgent();
@@ -159,6 +162,10 @@ poll().then(() => {
   if (!store.ready()) render();
 });
 setInterval(poll, cfg.pollSeconds * 1000);
+urgent.poll();
+setInterval(() => urgent.poll(), cfg.urgentPollSeconds * 1000);
+// An urgent notice ends on time even when no poll gets through.
+setInterval(() => urgent.changed(), 1000);
 setInterval(heartbeat, cfg.heartbeatSeconds * 1000);
 startIdle(ctx, onIdle);
 showOnline();
@@ -168,7 +175,7 @@ if (cfg.serviceWorker && window.isSecureContext && "serviceWorker" in navigator)
 }
 
 // For staff diagnostics and tests.
-window.sunlightKiosk = { cfg, store, outbox, ctx, render };
+window.sunlightKiosk = { cfg, store, outbox, urgent, ctx, render };
 
 // A printed guide shows every answer of its FAQ.
 window.addEventListener("beforeprint", () => {

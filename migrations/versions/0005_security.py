@@ -4,7 +4,7 @@ Session generations, forced password change, TOTP, per-account-and-address
 sign-in locks (issue #11), and an approver's publication of slogans.
 
 Revision ID: 0002_security
-Revises: 0001
+Revises: 0002_guide_import
 Create Date: 2026-12-01 08:19:19.324253
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0002_security'
-down_revision = '0001'
+down_revision = '0002_guide_import'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,50 @@
+"""How an LED terminal is fed (pull, or pushed to its controller card), and how that goes.
+
+Not feed content: a push or a ping updates the status columns and must move no ETag.
+One row per LED terminal at most; no row means ``pull`` (the terminal fetches frames).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from content_feed.db import UTCDateTime, db
+from content_feed.models._common import Timestamps
+
+
+class LedController(Timestamps, db.Model):
+    __tablename__ = "led_controller"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terminal_id: Mapped[int] = mapped_column(
+        ForeignKey("terminal.id", ondelete="CASCADE"), unique=True
+    )
+    # pull / onbon-bx5 / onbon-bx6 (content_feed.vocabulary.LED_DELIVERY)
+    protocol: Mapped[str] = mapped_column(String(20), default="pull")
+    host: Mapped[str] = mapped_column(String(255), default="")
+    port: Mapped[int] = mapped_column(default=5005)
+    device_type: Mapped[int] = mapped_column(default=0xFFFE)
+    screen_address: Mapped[int] = mapped_column(default=0xFFFE)
+    # The dynamic area: its number and top-left corner on the card's screen; its
+    # size is the terminal's width × height (what the renderer draws).
+    area_id: Mapped[int] = mapped_column(default=0)
+    area_x: Mapped[int] = mapped_column(default=0)
+    area_y: Mapped[int] = mapped_column(default=0)
+    speed_level: Mapped[int] = mapped_column(default=4)
+    # Two-colour data green before red (the vendor's "双基色1：G+R"); the manual's is red first.
+    green_first: Mapped[bool] = mapped_column(default=False)
+    brightness: Mapped[int | None] = mapped_column()  # 0–15, None: leave the card's own
+
+    # What the sender saw (written in batches by the sender, never per request).
+    last_push_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_ack_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_ping_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    online: Mapped[bool | None] = mapped_column()
+    pushed_version: Mapped[str] = mapped_column(String(80), default="")
+
+    terminal = relationship("Terminal")

@@ -1,0 +1,37 @@
+"""Ways to feed an LED terminal, by its ``LedController.protocol``.
+
+``pull``: the terminal (or a bridge) fetches PNG/BMP/GIF/text from us; nothing to do.
+A push protocol has a ``PushDriver``: it knows how to reach a card, put pages on it,
+ping it and set its brightness. The sender (``display.led.sender``) uses only this
+interface, so a second vendor is one more module and one more line in ``DRIVERS``.
+(Huidu's HTTP API, where the card pulls from our server, would need no push driver
+at all: an endpoint in its format beside the pulled frames.)
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from content_feed.models import LedController, Terminal
+from display.led.card_pages import CardPage
+
+
+class PushDriver(Protocol):
+    name: str
+
+    def card_for(self, controller: LedController, terminal: Terminal):
+        """A hashable description of the card (address, model, colour, area)."""
+
+    def push(self, card, pages: list[CardPage], timeout: float) -> None:
+        """Put the pages on the card (RAM only); raises DeliveryError."""
+
+    def ping(self, card, timeout: float) -> None:
+        """Raises DeliveryError unless the card answers."""
+
+    def set_brightness(self, card, level: int, timeout: float) -> None: ...
+
+
+def drivers() -> dict[str, PushDriver]:
+    from display.led.onbon.adapter import OnbonPush
+
+    return {"onbon-bx5": OnbonPush("bx5"), "onbon-bx6": OnbonPush("bx6")}

@@ -1,0 +1,296 @@
+"""An Onbon BX-5/BX-6 card in software: ``python -m display.led.onbon_sim --port 5005``.
+
+It reads frames as a card does (preamble, escaping, CRC, header, lengths), answers
+ACK or NACK with the manual's error codes, keeps each dynamic area in "RAM" and
+draws what it received to PNG. Faults can be injected: CRC errors, busy answers,
+slow answers, connections dropped in the middle of a frame, and a reboot that
+forgets everything. The tests use it; so can anyone without a card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import socketserver
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from display.led.onbon import commands, frame
+from display.led.onbon.bitmap import Layout
+
+log = logging.getLogger("sunlight.onbon_sim")
+
+
+@dataclass
+class Faults:
+    """What goes wrong next. Counters go down by one each time they strike."""
+
+    crc_errors: int = 0  # answer NACK ERR_CHECKSUM as if the frame arrived damaged
+    busy: int = 0  # answer NACK ERR_BUSY
+    drop: int = 0  # read part of a frame, then close the connection without answering
+    delay: float = 0.0  # seconds to wait before every answer
+    down_until: float = 0.0  # monotonic time until which connections are cut at once
+
+
+@dataclass
+class Received:
+    at: float  # time.monotonic()
+    area: commands.Area
+
+
+@dataclass
+class SimState:
+    areas: dict[int, commands.Area] = field(default_factory=dict)
+    history: list[Received] = field(default_factory=list)
+    frames: int = 0
+    pings: int = 0
+    nacks: int = 0
+    brightness: int | None = None
+    boots: int = 1
+
+
+class _Handler(socketserver.BaseRequestHandler):
+    server: _Server
+
+    def handle(self) -> None:
+        self.server.sim._serve(self.request)
+
+
+class _Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address, sim: OnbonSimulator):
+        self.sim = sim
+        super().__init__(address, _Handler)
+
+
+class OnbonSimulator:
+    """One simulated card listening on ``host:port`` (0 picks a free port)."""
+
+    def __init__(
+        self,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        generation: str = "bx5",
+        colour: str = "mono",
+        out_dir: str | Path | None = None,
+        screen: tuple[int, int] | None = None,
+        green_first: bool = False,
+    ):
+        self.layout = Layout(generation, colour, green_first)
+        self.faults = Faults()
+        self.state = SimState()
+        self.out_dir = Path(out_dir) if out_dir else None
+        self.screen = screen  # (width, height) set in the vendor's tool; None = any
+        self._lock = threading.Condition()
+        self._server = _Server((host, port), self)
+        self.host, self.port = self._server.server_address[:2]
+        self._thread: threading.Thread | None = None
+
+    # -- running --------------------------------------------------------------
+
+    def start(self) -> OnbonSimulator:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> OnbonSimulator:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- what tests ask ---------------------------------------------------------
+
+    def reboot(self, down_seconds: float = 0.5) -> None:
+        """Power cycle: RAM (every dynamic area) is gone; no answer while it starts."""
+        with self._lock:
+            self.state.areas.clear()
+            self.state.boots += 1
+            self.faults.down_until = time.monotonic() + down_seconds
+
+    def area(self, area_id: int = 0) -> commands.Area | None:
+        with self._lock:
+            return self.state.areas.get(area_id)
+
+    def images(self, area_id: int = 0) -> list[Image.Image]:
+        area = self.area(area_id)
+        return [p.image for p in area.pages] if area else []
+
+    def wait_for(self, predicate, timeout: float = 5.0) -> bool:
+        """Block until ``predicate(state)`` is true (checked after every frame)."""
+        with self._lock:
+            return self._lock.wait_for(lambda: predicate(self.state), timeout)
+
+    # -- the card -----------------------------------------------------------------
+
+    def _serve(self, sock: socket.socket) -> None:
+        sock.settimeout(10)
+        if time.monotonic() < self.faults.down_until:
+            return  # still booting: the connection closes unanswered
+        reader = frame.FrameReader()
+        try:
+            if self._take("drop"):
+                sock.recv(20)  # the first bytes of the frame, then the line goes dead
+                return
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return
+                for body in reader.feed(chunk):
+                    reply = self._handle(body)
+                    if self.faults.delay:
+                        time.sleep(self.faults.delay)
+                    if reply is not None:
+                        sock.sendall(frame.encode(frame.Packet(reply, dst=frame.SRC_PC)))
+        except (TimeoutError, ConnectionError, OSError):
+            return
+
+    def _take(self, name: str) -> bool:
+        with self._lock:
+            left = getattr(self.faults, name)
+            if left > 0:
+                setattr(self.faults, name, left - 1)
+                return True
+            return False
+
+    def _nack(self, error: int) -> bytes:
+        with self._lock:
+            self.state.nacks += 1
+            self._lock.notify_all()
+        return commands.nack(error)
+
+    def _handle(self, body: bytes) -> bytes | None:
+        try:
+            packet = frame.decode_body(body)
+        except frame.FrameError as exc:
+            log.info("bad frame: %s", exc)
+            return self._nack(commands.ERR_CHECKSUM if exc.kind == "crc" else 2)
+        if self._take("crc_errors"):
+            return self._nack(commands.ERR_CHECKSUM)
+        generation = commands.generation_of(packet.device_type)
+        if generation is not None and generation != self.layout.generation:
+            return self._nack(17)  # ERR_CONTROLLER_TYPE
+        try:
+            request = commands.parse_request(packet.data)
+        except ValueError:
+            return self._nack(2)
+        if request.group == commands.GROUP_SYSTEM and request.cmd == commands.CMD_PING:
+            with self._lock:
+                self.state.pings += 1
+                self._lock.notify_all()
+            return commands.ack()
+        if self._take("busy"):
+            return self._nack(commands.ERR_BUSY)
+        if request.group == commands.GROUP_SYSTEM and request.cmd == commands.CMD_BRIGHTNESS:
+            payload = request.payload
+            if len(payload) != 51 or payload[0] | payload[1] << 8 != 49:
+                return self._nack(18)
+            with self._lock:
+                self.state.brightness = payload[3]
+                self._lock.notify_all()
+            return commands.ack()
+        if request.group == commands.GROUP_AREA and request.cmd == commands.CMD_AREA_UPDATE:
+            return self._update(request.payload)
+        if request.group == commands.GROUP_AREA and request.cmd == commands.CMD_AREA_DELETE:
+            with self._lock:
+                self.state.areas.clear()
+                self._lock.notify_all()
+            return commands.ack()
+        return self._nack(1 if request.group not in (0xA2, 0xA7) else 2)
+
+    def _update(self, payload: bytes) -> bytes:
+        try:
+            area = commands.parse_update(payload, self.layout)
+        except ValueError as exc:
+            log.info("bad dynamic area: %s", exc)
+            return self._nack(18)
+        limit = commands.MAX_AREAS[self.layout.generation]
+        if area.area_id >= limit:
+            return self._nack(18)
+        if self.screen and (
+            area.x + area.width > self.screen[0] or area.y + area.height > self.screen[1]
+        ):
+            return self._nack(18)
+        with self._lock:
+            self.state.areas[area.area_id] = area
+            self.state.history.append(Received(time.monotonic(), area))
+            self.state.frames += 1
+            self._lock.notify_all()
+        if self.out_dir:
+            self.save_png(area)
+        return commands.ack()
+
+    def save_png(self, area: commands.Area) -> Path:
+        """Every page of the area, one under the other, 4× so a person can see the dots."""
+        assert self.out_dir is not None
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        gap = 2
+        sheet = Image.new(
+            "RGB",
+            (area.width, len(area.pages) * (area.height + gap) - gap),
+            (40, 40, 40),
+        )
+        for n, page in enumerate(area.pages):
+            sheet.paste(page.image, (0, n * (area.height + gap)))
+        path = self.out_dir / f"onbon-{self.port}-area{area.area_id}.png"
+        sheet.resize((sheet.width * 4, sheet.height * 4), Image.Resampling.NEAREST).save(path)
+        return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m display.led.onbon_sim", description="Onbon BX-5/BX-6 card simulator"
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5005)
+    parser.add_argument("--generation", choices=("bx5", "bx6"), default="bx5")
+    parser.add_argument("--colour", choices=("mono", "dual", "full"), default="mono")
+    parser.add_argument("--green-first", action="store_true", help="two colours as G+R")
+    parser.add_argument("--out", default="instance/onbon-sim", help="folder for the PNGs")
+    parser.add_argument("--crc-errors", type=int, default=0, help="NACK this many frames (CRC)")
+    parser.add_argument("--busy", type=int, default=0, help="answer busy this many times")
+    parser.add_argument("--drop", type=int, default=0, help="cut this many connections")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    sim = OnbonSimulator(
+        args.port, args.host, args.generation, args.colour, args.out, green_first=args.green_first
+    )
+    sim.faults = Faults(args.crc_errors, args.busy, args.drop, args.delay)
+    print(
+        f"Onbon {args.generation.upper()} simulator ({args.colour}) on {sim.host}:{sim.port}, "
+        f"PNGs in {args.out}",
+        flush=True,
+    )
+    sim.start()
+    try:
+        seen = 0
+        while True:
+            time.sleep(0.5)
+            if sim.state.frames != seen:
+                seen = sim.state.frames
+                for area in list(sim.state.areas.values()):
+                    print(f"  area {area.area_id}: {len(area.pages)} pages received", flush=True)
+    except KeyboardInterrupt:
+        sim.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
