@@ -259,6 +259,7 @@ class UserForm(ConsoleForm):
         validators=[Optional(), Length(max=200)],
     )
     unlock = BooleanField("解除该账号在所有地址的登录锁定")
+    clear_totp = BooleanField("停用该账号的动态口令（手机丢失时；用户可重新启用）")
 
 
 class LedgerFilterForm(ConsoleForm):

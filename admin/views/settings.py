@@ -255,6 +255,17 @@ def _user_edit(user: User | None):
                     summary=f"重置密码：{target.username}",
                     at=now(),
                 )
+        if f.clear_totp.data and target.totp_secret:
+            target.totp_secret, target.totp_last_step = "", 0
+            target.end_sessions()
+            ledger.record(
+                db.session,
+                "user.totp_off",
+                actor=actor(),
+                obj=target,
+                summary=f"管理员停用动态口令：{target.username}",
+                at=now(),
+            )
         if f.unlock.data:
             target.failed_logins, target.locked_until = 0, None
             if target.id is not None:

@@ -276,3 +276,14 @@ def test_the_users_page_shows_locks_and_the_admin_unlocks(app, as_role, people):
     data = {"username": "handler", "roles": ["handler"], "active": "y", "unlock": "y"}
     assert admin.post(f"/admin/users/{people['handler'].id}", data=data).status_code == 302
     assert login(stranger, "handler").status_code == 302
+
+
+def test_an_administrator_turns_off_a_lost_second_factor(app, as_role, people):
+    user = people["operator"]
+    user.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    data = {"username": "operator", "roles": ["operator"], "active": "y", "clear_totp": "y"}
+    assert as_role("admin").post(f"/admin/users/{user.id}", data=data).status_code == 302
+    db.session.refresh(user)
+    assert user.totp_secret == ""
+    assert login(app.test_client(), "operator").headers["Location"].endswith("/admin/")
