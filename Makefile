@@ -16,7 +16,7 @@ run: $(STAMP)
 	@# Fonts are needed for crisp LED frames; without them the hall still runs
 	@# and the console says what is missing.
 	scripts/system-deps.sh run || echo "warning: continuing without the packages named above"
-	$(PY) run.py serve --prepare
+	$(PY) run.py serve --prepare --demo
 
 test: $(STAMP)
 	scripts/system-deps.sh test

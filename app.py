@@ -18,6 +18,13 @@ from config import load_settings
 from content_feed.api.args import DB_INT_MAX
 from content_feed.api.problems import chinese_detail, problem_response, wants_problem
 from content_feed.clock import SystemClock
+from content_feed.file_modes import (
+    create_private,
+    ensure_dir,
+    private_dir,
+    tighten_sqlite,
+    write_private,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 
@@ -55,6 +62,7 @@ def create_app(
     register_template_helpers(app)
     register_fast_path(app)
     register_proxy_fix(app)
+    register_security_headers(app)
     return app
 
 
@@ -76,20 +84,30 @@ def resolve_database_url(url: str, root: Path = PROJECT_ROOT) -> str:
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite://":
         path = root / url[len(prefix) :]
-        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_dir(path.parent)
         return prefix + str(path)
     return url
+
+
+def _private_database(url: str) -> None:
+    """A SQLite file is created 0600 before SQLite opens it (and its WAL and SHM
+    files take that mode); an existing one is tightened."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url not in ("sqlite://", "sqlite:///:memory:"):
+        path = Path(url[len(prefix) :])
+        ensure_dir(path.parent)
+        tighten_sqlite(path)
 
 
 def _secret_key(app: Flask, configured: str) -> str:
     if configured:
         return configured
-    # Generated once and kept beside the database, so sessions survive restarts.
+    # Generated once and kept beside the database, so sessions survive restarts;
+    # 0600 from its creation, never readable by others even for a moment.
     path = Path(app.instance_path) / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+    private_dir(path.parent)
+    if create_private(path):
+        write_private(path, secrets.token_urlsafe(48).encode())
     return path.read_text().strip()
 
 
@@ -109,7 +127,9 @@ def configure(app: Flask, settings: dict) -> None:
         JSON_AS_ASCII=False,
         APPLICATION_ROOT=settings["server"]["url_prefix"] or "/",
     )
-    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+    private_dir(Path(app.instance_path))
+    private_dir(Path(app.config["UPLOAD_FOLDER"]))
+    _private_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def register_extensions(app: Flask) -> None:
@@ -151,10 +171,16 @@ def register_errorhandlers(app: Flask) -> None:
         if hasattr(exc, "get_response") and exc.__class__.__name__ == "Problem":
             return exc.get_response()
         if wants_problem():
-            return problem_response(exc.code or 500, chinese_detail(exc))
-        if is_console_path() and "admin" in app.blueprints:
-            return error_page(exc.code or 500)
-        return render_template("public_pages/error.html", error=exc), exc.code
+            response = problem_response(exc.code or 500, chinese_detail(exc))
+        elif is_console_path() and "admin" in app.blueprints:
+            response = app.make_response(error_page(exc.code or 500))
+        else:
+            response = app.make_response(
+                (render_template("public_pages/error.html", error=exc), exc.code)
+            )
+        if exc.code == 429:
+            response.headers.setdefault("Retry-After", str(_retry_after()))
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
@@ -164,6 +190,26 @@ def register_errorhandlers(app: Flask) -> None:
         if is_console_path() and "admin" in app.blueprints:
             return error_page(500)
         return render_template("public_pages/error.html", error=None), 500
+
+
+def _retry_after() -> int:
+    """Seconds until the rate limit that refused this request lets it through."""
+    import math
+    import time
+
+    from content_feed.extensions import limiter
+
+    limit = limiter.current_limit
+    if limit is None:
+        return 60
+    return max(1, math.ceil(limit.reset_at - time.time()))
+
+
+def register_security_headers(app: Flask) -> None:
+    """Outermost, so every answer has them (see content_feed/security_headers.py)."""
+    from content_feed.security_headers import SecurityHeaders
+
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -3,7 +3,8 @@
 
 python run.py [serve]          serve with waitress (the default)
 python run.py db upgrade       create or upgrade the database
-python run.py demo [--if-empty] load the demo hall
+python run.py demo [--if-empty] load the demo hall (into an empty database only)
+python run.py demo --remove    remove the demo accounts, terminals and content
 python run.py create-user NAME --roles drafter,reviewer
 python run.py check-config     validate the configuration and exit
 python run.py import-guides FILE [--mapping M] [--dry-run]
@@ -84,8 +85,53 @@ def load_demo(app, if_empty: bool) -> bool:
 def cmd_demo(args) -> int:
     app = _app()
     db_upgrade(app)
+    if args.remove:
+        from content_feed.clock import now
+        from content_feed.db import db
+        from content_feed.demo.removal import remove_demo
+
+        with app.app_context():
+            counts = remove_demo(db.session, now())
+        print("已删除演示内容 / demo removed: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        return 0
     load_demo(app, args.if_empty)
     return 0
+
+
+DEMO_REFUSAL = (
+    "拒绝启动 / refusing to serve on {host}: {what} still use the demo's password or tokens, "
+    "which everyone can read in the README.\n"
+    "  - a real hall: run `python run.py demo --remove` (removes the demo accounts, terminals "
+    "and content), or give those accounts passwords of their own;\n"
+    "  - a demonstration: add --demo, or listen on 127.0.0.1 only."
+)
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def demo_leftovers(app) -> str:
+    """What still has demo credentials, in words ('' when nothing does)."""
+    from content_feed.db import db
+    from content_feed.demo import accounts_with_demo_password, terminals_with_demo_tokens
+
+    with app.app_context():
+        accounts = accounts_with_demo_password(db.session)
+        terminals = terminals_with_demo_tokens(db.session)
+    parts = []
+    if accounts:
+        parts.append("accounts " + ", ".join(accounts))
+    if terminals:
+        parts.append("terminals " + ", ".join(terminals))
+    return " and ".join(parts)
 
 
 def cmd_create_user(args) -> int:
@@ -102,10 +148,13 @@ def cmd_create_user(args) -> int:
         print(f"error: --roles must name some of: {', '.join(ROLES)}", file=sys.stderr)
         return EXIT_CONFIG
     password = os.environ.get("SUNLIGHT_NEW_PASSWORD") or getpass.getpass("Password: ")
-    if len(password) < 10:
-        print("error: the password must be at least 10 characters", file=sys.stderr)
-        return EXIT_CONFIG
     app = _app()
+    from content_feed.passwords import password_problem
+
+    problem = password_problem(password, args.username, app.config["SUNLIGHT"]["security"])
+    if problem:
+        print(f"error: 密码不符合要求 / password refused: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
     with app.app_context():
         if db.session.execute(select(User).where(User.username == args.username)).first():
             print(f"error: user {args.username!r} exists", file=sys.stderr)
@@ -115,6 +164,8 @@ def cmd_create_user(args) -> int:
             display_name=args.display_name or args.username,
             roles=" ".join(roles),
             department=args.department or "",
+            # Typed at a server console: the user sets their own at first sign-in.
+            must_change_password=True,
         )
         user.set_password(password)
         db.session.add(user)
@@ -236,7 +287,8 @@ def terminal_urls(app, base: str) -> list[tuple[str, str]]:
         for t in db.session.execute(select(Terminal).order_by(Terminal.id)).scalars():
             token = demo_tokens.get(t.token_hash, "<token>")
             if t.kind == "kiosk":
-                urls.append((f"触摸查询机 kiosk  {t.code}", f"{base}/kiosk/{t.code}"))
+                # Opened once with ?token=: the kiosk keeps it and drops it from the address.
+                urls.append((f"触摸查询机 kiosk  {t.code}", f"{base}/kiosk/{t.code}?token={token}"))
             elif t.kind == "wall":
                 urls.append(
                     (f"大屏 wall        {t.code}", f"{base}/display/{t.code}?token={token}")
@@ -258,6 +310,11 @@ def cmd_serve(args) -> int:
     server = app.config["SUNLIGHT"]["server"]
     host = args.host or server["host"]
     port = args.port or server["port"]
+    if not args.demo and not is_loopback(host):
+        leftovers = demo_leftovers(app)
+        if leftovers:
+            print(DEMO_REFUSAL.format(host=host, what=leftovers), file=sys.stderr)
+            return EXIT_CONFIG
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
     print(f"Sunlight 阳光公开 serving on http://{host}:{port}", flush=True)
@@ -317,12 +374,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-scheduler", action="store_true", help="do not run background jobs in this process"
     )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="this is a demonstration: serve beyond loopback even with the demo's passwords",
+    )
     serve.set_defaults(func=cmd_serve)
     dbp = sub.add_parser("db", help="database schema")
     dbp.add_argument("action", choices=["upgrade"])
     dbp.set_defaults(func=cmd_db)
     demo = sub.add_parser("demo", help="load demo content into an empty database")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
+    demo.add_argument(
+        "--remove",
+        action="store_true",
+        help="remove the demo accounts, terminals and content from a database in real use",
+    )
     demo.set_defaults(func=cmd_demo)
     user = sub.add_parser(
         "create-user", help="add a staff account (password from SUNLIGHT_NEW_PASSWORD or a prompt)"
@@ -351,6 +418,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Whatever this process creates (database, backups, uploads, logs) is the
+    # server user's alone; the modules that create files set 0600/0700 anyway.
+    os.umask(0o077)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -71,6 +71,27 @@ class LoginForm(ConsoleForm):
     password = PasswordField("密码", validators=[DataRequired(REQUIRED), Length(max=200)])
 
 
+class TotpForm(ConsoleForm):
+    code = StringField(
+        "动态口令（验证器中的 6 位数字）", validators=[DataRequired(REQUIRED), Length(max=12)]
+    )
+
+
+class PasswordChangeForm(ConsoleForm):
+    current = PasswordField("当前密码", validators=[DataRequired(REQUIRED), Length(max=200)])
+    new = PasswordField("新密码", validators=[DataRequired(REQUIRED), Length(max=200)])
+    repeat = PasswordField("再次输入新密码", validators=[DataRequired(REQUIRED), Length(max=200)])
+
+    def validate_repeat(self, field):
+        if field.data != self.new.data:
+            raise ValidationError("两次输入的新密码不一致")
+
+
+class TotpOffForm(ConsoleForm):
+    password = PasswordField("当前密码", validators=[DataRequired(REQUIRED), Length(max=200)])
+    code = StringField("动态口令", validators=[DataRequired(REQUIRED), Length(max=12)])
+
+
 class ActionForm(ConsoleForm):
     """A bare form for buttons that post (CSRF only)."""
 
@@ -277,9 +298,11 @@ class UserForm(ConsoleForm):
     )
     active = BooleanField("启用", default=True)
     password = PasswordField(
-        "新密码（至少10位，留空则不修改）", validators=[Optional(), Length(10, 200)]
+        "初始密码（留空则不修改；用户首次登录时须改为自己的密码）",
+        validators=[Optional(), Length(max=200)],
     )
-    unlock = BooleanField("解除锁定并清零失败次数")
+    unlock = BooleanField("解除该账号在所有地址的登录锁定")
+    clear_totp = BooleanField("停用该账号的动态口令（手机丢失时；用户可重新启用）")
 
 
 class LedgerFilterForm(ConsoleForm):

@@ -67,6 +67,10 @@ def flash_form_errors(form) -> None:
 def safe_next(default: str) -> str:
     """A same-site path from ?next=, or ``default`` (no open redirects)."""
     target = request.args.get("next") or request.form.get("next") or ""
+    # CR/LF or other controls would break the Location header; a backslash is
+    # read by browsers as a slash ("/\\evil" = "//evil").
+    if len(target) > 2000 or "\\" in target or any(ord(c) < 0x20 or c == "\x7f" for c in target):
+        return default
     parts = urlsplit(target)
     if target.startswith("/") and not target.startswith("//") and not parts.netloc:
         return target.rstrip("?") or default

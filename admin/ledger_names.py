@@ -81,6 +81,12 @@ ACTION_LABELS = {
     "guide.import_revision": "导入指南修订",
     "guide.revision_discard": "放弃导入修订",
     "led_controller.update": "修改LED控制卡推送设置",
+    "auth.logout": "退出登录",
+    "user.totp_on": "启用动态口令",
+    "user.totp_off": "停用动态口令",
+    "slogan.publish": "发布标语",
+    "slogan.withdraw": "撤下标语",
+    "demo.remove": "删除演示内容",
 }
 
 

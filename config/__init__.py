@@ -37,6 +37,21 @@ def _non_negative(key: str, value: Any) -> None:
         raise ConfigError(f"{key}: must not be negative, got {value!r}")
 
 
+def _at_least(minimum: int):
+    """The floor 等保 2.0 practice sets: a value may be raised, never lowered below it."""
+
+    def check(key: str, value: Any) -> None:
+        if value < minimum:
+            raise ConfigError(f"{key}: must be at least {minimum}, got {value!r}")
+
+    return check
+
+
+def _score(key: str, value: Any) -> None:
+    if not 0 <= value <= 4:
+        raise ConfigError(f"{key}: must be a zxcvbn score from 0 (off) to 4, got {value!r}")
+
+
 def _port(key: str, value: int) -> None:
     if not 1 <= value <= 65535:
         raise ConfigError(f"{key}: must be a port number from 1 to 65535, got {value!r}")
@@ -126,6 +141,11 @@ VALIDATORS = {
     "feed.max_page_size": _positive,
     "feed.index_number_pattern": _index_pattern,
     "security.session_lifetime_minutes": _positive,
+    "security.session_idle_minutes": _positive,
+    "security.password_min_length": _at_least(12),
+    "security.password_min_score": _score,
+    "security.audit_retention_days": _at_least(180),
+    "feedback.receipt_lookups_per_minute": _positive,
     "security.login_max_failures": _positive,
     "security.login_lockout_minutes": _positive,
     "workflow.min_comment_days": _positive,

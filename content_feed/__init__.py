@@ -26,6 +26,12 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     install_session_hooks()
+    from content_feed import text_hygiene
+
+    text_hygiene.install()
+    from content_feed.models.ledger import install_guards
+
+    install_guards()
     with app.app_context():
         engine = db.engine
     versions = Versions(

@@ -14,6 +14,7 @@ from content_feed.db import db
 from content_feed.markup import render_markdown
 from content_feed.models import Item
 from content_feed.public_now import public_items
+from content_feed.text_hygiene import clean_text
 from content_feed.timefmt import iso
 from content_feed.urls import item_home, public_base
 
@@ -24,9 +25,13 @@ ENTRIES = 50
 
 
 def _sub(parent, tag: str, text: str | None = None, **attrs) -> ET.Element:
-    el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+    # Text is cleaned at input; cleaning again here keeps the feed well-formed
+    # XML even for rows written before that (or by hand).
+    el = ET.SubElement(
+        parent, f"{{{ATOM_NS}}}{tag}", {k: clean_text(str(v)) for k, v in attrs.items()}
+    )
     if text is not None:
-        el.text = text
+        el.text = clean_text(text)
     return el
 
 

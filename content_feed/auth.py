@@ -18,13 +18,25 @@ login_manager = LoginManager()
 login_manager.session_protection = "strong"
 
 
+# Pages a signed-in user who must change their password may still open.
+PASSWORD_CHANGE_ENDPOINTS = {"admin.account", "admin.logout"}
+
+
 @login_manager.user_loader
 def _load_user(user_id: str):
+    from flask import session
+
+    from content_feed import sessions
     from content_feed.db import db
     from content_feed.models import User
 
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or not sessions.still_valid(user):
+        # Ended (logout elsewhere, password or role change, idle, too old):
+        # forget it, so the visitor is simply signed out.
+        session.clear()
+        return None
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -45,6 +57,13 @@ def role_required(*roles: str):
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
+            if (
+                current_user.must_change_password
+                and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS
+            ):
+                if request.path.startswith("/api/"):
+                    return problem_response(403, "请先修改初始密码")
+                return redirect(url_for("admin.account"))
             if roles and not current_user.has_role(*roles):
                 raise Forbidden("您的账号没有此操作所需的角色")
             return view(*args, **kwargs)

@@ -100,6 +100,13 @@ def assign(
     _require(actor)
     if assignee is None and not department.strip():
         raise HandlingError("请选择承办人或填写承办部门")
+    new_assignee = assignee.id if assignee else None
+    # The assignee may read the citizen's full contact details: only an
+    # administrator decides who that is, never a handler for themself.
+    if new_assignee != inq.assignee_id and not actor.has_role("admin"):
+        raise HandlingError("只有管理员可以指定或改派承办人")
+    if assignee is not None and not (assignee.active and assignee.has_role("handler")):
+        raise HandlingError("承办人须是具有“办理”角色的在用账号")
     before = _snapshot(inq)
     inq.assignee_id = assignee.id if assignee else None
     inq.department = department.strip()

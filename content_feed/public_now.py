@@ -99,7 +99,10 @@ def public_meetings(now: datetime, *, hall_id: int | None = None) -> Select:
 
 def public_slogans(now: datetime, *, hall_id: int | None = None) -> Select:
     stmt = select(Slogan).where(
-        Slogan.active.is_(True), _window(Slogan.valid_from, Slogan.valid_until, now)
+        Slogan.active.is_(True),
+        # 先审核、后公开: an approver published it.
+        Slogan.published_at.is_not(None),
+        _window(Slogan.valid_from, Slogan.valid_until, now),
     )
     if hall_id is not None:
         stmt = stmt.where(or_(Slogan.hall_id.is_(None), Slogan.hall_id == hall_id))

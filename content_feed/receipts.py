@@ -1,10 +1,11 @@
-"""Receipt numbers as people type and read them.
+"""Receipt numbers (回执号): hard to guess, easy to read aloud and type.
 
-One place turns what a visitor types (spaces, dashes, full-width letters,
-lower case, an O for a 0) into the stored form, and one place groups a number
-for reading. The number's format itself is made in
-:mod:`content_feed.submissions`; change it there and these keep working as
-long as the alphabet has no O or I (which is why an O or I typed is a 0 or 1).
+``WX-7KXM-4PQR-9HTW``: a kind prefix and twelve characters in groups of four
+from an alphabet without 0/O and 1/I (60 random bits: guessing one of a
+hall's receipts by trying is hopeless, and lookups are rate limited too).
+``normalize`` accepts what a person types — lower case, full-width letters,
+spaces, no dashes — and gives the stored form, or None when it cannot be a
+receipt number. ``group_receipt_no`` is the one way a number is shown.
 
 A submission queued on a kiosk while the server is unreachable has no number
 yet. The kiosk shows a 暂存号 instead: the first :data:`PENDING_LENGTH`
@@ -15,30 +16,62 @@ kiosk). Once the submission has arrived, the 暂存号 finds it like a number.
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from content_feed.models import Inquiry, Rating
-from content_feed.submissions import RECEIPT_ALPHABET, find_receipt
-
-MAX_TYPED = 40
+PREFIXES = {
+    "question": "WX",
+    "suggestion": "JY",
+    "disclosure_request": "YS",
+    "comment": "YJ",
+    "rating": "PJ",
+}
+# No 0/O, 1/I: read aloud or typed from a slip of paper.
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+GROUPS, GROUP_SIZE = 3, 4
+MAX_TYPED = 60
 PENDING_PREFIX = "k-"
 PENDING_LENGTH = 8
+
+_PREFIX = "|".join(sorted(set(PREFIXES.values())))
+_CURRENT = re.compile(rf"^({_PREFIX})([{ALPHABET}]{{{GROUPS * GROUP_SIZE}}})$")
+# Before the grouped form: prefix, local date, six characters (WX20261117ABCDEF).
+_LEGACY = re.compile(rf"^({_PREFIX})(\d{{8}}[{ALPHABET}]{{6}})$")
+_PENDING = re.compile(f"^[{ALPHABET}]{{{PENDING_LENGTH}}}$")
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
-_PENDING = re.compile(f"^[{RECEIPT_ALPHABET}]{{{PENDING_LENGTH}}}$")
-_LOOKALIKE = str.maketrans({"O": "0", "I": "1"})
 
 
-def normalize_receipt_no(text: str) -> str:
-    """What a visitor typed, as stored: no spaces or dashes, upper case, O→0, I→1."""
+def new_receipt_number(kind: str) -> str:
+    tail = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_SIZE))
+    groups = [tail[i : i + GROUP_SIZE] for i in range(0, len(tail), GROUP_SIZE)]
+    return "-".join([PREFIXES[kind], *groups])
+
+
+def compact(text) -> str:
+    """What a person typed: full-width folded, upper case, separators gone."""
     folded = unicodedata.normalize("NFKC", str(text or ""))[:MAX_TYPED].upper()
-    return _NOT_ALNUM.sub("", folded).translate(_LOOKALIKE)[:30]
+    return _NOT_ALNUM.sub("", folded)
+
+
+def normalize(text) -> str | None:
+    """The stored form of a typed receipt number, or None."""
+    if not isinstance(text, str) or len(text) > MAX_TYPED:
+        return None
+    typed = compact(text)
+    current = _CURRENT.match(typed)
+    if current:
+        prefix, tail = current.groups()
+        groups = [tail[i : i + GROUP_SIZE] for i in range(0, len(tail), GROUP_SIZE)]
+        return "-".join([prefix, *groups])
+    if _LEGACY.match(typed):
+        return typed
+    return None
 
 
 def group_receipt_no(receipt_no: str) -> str:
-    """A number split for reading aloud and copying: ``WX 2026 1201 A3K9 ZQ``."""
+    """A number split for reading aloud and copying: ``WX 7KXM 4PQR 9HTW``."""
+    if "-" in receipt_no:
+        return receipt_no.replace("-", " ")
     return " ".join(receipt_no[i : i + 4] for i in range(0, len(receipt_no), 4))
 
 
@@ -50,20 +83,26 @@ def pending_code(idempotency_key: str) -> str:
     return code if _PENDING.match(code) else ""
 
 
-def find_by_typed(session: Session, text: str) -> Inquiry | Rating | None:
+def find_by_typed(session, text: str):
     """The submission a typed receipt number or 暂存号 names, or None."""
-    number = normalize_receipt_no(text)
-    if not number:
+    from sqlalchemy import select
+
+    from content_feed.models import Inquiry, Rating
+    from content_feed.submissions import find_receipt
+
+    number = normalize(text)
+    if number is not None:
+        return find_receipt(session, number)
+    typed = compact(text)
+    if not _PENDING.match(typed):
         return None
-    found = find_receipt(session, number)
-    if found is not None or not _PENDING.match(number):
-        return found
-    key = PENDING_PREFIX + number
+    key = PENDING_PREFIX + typed
     for model in (Inquiry, Rating):
-        rows = session.execute(
-            select(model).where(model.idempotency_key.startswith(key, autoescape=True)).limit(2)
-        ).scalars()
-        matches = list(rows)
+        matches = list(
+            session.execute(
+                select(model).where(model.idempotency_key.startswith(key, autoescape=True)).limit(2)
+            ).scalars()
+        )
         if len(matches) == 1:
             return matches[0]
     return None

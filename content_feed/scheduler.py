@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from content_feed import ledger, workflow
 from content_feed.db import db
+from content_feed.file_modes import create_private, private_dir
 from content_feed.models import Item, LedgerEntry
 from content_feed.timefmt import local
 
@@ -114,11 +115,12 @@ def backup_database(app, now: datetime) -> Path | None:
     folder = Path(settings["folder"])
     if not folder.is_absolute():
         folder = Path(app.root_path) / folder
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     with app.app_context():
         stamp = local(now).strftime("%Y%m%d-%H%M%S")
     target = folder / f"sunlight-{stamp}.db"
     partial = target.with_suffix(".db.part")
+    create_private(partial)  # 0600 before SQLite writes a page into it
     src = sqlite3.connect(source, timeout=30)
     try:
         dst = sqlite3.connect(partial)

@@ -10,7 +10,6 @@ so the caller gets the same receipt and nothing new is stored.
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +21,8 @@ from content_feed import submission_rules
 from content_feed.api.args import db_int
 from content_feed.models import Inquiry, Rating, Terminal, Window
 from content_feed.public_now import public_guide, public_item
+from content_feed.receipts import ALPHABET, PREFIXES, new_receipt_number
+from content_feed.receipts import normalize as normalize_receipt
 from content_feed.timefmt import local
 from content_feed.vocabulary import BAD_RATING_MAX
 from content_feed.working_days import add_working_days
@@ -31,15 +32,9 @@ KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,80}$")
 # 依申请公开: how the applicant wants the information (the stored value is the label).
 DELIVERY_METHODS = submission_rules.DELIVERY_METHODS
 
-RECEIPT_PREFIX = {
-    "question": "WX",
-    "suggestion": "JY",
-    "disclosure_request": "YS",
-    "comment": "YJ",
-    "rating": "PJ",
-}
-# No 0/O, 1/I: read aloud or typed from a slip of paper.
-RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+# The receipt number's letters, for tests and the kiosk's 暂存号 (receipts.py).
+RECEIPT_PREFIX = PREFIXES
+RECEIPT_ALPHABET = ALPHABET
 
 
 class Refused(Exception):
@@ -61,10 +56,9 @@ class Receipt:
     created: bool
 
 
-def receipt_number(kind: str, at: datetime) -> str:
-    day = local(at).strftime("%Y%m%d")
-    tail = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(6))
-    return f"{RECEIPT_PREFIX[kind]}{day}{tail}"
+def receipt_number(kind: str, at: datetime | None = None) -> str:
+    """A new receipt number (``at`` is kept for callers; the number holds no date)."""
+    return new_receipt_number(kind)
 
 
 # -- field checks ----------------------------------------------------------------
@@ -267,6 +261,10 @@ def _store(session: Session, model, key: str, build, attempts: int = 3) -> Recei
 
 
 def find_receipt(session: Session, receipt_no: str) -> Inquiry | Rating | None:
+    """The inquiry or rating of a receipt number as a person typed it, or None."""
+    receipt_no = normalize_receipt(receipt_no)
+    if receipt_no is None:
+        return None
     for model in (Inquiry, Rating):
         found = session.execute(
             select(model).where(model.receipt_no == receipt_no)

@@ -42,6 +42,15 @@ def authenticate(
     return terminal
 
 
+TOKEN_HEADER = "X-Terminal-Token"
+
+
+def presented_token(headers) -> str | None:
+    """The token a terminal sends in ``X-Terminal-Token`` (never in a URL)."""
+    token = headers.get(TOKEN_HEADER)
+    return token if token and len(token) <= 200 else None
+
+
 @dataclass(frozen=True)
 class TerminalCard:
     """What a request needs to know of a terminal, kept in memory."""

@@ -20,12 +20,18 @@ from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
+from content_feed.file_modes import private_dir, write_private
 from content_feed.models import Attachment
 
 # Bytes per file; MAX_CONTENT_LENGTH bounds the whole request above this.
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Pixels per image: a 40-megapixel photo is fine, a 1-gigapixel PNG of 1 KB is not.
 MAX_PIXELS = 40_000_000
+# An animated GIF is decoded frame by frame on a canvas of its full size: its
+# frames × canvas pixels are bounded the same way (30 frames of 4000×4000 in a
+# 388 KB file would otherwise take a minute and hundreds of MB to re-encode).
+MAX_ANIMATION_PIXELS = 40_000_000
+MAX_FRAMES = 300
 THUMBNAIL_SIZE = (320, 320)
 
 PDF = "application/pdf"
@@ -114,8 +120,54 @@ def _open_image(data: bytes) -> Image.Image:
     return image
 
 
+def gif_frames(data: bytes) -> tuple[int, int]:
+    """(frames, pixels decoded over all frames) of a GIF, read from its block
+    structure alone: no pixel is decoded. A truncated file counts what is there."""
+    if len(data) < 13:
+        return 0, 0
+    screen = int.from_bytes(data[6:8], "little") * int.from_bytes(data[8:10], "little")
+    pos = 13
+    if data[10] & 0x80:
+        pos += 3 * (2 ** ((data[10] & 7) + 1))
+    frames = pixels = 0
+    while pos < len(data):
+        block = data[pos]
+        if block == 0x3B:  # trailer
+            break
+        if block == 0x21:  # extension: label, then sub-blocks
+            pos += 2
+        elif block == 0x2C:  # image descriptor
+            if pos + 10 > len(data):
+                break
+            width = int.from_bytes(data[pos + 5 : pos + 7], "little")
+            height = int.from_bytes(data[pos + 7 : pos + 9], "little")
+            packed = data[pos + 9]
+            frames += 1
+            pixels += max(screen, width * height)
+            pos += 10
+            if packed & 0x80:
+                pos += 3 * (2 ** ((packed & 7) + 1))
+            pos += 1  # LZW minimum code size
+        else:
+            break
+        while pos < len(data) and data[pos]:  # sub-blocks up to the empty one
+            pos += data[pos] + 1
+        pos += 1
+    return frames, pixels
+
+
+def _check_animation(data: bytes) -> None:
+    frames, pixels = gif_frames(data)
+    if frames > MAX_FRAMES:
+        raise UploadError(f"动图帧数过多（{frames} 帧，上限 {MAX_FRAMES} 帧），已拒绝")
+    if pixels > MAX_ANIMATION_PIXELS:
+        raise UploadError("动图的帧数 × 像素过大，疑似“解压炸弹”，已拒绝")
+
+
 def reencode_image(data: bytes) -> Stored:
     """A clean copy of the image (no metadata, no trailing bytes) and a JPEG thumbnail."""
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        _check_animation(data)
     image = _open_image(data)
     content_type = IMAGE_FORMATS.get(image.format or "")
     if content_type is None:
@@ -173,15 +225,14 @@ def save_upload(
     if (revision_id is None) == (guide_id is None):
         raise ValueError("an attachment belongs to exactly one revision or guide")
     stored = inspect(data)
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(Path(current_app.config["UPLOAD_FOLDER"]))
     token = secrets.token_hex(16)
     stored_name = token + EXTENSIONS[stored.content_type]
-    (folder / stored_name).write_bytes(stored.data)
+    write_private(folder / stored_name, stored.data)
     thumbnail_name = ""
     if stored.thumbnail is not None:
         thumbnail_name = f"{token}.thumb.jpg"
-        (folder / thumbnail_name).write_bytes(stored.thumbnail)
+        write_private(folder / thumbnail_name, stored.thumbnail)
     att = Attachment(
         revision_id=revision_id,
         guide_id=guide_id,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from flask import Response, current_app, render_template, request
 
 from content_feed.api.caching import FastAnswer, refuse_unknown_params, to_response
+from content_feed.api.json_body import checked_strings, json_object
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.fast_path import FastPost, address_of, fast_post
@@ -20,13 +22,23 @@ from display.program import SCREEN_KINDS, program_answer, program_key
 
 @bp.get("/<code>")
 def wall(code: str):
-    terminal = terminal_or_refuse(code, SCREEN_KINDS)
+    """The player page. With a token (provisioning: ``?token=…`` once) it must be
+    the screen's; without one it is the same bare shell for every code, and the
+    player takes its token from localStorage and sends it as a header."""
+    if len(code) > 40:
+        raise TerminalRefused(code)
+    if presented_token() is None:
+        terminal = SimpleNamespace(code=code, name="阳光公开", hall=SimpleNamespace(name=""))
+    else:
+        terminal = terminal_or_refuse(code, SCREEN_KINDS)
     settings = current_app.config["SUNLIGHT"]["display"]
-    return render_template(
-        "display/wall.html",
-        terminal=terminal,
-        poll_seconds=settings["poll_seconds"],
+    response = Response(
+        render_template(
+            "display/wall.html", terminal=terminal, poll_seconds=settings["poll_seconds"]
+        )
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/<code>/program.json")
@@ -43,8 +55,7 @@ program.fast_answer = FastAnswer(kinds=SCREEN_KINDS)
 
 
 def _json_body() -> dict:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+    return json_object()
 
 
 def _answer(data: dict, status: int = 200) -> Response:
@@ -56,8 +67,11 @@ def _answer(data: dict, status: int = 200) -> Response:
     )
 
 
-def note_heartbeat(app, card, data: dict, address: str, at) -> dict:
+def note_heartbeat(app, card, data: dict, address: str, at) -> dict | None:
     """A screen is alive, and says which version, program and entry it shows."""
+    data = checked_strings(data)
+    if data is None:
+        return None  # to Flask, which refuses it with a problem document
     book(app).seen(
         card.id,
         at,

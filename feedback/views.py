@@ -195,7 +195,9 @@ def assign_inquiry(inquiry_id: int):
     inq = _inquiry(inquiry_id)
     form = AssignForm()
     form.assignee.choices = [(0, "")] + [
-        (u.id, u.username) for u in db.session.execute(select(User)).scalars()
+        (u.id, u.username)
+        for u in db.session.execute(select(User).where(User.active.is_(True))).scalars()
+        if u.has_role("handler")
     ]
 
     def action():

@@ -6,7 +6,10 @@ from flask import Response, current_app, render_template, request, send_from_dir
 
 from content_feed.api.args import as_id
 from content_feed.api.caching import FastAnswer, conditional
+from content_feed.api.json_body import json_object
 from content_feed.api.problems import Problem
+from content_feed.api.submissions import spend_receipt_lookup
+from content_feed.api.terminal_auth import REFUSED, authenticated_kiosk
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Inquiry, Terminal, UrgentNotice
@@ -15,8 +18,9 @@ from content_feed.privacy import mask_name, mask_phone, mask_text
 from content_feed.public_now import current_urgent_notices
 from content_feed.qr import qr_response
 from content_feed.receipts import find_by_typed
+from content_feed.receipts import normalize as normalize_receipt
 from content_feed.submissions import find_receipt
-from content_feed.terminals import directory, find_terminal
+from content_feed.terminals import directory, find_terminal, presented_token
 from content_feed.timefmt import local_date, local_text
 from content_feed.urls import public_base
 from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS
@@ -62,27 +66,29 @@ def _bundle_topics() -> list[str]:
     return bundle_topics(_kiosk(request.view_args["code"]))
 
 
+@conditional(depends=_bundle_topics, shared=False)
+def _bundle_answer(code: str):
+    return build(_kiosk(code))
+
+
 @bp.get("/<code>/bundle.json")
-@conditional(
-    depends=_bundle_topics,
-    shared=False,
-    fast=FastAnswer(kinds=("kiosk",), token=False),
-)
 def bundle(code: str):
-    terminal = _kiosk(code)
-    if terminal is None:
-        raise Problem(404, f"触摸查询机 {code} 未登记或已停用")
-    return build(terminal)
+    """The kiosk's content, for the kiosk itself only (its token in X-Terminal-Token):
+    the token is checked before any kept answer is given, here and in the fast path."""
+    authenticated_kiosk(code)
+    return _bundle_answer(code)
+
+
+bundle.fast_answer = FastAnswer(kinds=("kiosk",), token=True)
 
 
 @bp.post("/<code>/ack")
 def ack(code: str):
     """The kiosk shows an urgent notice: noted for the console's confirmation page."""
-    card = directory().lookup(code, ("kiosk",))
+    card = directory().authenticate(code, presented_token(request.headers), ("kiosk",))
     if card is None:
-        raise Problem(404, f"触摸查询机 {code} 未登记或已停用")
-    data = request.get_json(silent=True)
-    notice_id = data.get("notice_id") if isinstance(data, dict) else None
+        raise Problem(401, REFUSED, errors={"terminal": "终端未登记、已停用或令牌不符"})
+    notice_id = json_object().get("notice_id")
     if not isinstance(notice_id, int) or isinstance(notice_id, bool):
         raise Problem(400, "notice_id 应为整数", errors={"notice_id": "必须是整数"})
     at = now()
@@ -112,22 +118,25 @@ def receipt_home(receipt_no: str) -> str:
 
 @bp.get("/qr/receipts/<receipt_no>.<fmt>")
 def receipt_qr(receipt_no: str, fmt: str):
-    if find_receipt(db.session, receipt_no) is None:
-        raise Problem(404, f"没有找到回执号 {receipt_no}")
-    return qr_response(receipt_home(receipt_no), fmt)
+    spend_receipt_lookup()
+    found = find_receipt(db.session, receipt_no)
+    if found is None:
+        raise Problem(404, "没有找到这个回执号")
+    return qr_response(receipt_home(found.receipt_no), fmt)
 
 
 @bp.get("/receipts/<receipt_no>")
 def receipt_page(receipt_no: str):
+    spend_receipt_lookup()
     found = find_by_typed(db.session, receipt_no)
     if found is None:
-        return render_template("kiosk/receipt.html", record=None, receipt_no=receipt_no), 404
+        shown = normalize_receipt(receipt_no) or receipt_no[:30]
+        return render_template("kiosk/receipt.html", record=None, receipt_no=shown), 404
     if isinstance(found, Inquiry):
         view = {
             "kind": INQUIRY_KINDS.get(found.kind, found.kind),
             "state": INQUIRY_STATES.get(found.state, found.state),
             "topic": mask_text(found.topic),
-            "text": mask_text(found.text),
             "name": mask_name(found.name),
             "phone": mask_phone(found.phone),
             "due_on": found.due_on.isoformat() if found.due_on else "",
@@ -144,7 +153,6 @@ def receipt_page(receipt_no: str):
                 else ("回访整改中" if found.follow_up_state == "open" else "已收到")
             ),
             "topic": RATING_LEVELS.get(found.level, ""),
-            "text": mask_text(found.comment),
             "phone": mask_phone(found.phone),
             "due_on": found.resolve_due_on.isoformat() if found.resolve_due_on else "",
             "reply": mask_text(found.resolution_note),

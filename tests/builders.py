@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -143,6 +143,8 @@ def make_terminal(
 
 
 def make_slogan(text: str = "推进党务公开，打造阳光党务", **fields) -> Slogan:
+    """A slogan an approver has published (pass ``published_at=None`` for a draft)."""
+    fields.setdefault("published_at", datetime(2026, 1, 1, tzinfo=UTC))
     slogan = Slogan(text=text, **fields)
     db.session.add(slogan)
     db.session.commit()

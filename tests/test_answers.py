@@ -19,7 +19,7 @@ LED = {"X-Terminal-Token": "demo-led-token"}
 @pytest.mark.parametrize(
     "url, headers",
     [
-        ("/kiosk/kiosk-1/bundle.json?r=1", {}),
+        ("/kiosk/kiosk-1/bundle.json?r=1", {"X-Terminal-Token": "demo-kiosk-token"}),
         ("/display/wall-1/program.json?r=2", WALL),
         ("/display/led/led-1.png?r=3", LED),
         ("/api/v1/items?r=4", {}),
@@ -136,7 +136,9 @@ def test_an_answer_lapses_at_its_boundary_and_when_a_topic_moves():
 def test_a_rebuild_with_nothing_visible_changed_keeps_the_etag(demo_app, client):
     from tests.builders import publish_item
 
+    client.environ_base["HTTP_X_TERMINAL_TOKEN"] = "demo-kiosk-token"
     first = client.get("/kiosk/kiosk-1/bundle.json")
+    assert first.status_code == 200
     publish_item(demo_app.extensions["sunlight.clock"].now(), "党内通报", scope="party")
     demo_app.extensions["sunlight.answers"].clear()  # rebuilt from scratch
     again = client.get(

@@ -48,10 +48,11 @@ def test_upgrade_demo_and_create_user(tmp_path):
     )
     assert made.returncode == 0, made.stderr
     with sqlite3.connect(tmp_path / "cli.db") as conn:
-        roles, hashed = conn.execute(
-            "SELECT roles, password_hash FROM user WHERE username = 'liu'"
+        roles, hashed, must_change = conn.execute(
+            "SELECT roles, password_hash, must_change_password FROM user WHERE username = 'liu'"
         ).fetchone()
         assert roles == "reviewer approver" and "a-long-secret-1" not in hashed
+        assert must_change == 1  # changed by the user at first sign-in
         assert (
             conn.execute(
                 "SELECT count(*) FROM ledger_entry WHERE action = 'user.create'"
@@ -82,4 +83,13 @@ def test_create_user_refuses_bad_roles_and_short_passwords(tmp_path):
     short = run(
         "create-user", "x", "--roles", "drafter", tmp_path=tmp_path, SUNLIGHT_NEW_PASSWORD="short"
     )
-    assert short.returncode == 2 and "10 characters" in short.stderr
+    assert short.returncode == 2 and "密码至少 12 位" in short.stderr
+    common = run(
+        "create-user",
+        "x",
+        "--roles",
+        "drafter",
+        tmp_path=tmp_path,
+        SUNLIGHT_NEW_PASSWORD="1q2w3e4r5t6y",
+    )
+    assert common.returncode == 2 and "过于常见" in common.stderr

@@ -51,6 +51,7 @@ from tests.builders import make_hall, make_terminal, make_urgent, publish_item, 
 WALL = {"X-Terminal-Token": "demo-wall-token"}
 LED = {"X-Terminal-Token": "demo-led-token"}
 B = {"X-Terminal-Token": "secret-token"}
+KIOSK = {"X-Terminal-Token": "demo-kiosk-token"}
 
 # Models no public answer reads, and why. A new model must be placed here or
 # be FeedContent with its topics: the completeness test below says so.
@@ -69,19 +70,20 @@ NOT_SHOWN = {
     "GuideRevision": "an imported revision waiting for review; applying it writes the guide",
     "RefusedSubmission": "kiosk submissions refused after an outage, for staff to follow up",
     "LedController": "how a strip is pushed to and its push status: the sender reads it",
+    "LoginLock": "sign-in failures per account and address, console only",
 }
 
 # Terminal answers and feed answers watched by the sweep: hall A (the demo
 # hall), hall B (made here) and every hall at once.
 ANSWERS = {
-    "kiosk A": ("/kiosk/kiosk-1/bundle.json", {}),
+    "kiosk A": ("/kiosk/kiosk-1/bundle.json", KIOSK),
     "wall A": ("/display/wall-1/program.json", WALL),
     "led A": ("/display/led-1/program.json", LED),
     "urgent A": ("/api/v1/urgent-notices?hall=hall-1&surface=kiosk", {}),
     "items A": ("/api/v1/items?hall=hall-1&per_page=100", {}),
     "guides A": ("/api/v1/guides?hall=hall-1", {}),
     "answers A": ("/api/v1/answers?hall=hall-1", {}),
-    "kiosk B": ("/kiosk/kiosk-b/bundle.json", {}),
+    "kiosk B": ("/kiosk/kiosk-b/bundle.json", B),
     "wall B": ("/display/wall-b/program.json", B),
     "urgent B": ("/api/v1/urgent-notices?hall=hall-b&surface=kiosk", {}),
     "items": ("/api/v1/items?per_page=100", {}),
@@ -397,13 +399,17 @@ def test_what_people_submit_and_terminals_report_moves_nothing(world, client, cl
     from content_feed.presence import flush_now
 
     before = etags(client)
-    assert client.post("/api/v1/inquiries", json=question_payload()).status_code == 201
-    assert client.post("/api/v1/ratings", json=rating_payload()).status_code == 201
+    assert (
+        client.post("/api/v1/inquiries", json=question_payload(), headers=KIOSK).status_code == 201
+    )
+    assert client.post("/api/v1/ratings", json=rating_payload(), headers=KIOSK).status_code == 201
     app = current_app._get_current_object()
     moved = topics_moved(
         lambda: (
             client.post(
-                "/api/v1/heartbeat", json={"terminal": "kiosk-1", "page": "#/", "version": "x"}
+                "/api/v1/heartbeat",
+                json={"terminal": "kiosk-1", "page": "#/", "version": "x"},
+                headers=KIOSK,
             ),
             client.post("/display/wall-1/heartbeat", json={"version": "y"}, headers=WALL),
             client.get("/display/led/led-1.png", headers=LED),
@@ -485,13 +491,13 @@ def test_a_change_in_hall_a_moves_nothing_of_hall_b(world, client, clock):
 
 
 def test_retracting_a_public_answer_takes_it_off_the_kiosk(world, client):
-    first = client.get("/kiosk/kiosk-1/bundle.json")
+    first = client.get("/kiosk/kiosk-1/bundle.json", headers=KIOSK)
     assert [a["reply"] for a in first.get_json()["answers"]] == ["周六上午上班"]
     inquiry = db.session.execute(select(Inquiry)).scalar_one()
     inquiry.reply_public = False
     db.session.commit()
     again = client.get(
-        "/kiosk/kiosk-1/bundle.json", headers={"If-None-Match": first.headers["ETag"]}
+        "/kiosk/kiosk-1/bundle.json", headers={**KIOSK, "If-None-Match": first.headers["ETag"]}
     )
     assert again.status_code == 200 and again.get_json()["answers"] == []
     api = client.get("/api/v1/answers?hall=hall-1")
@@ -499,21 +505,21 @@ def test_retracting_a_public_answer_takes_it_off_the_kiosk(world, client):
 
 
 def test_deactivating_or_moving_a_terminal_moves_its_answer(world, client):
-    first = client.get("/kiosk/kiosk-1/bundle.json")
+    first = client.get("/kiosk/kiosk-1/bundle.json", headers=KIOSK)
     assert first.get_json()["hall"]["code"] == "hall-1"
     kiosk = db.session.execute(select(Terminal).where(Terminal.code == "kiosk-1")).scalar_one()
     kiosk.hall_id = world["b"].id
     db.session.commit()
     moved = client.get(
-        "/kiosk/kiosk-1/bundle.json", headers={"If-None-Match": first.headers["ETag"]}
+        "/kiosk/kiosk-1/bundle.json", headers={**KIOSK, "If-None-Match": first.headers["ETag"]}
     )
     assert moved.status_code == 200 and moved.get_json()["hall"]["code"] == "hall-b"
     kiosk.active = False
     db.session.commit()
     gone = client.get(
-        "/kiosk/kiosk-1/bundle.json", headers={"If-None-Match": moved.headers["ETag"]}
+        "/kiosk/kiosk-1/bundle.json", headers={**KIOSK, "If-None-Match": moved.headers["ETag"]}
     )
-    assert gone.status_code == 404
+    assert gone.status_code == 401  # a deactivated kiosk no longer authenticates
     wall = client.get("/display/wall-1/program.json", headers=WALL)
     wall_row = db.session.execute(select(Terminal).where(Terminal.code == "wall-1")).scalar_one()
     wall_row.active = False

@@ -50,7 +50,9 @@ def test_internal_item_reaches_no_public_surface(demo_app, client, clock, scope)
     )
     seen_twin = 0
     for url in SURFACES:
-        response = client.get(url)
+        # The kiosk's bundle is for the kiosk: its token comes as a header.
+        headers = {"X-Terminal-Token": "demo-kiosk-token"} if url.startswith("/kiosk/") else {}
+        response = client.get(url, headers=headers)
         assert response.status_code == 200, url
         text = response.get_data(as_text=True)
         assert SECRET not in text, f"internal item leaked on {url}"

@@ -83,7 +83,12 @@ def test_submissions_with_out_of_range_numbers_are_refused(demo_app, client, pat
     body = {"terminal": "kiosk-1", "idempotency_key": "sec-test-0001", "text": "你好"} | fields
     raw = demo_app.json.dumps(body)
     raw = raw.replace('"HUGE"', HUGE).replace('"INF"', "1e999")
-    response = client.post(path, data=raw, content_type="application/json")
+    response = client.post(
+        path,
+        data=raw,
+        content_type="application/json",
+        headers={"X-Terminal-Token": "demo-kiosk-token"},
+    )
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
     assert response.mimetype == "application/problem+json"
     (field,) = [k for k, v in fields.items() if v in ("HUGE", "INF")]

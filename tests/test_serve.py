@@ -24,7 +24,7 @@ def test_make_run_serves_the_urls_it_prints(tmp_path):
         "PYTHONUNBUFFERED": "1",
     }
     proc = subprocess.Popen(
-        [sys.executable, "run.py", "serve", "--prepare", "--port", str(port)],
+        [sys.executable, "run.py", "serve", "--prepare", "--demo", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -1,6 +1,7 @@
 """Console pages, one module per area."""
 
 from admin.views import (  # noqa: F401
+    account,
     auth,
     dashboard,
     guide_imports,

@@ -138,13 +138,18 @@ def meeting_withdraw(notice_id: int):
 
 
 @bp.get("/slogans")
-@role_required("drafter", "operator")
+@role_required("drafter", "operator", "approver")
 def slogans():
     rows = db.session.execute(select(Slogan).order_by(Slogan.sort_order, Slogan.id)).scalars()
-    return render_template("admin/slogans.html", rows=rows.all(), at=now())
+    return render_template(
+        "admin/slogans.html", rows=rows.all(), at=now(), action_form=ActionForm()
+    )
 
 
 def _slogan_edit(slogan: Slogan | None):
+    if slogan is not None and slogan.published_at is not None:
+        flash("已发布的标语不能修改：请审批人先撤下，修改后再发布", "error")
+        return redirect(url_for("admin.slogans"))
     form = _with_halls(SloganForm(obj=slogan), slogan)
     return edit_object(
         obj=slogan,
@@ -154,7 +159,10 @@ def _slogan_edit(slogan: Slogan | None):
         label="宣传标语",
         back="admin.slogans",
         apply=_apply_with_hall,
-        hints={"text": "LED条屏 16 点阵一屏显示 8 个汉字，较长的标语会滚动显示"},
+        hints={
+            "text": "LED条屏 16 点阵一屏显示 8 个汉字，较长的标语会滚动显示；"
+            "保存后须经审批人发布才会上屏"
+        },
     )
 
 
@@ -168,6 +176,44 @@ def slogan_new():
 @role_required("drafter", "operator")
 def slogan_edit(slogan_id: int):
     return _slogan_edit(get_or_404(Slogan, slogan_id))
+
+
+def _slogan_publication(slogan_id: int, publish: bool):
+    slogan = get_or_404(Slogan, slogan_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("admin.slogans"))
+    if (slogan.published_at is not None) == publish:
+        flash("该标语已发布" if publish else "该标语尚未发布", "error")
+        return redirect(url_for("admin.slogans"))
+    fields = ["published_at", "published_by_id"]
+    before = {"published_at": slogan.published_at and slogan.published_at.isoformat()}
+    before["published_by_id"] = slogan.published_by_id
+    if publish:
+        slogan.published_at, slogan.published_by_id = now(), actor().id
+    else:
+        slogan.published_at = slogan.published_by_id = None
+    record_change(
+        "slogan.publish" if publish else "slogan.withdraw",
+        slogan,
+        fields,
+        before,
+        f"宣传标语：{slogan.text}",
+    )
+    db.session.commit()
+    flash("标语已发布，各屏幕将随即显示" if publish else "标语已撤下", "success")
+    return redirect(url_for("admin.slogans"))
+
+
+@bp.post("/slogans/<int:slogan_id>/publish")
+@role_required("approver")
+def slogan_publish(slogan_id: int):
+    return _slogan_publication(slogan_id, True)
+
+
+@bp.post("/slogans/<int:slogan_id>/withdraw")
+@role_required("approver")
+def slogan_withdraw(slogan_id: int):
+    return _slogan_publication(slogan_id, False)
 
 
 # -- urgent notices ----------------------------------------------------------------

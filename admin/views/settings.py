@@ -9,10 +9,11 @@ from admin import bp
 from admin.crud import edit_object
 from admin.forms import CategoryForm, HallForm, UserForm, WindowForm
 from admin.helpers import actor, get_or_404, now
-from content_feed import ledger
+from content_feed import ledger, login_locks, sessions
 from content_feed.auth import role_required
 from content_feed.db import db
-from content_feed.models import Category, Hall, Item, User, Window
+from content_feed.models import Category, Hall, Item, LoginLock, User, Window
+from content_feed.passwords import password_problem
 from content_feed.vocabulary import ROLES
 
 # -- catalogue ---------------------------------------------------------------------
@@ -189,7 +190,15 @@ USER_FIELDS = ["username", "display_name", "department", "roles", "active", "loc
 @role_required("admin")
 def users():
     rows = db.session.execute(select(User).order_by(User.username)).scalars().all()
-    return render_template("admin/users.html", rows=rows, roles=ROLES)
+    # Locks are per account and address: how many addresses each account is locked from.
+    locked = dict(
+        db.session.execute(
+            select(LoginLock.user_id, func.count(LoginLock.id))
+            .where(LoginLock.locked_until > now())
+            .group_by(LoginLock.user_id)
+        ).all()
+    )
+    return render_template("admin/users.html", rows=rows, roles=ROLES, locked=locked)
 
 
 def _user_edit(user: User | None):
@@ -207,7 +216,12 @@ def _user_edit(user: User | None):
         if taken:
             return "用户名已存在"
         if target.id is None and not f.password.data:
-            return "新用户须设置密码（至少10位）"
+            return "新用户须设置初始密码"
+        if f.password.data:
+            security = current_app.config["SUNLIGHT"]["security"]
+            problem = password_problem(f.password.data, f.username.data.strip(), security)
+            if problem:
+                return problem
         if not f.roles.data:
             return "请至少选择一个角色"
         me = actor()
@@ -216,14 +230,23 @@ def _user_edit(user: User | None):
         return None
 
     def apply(target, f):
+        roles = " ".join(r for r in ROLES if r in f.roles.data)
+        if target.id is not None and (roles != target.roles or f.active.data != target.active):
+            # A role change or deactivation takes effect at once, in every session.
+            target.end_sessions()
+            if target.id == actor().id:
+                sessions.start(target)  # this session goes on with the new roles
         target.username = f.username.data.strip()
         target.display_name = f.display_name.data or target.username
         target.department = f.department.data or ""
-        target.roles = " ".join(r for r in ROLES if r in f.roles.data)
+        target.roles = roles
         target.active = f.active.data
         if f.password.data:
             target.set_password(f.password.data)
+            # Set by an administrator: the user replaces it at first sign-in.
+            target.must_change_password = True
             if target.id is not None:
+                target.end_sessions()
                 ledger.record(
                     db.session,
                     "user.password",
@@ -232,8 +255,21 @@ def _user_edit(user: User | None):
                     summary=f"重置密码：{target.username}",
                     at=now(),
                 )
+        if f.clear_totp.data and target.totp_secret:
+            target.totp_secret, target.totp_last_step = "", 0
+            target.end_sessions()
+            ledger.record(
+                db.session,
+                "user.totp_off",
+                actor=actor(),
+                obj=target,
+                summary=f"管理员停用动态口令：{target.username}",
+                at=now(),
+            )
         if f.unlock.data:
             target.failed_logins, target.locked_until = 0, None
+            if target.id is not None:
+                login_locks.clear(db.session, target)
 
     return edit_object(
         obj=user,

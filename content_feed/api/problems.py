@@ -57,16 +57,22 @@ class Problem(HTTPException):
         detail: str = "",
         title: str | None = None,
         errors: dict | None = None,
+        headers: dict | None = None,
         **extra,
     ):
         super().__init__(description=detail)
         self.code = status
         self.title = title or TITLES.get(status, "请求失败")
         self.errors = errors
+        self.headers = headers or {}
         self.extra = extra
 
     def get_response(self, environ=None, scope=None):
-        return problem_response(self.code, self.description, self.title, self.errors, **self.extra)
+        response = problem_response(
+            self.code, self.description, self.title, self.errors, **self.extra
+        )
+        response.headers.update(self.headers)
+        return response
 
 
 def problem_response(

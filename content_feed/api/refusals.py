@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask import jsonify
 
 from content_feed.api import api
+from content_feed.api.json_body import json_object
 from content_feed.api.openapi import PROBLEM, describe
 from content_feed.api.problems import Problem
-from content_feed.api.submissions import _kiosk, _payload, submission_limit
+from content_feed.api.submissions import _kiosk, spend_submission
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.refusals import record_refusal
@@ -16,10 +17,10 @@ from content_feed.submissions import Refused
 
 
 @api.post("/refused-submissions")
-@submission_limit
 def report_refusal():
-    data = _payload()
+    data = json_object()
     terminal = _kiosk(data)
+    spend_submission(terminal)
     try:
         row, created = record_refusal(db.session, data, terminal, now())
     except Refused as refused:

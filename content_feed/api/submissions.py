@@ -9,47 +9,32 @@ another and a stuck kiosk cannot flood the queue.
 from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request
-from flask_limiter.util import get_remote_address
 
 from content_feed import topics
 from content_feed.api import api, submissions_doc  # noqa: F401  (describes these routes)
 from content_feed.api.args import hall_arg, int_arg, surface_arg
 from content_feed.api.caching import conditional, content_etag
+from content_feed.api.json_body import checked_strings, json_object
 from content_feed.api.problems import Problem
 from content_feed.api.resources import content_of_hall, of_asked_hall
+from content_feed.api.terminal_auth import authenticated_kiosk
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.extensions import limiter
 from content_feed.fast_path import FastPost, address_of, fast_post
 from content_feed.models import Inquiry, Rating, Terminal
 from content_feed.presence import book
 from content_feed.privacy import mask_name, mask_phone, mask_text
 from content_feed.public_now import public_answers
+from content_feed.rate_limits import spend
 from content_feed.receipts import find_by_typed, group_receipt_no
 from content_feed.search import MAX_QUERY, search
 from content_feed.submissions import Refused, submit_inquiry, submit_rating
-from content_feed.terminals import directory, find_terminal
+from content_feed.terminals import directory
+from content_feed.text_hygiene import clean_text
 from content_feed.timefmt import iso, local_date
 from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS, RATING_TARGETS
 
 RATE_MESSAGE = "本终端提交过于频繁，请稍等一分钟再提交；您填写的内容已保留"
-
-
-def _payload() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Problem(
-            415 if not request.is_json else 400,
-            "请以 JSON 对象提交（Content-Type: application/json）",
-        )
-    return data
-
-
-def terminal_key() -> str:
-    """The rate-limit key: the submitting terminal's code, else the client address."""
-    data = request.get_json(silent=True)
-    code = data.get("terminal") if isinstance(data, dict) else None
-    return f"terminal:{code}" if isinstance(code, str) and code else get_remote_address()
 
 
 def _rate_limit() -> str:
@@ -57,15 +42,8 @@ def _rate_limit() -> str:
 
 
 def _kiosk(data: dict) -> Terminal:
-    code = data.get("terminal")
-    terminal = find_terminal(db.session, code, "kiosk") if isinstance(code, str) else None
-    if terminal is None:
-        raise Problem(
-            422,
-            "该终端未登记或已停用，请联系大厅工作人员",
-            errors={"terminal": "终端未登记"},
-        )
-    return terminal
+    """The authenticated kiosk of this request; its budget is spent only after that."""
+    return authenticated_kiosk(data.get("terminal"))
 
 
 def inquiry_receipt(inq: Inquiry) -> dict:
@@ -102,9 +80,16 @@ def rating_receipt(rating: Rating) -> dict:
     }
 
 
+def spend_submission(terminal: Terminal) -> None:
+    """One budget per terminal for everything it submits, counted by the terminal's
+    id: an unknown or unauthenticated terminal never gets a counter."""
+    spend(_rate_limit(), "kiosk-submissions", str(terminal.id), RATE_MESSAGE)
+
+
 def _intake(submit, receipt_json) -> Response:
-    data = _payload()
+    data = json_object()
     terminal = _kiosk(data)
+    spend_submission(terminal)
     try:
         receipt = submit(
             db.session, data, terminal, current_app.config["SUNLIGHT"]["feedback"], now()
@@ -119,30 +104,28 @@ def _intake(submit, receipt_json) -> Response:
     return response
 
 
-# One budget per terminal for inquiries and ratings together.
-submission_limit = limiter.shared_limit(
-    _rate_limit, scope="kiosk-submissions", key_func=terminal_key, error_message=RATE_MESSAGE
-)
-
-
 @api.post("/inquiries")
-@submission_limit
 def post_inquiry():
     return _intake(submit_inquiry, inquiry_receipt)
 
 
 @api.post("/ratings")
-@submission_limit
 def post_rating():
     return _intake(submit_rating, rating_receipt)
 
 
-@api.get("/inquiries/<receipt_no>")
-def inquiry_status(receipt_no: str):
-    """Progress for whoever holds the receipt; personal data masked."""
-    found = find_by_typed(db.session, receipt_no)
-    if found is None:
-        raise Problem(404, f"没有找到回执号 {receipt_no} 的记录，请核对后再查")
+LOOKUP_MESSAGE = "查询过于频繁，请稍等一分钟再查"
+
+
+def spend_receipt_lookup() -> None:
+    """Look-ups are counted per client address, so receipts cannot be guessed fast."""
+    rate = f"{current_app.config['SUNLIGHT']['feedback']['receipt_lookups_per_minute']}/minute"
+    spend(rate, "receipt-lookup", request.remote_addr or "-", LOOKUP_MESSAGE)
+
+
+def receipt_progress(found: Inquiry | Rating) -> dict:
+    """What the holder of a receipt sees: progress, and personal data masked.
+    The text of the question itself is never part of it."""
     if isinstance(found, Rating):
         body = rating_receipt(found)
         body.update(
@@ -152,23 +135,32 @@ def inquiry_status(receipt_no: str):
                 "resolved": found.resolved_at is not None,
             }
         )
-    else:
-        body = inquiry_receipt(found)
-        body.update(
-            {
-                "topic": mask_text(found.topic),
-                "text": mask_text(found.text),
-                "name": mask_name(found.name),
-                "phone": mask_phone(found.phone),
-                "reply": mask_text(found.reply) if found.replied_at else "",
-                "replied_on": local_date(found.replied_at),
-                "state_reason": (
-                    mask_text(found.state_reason) if found.state == "cannot_handle" else ""
-                ),
-            }
-        )
+        return body
+    body = inquiry_receipt(found)
+    body.update(
+        {
+            "name": mask_name(found.name),
+            "phone": mask_phone(found.phone),
+            "replied": found.replied_at is not None,
+            "reply": mask_text(found.reply) if found.replied_at else "",
+            "replied_on": local_date(found.replied_at),
+            "state_reason": (
+                mask_text(found.state_reason) if found.state == "cannot_handle" else ""
+            ),
+        }
+    )
+    return body
+
+
+@api.get("/inquiries/<receipt_no>")
+def inquiry_status(receipt_no: str):
+    """Progress for whoever holds the receipt; personal data masked."""
+    spend_receipt_lookup()
+    found = find_by_typed(db.session, receipt_no)
+    if found is None:
+        raise Problem(404, "没有找到这个回执号的记录，请核对后再查")
     # Progress is personal: never kept by a shared cache, always revalidated.
-    return content_etag(jsonify(body), "private, no-cache")
+    return content_etag(jsonify(receipt_progress(found)), "private, no-cache")
 
 
 def answer(inq: Inquiry) -> dict:
@@ -211,13 +203,14 @@ def answers():
 @api.get("/search")
 @conditional(depends=content_of_hall, params=("q", "page", "per_page", "hall", "surface"))
 def search_public():
-    q = (request.args.get("q") or "").strip()
+    # Control characters match nothing a person typed: without them "\x00" is empty.
+    q = clean_text(request.args.get("q") or "").strip()
     if not q:
         raise Problem(400, "请输入要查找的内容", errors={"q": "不能为空"})
     if len(q) > MAX_QUERY:
         raise Problem(400, f"查找内容不能超过 {MAX_QUERY} 个字", errors={"q": "过长"})
     page = int_arg("page", 1, 1, 50)
-    per_page = int_arg("per_page", 20, 1, 50)
+    per_page = int_arg("per_page", 20, 1, 100)  # as the OpenAPI document says
     hall = hall_arg()
     results = search(
         q,
@@ -229,8 +222,11 @@ def search_public():
     return {**results.to_json(), "page": page, "per_page": per_page}
 
 
-def note_heartbeat(app, card, data: dict, address: str, at) -> dict:
+def note_heartbeat(app, card, data: dict, address: str, at) -> dict | None:
     """A kiosk is alive, and says which page it shows and which bundle it has."""
+    data = checked_strings(data)
+    if data is None:
+        return None  # to Flask, which refuses it with a problem document
     book(app).seen(
         card.id, at, address, last_page=data.get("page") or "", last_version=data.get("version")
     )
@@ -238,10 +234,10 @@ def note_heartbeat(app, card, data: dict, address: str, at) -> dict:
 
 
 @api.post("/heartbeat")
-@fast_post(FastPost(("kiosk",), note_heartbeat, code_in_body=True, token=False))
+@fast_post(FastPost(("kiosk",), note_heartbeat, code_in_body=True, token=True))
 def heartbeat():
     """A kiosk says it is alive, which page it shows and which content version it has."""
-    data = _payload()
+    data = json_object()
     terminal = _kiosk(data)
     card = directory().lookup(terminal.code, ("kiosk",))
     reply = note_heartbeat(

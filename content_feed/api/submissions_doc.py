@@ -15,11 +15,26 @@ def _json(schema: dict) -> dict:
     return {"application/json": {"schema": schema}}
 
 
+TOKEN_HEADER = {
+    "name": "X-Terminal-Token",
+    "in": "header",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "触摸查询机的令牌（登记时发放一次）；不接受放在网址中",
+}
+TOO_MANY = {
+    "description": "提交或查询过于频繁（RFC 9457 问题文档）",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "秒"}},
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
 def _post(summary: str, request: str, response: str, description: str = "") -> dict:
     return {
         "post": {
             "summary": summary,
             "description": description,
+            "parameters": [TOKEN_HEADER],
             "requestBody": {"required": True, "content": _json(_ref(request))},
             "responses": {
                 "201": {"description": "已受理", "content": _json(_ref(response))},
@@ -29,9 +44,11 @@ def _post(summary: str, request: str, response: str, description: str = "") -> d
                     "content": _json(_ref(response)),
                 },
                 "400": PROBLEM,
+                "401": PROBLEM,
+                "413": PROBLEM,
                 "415": PROBLEM,
                 "422": PROBLEM,
-                "429": PROBLEM,
+                "429": TOO_MANY,
             },
         }
     }
@@ -196,7 +213,9 @@ describe(
         "/api/v1/ratings": _post("提交好差评", "RatingRequest", "RatingReceipt", IDEMPOTENCY),
         "/api/v1/inquiries/{receipt_no}": {
             "get": {
-                "summary": "凭回执号查询办理进度（姓名、电话已脱敏）",
+                "summary": "凭回执号查询办理进度（只有进度，姓名、电话已脱敏）",
+                "description": "回执号形如 WX-7KXM-4PQR-9HTW，大小写、空格和连字符均可；"
+                "每个地址每分钟可查询 feedback.receipt_lookups_per_minute 次。",
                 "parameters": [
                     {
                         "name": "receipt_no",
@@ -208,6 +227,7 @@ describe(
                 "responses": {
                     "200": {"description": "办理进度", "content": _json({"type": "object"})},
                     "404": PROBLEM,
+                    "429": TOO_MANY,
                 },
             }
         },
@@ -216,6 +236,7 @@ describe(
         "/api/v1/heartbeat": {
             "post": {
                 "summary": "终端心跳：编号、当前页面、内容版本",
+                "parameters": [TOKEN_HEADER],
                 "requestBody": {
                     "required": True,
                     "content": _json(
@@ -233,7 +254,9 @@ describe(
                 "responses": {
                     "200": {"description": "已记录", "content": _json({"type": "object"})},
                     "400": PROBLEM,
-                    "422": PROBLEM,
+                    "401": PROBLEM,
+                    "413": PROBLEM,
+                    "415": PROBLEM,
                 },
             }
         },

@@ -70,7 +70,54 @@ DEMO_PASSWORD = "sunlight-demo"
 
 
 def is_empty(session: Session) -> bool:
-    return not session.execute(select(func.count(Hall.id))).scalar()
+    """Nothing at all in it: no account, hall, terminal, content, submission or ledger row.
+
+    (A database with real accounts but no hall yet is *not* empty: the demo's
+    ``admin`` / ``sunlight-demo`` must never land beside them.)
+    """
+    from content_feed.models import (
+        Inquiry,
+        Item,
+        LedgerEntry,
+        MeetingNotice,
+        Rating,
+        UrgentNotice,
+    )
+
+    for model in (
+        User,
+        Hall,
+        Terminal,
+        Item,
+        Guide,
+        Slogan,
+        MeetingNotice,
+        UrgentNotice,
+        Inquiry,
+        Rating,
+        LedgerEntry,
+    ):
+        if session.execute(select(func.count()).select_from(model)).scalar():
+            return False
+    return True
+
+
+def accounts_with_demo_password(session: Session) -> list[str]:
+    """Active accounts whose password is still the demo's."""
+    return [
+        u.username
+        for u in session.execute(select(User).where(User.active.is_(True))).scalars()
+        if u.check_password(DEMO_PASSWORD)
+    ]
+
+
+def terminals_with_demo_tokens(session: Session) -> list[str]:
+    hashes = [hash_token(t[5]) for t in DEMO_TERMINALS]
+    return list(
+        session.execute(
+            select(Terminal.code).where(Terminal.token_hash.in_(hashes), Terminal.active.is_(True))
+        ).scalars()
+    )
 
 
 def load_demo(session: Session, now: datetime, password: str = DEMO_PASSWORD) -> dict:
@@ -97,7 +144,7 @@ def load_demo(session: Session, now: datetime, password: str = DEMO_PASSWORD) ->
     _items(session, now, users)
     _guides(session, now, hall)
     for order, text in enumerate(SLOGANS):
-        session.add(Slogan(text=text, sort_order=order))
+        session.add(Slogan(text=text, sort_order=order, published_at=now))
     _meeting(session, now, hall)
     for code, name, kind, width, height, token in DEMO_TERMINALS:
         session.add(

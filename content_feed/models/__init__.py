@@ -26,7 +26,7 @@ from content_feed.models.terminal import (
     TerminalGroup,
     terminal_group_member,
 )
-from content_feed.models.user import User
+from content_feed.models.user import LoginLock, User
 
 __all__ = [
     "Attachment",
@@ -48,6 +48,7 @@ __all__ = [
     "LedController",
     "LedgerEntry",
     "LedgerIsAppendOnly",
+    "LoginLock",
     "MeetingNotice",
     "PlayRecord",
     "Playlist",

@@ -39,3 +39,22 @@ def _refuse_update(mapper, connection, target):
 @event.listens_for(LedgerEntry, "before_delete")
 def _refuse_delete(mapper, connection, target):
     raise LedgerIsAppendOnly("ledger entries cannot be deleted")
+
+
+def _refuse_bulk_changes(execute_state) -> None:
+    """``session.execute(delete(LedgerEntry))`` or ``update(...)`` skips the mapper
+    events above; refuse those too. The ledger keeps every row (at least
+    ``security.audit_retention_days``, 180, as 等保 2.0 asks; in fact forever):
+    nothing in the application deletes from it."""
+    if not (execute_state.is_delete or execute_state.is_update):
+        return
+    table = getattr(execute_state.statement, "table", None)
+    if getattr(table, "name", None) == LedgerEntry.__tablename__:
+        raise LedgerIsAppendOnly("ledger entries cannot be changed or deleted")
+
+
+def install_guards() -> None:
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "do_orm_execute", _refuse_bulk_changes):
+        event.listen(Session, "do_orm_execute", _refuse_bulk_changes)

@@ -60,6 +60,10 @@ class Slogan(FeedContent, Timestamps, db.Model):
     valid_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sort_order: Mapped[int] = mapped_column(default=0)
+    # 先审核、后公开: shown only once an approver has published it; an edit of
+    # the text needs publishing again.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     @staticmethod
     def feed_topics(row) -> set[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -26,9 +26,24 @@ class User(Timestamps, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moved on logout, password change, role change and deactivation: every
+    # session carries the generation it was made in and ends when it moves.
+    session_generation: Mapped[int] = mapped_column(default=0)
+    # Set for accounts made by the command line or an administrator: the first
+    # sign-in leads to the password change before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Base32 TOTP secret (RFC 6238) once the second factor is on; empty = off.
+    totp_secret: Mapped[str] = mapped_column(String(64), default="")
+    # The last time step accepted, so a code cannot be used twice.
+    totp_last_step: Mapped[int] = mapped_column(default=0)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+
+    def end_sessions(self) -> None:
+        """Every session of this account stops working at its next request."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -56,3 +71,21 @@ class User(Timestamps, db.Model):
 
     def get_id(self) -> str:
         return str(self.id)
+
+
+class LoginLock(db.Model):
+    """Failed sign-ins of one account from one address, and the lock they led to.
+
+    Per account *and* address: someone guessing from one machine locks only
+    themselves out, never the account's owner at their own desk.
+    """
+
+    __tablename__ = "login_lock"
+    __table_args__ = (UniqueConstraint("user_id", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    address: Mapped[str] = mapped_column(String(60))
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

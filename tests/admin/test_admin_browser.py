@@ -67,7 +67,7 @@ def test_drafter_proposes_reviewer_and_approver_pass_it_it_goes_public(
 
     # And on the touch kiosk, table and all.
     kiosk = browser.new_context(viewport={"width": 1080, "height": 1920}).new_page()
-    kiosk.goto(f"{live_server.url}/kiosk/kiosk-1#/item/{published[title]}")
+    kiosk.goto(f"{live_server.url}/kiosk/kiosk-1?token=demo-kiosk-token#/item/{published[title]}")
     kiosk.wait_for_selector(f".page h1:text('{title}')")
     kiosk.wait_for_selector(".item-body table")
     kiosk.context.close()

@@ -192,8 +192,21 @@ def test_admin_creates_a_user_who_can_sign_in(app, as_role):
     ).scalar_one()
     assert "password" not in str(entry.after) and "hash" not in str(entry.after)
     client = app.test_client()
-    assert login(client, "liu", "a-long-password-1").status_code == 302
+    signed_in = login(client, "liu", "a-long-password-1")
+    # Set by an administrator: the first sign-in leads to the password change.
+    assert signed_in.headers["Location"].endswith("/admin/account")
+    assert client.get("/admin/items").headers["Location"].endswith("/admin/account")
+    changed = client.post(
+        "/admin/account",
+        data={
+            "current": "a-long-password-1",
+            "new": "autumn-river-2026",
+            "repeat": "autumn-river-2026",
+        },
+    )
+    assert changed.status_code == 302
     assert client.get("/admin/users").status_code == 403
+    assert client.get("/admin/items").status_code == 200
 
 
 def test_admin_cannot_remove_own_admin_role(app, as_role, people):

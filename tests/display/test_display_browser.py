@@ -29,13 +29,13 @@ QUERY = "token=demo-wall-token&poll=1&speed=0.1"
 def open_wall(browser, server, width=1920, height=1080, query=QUERY):
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(f"{server.url}/display/wall-1?{query}")
-    page.wait_for_function("document.body.dataset.online === '1'", timeout=10_000)
+    page.wait_for_function("() => document.body.dataset.online === '1'", timeout=10_000)
     return page
 
 
 def settled_screenshot(page, path) -> None:
     """After a transition: one slide left on the stage."""
-    page.wait_for_function("document.querySelectorAll('.slide').length === 1", timeout=10_000)
+    page.wait_for_function("() => document.querySelectorAll('.slide').length === 1", timeout=10_000)
     page.screenshot(path=str(path))
 
 
@@ -107,7 +107,7 @@ def test_player_survives_an_outage_and_follows_a_change(browser, live_server):
     page = open_wall(browser, live_server)
     entries_seen(page, 1.5)
     live_server.stop()
-    page.wait_for_function("document.body.dataset.online === '0'", timeout=5_000)
+    page.wait_for_function("() => document.body.dataset.online === '0'", timeout=5_000)
     seen = entries_seen(page, 4)
     assert len(set(seen)) >= 2, seen  # still rotating from the stored program
     with live_server.app.app_context():
@@ -126,7 +126,7 @@ def test_player_survives_an_outage_and_follows_a_change(browser, live_server):
         db.session.commit()
     server = LiveServer(live_server.app, port=live_server.port).start()
     try:
-        page.wait_for_function("document.body.dataset.online === '1'", timeout=8_000)
+        page.wait_for_function("() => document.body.dataset.online === '1'", timeout=8_000)
         page.wait_for_selector(".slide.kind-qr_card >> text=新的节目已上线", timeout=5_000)
     finally:
         server.stop()

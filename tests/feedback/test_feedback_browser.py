@@ -30,7 +30,7 @@ def test_kiosk_question_to_public_answer(browser, live_server, screenshot_dir):
     staff_ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
     try:
         kiosk = kiosk_ctx.new_page()
-        kiosk.goto(f"{live_server.url}/kiosk/kiosk-1?poll=1")
+        kiosk.goto(f"{live_server.url}/kiosk/kiosk-1?token=demo-kiosk-token&poll=1")
         kiosk.wait_for_selector(".page.home")
         kiosk.locator(".dock button", has_text="咨询建议").click()
         kiosk.fill("#f-text", f"社保卡丢了怎么补办？我的电话是{PHONE}")

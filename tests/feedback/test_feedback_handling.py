@@ -99,10 +99,19 @@ def test_states_assignment_and_reasons(app, clock):
     people = staff()
     with pytest.raises(HandlingError, match="办理权限"):
         set_state(db.session, inq, people["drafter"], clock.now(), "in_progress")
+    with pytest.raises(HandlingError, match="只有管理员"):
+        assign(
+            db.session,
+            inq,
+            people["handler"],
+            clock.now(),
+            assignee=people["handler"],
+            department="社保窗口",
+        )
     assign(
         db.session,
         inq,
-        people["handler"],
+        people["admin"],
         clock.now(),
         assignee=people["handler"],
         department="社保窗口",
@@ -204,7 +213,7 @@ def test_ledger_statistics(app, clock):
     rows = [ask(app, start + timedelta(hours=n), key=f"key-stat-{n:04d}") for n in range(6)]
     reply(db.session, rows[0], handler, start + timedelta(days=1), text="已答复", public=False)
     reply(db.session, rows[1], handler, start + timedelta(days=10), text="迟了", public=False)
-    assign(db.session, rows[2], handler, start, assignee=handler, department="")
+    assign(db.session, rows[2], staff()["admin"], start, assignee=handler, department="")
     set_state(db.session, rows[3], handler, start, "cannot_handle", "权限外")
     db.session.commit()
     stats = inquiry_stats(db.session, date(2026, 11, 17))

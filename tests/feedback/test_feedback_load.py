@@ -43,6 +43,7 @@ def test_concurrent_submissions_lose_nothing_and_store_nothing_twice(tmp_path):
     def client(n: int) -> None:
         nonlocal created, replayed
         session = requests.Session()
+        session.headers["X-Terminal-Token"] = "secret-token"  # make_terminal's default token
         for key in work[n]:
             payload = {
                 "terminal": f"kiosk-{n:02d}",

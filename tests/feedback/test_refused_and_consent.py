@@ -14,6 +14,13 @@ from tests.feedback.test_feedback_handling import ask
 from tests.kiosk.conftest import question
 
 
+@pytest.fixture(autouse=True)
+def _kiosk_token(request):
+    """Kiosk requests carry the demo kiosk's token, as the kiosk page sends it."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").environ_base["HTTP_X_TERMINAL_TOKEN"] = "demo-kiosk-token"
+
+
 def report(client, **fields):
     body = {
         "terminal": "kiosk-1",
@@ -52,7 +59,7 @@ def test_bad_reports_are_refused_in_chinese(demo_app, client, fields, field):
 
 
 def test_unknown_terminal_and_non_json_are_refused(demo_app, client):
-    assert report(client, terminal="nobody").status_code == 422
+    assert report(client, terminal="nobody").status_code == 401
     assert client.post("/api/v1/refused-submissions", data="x").status_code == 415
 
 

@@ -33,6 +33,13 @@ def rating(**fields) -> dict:
     return body
 
 
+# The demo kiosk's token, sent by the kiosk page as X-Terminal-Token.
+KIOSK_TOKEN = {"X-Terminal-Token": "demo-kiosk-token"}
+
+
 @pytest.fixture
 def kiosk_client(demo_app):
-    return demo_app.test_client()
+    """A client that presents the demo kiosk's token, as the kiosk page does."""
+    client = demo_app.test_client()
+    client.environ_base["HTTP_X_TERMINAL_TOKEN"] = KIOSK_TOKEN["X-Terminal-Token"]
+    return client

@@ -45,12 +45,15 @@ def test_refusals_are_problem_documents_in_chinese(kiosk_client):
     assert r.mimetype == PROBLEM
     assert r.get_json()["errors"] == {"text": "请填写您想说的内容"}
     r = kiosk_client.post("/api/v1/inquiries", json=question(terminal="nobody"))
-    assert r.status_code == 422
-    assert r.get_json()["detail"] == "该终端未登记或已停用，请联系大厅工作人员"
+    assert r.status_code == 401
+    assert (
+        r.get_json()["detail"]
+        == "本终端未通过认证，请联系大厅工作人员用登记时发放的令牌重新配置本机"
+    )
     r = kiosk_client.post("/api/v1/inquiries", data="text", content_type="text/plain")
     assert r.status_code == 415 and r.mimetype == PROBLEM
-    r = kiosk_client.get("/api/v1/inquiries/WX20990101AAAAAA")
-    assert r.status_code == 404 and "没有找到回执号" in r.get_json()["detail"]
+    r = kiosk_client.get("/api/v1/inquiries/WX-AAAA-BBBB-CCCC")
+    assert r.status_code == 404 and "没有找到这个回执号" in r.get_json()["detail"]
     r = kiosk_client.get("/api/v1/search?q=")
     assert r.status_code == 400 and r.get_json()["detail"] == "请输入要查找的内容"
 
@@ -63,8 +66,10 @@ def test_rate_limit_is_per_terminal_with_a_clear_message(tmp_path):
     app = build_app(tmp_path, FixedClock(FIXED_NOW), feedback={"rate_limit_per_minute": 3})
     with app.app_context():
         load_demo(db.session, FIXED_NOW)
-        make_terminal("kiosk-2", "kiosk", width=1920, height=1080)
+        make_terminal("kiosk-2", "kiosk", width=1920, height=1080, token="kiosk-2-token")
+        db.session.commit()
         client = app.test_client()
+        client.environ_base["HTTP_X_TERMINAL_TOKEN"] = "demo-kiosk-token"
         codes = [client.post("/api/v1/inquiries", json=question()).status_code for _ in range(3)]
         assert codes == [201, 201, 201]
         refused = client.post("/api/v1/ratings", json=rating())
@@ -74,7 +79,12 @@ def test_rate_limit_is_per_terminal_with_a_clear_message(tmp_path):
             refused.get_json()["detail"]
             == "本终端提交过于频繁，请稍等一分钟再提交；您填写的内容已保留"
         )
-        other = client.post("/api/v1/inquiries", json=question(terminal="kiosk-2"))
+        assert int(refused.headers["Retry-After"]) in range(1, 61)
+        other = client.post(
+            "/api/v1/inquiries",
+            json=question(terminal="kiosk-2"),
+            headers={"X-Terminal-Token": "kiosk-2-token"},
+        )
         assert other.status_code == 201
         db.engine.dispose()
 

@@ -37,7 +37,9 @@ def open_kiosk(browser, live_server):
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda exc: page.errors.append(exc))
-        page.goto(f"{live_server.url}/kiosk/kiosk-1{query}")
+        # First start: the kiosk is provisioned with its token in the address.
+        extra = "&" + query.lstrip("?") if query else ""
+        page.goto(f"{live_server.url}/kiosk/kiosk-1?token=demo-kiosk-token{extra}")
         page.wait_for_selector(".page.home")
         return page
 
@@ -113,7 +115,8 @@ def test_browse_search_and_take_home(open_kiosk, live_server, screenshot_dir, or
     for key in "bdc":
         page.locator(f".key[data-key={key}]").click()
     page.wait_for_function(
-        "document.querySelector('.results .result .row-title')?.textContent.includes('不动产登记')"
+        "() => document.querySelector('.results .result .row-title')"
+        "?.textContent.includes('不动产登记')"
     )
     assert page.locator(".results .result mark").first.inner_text() == "不动产"
     page.screenshot(path=screenshot_dir / f"kiosk-search-{orientation}.png")

@@ -2,8 +2,17 @@
 
 from datetime import timedelta
 
+import pytest
+
 from content_feed.search import search
 from tests.builders import make_guide, make_hall, publish_item
+
+
+@pytest.fixture(autouse=True)
+def _kiosk_token(request):
+    """Kiosk requests carry the demo kiosk's token, as the kiosk page sends it."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").environ_base["HTTP_X_TERMINAL_TOKEN"] = "demo-kiosk-token"
 
 
 def titles(query, **kw):

@@ -1,5 +1,6 @@
 """Intake of inquiries and ratings: validation, idempotency, due dates, comment windows."""
 
+import re
 import threading
 from datetime import UTC, date, datetime, timedelta
 
@@ -8,10 +9,11 @@ from sqlalchemy import func, select
 
 from content_feed.db import db
 from content_feed.models import Inquiry, Item, Rating
+from content_feed.receipts import normalize
 from content_feed.submissions import Refused, submit_inquiry, submit_rating
 from content_feed.terminals import find_terminal
 from tests.conftest import build_app
-from tests.kiosk.conftest import new_key, question, rating
+from tests.kiosk.conftest import KIOSK_TOKEN, new_key, question, rating
 
 
 def feedback(app, **changes):
@@ -67,7 +69,7 @@ def test_disclosure_request_needs_name_phone_and_delivery(demo_app, clock):
         clock.now(),
     )
     assert receipt.record.delivery == "电子邮件"
-    assert receipt.record.receipt_no.startswith("YS20261117")
+    assert receipt.record.receipt_no.startswith("YS-")
     # 20 working days from Tuesday 2026-11-17.
     assert receipt.record.due_on == date(2026, 12, 15)
 
@@ -96,7 +98,7 @@ def test_concurrent_retries_store_once(tmp_path):
     def send():
         client = app.test_client()
         barrier.wait()
-        response = client.post("/api/v1/inquiries", json=payload)
+        response = client.post("/api/v1/inquiries", json=payload, headers=KIOSK_TOKEN)
         receipts.append((response.status_code, response.get_json()["receipt_no"]))
 
     threads = [threading.Thread(target=send) for _ in range(8)]
@@ -201,5 +203,6 @@ def test_receipt_numbers_are_unique_and_readable(demo_app, clock):
             clock.now(),
         )
         seen.add(r.record.receipt_no)
-        assert not set(r.record.receipt_no[10:]) & set("01IO")
+        assert re.fullmatch(r"WX(-[2-9A-HJ-NP-Z]{4}){3}", r.record.receipt_no)
+        assert normalize(r.record.receipt_no.lower().replace("-", " ")) == r.record.receipt_no
     assert len(seen) == 30

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 import zxingcpp
 from PIL import Image
 from sqlalchemy import select
@@ -14,6 +15,13 @@ from content_feed.models import Guide
 from content_feed.uploads import save_upload
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _kiosk_token(request):
+    """Kiosk requests carry the demo kiosk's token, as the kiosk page sends it."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").environ_base["HTTP_X_TERMINAL_TOKEN"] = "demo-kiosk-token"
 
 
 def png_bytes() -> bytes:

@@ -21,6 +21,13 @@ VECTORS = json.loads((ROOT / "tests" / "submission_vectors.json").read_text("utf
 MODULE = ROOT / "kiosk" / "static" / "kiosk" / "js" / "rules.js"
 
 
+@pytest.fixture(autouse=True)
+def _kiosk_token(request):
+    """Kiosk requests carry the demo kiosk's token, as the kiosk page sends it."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").environ_base["HTTP_X_TERMINAL_TOKEN"] = "demo-kiosk-token"
+
+
 def params():
     return submission_rules.params_for(VECTORS["feedback"])
 

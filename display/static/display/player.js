@@ -5,8 +5,19 @@
   "use strict";
   var body = document.body;
   var params = new URLSearchParams(location.search);
-  var token = params.get("token") || "";
   var code = body.dataset.code;
+  // The token comes once in the address (provisioning), is kept in localStorage,
+  // leaves the address bar at once and goes only in X-Terminal-Token headers.
+  var tokenKey = "sunlight.display." + code + ".token";
+  var token = params.get("token") || "";
+  if (params.has("token")) {
+    try { localStorage.setItem(tokenKey, token); } catch (e) { /* kept in memory only */ }
+    params.delete("token");
+    var rest = params.toString();
+    history.replaceState(history.state, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+  } else {
+    try { token = localStorage.getItem(tokenKey) || ""; } catch (e) { token = ""; }
+  }
   // Tests may shorten the poll interval and the entry durations.
   var pollMs = 1000 * (parseFloat(params.get("poll")) || parseFloat(body.dataset.pollSeconds) || 5);
   var durationScale = parseFloat(params.get("speed")) || 1;

@@ -8,6 +8,8 @@ export function h(tag, props = {}, ...kids) {
     if (key === "class") el.className = value;
     else if (key === "html") el.innerHTML = value;
     else if (key === "dataset") Object.assign(el.dataset, value);
+    // Through the CSSOM: a style attribute would be refused by the page's CSP.
+    else if (key === "style") el.style.cssText = value;
     else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
     else el.setAttribute(key, value === true ? "" : value);
   }

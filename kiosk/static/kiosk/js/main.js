@@ -10,10 +10,12 @@ import { installPrinting } from "./printing.js";
 import * as receipts from "./receipts.js";
 import { search } from "./search.js";
 import { Store } from "./store.js";
+import { provision, withToken } from "./token.js";
 import { Urgent } from "./urgent.js";
 import { windowPage } from "./windows.js";
 
 const cfg = JSON.parse(document.getElementById("kiosk-config").textContent);
+provision(cfg);
 const store = new Store(cfg);
 const outbox = new Outbox(cfg, store);
 const urgent = new Urgent(cfg, store);
@@ -46,16 +48,18 @@ const ROUTES = [
   [/^#\/ask(?:\/(\w+))?$/, (kind) => forms.ask(ctx, kind)],
   [/^#\/comment\/(\d+)$/, (id) => forms.comment(ctx, id)],
   [/^#\/rate(?:\/(guide|window)\/(\d+))?$/, (target, id) => forms.rate(ctx, target, id)],
-  [/^#\/receipt\/([A-Z0-9]+)$/, (no) => receipts.receipt(ctx, no)],
+  [/^#\/receipt\/([A-Z0-9-]+)$/, (no) => receipts.receipt(ctx, no)],
   [/^#\/queued(?:\/(\w+))?(?:\/([A-Z0-9]*))?$/, (reason, code) => receipts.queued(ctx, reason, code)],
-  [/^#\/lookup(?:\/([A-Z0-9]+))?$/, (no) => receipts.lookup(ctx, no)],
+  [/^#\/lookup(?:\/([A-Z0-9-]+))?$/, (no) => receipts.lookup(ctx, no)],
 ];
 // Pages that may be redrawn when new content arrives (no form, no reading position).
 const REDRAW = /^#?\/?$|^#\/(cat|guides|answers)/;
 
 function render() {
   if (!store.ready()) {
-    fill(view, h("p", { class: "loading" }, store.online ? "正在加载……" : "暂时无法连接服务器，正在重试……"));
+    const waiting = store.online ? "正在加载……" : "暂时无法连接服务器，正在重试……";
+    const text = store.unauthorised ? "本机尚未配置终端令牌，请联系大厅工作人员" : waiting;
+    fill(view, h("p", { class: "loading" }, text));
     return;
   }
   const hash = location.hash || "#/";
@@ -138,7 +142,7 @@ async function poll() {
 function heartbeat() {
   fetch(`${cfg.base}/api/v1/heartbeat`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: withToken(cfg, { "Content-Type": "application/json" }),
     body: JSON.stringify({ terminal: cfg.terminal, page: location.hash || "#/", version: store.etag }),
   }).then(() => store.setOnline(true), () => store.setOnline(false));
 }

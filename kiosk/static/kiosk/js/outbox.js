@@ -7,6 +7,7 @@ import { readJson } from "./dom.js";
 import { pendingCode } from "./receipts.js";
 
 const KEY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+import { withToken } from "./token.js";
 
 export class Outbox extends EventTarget {
   constructor(cfg, store) {
@@ -88,15 +89,17 @@ export class Outbox extends EventTarget {
     try {
       response = await fetch(`${this.cfg.base}/api/v1/${entry.kind}`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        headers: withToken(this.cfg, { "Content-Type": "application/json", Accept: "application/json" }),
         body: JSON.stringify(entry.body),
       });
     } catch (err) {
       this.store.setOnline(false);
       return { status: "queued", reason: "offline", code: pendingCode(entry.body.idempotency_key) };
     }
-    if (response.status === 429 || response.status >= 500) {
-      return { status: "queued", reason: response.status === 429 ? "busy" : "server", code: pendingCode(entry.body.idempotency_key) };
+    // 401: this kiosk is not (yet) provisioned with its token; keep it for later.
+    if (response.status === 401 || response.status === 429 || response.status >= 500) {
+      const reason = { 401: "unauthorised", 429: "busy" }[response.status] || "server";
+      return { status: "queued", reason, code: pendingCode(entry.body.idempotency_key) };
     }
     this.store.setOnline(true);
     const body = await response.json().catch(() => ({}));

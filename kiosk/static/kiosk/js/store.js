@@ -3,6 +3,7 @@
 // server outage with no service worker.
 
 import { makeDoc, searchDocs } from "./searchcore.js";
+import { withToken } from "./token.js";
 
 const STALE_STATUSES = new Set([502, 503, 504]);
 
@@ -38,7 +39,7 @@ export class Store extends EventTarget {
 
   // Ask the server for news; true when the content changed.
   async refresh() {
-    const headers = { Accept: "application/json" };
+    const headers = withToken(this.cfg, { Accept: "application/json" });
     if (this.data && this.etag) headers["If-None-Match"] = this.etag;
     let response;
     try {
@@ -48,6 +49,8 @@ export class Store extends EventTarget {
       return false;
     }
     this.setOnline(!STALE_STATUSES.has(response.status));
+    // 401: this kiosk has no (right) token; it keeps showing what it has.
+    this.unauthorised = response.status === 401;
     if (response.status === 304 || !response.ok) return false;
     this.data = await response.json();
     this.etag = response.headers.get("ETag") || "";

@@ -2,6 +2,8 @@
 // gone on time even while the server is unreachable, and confirmed back so
 // the console knows which kiosks show them.
 
+import { withToken } from "./token.js";
+
 export class Urgent extends EventTarget {
   constructor(cfg, store) {
     super();
@@ -24,9 +26,7 @@ export class Urgent extends EventTarget {
   }
 
   headers() {
-    const headers = { Accept: "application/json" };
-    if (this.cfg.token) headers["X-Terminal-Token"] = this.cfg.token;
-    return headers;
+    return withToken(this.cfg, { Accept: "application/json" });
   }
 
   // The notices in force at ``now``: the end time holds offline too.
