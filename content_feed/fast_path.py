@@ -95,12 +95,7 @@ class FastPath:
         spec, args = route
         card = None
         if spec.kinds is not None:
-            code = args.get("code")
-            card = (
-                self.directory.authenticate(code, token_of(environ), spec.kinds)
-                if spec.token
-                else self.directory.lookup(code, spec.kinds)
-            )
+            card = self.directory.authenticate(args.get("code"), token_of(environ), spec.kinds)
             if card is None:
                 return self.wsgi_app(environ, start_response)
         at = self.clock.now()
@@ -149,11 +144,7 @@ class FastPath:
         if not isinstance(data, dict):
             return self.wsgi_app(environ, start_response)
         code = data.get("terminal") if spec.code_in_body else args.get("code")
-        card = (
-            self.directory.authenticate(code, token_of(environ), spec.kinds)
-            if spec.token
-            else self.directory.lookup(code, spec.kinds)
-        )
+        card = self.directory.authenticate(code, token_of(environ), spec.kinds)
         if card is None:
             return self.wsgi_app(environ, start_response)
         reply = spec.note(self.app, card, data, address_of(environ), self.clock.now())
@@ -180,11 +171,10 @@ class FastPost:
     same ``note``: one implementation either way.
     """
 
-    def __init__(self, kinds, note, *, code_in_body: bool = False, token: bool = True):
+    def __init__(self, kinds, note, *, code_in_body: bool = False):
         self.kinds = tuple(kinds)
         self.note = note
         self.code_in_body = code_in_body
-        self.token = token
 
 
 def fast_post(spec: FastPost):

@@ -79,7 +79,7 @@ def bundle(code: str):
     return _bundle_answer(code)
 
 
-bundle.fast_answer = FastAnswer(kinds=("kiosk",), token=True)
+bundle.fast_answer = FastAnswer(kinds=("kiosk",))
 
 
 @bp.post("/<code>/ack")

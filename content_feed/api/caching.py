@@ -40,8 +40,6 @@ class FastAnswer:
     from the cached Answer, when it is not the Answer's own body (LED frames).
     ``seen``: when a request counts as the terminal being seen, what else it
     reports (e.g. ``{"last_program": "LED"}``).
-    ``token``: whether the fast path checks the terminal's token (else only
-    that the code is an active terminal of those kinds).
     ``key``: the answer's cache key from the view arguments, when it is not
     the URL (one LED answer serves every format of a strip).
     """
@@ -50,7 +48,6 @@ class FastAnswer:
     respond: Callable | None = None
     seen: dict | None = None
     key: Callable | None = None
-    token: bool = True
 
 
 def answer_cache() -> AnswerCache:
