@@ -37,6 +37,17 @@ HEADERS = [
 _NAMES = {name.lower() for name, _ in HEADERS}
 
 
+def frameable_by_own_pages(response):
+    """The one exception to 'never framed': a page this server's own pages embed
+    (the console's preview plays the wall player in an iframe). Same origin only;
+    the layer below keeps headers a view has set."""
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'"
+    )
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
 class SecurityHeaders:
     def __init__(self, wsgi_app):
         self.wsgi_app = wsgi_app

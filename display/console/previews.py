@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Response, abort, current_app, jsonify, render_template, request
+from flask import Response, abort, current_app, jsonify, make_response, render_template, request
 from sqlalchemy import select
 
 from content_feed.api.args import db_int
@@ -18,6 +18,7 @@ from content_feed.clock import now
 from content_feed.db import db
 from content_feed.extensions import csrf
 from content_feed.models import Hall, Item, Terminal
+from content_feed.security_headers import frameable_by_own_pages
 from content_feed.timefmt import iso
 from content_feed.vocabulary import LED_COLOR_MODES
 from display.blueprints import console_bp
@@ -138,7 +139,7 @@ def preview_wall(item_id: int):
     hall = _hall()
     terminal = SimpleNamespace(code=f"preview-{item.id}", name=f"预览：{rev.title}", hall=hall)
     sink = f"{request.script_root}/admin/display/preview/sink"
-    return render_template(
+    page = render_template(
         "display/wall.html",
         terminal=terminal,
         poll_seconds=3600,
@@ -150,6 +151,8 @@ def preview_wall(item_id: int):
             "plays": sink,
         },
     )
+    # Shown inside the console's item preview page (an iframe of the same origin).
+    return frameable_by_own_pages(make_response(page))
 
 
 @console_bp.post("/preview/sink")

@@ -167,7 +167,7 @@ def test_item_preview_uses_the_screens_own_renderers(browser, live_server, scree
     shown = player.locator(".slide.kind-item_headline .title")
     shown.wait_for()
     assert shown.inner_text() == title
-    page.wait_for_function("document.querySelector('img.preview-led-frame').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('img.preview-led-frame').naturalWidth > 0")
     size = page.evaluate(
         "(() => { const i = document.querySelector('img.preview-led-frame');"
         " return [i.naturalWidth, i.naturalHeight]; })()"

@@ -39,7 +39,8 @@ def test_kiosk_question_to_public_answer(browser, live_server, screenshot_dir):
         kiosk.locator(".consent [role=radio]", has_text="同意公开").click()
         kiosk.click("button[type=submit]")
         kiosk.wait_for_selector(".page.receipt h1:text('提交成功')")
-        receipt = kiosk.locator(".receipt-no").inner_text().replace(" ", "")  # shown grouped
+        # Shown grouped (WX 7KXM 4PQR 9HTW), stored with dashes.
+        receipt = kiosk.locator(".receipt-no").inner_text().replace(" ", "-")
         with live_server.app.app_context():
             inq = db.session.execute(select(Inquiry)).scalar_one()
             assert inq.receipt_no == receipt and inq.phone == PHONE

@@ -70,13 +70,14 @@ export class Outbox extends EventTarget {
     try {
       response = await fetch(`${this.cfg.base}/api/v1/refused-submissions`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        headers: withToken(this.cfg, { "Content-Type": "application/json", Accept: "application/json" }),
         body: JSON.stringify({ terminal: this.cfg.terminal, kind: entry.kind, body: entry.body, errors: problem.errors || {}, queued_at: entry.queuedAt }),
       });
     } catch (err) {
       return false;
     }
-    if (response.status === 429 || response.status >= 500) return false;
+    // Not recorded (token refused, busy, server trouble): keep the entry, or it would be lost unseen.
+    if (response.status === 401 || response.status === 429 || response.status >= 500) return false;
     const message = problem.detail || problem.title || "未被受理";
     const list = [{ code: pendingCode(entry.body.idempotency_key), message }, ...this.refused()];
     localStorage.setItem(this.refusedKey, JSON.stringify(list.slice(0, 50)));

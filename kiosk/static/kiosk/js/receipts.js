@@ -12,8 +12,18 @@ import { keyboard } from "./keyboard.js";
 // receipt alphabet, see outbox.js); content_feed/receipts.py reads it the same way.
 export const PENDING_LENGTH = 8;
 export const pendingCode = (key) => (key && key.startsWith("k-") ? key.slice(2, 2 + PENDING_LENGTH) : "");
-export const grouped = (text) => (text || "").replace(/(.{4})(?=.)/g, "$1 ");
+// How a number is shown, as content_feed/receipts.py group_receipt_no does it:
+// WX-7KXM-4PQR-9HTW as "WX 7KXM 4PQR 9HTW"; an older number or a 暂存号 in fours.
+const fours = (text) => text.replace(/(.{4})(?=.)/g, "$1 ");
+export const grouped = (text) => {
+  const t = text || "";
+  return t.includes("-") ? t.replace(/-/g, " ") : fours(t);
+};
 const typedForm = (text) => (text || "").normalize("NFKC").toUpperCase().replace(/[^0-9A-Z]/g, "");
+// What is being typed on the keyboard, grouped as it is printed: a kind prefix
+// (WX, JY, …) apart, then fours, unless it is an older number (prefix and date).
+const PREFIX = /^(WX|JY|YS|YJ|PJ)(?!\d{8})/;
+const typedGrouped = (raw) => (PREFIX.test(raw) ? `${raw.slice(0, 2)} ${fours(raw.slice(2))}`.trim() : fours(raw));
 
 function qrSrc(ctx, number) {
   return `${ctx.cfg.base}/kiosk/qr/receipts/${encodeURIComponent(number)}.png?box=8`;
@@ -123,7 +133,7 @@ export function lookup(ctx, prefill) {
   const draft = ctx.drafts.lookup || (ctx.drafts.lookup = { q: "" });
   if (prefill) draft.q = prefill;
   const input = h("input", { class: "search-input", id: "lookup-q", inputmode: "none", autocomplete: "off", placeholder: "输入回执号或暂存号", maxlength: 40 });
-  input.value = grouped(typedForm(draft.q));
+  input.value = typedGrouped(typedForm(draft.q));
   const status = h("p", { class: "lookup-status", role: "status" }, "输入回执上的号码（字母和数字），点“查询”");
   const out = h("div", { class: "lookup-out" });
   let seq = 0;
@@ -150,7 +160,7 @@ export function lookup(ctx, prefill) {
       const response = await fetch(`${ctx.cfg.base}/api/v1/inquiries/${encodeURIComponent(number)}`, { headers: { Accept: "application/json" }, cache: "no-store" });
       if (mine !== seq) return;
       const body = await response.json().catch(() => ({}));
-      if (response.status === 404) status.textContent = `没有找到 ${grouped(typed)}，请核对号码；离线时提交的内容联网后才会生成回执`;
+      if (response.status === 404) status.textContent = `没有找到 ${typedGrouped(typed)}，请核对号码；离线时提交的内容联网后才会生成回执`;
       else if (!response.ok) status.textContent = body.detail || body.title || "查询未成功，请稍后再试";
       else {
         status.textContent = sent ? `暂存号 ${grouped(typed)} 已提交，回执号 ${grouped(body.receipt_no)}` : "查询结果";
@@ -169,7 +179,7 @@ export function lookup(ctx, prefill) {
     else if (key === "go") return run();
     else raw += key.toUpperCase();
     draft.q = raw.slice(0, 30);
-    input.value = grouped(draft.q);
+    input.value = typedGrouped(draft.q);
   };
   input.addEventListener("input", () => { draft.q = input.value; });
   const view = h("div", { class: "page lookup" },
