@@ -116,9 +116,7 @@ class FastPath:
         else:
             status, headers, body = respond(answer, inm, self.feed, at)
         if spec.seen is not None and card is not None:
-            self.presence.seen(
-                card.id, at, address_of(environ), last_version=answer.etag.strip('"'), **spec.seen
-            )
+            note_seen(self.presence, card, answer, at, address_of(environ), spec.seen)
         start_response(_STATUS.get(status, f"{status} "), headers)
         return [b"" if method == "HEAD" else body]
 
@@ -160,6 +158,14 @@ class FastPath:
             ],
         )
         return [body]
+
+
+def note_seen(presence, card, answer, at, address: str, reported: dict) -> None:
+    """A terminal fetched ``answer``: it is alive, and it shows the urgent notices in it
+    (``answer.extra.urgent``: an LED strip has no other way to confirm them)."""
+    presence.seen(card.id, at, address, last_version=answer.etag.strip('"'), **reported)
+    for notice_id in getattr(answer.extra, "urgent", ()):
+        presence.confirmed(notice_id, card.id, at)
 
 
 class FastPost:

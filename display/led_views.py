@@ -18,7 +18,7 @@ from content_feed.answers import Answer, etag_matches
 from content_feed.api.caching import FastAnswer, answer_cache, refuse_unknown_params
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.fast_path import address_of
+from content_feed.fast_path import address_of, note_seen
 from content_feed.models import Terminal
 from content_feed.presence import book
 from content_feed.terminals import directory
@@ -56,6 +56,8 @@ class LedShow:
     width: int
     height: int
     color_mode: str
+    # The urgent notices in the program: a strip that pulls a frame shows them.
+    urgent: frozenset[int] = frozenset()
     _tags: dict[str, str] = field(default_factory=dict)
     _bodies: dict[str, bytes] = field(default_factory=dict)
     _outside: str | None = None
@@ -210,9 +212,7 @@ def led(code: str, fmt: str):
     except LookupError:
         raise TerminalRefused(code) from None
     at = now()
-    book().seen(
-        card.id, at, address_of(request.environ), last_version=answer.etag.strip('"'), **SEEN
-    )
+    note_seen(book(), card, answer, at, address_of(request.environ), SEEN)
     status, headers, body = respond_led(
         answer,
         request.headers.get("If-None-Match"),

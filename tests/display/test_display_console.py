@@ -241,3 +241,18 @@ def test_image_entries_cannot_point_off_the_server(demo_app, operator, url):
         "/admin/display/playlists/1/entries", data={"kind": "image", "url": url}
     )
     assert response.status_code == 422
+
+
+def test_a_strip_that_pulls_the_urgent_frame_confirms_it(demo_app, operator, client, clock):
+    notice = make_urgent(clock.now())
+    client.post("/display/wall-1/ack", json={"notice_id": notice.id}, headers=TOKEN)
+    html = operator.get(f"/admin/display/urgent/{notice.id}").get_data(as_text=True)
+    assert "未确认" in html.split('data-code="led-1"')[1].split("</tr>")[0]
+    frame = client.get("/display/led/led-1.png", headers={"X-Terminal-Token": "demo-led-token"})
+    assert frame.status_code == 200
+    # And again through the fast path (the answer is built now).
+    client.get("/display/led/led-1.png", headers={"X-Terminal-Token": "demo-led-token"})
+    flush_now(demo_app)
+    html = operator.get(f"/admin/display/urgent/{notice.id}").get_data(as_text=True)
+    assert "2 / 3" in html
+    assert "显示中" in html.split('data-code="led-1"')[1].split("</tr>")[0]
