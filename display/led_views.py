@@ -138,7 +138,14 @@ def led_answer(code: str) -> Answer:
         rendered = frame_cache().get(
             render_key(terminal, shown), lambda: render_program(terminal, shown)
         )
-        show = LedShow(rendered, program.etag, terminal.width, terminal.height, terminal.color_mode)
+        show = LedShow(
+            rendered,
+            program.etag,
+            terminal.width,
+            terminal.height,
+            terminal.color_mode,
+            urgent=program.extra or frozenset(),
+        )
         # Good exactly as long as the program it was drawn from. The frames
         # are shared with strips showing the same, and counted in the FrameCache.
         return Answer(
