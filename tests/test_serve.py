@@ -93,3 +93,60 @@ def test_a_304_keeps_the_connection_open(live_server):
             assert status.startswith("HTTP/1.1 304") and "connection" not in fields
         status, fields = get(f"If-None-Match: {etag}\r\nConnection: close\r\n")
         assert fields.get("connection") == "close"
+
+
+def test_many_kept_alive_connections_are_all_answered_and_idle_ones_end():
+    """As served (content_feed/serving.py): hundreds of keep-alive
+    connections, some with slow or large answers, every request answered; idle
+    ones still closed by waitress' maintenance."""
+    import socket
+    import threading
+    import time
+
+    from content_feed.serving import create_server
+    from tests.conftest import free_port
+
+    def app(environ, start_response):
+        if environ["PATH_INFO"] == "/slow":
+            time.sleep(0.2)
+        body = b"x" * (200_000 if environ["PATH_INFO"] == "/big" else 10)
+        start_response("200 OK", [("Content-Length", str(len(body)))])
+        return [body]
+
+    port = free_port()
+    server = create_server(
+        app,
+        host="127.0.0.1",
+        port=port,
+        threads=4,
+        channel_timeout=2,
+        cleanup_interval=1,
+        connection_limit=1000,
+    )
+    threading.Thread(target=server.run, daemon=True).start()
+    conns = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(300)]
+    readers = [c.makefile("rb") for c in conns]
+
+    def get(n: int, path: str) -> bytes:
+        conns[n].sendall(f"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+        status = readers[n].readline()
+        length = 0
+        while (line := readers[n].readline()) not in (b"\r\n", b""):
+            if line.lower().startswith(b"content-length"):
+                length = int(line.split(b":")[1])
+        assert len(readers[n].read(length)) == length
+        return status
+
+    try:
+        for _round in range(3):
+            for n in range(len(conns)):
+                path = ("/", "/slow", "/big")[n % 3] if n % 50 == 0 else "/"
+                assert get(n, path).startswith(b"HTTP/1.1 200")
+        time.sleep(3.5)  # idle past channel_timeout
+        for conn in conns:
+            conn.settimeout(2)
+            assert conn.recv(1) == b""  # closed by the server
+    finally:
+        for conn in conns:
+            conn.close()
+        server.close()
