@@ -211,6 +211,15 @@ class Load:
             task.add_done_callback(self.tasks.discard)
             due += period
 
+    async def poll(self, pool, kind: str, due: float, path: str, state: dict, key: str):
+        """A conditional GET, as terminals poll: If-None-Match with the last ETag."""
+        headers = {"X-Terminal-Token": TOKEN}
+        if state[key]:
+            headers["If-None-Match"] = state[key]
+        await self.fire(
+            pool, kind, due, "GET", path, headers, on_etag=lambda e: state.update({key: e})
+        )
+
     def wall(self, i: int):
         pool: list[Conn] = []
         state = {"etag": ""}
@@ -218,17 +227,8 @@ class Load:
         auth = {"X-Terminal-Token": TOKEN}
 
         async def poll(due):
-            headers = dict(auth)
-            if state["etag"]:
-                headers["If-None-Match"] = state["etag"]
-            await self.fire(
-                pool,
-                "wall program",
-                due,
-                "GET",
-                f"/display/{code}/program.json",
-                headers,
-                on_etag=lambda e: state.update(etag=e),
+            await self.poll(
+                pool, "wall program", due, f"/display/{code}/program.json", state, "etag"
             )
             body = json.dumps({"version": state["etag"].strip('"'), "program": "轮播"}).encode()
             await self.fire(
@@ -260,31 +260,18 @@ class Load:
         state = {"urgent": "", "bundle": ""}
 
         async def urgent(due):
-            headers = dict(auth)
-            if state["urgent"]:
-                headers["If-None-Match"] = state["urgent"]
-            await self.fire(
+            await self.poll(
                 pool,
                 "kiosk urgent",
                 due,
-                "GET",
                 f"/api/v1/urgent-notices?hall={hall}&surface=kiosk",
-                headers,
-                on_etag=lambda e: state.update(urgent=e),
+                state,
+                "urgent",
             )
 
         async def bundle(due):
-            headers = dict(auth)
-            if state["bundle"]:
-                headers["If-None-Match"] = state["bundle"]
-            await self.fire(
-                pool,
-                "kiosk bundle",
-                due,
-                "GET",
-                f"/kiosk/{code}/bundle.json",
-                headers,
-                on_etag=lambda e: state.update(bundle=e),
+            await self.poll(
+                pool, "kiosk bundle", due, f"/kiosk/{code}/bundle.json", state, "bundle"
             )
 
         async def beat(due):
