@@ -194,15 +194,14 @@ def register_errorhandlers(app: Flask) -> None:
 
 def _retry_after() -> int:
     """Seconds until the rate limit that refused this request lets it through."""
-    import math
-    import time
-
     from content_feed.extensions import limiter
+    from content_feed.limit_storage import seconds_until
 
     limit = limiter.current_limit
     if limit is None:
         return 60
-    return max(1, math.ceil(limit.reset_at - time.time()))
+    # window[0], not reset_at: Flask-Limiter rounds that up a second further.
+    return seconds_until(limit.window[0])
 
 
 def register_security_headers(app: Flask) -> None:

@@ -23,6 +23,7 @@ def init_extensions(app: Flask) -> None:
     from content_feed.auth import login_manager
 
     csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "sunlight-memory://")
     limiter.init_app(app)
     login_manager.init_app(app)
     install_session_hooks()

@@ -10,18 +10,16 @@ and only then counts, in the limiter's own storage. A refusal is a 429 with
 
 from __future__ import annotations
 
-import math
-import time
-
 from limits import parse
 
 from content_feed.api.problems import Problem
 from content_feed.extensions import limiter
+from content_feed.limit_storage import seconds_until
 
 
 def retry_after_seconds(item, *identifiers: str) -> int:
     reset_at, _remaining = limiter.limiter.get_window_stats(item, *identifiers)
-    return max(1, math.ceil(reset_at - time.time()))
+    return seconds_until(reset_at)
 
 
 def spend(rate: str, scope: str, key: str, message: str) -> None:
