@@ -7,7 +7,8 @@ from collections.abc import Callable
 from flask import flash, redirect, render_template, url_for
 from wtforms.fields.core import UnboundField
 
-from admin.helpers import record_change, snapshot
+from admin import changes
+from admin.changes import snapshot
 from content_feed.db import db
 
 
@@ -47,11 +48,11 @@ def edit_object(
             if obj is None:
                 db.session.add(target)
                 db.session.flush()
-            changed = record_change(
+            changed = changes.record(
                 f"{kind}.{'create' if obj is None else 'update'}",
                 target,
-                fields,
                 before,
+                snapshot(target, fields),
                 summary=label_of(target, label),
             )
             db.session.commit()

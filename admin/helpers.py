@@ -1,8 +1,9 @@
-"""Small things every console view uses: the actor, the clock, change records."""
+"""Small things every console view uses: the actor, the clock, redirects, uploads
+(change records are in admin/changes.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, request
@@ -26,35 +27,6 @@ def get_or_404(model, object_id: int):
     if obj is None:
         abort(404)
     return obj
-
-
-def jsonable(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    return value
-
-
-def snapshot(obj, fields) -> dict:
-    return {name: jsonable(getattr(obj, name)) for name in fields}
-
-
-def record_change(action: str, obj, fields, before: dict | None, summary: str = "") -> bool:
-    """Ledger row with only the fields that changed (all of them for a new object).
-
-    Returns False (and records nothing) when nothing changed.
-    """
-    return ledger.record_change(
-        db.session,
-        action,
-        obj,
-        before,
-        snapshot(obj, fields),
-        actor=actor(),
-        at=now(),
-        summary=summary,
-    )
 
 
 def flash_form_errors(form) -> None:

@@ -45,14 +45,28 @@ def _require(actor: User) -> None:
         raise HandlingError("没有办理权限")
 
 
+# What the ledger shows of an inquiry before and after each handling step.
+STATE_FIELDS = ("state", "assignee_id", "department", "due_on", "reply_public")
+
+
 def _snapshot(inq: Inquiry) -> dict:
-    return {
-        "state": inq.state,
-        "assignee_id": inq.assignee_id,
-        "department": inq.department,
-        "due_on": inq.due_on.isoformat() if inq.due_on else None,
-        "reply_public": inq.reply_public,
-    }
+    return ledger.snapshot(inq, STATE_FIELDS)
+
+
+def _record_step(session: Session, action: str, inq: Inquiry, before: dict, actor, at, summary):
+    """A handling step on the ledger, through the console's one change recording:
+    recorded whether or not the listed fields moved (a reply's text is not among them)."""
+    ledger.record_change(
+        session,
+        action,
+        inq,
+        before,
+        _snapshot(inq),
+        actor=actor,
+        at=at,
+        summary=summary,
+        whole=True,
+    )
 
 
 def blocked_words_in(text: str) -> list[str]:
@@ -76,15 +90,14 @@ def set_state(
     before = _snapshot(inq)
     inq.state, inq.state_reason = state, reason.strip()
     inq.closed_at = at if state in ("done", "cannot_handle") else None
-    ledger.record(
+    _record_step(
         session,
         "inquiry.state",
-        actor=actor,
-        obj=inq,
-        summary=f"{inq.receipt_no} → {INQUIRY_STATES[state]} {reason}".strip(),
-        before=before,
-        after=_snapshot(inq),
-        at=at,
+        inq,
+        before,
+        actor,
+        at,
+        f"{inq.receipt_no} → {INQUIRY_STATES[state]} {reason}".strip(),
     )
 
 
@@ -113,15 +126,8 @@ def assign(
     if inq.state == "pending":
         inq.state = "in_progress"
     who = assignee.display_name if assignee else inq.department
-    ledger.record(
-        session,
-        "inquiry.assign",
-        actor=actor,
-        obj=inq,
-        summary=f"{inq.receipt_no} 交 {who} 办理",
-        before=before,
-        after=_snapshot(inq),
-        at=at,
+    _record_step(
+        session, "inquiry.assign", inq, before, actor, at, f"{inq.receipt_no} 交 {who} 办理"
     )
 
 
@@ -163,15 +169,14 @@ def reply(
     inq.replied_at, inq.replied_by_id = at, actor.id
     if close:
         inq.state, inq.closed_at = "done", at
-    ledger.record(
+    _record_step(
         session,
         "inquiry.reply",
-        actor=actor,
-        obj=inq,
-        summary=f"{inq.receipt_no} 答复{'（公开）' if public else ''}",
-        before=before,
-        after=_snapshot(inq),
-        at=at,
+        inq,
+        before,
+        actor,
+        at,
+        f"{inq.receipt_no} 答复{'（公开）' if public else ''}",
     )
 
 
@@ -190,15 +195,14 @@ def extend(session: Session, inq: Inquiry, actor: User, at: datetime, reason: st
     before = _snapshot(inq)
     inq.due_on = add_working_days(inq.due_on, days)
     inq.extended_days, inq.extension_reason = days, reason.strip()
-    ledger.record(
+    _record_step(
         session,
         "inquiry.extend",
-        actor=actor,
-        obj=inq,
-        summary=f"{inq.receipt_no} 延长 {days} 个工作日：{reason}",
-        before=before,
-        after=_snapshot(inq),
-        at=at,
+        inq,
+        before,
+        actor,
+        at,
+        f"{inq.receipt_no} 延长 {days} 个工作日：{reason}",
     )
 
 

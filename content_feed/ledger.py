@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
 
 from flask import has_request_context, request
@@ -40,6 +41,20 @@ def record(
     return entry
 
 
+def plain(value):
+    """A value as the ledger's JSON keeps it (dates and times as ISO text)."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def snapshot(obj, fields) -> dict:
+    """The listed attributes of ``obj`` as JSON-friendly values: a change's before or after."""
+    return {name: plain(getattr(obj, name)) for name in fields}
+
+
 def record_change(
     session: Session,
     action: str,
@@ -50,11 +65,17 @@ def record_change(
     actor: User | None,
     at=None,
     summary: str = "",
+    whole: bool = False,
 ) -> bool:
     """A ledger row with only the fields that changed between ``before`` and ``after``
     (everything for a new object, ``before`` None). False, and no row, when nothing
-    changed. The one helper every console page records its changes through."""
-    if before is not None:
+    changed. The one implementation of the console's change recording (admin/,
+    display/console/ and feedback/ reach it through admin.changes or, for the
+    inquiry steps, content_feed.inquiry_handling).
+
+    ``whole``: a handling step (a reply, an assignment) is recorded even when none of
+    the listed fields moved, with both states in full."""
+    if before is not None and not whole:
         changed = [k for k in after if before.get(k) != after.get(k)]
         changed += [k for k in before if k not in after]
         if not changed:

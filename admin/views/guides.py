@@ -6,11 +6,11 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 from wtforms.fields.core import UnboundField
 
-from admin import bp
+from admin import bp, changes
+from admin.changes import snapshot
 from admin.forms import ActionForm, GuideForm
-from admin.helpers import actor, get_or_404, now, record_change, snapshot, store_uploads
+from admin.helpers import actor, get_or_404, now, store_uploads
 from admin.views.items import hall_choices
-from content_feed import ledger
 from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.db import db
@@ -179,15 +179,7 @@ def guide_new():
             _apply(guide, form)
             db.session.add(guide)
             db.session.flush()
-            ledger.record(
-                db.session,
-                "guide.create",
-                actor=actor(),
-                obj=guide,
-                summary=guide.name,
-                after=guide_snapshot(guide),
-                at=now(),
-            )
+            changes.record("guide.create", guide, None, guide_snapshot(guide), guide.name)
             db.session.commit()
             flash(NEXT_STEP, "success")
             return redirect(url_for("admin.guide_edit", guide_id=guide.id))
@@ -212,19 +204,9 @@ def guide_edit(guide_id: int):
             before = guide_snapshot(guide)
             _apply(guide, form)
             db.session.flush()
-            after = guide_snapshot(guide)
-            changed = [k for k in after if after[k] != before.get(k)]
-            if changed:
-                ledger.record(
-                    db.session,
-                    "guide.update",
-                    actor=actor(),
-                    obj=guide,
-                    summary=guide.name,
-                    before={k: before.get(k) for k in changed},
-                    after={k: after[k] for k in changed},
-                    at=now(),
-                )
+            changed = changes.record(
+                "guide.update", guide, before, guide_snapshot(guide), guide.name
+            )
             db.session.commit()
             saved = "已保存" if changed else "没有改动"
             flash(f"{saved}。{NEXT_STEP}" if guide.state == "draft" else saved, "success")
@@ -243,17 +225,18 @@ def guide_state(guide_id: int):
     if target == "published" and not (guide.materials and guide.steps):
         flash("公开前须至少填写一项申请材料和一个办理步骤", "error")
         return redirect(url_for("admin.guide_edit", guide_id=guide.id))
-    before = snapshot(guide, ["state", "published_at", "archived_at"])
+    fields = ["state", "published_at", "archived_at"]
+    before = snapshot(guide, fields)
     guide.state = target
     if target == "published":
         guide.published_at, guide.archived_at = now(), None
     else:
         guide.archived_at = now()
-    record_change(
+    changes.record(
         f"guide.{'publish' if target == 'published' else 'archive'}",
         guide,
-        ["state", "published_at", "archived_at"],
         before,
+        snapshot(guide, fields),
         guide.name,
     )
     db.session.commit()

@@ -7,10 +7,11 @@ from datetime import timedelta
 from flask import current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
-from admin import bp
+from admin import bp, changes
+from admin.changes import snapshot
 from admin.crud import edit_object
 from admin.forms import ActionForm, MeetingForm, SloganForm, UrgentForm
-from admin.helpers import actor, get_or_404, now, record_change
+from admin.helpers import actor, get_or_404, now
 from admin.views.items import hall_choices
 from content_feed.auth import role_required
 from content_feed.db import db
@@ -110,9 +111,11 @@ def meeting_publish(notice_id: int):
         flash(error, "error")
         return redirect(url_for("admin.meetings"))
     fields = ["published_at", "withdrawn_at"]
-    before = {k: getattr(notice, k) and getattr(notice, k).isoformat() for k in fields}
+    before = snapshot(notice, fields)
     notice.published_at, notice.withdrawn_at = at, None
-    record_change("meeting.publish", notice, fields, before, f"会议公告：{notice.title}")
+    changes.record(
+        "meeting.publish", notice, before, snapshot(notice, fields), f"会议公告：{notice.title}"
+    )
     db.session.commit()
     flash("会议公告已发布，会议结束后自动撤下", "success")
     return redirect(url_for("admin.meetings"))
@@ -126,9 +129,11 @@ def meeting_withdraw(notice_id: int):
     if not ActionForm().validate_on_submit() or not live:
         return redirect(url_for("admin.meetings"))
     fields = ["published_at", "withdrawn_at"]
-    before = {k: getattr(notice, k) and getattr(notice, k).isoformat() for k in fields}
+    before = snapshot(notice, fields)
     notice.withdrawn_at = now()
-    record_change("meeting.withdraw", notice, fields, before, f"会议公告：{notice.title}")
+    changes.record(
+        "meeting.withdraw", notice, before, snapshot(notice, fields), f"会议公告：{notice.title}"
+    )
     db.session.commit()
     flash("会议公告已撤回", "success")
     return redirect(url_for("admin.meetings"))
@@ -186,17 +191,16 @@ def _slogan_publication(slogan_id: int, publish: bool):
         flash("该标语已发布" if publish else "该标语尚未发布", "error")
         return redirect(url_for("admin.slogans"))
     fields = ["published_at", "published_by_id"]
-    before = {"published_at": slogan.published_at and slogan.published_at.isoformat()}
-    before["published_by_id"] = slogan.published_by_id
+    before = snapshot(slogan, fields)
     if publish:
         slogan.published_at, slogan.published_by_id = now(), actor().id
     else:
         slogan.published_at = slogan.published_by_id = None
-    record_change(
+    changes.record(
         "slogan.publish" if publish else "slogan.withdraw",
         slogan,
-        fields,
         before,
+        snapshot(slogan, fields),
         f"宣传标语：{slogan.text}",
     )
     db.session.commit()
@@ -279,12 +283,13 @@ def urgent_cancel(notice_id: int):
     notice = get_or_404(UrgentNotice, notice_id)
     if not ActionForm().validate_on_submit() or notice.cancelled_at is not None:
         return redirect(url_for("admin.urgent_notices"))
+    before = snapshot(notice, ["cancelled_at"])
     notice.cancelled_at = now()
-    record_change(
+    changes.record(
         "urgent.cancel",
         notice,
-        ["cancelled_at"],
-        {"cancelled_at": None},
+        before,
+        snapshot(notice, ["cancelled_at"]),
         f"紧急通知：{notice.title}",
     )
     db.session.commit()

@@ -1,16 +1,10 @@
-"""Every change made in the display console goes on the audit ledger, through the
-helper the rest of the console uses (content_feed.ledger.record_change): what a
-terminal, playlist or schedule looked like before and after, who, and when."""
+"""What a terminal, playlist or schedule looks like on the audit ledger: the states
+the display console records before and after each change (through admin.changes,
+as the rest of the console does)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-
-from flask_login import current_user
-
-from content_feed import ledger
-from content_feed.clock import now
-from content_feed.db import db
+from admin.changes import snapshot
 
 TERMINAL_FIELDS = (
     "code", "name", "kind", "hall_id", "width", "height", "color_mode", "led_color",
@@ -22,25 +16,14 @@ SCHEDULE_FIELDS = (
 )  # fmt: skip
 
 
-def _plain(value):
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return value
-
-
-def state(obj, fields) -> dict:
-    """The listed attributes of ``obj`` that it has, as JSON-friendly values."""
-    return {f: _plain(getattr(obj, f)) for f in fields if hasattr(obj, f)}
-
-
 def terminal_state(terminal) -> dict:
-    data = state(terminal, TERMINAL_FIELDS)
+    data = snapshot(terminal, TERMINAL_FIELDS)
     data["groups"] = sorted(g.name for g in terminal.groups)
     return data
 
 
 def schedule_state(schedule) -> dict:
-    return state(schedule, SCHEDULE_FIELDS)
+    return snapshot(schedule, SCHEDULE_FIELDS)
 
 
 def playlist_state(playlist) -> dict:
@@ -51,17 +34,3 @@ def playlist_state(playlist) -> dict:
             for e in sorted(playlist.entries, key=lambda e: e.sort_order)
         ],
     }
-
-
-def note(action: str, obj, before: dict | None, after: dict, summary: str) -> bool:
-    """Record ``action`` on ``obj`` in the caller's transaction (it commits with it)."""
-    return ledger.record_change(
-        db.session,
-        action,
-        obj,
-        before,
-        after,
-        actor=current_user._get_current_object(),
-        at=now(),
-        summary=summary,
-    )

@@ -8,7 +8,8 @@ import re
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from admin.helpers import record_change, snapshot
+from admin import changes
+from admin.changes import snapshot
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
@@ -164,11 +165,11 @@ def led_delivery(terminal_id: int):
     if is_new:
         db.session.add(controller)
     label = LED_DELIVERY[controller.protocol]
-    changed = record_change(
+    changed = changes.record(
         "led_controller.update",
         controller,
-        FIELDS,
         before,
+        snapshot(controller, FIELDS),
         summary=f"LED 终端 {terminal.code} 投送方式：{label}",
     )
     db.session.commit()

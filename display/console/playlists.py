@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from admin import changes
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Category, Hall, Playlist, PlaylistEntry
 from display.blueprints import console_bp
-from display.console.audit import note, playlist_state
+from display.console.audit import playlist_state
 from display.console.forms import FormError, integer, optional_int, text
 from display.playlist import ENTRY_KINDS, RULES, Resolver, is_local_url
 
@@ -50,7 +51,7 @@ def playlist_new():
     playlist = Playlist(name=name, hall_id=hall.id if hall else None)
     db.session.add(playlist)
     db.session.flush()
-    note("playlist.create", playlist, None, playlist_state(playlist), f"节目单：{name}")
+    changes.record("playlist.create", playlist, None, playlist_state(playlist), f"节目单：{name}")
     db.session.commit()
     return redirect(url_for("display_console.playlist", playlist_id=playlist.id))
 
@@ -132,7 +133,9 @@ def entry_new(playlist_id: int):
         PlaylistEntry(kind=kind, params=params, duration_seconds=seconds, sort_order=order)
     )
     db.session.flush()
-    note("playlist.update", playlist, before, playlist_state(playlist), f"节目单：{playlist.name}")
+    changes.record(
+        "playlist.update", playlist, before, playlist_state(playlist), f"节目单：{playlist.name}"
+    )
     db.session.commit()
     flash("已添加节目", "success")
     return redirect(url_for("display_console.playlist", playlist_id=playlist.id))
@@ -157,6 +160,8 @@ def entry_action(playlist_id: int, entry_id: int, action: str):
     else:
         abort(404)
     db.session.flush()
-    note("playlist.update", playlist, before, playlist_state(playlist), f"节目单：{playlist.name}")
+    changes.record(
+        "playlist.update", playlist, before, playlist_state(playlist), f"节目单：{playlist.name}"
+    )
     db.session.commit()
     return redirect(url_for("display_console.playlist", playlist_id=playlist.id))

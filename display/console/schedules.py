@@ -7,13 +7,14 @@ from datetime import date, datetime, time, timedelta
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from admin import changes
 from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Playlist, RotationSchedule, Terminal, TerminalGroup, UrgentNotice
 from display.blueprints import console_bp
-from display.console.audit import note, schedule_state
+from display.console.audit import schedule_state
 from display.console.forms import FormError, checked, day, integer, text
 from display.console.svg import timeline_svg
 from display.daypart import Daypart, describe_weekdays
@@ -123,7 +124,7 @@ def schedule_new():
         return _form(None, exc, 422)
     db.session.add(schedule)
     db.session.flush()
-    note("schedule.create", schedule, None, schedule_state(schedule), _label(schedule))
+    changes.record("schedule.create", schedule, None, schedule_state(schedule), _label(schedule))
     db.session.commit()
     flash("轮播计划已保存", "success")
     return redirect(url_for("display_console.schedules"))
@@ -141,7 +142,7 @@ def schedule_edit(schedule_id: int):
     except FormError as exc:
         db.session.rollback()
         return _form(db.session.get(RotationSchedule, schedule_id), exc, 422)
-    note("schedule.update", schedule, before, schedule_state(schedule), _label(schedule))
+    changes.record("schedule.update", schedule, before, schedule_state(schedule), _label(schedule))
     db.session.commit()
     flash("轮播计划已保存", "success")
     return redirect(url_for("display_console.schedules"))
@@ -151,7 +152,7 @@ def schedule_edit(schedule_id: int):
 @role_required("operator")
 def schedule_delete(schedule_id: int):
     schedule = db.session.get(RotationSchedule, schedule_id) or abort(404)
-    note("schedule.delete", schedule, schedule_state(schedule), {}, _label(schedule))
+    changes.record("schedule.delete", schedule, schedule_state(schedule), {}, _label(schedule))
     db.session.delete(schedule)
     db.session.commit()
     flash("轮播计划已删除", "success")

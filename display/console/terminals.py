@@ -6,6 +6,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from admin import changes
 from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.clock import now
@@ -16,7 +17,7 @@ from content_feed.terminals import hash_token, new_token
 from content_feed.vocabulary import LED_COLOR_MODES, TERMINAL_KINDS
 from display import presence
 from display.blueprints import console_bp
-from display.console.audit import note, terminal_state
+from display.console.audit import terminal_state
 from display.console.controllers import pushed_controllers
 from display.console.forms import FormError, checked, integer, text
 from display.led.fonts import font_status
@@ -142,7 +143,9 @@ def terminal_new():
     terminal.token_hash = hash_token(token)
     db.session.add(terminal)
     db.session.flush()
-    note("terminal.create", terminal, None, terminal_state(terminal), f"登记终端：{terminal.name}")
+    changes.record(
+        "terminal.create", terminal, None, terminal_state(terminal), f"登记终端：{terminal.name}"
+    )
     db.session.commit()
     return _show_token(terminal, token)
 
@@ -165,7 +168,7 @@ def terminal_edit(terminal_id: int):
         action = "terminal.deactivate"
     elif not before["active"] and after["active"]:
         action = "terminal.activate"
-    note(action, terminal, before, after, f"终端：{terminal.name}")
+    changes.record(action, terminal, before, after, f"终端：{terminal.name}")
     db.session.commit()
     flash("终端已保存", "success")
     return redirect(url_for("display_console.terminals"))
@@ -178,7 +181,9 @@ def terminal_token(terminal_id: int):
     token = new_token()
     terminal.token_hash = hash_token(token)
     # The token itself never goes on the ledger: only that a new one was issued.
-    note("terminal.token", terminal, None, {"token": "已重新签发"}, f"签发令牌：{terminal.name}")
+    changes.record(
+        "terminal.token", terminal, None, {"token": "已重新签发"}, f"签发令牌：{terminal.name}"
+    )
     db.session.commit()
     return _show_token(terminal, token)
 
@@ -198,7 +203,7 @@ def group_new():
         group = TerminalGroup(name=name, hall_id=hall.id if hall else None)
         db.session.add(group)
         db.session.flush()
-        note("terminal_group.create", group, None, {"name": name}, f"终端分组：{name}")
+        changes.record("terminal_group.create", group, None, {"name": name}, f"终端分组：{name}")
         db.session.commit()
         flash(f"已新建分组“{name}”", "success")
     return redirect(url_for("display_console.terminals"))
