@@ -10,6 +10,9 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -23,7 +26,14 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from content_feed.timefmt import local, local_to_utc
-from content_feed.vocabulary import DISCLOSURE_MODES, ROLES, SCOPES, TIMELINESS
+from content_feed.vocabulary import (
+    DISCLOSURE_MODES,
+    MATERIAL_FORMS,
+    MATERIAL_NECESSITY,
+    ROLES,
+    SCOPES,
+    TIMELINESS,
+)
 
 REQUIRED = "此项必填"
 # Sort keys are small numbers; anything past this is a typo, not an order.
@@ -49,6 +59,21 @@ class HallDateTimeField(DateTimeLocalField):
 
 def choices(mapping: dict) -> list[tuple[str, str]]:
     return list(mapping.items())
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class BlankIsDefaultIntegerField(IntegerField):
+    """An integer where an empty box means the field's default (WTForms' own
+    IntegerField refuses an empty box as "not an integer")."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not valuelist[0].strip():
+            self.data = self.default() if callable(self.default) else self.default
+            return
+        super().process_formdata(valuelist)
 
 
 def optional_url(form, field):
@@ -98,6 +123,27 @@ class ActionForm(ConsoleForm):
 
 class ReasonForm(ConsoleForm):
     reason = TextAreaField("理由", validators=[DataRequired("请填写理由"), Length(max=2000)])
+
+
+class GuideStateForm(ConsoleForm):
+    """上线 / 下线 of a guide (the approver's buttons)."""
+
+    state = SelectField("状态", choices=[("published", "公开（上线）"), ("archived", "下线")])
+
+
+class AdoptRevisionForm(ConsoleForm):
+    publish = BooleanField("采用并公开")
+
+
+class BulkPublishForm(ConsoleForm):
+    """The ticked drafts and revisions of an import, or all of them. Ids no longer
+    waiting (published by someone else meanwhile) are left out by the view."""
+
+    scope = SelectField(
+        "范围", choices=[("selected", "公开所选"), ("all", "全部公开")], default="selected"
+    )
+    guide = SelectMultipleField("办事指南", coerce=int, validate_choice=False)
+    revision = SelectMultipleField("导入修订", coerce=int, validate_choice=False)
 
 
 class NoteForm(ConsoleForm):
@@ -168,6 +214,97 @@ class ProposeForm(ConsoleForm):
     )
 
 
+# A guide's rows: text as long as the guide import takes (content_feed/guide_import/parse.py).
+ROW_TEXT_MAX = 20_000
+MAX_ROWS = 200
+
+
+class AttachmentField(SelectField):
+    """A material's blank form or sample: the id of one of the guide's files (the
+    view sets the choices), or 0 for none (posted as "" or stored as NULL)."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, coerce=lambda v: 0 if v in ("", None) else int(v), **kwargs)
+
+    def process_data(self, value):
+        super().process_data(0 if value is None else value)
+
+
+def at_most_rows(form, field):
+    if len(field.entries) > MAX_ROWS:
+        raise ValidationError(f"最多 {MAX_ROWS} 行，请删去多余的行")
+
+
+class RowForm(Form):
+    """One row of a guide's table (a FormField in a FieldList: the guide form
+    carries the CSRF token). A row left wholly blank is no row (the editor always
+    offers an empty one); a row with anything typed in needs its ``KEY`` field."""
+
+    class Meta:
+        locales = ["zh"]
+
+    KEY = ""
+
+    def is_blank(self) -> bool:
+        return not any(f.data for f in self if isinstance(f, StringField))
+
+    def validate(self, extra_validators=None) -> bool:
+        if self.is_blank():
+            return True
+        ok = super().validate(extra_validators)
+        key = self[self.KEY]
+        if not key.data:
+            key.errors = [*key.errors, f"请填写{key.label.text}，或清空这一行"]
+            ok = False
+        return ok
+
+    def values(self) -> dict:
+        """The row as model columns."""
+        return dict(self.data)
+
+
+class MaterialRow(RowForm):
+    KEY = "name"
+    name = StringField("材料名称", filters=[strip], validators=[Length(max=200)])
+    form = SelectField("形式", choices=choices(MATERIAL_FORMS), default="original")
+    copies = BlankIsDefaultIntegerField("份数", default=1, validators=[NumberRange(0, 999)])
+    necessity = SelectField("必要性", choices=choices(MATERIAL_NECESSITY), default="required")
+    source = StringField("来源", filters=[strip], validators=[Length(max=200)])
+    notes = TextAreaField("填报须知", filters=[strip], validators=[Length(max=ROW_TEXT_MAX)])
+    # Choices are the guide's own attachments, set by the view.
+    blank_form_id = AttachmentField("空白表格")
+    sample_id = AttachmentField("示例样表")
+
+    def values(self) -> dict:
+        data = super().values()
+        data["blank_form_id"] = data["blank_form_id"] or None
+        data["sample_id"] = data["sample_id"] or None
+        return data
+
+
+class StepRow(RowForm):
+    KEY = "title"
+    title = StringField("步骤", filters=[strip], validators=[Length(max=100)])
+    description = TextAreaField("说明", filters=[strip], validators=[Length(max=ROW_TEXT_MAX)])
+
+
+class FeeRow(RowForm):
+    KEY = "name"
+    name = StringField("收费项目", filters=[strip], validators=[Length(max=200)])
+    standard = StringField("收费标准", filters=[strip], validators=[Length(max=200)])
+    basis = TextAreaField("收费依据", filters=[strip], validators=[Length(max=ROW_TEXT_MAX)])
+
+
+class FaqRow(RowForm):
+    KEY = "question"
+    question = TextAreaField("问题", filters=[strip], validators=[Length(max=ROW_TEXT_MAX)])
+    answer = TextAreaField("解答", filters=[strip], validators=[Length(max=ROW_TEXT_MAX)])
+
+
+def rows_of(row_form, label: str) -> FieldList:
+    return FieldList(FormField(row_form), label, validators=[at_most_rows])
+
+
 class GuideForm(ConsoleForm):
     name = StringField("事项名称", validators=[DataRequired(REQUIRED), Length(max=200)])
     code = StringField("事项编码", validators=[DataRequired(REQUIRED), Length(max=60)])
@@ -194,6 +331,10 @@ class GuideForm(ConsoleForm):
     summary = StringField("简介", validators=[Optional(), Length(max=200)])
     hall_id = SelectField("所属大厅", coerce=int)
     sort_order = IntegerField("排序", default=0, validators=[NumberRange(-SORT_MAX, SORT_MAX)])
+    materials = rows_of(MaterialRow, "申请材料")
+    steps = rows_of(StepRow, "办理流程")
+    fees = rows_of(FeeRow, "收费项目（不收费可不填）")
+    faqs = rows_of(FaqRow, "常见问题")
 
 
 class MeetingForm(ConsoleForm):

@@ -1,23 +1,23 @@
-"""Console forms for handling requests and bad ratings."""
+"""Console forms for handling requests and bad ratings (WTForms, as the whole console)."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from admin.forms import ConsoleForm
 from content_feed.vocabulary import INQUIRY_STATES
 
 
-class AssignForm(FlaskForm):
+class AssignForm(ConsoleForm):
     assignee = SelectField("承办人", coerce=int, validators=[Optional()])
     department = StringField("承办部门", validators=[Length(max=100)])
 
 
-class StateForm(FlaskForm):
+class StateForm(ConsoleForm):
     state = SelectField("办理状态", choices=list(INQUIRY_STATES.items()))
     reason = StringField("理由（暂不能办时必填）", validators=[Length(max=500)])
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(ConsoleForm):
     text = TextAreaField("答复", validators=[DataRequired("请填写答复内容"), Length(max=4000)])
     public = BooleanField("公开答复（在触摸查询机上展示，个人信息自动隐去）")
     public_question = TextAreaField(
@@ -26,9 +26,13 @@ class ReplyForm(FlaskForm):
     )
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(ConsoleForm):
     reason = StringField("延期理由", validators=[DataRequired("请填写延期理由"), Length(max=500)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(ConsoleForm):
     note = TextAreaField("情况说明", validators=[DataRequired("请填写情况说明"), Length(max=2000)])
+    # Which button: 记录回访 or 整改完成.
+    step = SelectField(
+        "步骤", choices=[("contact", "记录回访"), ("resolve", "整改完成")], default="resolve"
+    )

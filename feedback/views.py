@@ -292,7 +292,7 @@ def rating(rating_id: int):
     form = NoteForm()
     if request.method == "POST":
         if form.validate_on_submit():
-            step = record_contact if request.form.get("step") == "contact" else resolve_rating
+            step = record_contact if form.step.data == "contact" else resolve_rating
             try:
                 step(db.session, item, current_user, clock.now(), form.note.data)
                 db.session.commit()

@@ -11,10 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from admin import bp
-from admin.forms import ActionForm, GuideImportForm
-from admin.helpers import actor, get_or_404, now, page_args
+from admin.forms import ActionForm, BulkPublishForm, GuideImportForm
+from admin.helpers import actor, flash_form_errors, get_or_404, now, page_args
 from admin.views.items import hall_choices
-from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.guide_import import ImportRefused, export, jobs
@@ -208,14 +207,14 @@ def guide_import_write(import_id: int):
 def guide_import_publish(import_id: int):
     """Publish many after review: the ticked ones, or every one listed."""
     job = _job(import_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    form = BulkPublishForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("admin.guide_import", import_id=job.id))
     drafts, revisions = _publishable(job)
-    if request.form.get("scope") != "all":
-        guide_ids = {as_id(v) for v in request.form.getlist("guide")}
-        revision_ids = {as_id(v) for v in request.form.getlist("revision")}
-        drafts = [g for g in drafts if g.id in guide_ids]
-        revisions = [r for r in revisions if r.id in revision_ids]
+    if form.scope.data != "all":
+        drafts = [g for g in drafts if g.id in set(form.guide.data)]
+        revisions = [r for r in revisions if r.id in set(form.revision.data)]
     if not drafts and not revisions:
         flash("请勾选要公开的办事指南", "error")
         return redirect(url_for("admin.guide_import", import_id=job.id))

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, url_for
 
 from admin import bp
-from admin.forms import ActionForm
+from admin.forms import ActionForm, AdoptRevisionForm
 from admin.helpers import actor, get_or_404, now
 from content_feed.auth import role_required
 from content_feed.db import db
@@ -14,12 +14,12 @@ from content_feed.guide_import.revisions import RevisionError, adopt, discard
 from content_feed.models import Guide, GuideRevision
 
 
-def _revision(guide_id: int, revision_id: int) -> tuple[Guide, GuideRevision]:
+def _revision(guide_id: int, revision_id: int, form) -> tuple[Guide, GuideRevision]:
     guide = get_or_404(Guide, guide_id)
     revision = get_or_404(GuideRevision, revision_id)
     if revision.guide_id != guide.id:
         abort(404)
-    if not ActionForm().validate_on_submit():
+    if not form.validate_on_submit():
         abort(400)
     return guide, revision
 
@@ -27,8 +27,9 @@ def _revision(guide_id: int, revision_id: int) -> tuple[Guide, GuideRevision]:
 @bp.post("/guides/<int:guide_id>/revisions/<int:revision_id>/adopt")
 @role_required("drafter", "approver")
 def guide_revision_adopt(guide_id: int, revision_id: int):
-    guide, revision = _revision(guide_id, revision_id)
-    publish = request.form.get("publish") == "1"
+    form = AdoptRevisionForm()
+    guide, revision = _revision(guide_id, revision_id, form)
+    publish = form.publish.data
     if publish and not actor().has_role("approver"):
         flash("只有审批人可以公开办事指南", "error")
         return redirect(url_for("admin.guide_edit", guide_id=guide.id))
@@ -47,7 +48,7 @@ def guide_revision_adopt(guide_id: int, revision_id: int):
 @bp.post("/guides/<int:guide_id>/revisions/<int:revision_id>/discard")
 @role_required("drafter", "approver")
 def guide_revision_discard(guide_id: int, revision_id: int):
-    guide, revision = _revision(guide_id, revision_id)
+    guide, revision = _revision(guide_id, revision_id, ActionForm())
     try:
         discard(db.session, revision, actor=actor(), at=now())
     except RevisionError as exc:

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
+from wtforms import FieldList
 from wtforms.fields.core import UnboundField
 
 from admin import bp, changes
 from admin.changes import snapshot
-from admin.forms import ActionForm, GuideForm
-from admin.helpers import actor, get_or_404, now, store_uploads
+from admin.forms import (
+    ActionForm,
+    FaqRow,
+    FeeRow,
+    GuideForm,
+    GuideStateForm,
+    MaterialRow,
+    StepRow,
+)
+from admin.helpers import actor, flash_form_errors, get_or_404, now, store_uploads
 from admin.views.items import hall_choices
-from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.guide_import.revisions import diff
@@ -26,26 +34,24 @@ from content_feed.models import (
     GuideStep,
 )
 from content_feed.models import Window as HallWindow
-from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY
 
-GUIDE_FIELDS = [n for n, f in vars(GuideForm).items() if isinstance(f, UnboundField)]
+# The guide's own columns (its row tables are FieldLists, saved apart).
+GUIDE_FIELDS = [
+    n
+    for n, f in vars(GuideForm).items()
+    if isinstance(f, UnboundField) and not issubclass(f.field_class, FieldList)
+]
 GUIDE_STATES = {"draft": "草稿", "published": "已公开", "archived": "已下线"}
 
-# Row editors: form prefix → (model, columns, the column that makes a row non-empty).
+# Row tables: form field → (model, the row form whose fields are its columns).
 ROWS = {
-    "materials": (
-        GuideMaterial,
-        ["name", "form", "copies", "necessity", "source", "notes", "blank_form_id", "sample_id"],
-        "name",
-    ),
-    "steps": (GuideStep, ["title", "description"], "title"),
-    "fees": (GuideFee, ["name", "standard", "basis"], "name"),
-    "faqs": (GuideFaq, ["question", "answer"], "question"),
+    "materials": (GuideMaterial, MaterialRow),
+    "steps": (GuideStep, StepRow),
+    "fees": (GuideFee, FeeRow),
+    "faqs": (GuideFaq, FaqRow),
 }
 # 先审核、后公开: what the public sees of a guide changes only through an approver.
 PUBLISHED_LOCKED = "已公开的办事指南不能直接修改；请审批人先“下线”，修改后再“上线”"
-INT_COLUMNS = {"copies", "blank_form_id", "sample_id"}
-TEXT_LIMITS = {"name": 200, "source": 200, "title": 100, "standard": 200}
 
 
 # What the drafter is told after saving: nothing is public until an approver acts.
@@ -55,37 +61,27 @@ NEXT_STEP = (
 )
 
 
+def columns(row_form) -> list[str]:
+    return [n for n, f in vars(row_form).items() if isinstance(f, UnboundField)]
+
+
 def guide_snapshot(guide: Guide) -> dict:
     data = snapshot(guide, [*GUIDE_FIELDS, "state"])
-    for prefix, (_model, columns, _key) in ROWS.items():
-        data[prefix] = [snapshot(row, columns) for row in getattr(guide, prefix)]
+    for prefix, (_model, row_form) in ROWS.items():
+        data[prefix] = [snapshot(row, columns(row_form)) for row in getattr(guide, prefix)]
     return data
 
 
-def parse_rows(prefix: str, attachment_ids: set[int]) -> list[dict]:
-    """Rows posted as parallel lists ``<prefix>-<column>``; empty rows are dropped."""
-    _model, columns, key = ROWS[prefix]
-    lists = {c: request.form.getlist(f"{prefix}-{c}") for c in columns}
-    count = max((len(v) for v in lists.values()), default=0)
-    rows = []
-    for i in range(count):
-        row = {c: (lists[c][i] if i < len(lists[c]) else "").strip() for c in columns}
-        if not row[key]:
-            continue
-        for c in columns:
-            if c in TEXT_LIMITS:
-                row[c] = row[c][: TEXT_LIMITS[c]]
-            if c in INT_COLUMNS:
-                value = 0 if row[c] == "0" else as_id(row[c])
-                if c != "copies" and value not in attachment_ids:
-                    value = None
-                row[c] = value if value is not None else (1 if c == "copies" else None)
-        if "form" in row and row["form"] not in MATERIAL_FORMS:
-            row["form"] = "original"
-        if "necessity" in row and row["necessity"] not in MATERIAL_NECESSITY:
-            row["necessity"] = "required"
-        rows.append(row)
-    return rows
+def attachment_options(guide: Guide | None) -> list[tuple[int, str]]:
+    """What a material may offer as its blank form or sample: the guide's own files."""
+    files = guide_attachments(guide) if guide is not None and guide.id else []
+    return [(0, "（无）")] + [(a.id, a.filename) for a in files]
+
+
+def with_attachment_choices(row, options):
+    if isinstance(row, MaterialRow):
+        row.blank_form_id.choices = row.sample_id.choices = options
+    return row
 
 
 def guide_form(obj=None) -> GuideForm:
@@ -96,18 +92,24 @@ def guide_form(obj=None) -> GuideForm:
     if obj is not None and not form.is_submitted():
         form.hall_id.data = obj.hall_id or 0
         form.window_id.data = obj.window_id or 0
+    options = attachment_options(obj)
+    for prefix in ROWS:
+        if not form.is_submitted():
+            form[prefix].append_entry()  # one empty row to type into, script or not
+        for entry in form[prefix]:
+            with_attachment_choices(entry.form, options)
     return form
 
 
 def _apply(guide: Guide, form: GuideForm) -> None:
-    form.populate_obj(guide)
+    for name in GUIDE_FIELDS:
+        form[name].populate_obj(guide, name)
     guide.hall_id = form.hall_id.data or None
     guide.window_id = form.window_id.data or None
     guide.online_url = guide.online_url or ""
-    attachment_ids = {a.id for a in guide_attachments(guide)} if guide.id else set()
-    for prefix, (model, _columns, _key) in ROWS.items():
-        rows = parse_rows(prefix, attachment_ids)
-        setattr(guide, prefix, [model(sort_order=i, **row) for i, row in enumerate(rows)])
+    for prefix, (model, _row_form) in ROWS.items():
+        rows = [entry.form for entry in form[prefix] if not entry.form.is_blank()]
+        setattr(guide, prefix, [model(sort_order=i, **row.values()) for i, row in enumerate(rows)])
 
 
 def guide_attachments(guide: Guide) -> list[Attachment]:
@@ -151,15 +153,18 @@ def guides():
 def _render_editor(form, guide):
     attachments = guide_attachments(guide) if guide else []
     revision = pending_revision(db.session, guide.id) if guide else None
+    options = attachment_options(guide)
+    # The row a script adds: "__index__" becomes the next free row number.
+    new_rows = {
+        prefix: with_attachment_choices(row_form(prefix=f"{prefix}-__index__-"), options)
+        for prefix, (_model, row_form) in ROWS.items()
+    }
     return render_template(
         "admin/guide_form.html",
         form=form,
         guide=guide,
-        rows={p: getattr(guide, p) if guide else [] for p in ROWS},
+        new_rows=new_rows,
         attachments=attachments,
-        attachment_options=[(a.id, a.filename) for a in attachments],
-        forms=MATERIAL_FORMS,
-        necessity=MATERIAL_NECESSITY,
         states=GUIDE_STATES,
         action_form=ActionForm(),
         revision=revision,
@@ -219,9 +224,11 @@ def guide_edit(guide_id: int):
 def guide_state(guide_id: int):
     """Publish (上线) or take down (下线) a guide."""
     guide = get_or_404(Guide, guide_id)
-    target = request.form.get("state")
-    if not ActionForm().validate_on_submit() or target not in ("published", "archived"):
+    form = GuideStateForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
         return redirect(url_for("admin.guide_edit", guide_id=guide.id))
+    target = form.state.data
     if target == "published" and not (guide.materials and guide.steps):
         flash("公开前须至少填写一项申请材料和一个办理步骤", "error")
         return redirect(url_for("admin.guide_edit", guide_id=guide.id))

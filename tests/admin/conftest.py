@@ -24,6 +24,15 @@ def people(app):
     return users
 
 
+def guide_rows(table: str, *rows: dict) -> dict:
+    """A guide's row table as the editor posts it: materials-0-name, materials-1-name …"""
+    return {
+        f"{table}-{i}-{column}": value
+        for i, row in enumerate(rows)
+        for column, value in row.items()
+    }
+
+
 def login(client, username: str, password: str = PASSWORD):
     return client.post("/admin/login", data={"username": username, "password": password})
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from content_feed.db import db
 from content_feed.models import Attachment, Guide, ItemRevision
-from tests.admin.conftest import login
+from tests.admin.conftest import guide_rows, login
 from tests.admin.test_admin_workflow import new_item, propose
 from tests.builders import make_guide, make_user
 
@@ -63,8 +63,8 @@ def test_a_published_guide_is_not_changed_behind_the_approver(app, as_role, clie
         "hall_id": "0",
         "window_id": "0",
         "sort_order": "0",
-        "materials-name": ["身份证"],
-        "steps-title": ["受理"],
+        **guide_rows("materials", {"name": "身份证"}),
+        **guide_rows("steps", {"title": "受理"}),
     }
     drafter.post(f"/admin/guides/{guide.id}", data=data)
     drafter.post(f"/admin/guides/{guide.id}/attachments", data=pdf("未审批的样表.pdf"))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from content_feed.db import db
 from content_feed.models import Guide, LedgerEntry, MeetingNotice, UrgentNotice, User
 from content_feed.timefmt import local
-from tests.admin.conftest import login
+from tests.admin.conftest import guide_rows, login
 from tests.admin.test_admin_workflow import walk_to_publication
 from tests.builders import make_hall
 
@@ -119,18 +119,30 @@ def test_guide_editor_saves_rows_and_publishes(app, as_role, client):
             "hall_id": "0",
             "window_id": "0",
             "sort_order": "0",
-            "materials-name": ["身份证", "", "不动产权证书"],
-            "materials-form": ["original", "original", "copy"],
-            "materials-copies": ["1", "1", "2"],
-            "materials-necessity": ["required", "required", "conditional"],
-            "materials-source": ["申请人", "", "登记机构"],
-            "materials-notes": ["", "", ""],
-            "materials-blank_form_id": ["", "", ""],
-            "materials-sample_id": ["", "", ""],
-            "steps-title": ["受理", "审核", "办结"],
-            "steps-description": ["窗口受理", "", "发证"],
-            "faqs-question": ["需要本人到场吗？"],
-            "faqs-answer": ["<script>x</script>可委托办理"],
+            **guide_rows(
+                "materials",
+                {"name": "身份证", "form": "original", "copies": "1", "source": "申请人"},
+                {"name": "", "form": "original", "copies": "1", "necessity": "required"},
+                {
+                    "name": "不动产权证书",
+                    "form": "copy",
+                    "copies": "2",
+                    "source": "登记机构",
+                    "necessity": "conditional",
+                    "notes": "",
+                    "blank_form_id": "",
+                    "sample_id": "",
+                },
+            ),
+            **guide_rows(
+                "steps",
+                {"title": "受理", "description": "窗口受理"},
+                {"title": "审核", "description": ""},
+                {"title": "办结", "description": "发证"},
+            ),
+            **guide_rows(
+                "faqs", {"question": "需要本人到场吗？", "answer": "<script>x</script>可委托办理"}
+            ),
         },
     )
     assert response.status_code == 302

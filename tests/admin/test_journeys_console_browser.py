@@ -49,6 +49,34 @@ def test_drafter_saves_a_guide_and_the_approver_finds_it(browser, live_server, s
     approver.wait_for_selector("input[name=name]")
 
 
+def test_guide_rows_added_and_removed_in_the_browser_are_saved_in_order(
+    browser, live_server, screenshot_dir
+):
+    """The row editor numbers the rows it adds (materials-1-name …) for WTForms' FieldList."""
+    drafter = sign_in(browser, live_server, "drafter")
+    drafter.goto(f"{live_server.url}/admin/guides/new")
+    drafter.fill("input[name=name]", "居住证办理")
+    drafter.fill("input[name=code]", "62052400SQ-QT-0100")
+    drafter.fill("input[name='materials-0-name']", "身份证")
+    for name in ("户口簿（将删除）", "租房合同"):
+        drafter.click("[data-add-row=materials]")
+        rows = drafter.locator("table[data-rows=materials] tr.row")
+        rows.last.locator("input[name$='-name']").fill(name)
+    rows.nth(1).locator("[data-remove-row]").click()
+    drafter.fill("input[name='steps-0-title']", "受理")
+    drafter.click("[data-add-row=steps]")
+    drafter.locator("table[data-rows=steps] tr.row").last.locator("input").fill("办结")
+    drafter.click("button[type=submit]:text('保存')")
+    drafter.wait_for_selector(".flash-success")
+    drafter.screenshot(path=str(screenshot_dir / "admin-guide-rows.png"), full_page=True)
+    # Saved rows come back numbered from 0, then one empty row.
+    assert drafter.input_value("input[name='materials-0-name']") == "身份证"
+    assert drafter.input_value("input[name='materials-1-name']") == "租房合同"
+    assert drafter.input_value("input[name='materials-2-name']") == ""
+    assert drafter.input_value("input[name='steps-1-title']") == "办结"
+    assert "户口簿" not in drafter.content()
+
+
 def test_a_deactivated_terminal_is_on_the_ledger_in_chinese(browser, live_server, screenshot_dir):
     operator = sign_in(browser, live_server, "operator")
     nav(operator, "终端管理")

@@ -1,13 +1,25 @@
 // Console behaviour: row editors (add from a <template>, remove) and confirmations.
 // Without script the form still works: one empty row is always rendered.
+// Rows are numbered fields (materials-0-name, materials-1-name …, WTForms'
+// FieldList): an added row takes the next number, a removed one leaves a gap.
 document.addEventListener("click", function (event) {
   var add = event.target.closest("[data-add-row]");
   if (add) {
     var name = add.getAttribute("data-add-row");
     var template = document.querySelector('template[data-row-template="' + name + '"]');
-    var body = document.querySelector('table[data-rows="' + name + '"] tbody');
+    var table = document.querySelector('table[data-rows="' + name + '"]');
+    var body = table && table.querySelector("tbody");
     if (template && body) {
-      body.appendChild(template.content.cloneNode(true));
+      var index = Number(table.getAttribute("data-next-index")) || 0;
+      table.setAttribute("data-next-index", String(index + 1));
+      var fresh = template.content.cloneNode(true);
+      fresh.querySelectorAll("[name], [id], [for]").forEach(function (el) {
+        ["name", "id", "for"].forEach(function (attr) {
+          var value = el.getAttribute(attr);
+          if (value) el.setAttribute(attr, value.replace("__index__", String(index)));
+        });
+      });
+      body.appendChild(fresh);
       var rows = body.querySelectorAll("tr.row");
       var first = rows[rows.length - 1].querySelector("input, textarea, select");
       if (first) first.focus();
