@@ -65,15 +65,57 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class BlankIsDefaultIntegerField(IntegerField):
-    """An integer where an empty box means the field's default (WTForms' own
-    IntegerField refuses an empty box as "not an integer")."""
+class WholeNumberField(IntegerField):
+    """An integer box whose refusals name the field ("端口应为整数"). An empty box
+    is the field's default, unless that is None (WTForms' IntegerField refuses
+    an empty box; an optional number uses Optional() and no default)."""
 
     def process_formdata(self, valuelist):
-        if valuelist and not valuelist[0].strip():
+        if not valuelist:
+            return
+        raw = valuelist[0].strip()
+        if not raw and self.default is not None:
             self.data = self.default() if callable(self.default) else self.default
             return
-        super().process_formdata(valuelist)
+        try:
+            self.data = int(raw)
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text}应为整数") from None
+
+
+def in_range(label: str, low: int, high: int) -> NumberRange:
+    return NumberRange(low, high, message=f"{label}应在 {low} 到 {high} 之间")
+
+
+class NamedRefusal:
+    """A <select> (or checkboxes) whose refusal names the field ("终端类型无效", or
+    ``invalid``): a value not offered is refused, never replaced by a default.
+    (WTForms' own message for several choices has no Chinese translation.)"""
+
+    def __init__(self, label=None, validators=None, invalid: str = "", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid = invalid or f"{self.label.text}无效"
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.invalid) from None
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.invalid) from None
+
+
+class ChoiceField(NamedRefusal, SelectField):
+    pass
+
+
+class ChoicesField(NamedRefusal, SelectMultipleField):
+    pass
 
 
 def optional_url(form, field):
@@ -142,8 +184,8 @@ class BulkPublishForm(ConsoleForm):
     scope = SelectField(
         "范围", choices=[("selected", "公开所选"), ("all", "全部公开")], default="selected"
     )
-    guide = SelectMultipleField("办事指南", coerce=int, validate_choice=False)
-    revision = SelectMultipleField("导入修订", coerce=int, validate_choice=False)
+    guide = ChoicesField("办事指南", coerce=int, validate_choice=False)
+    revision = ChoicesField("导入修订", coerce=int, validate_choice=False)
 
 
 class NoteForm(ConsoleForm):
@@ -219,12 +261,17 @@ ROW_TEXT_MAX = 20_000
 MAX_ROWS = 200
 
 
-class AttachmentField(SelectField):
+class AttachmentField(ChoiceField):
     """A material's blank form or sample: the id of one of the guide's files (the
     view sets the choices), or 0 for none (posted as "" or stored as NULL)."""
 
     def __init__(self, label, **kwargs):
-        super().__init__(label, coerce=lambda v: 0 if v in ("", None) else int(v), **kwargs)
+        super().__init__(
+            label,
+            coerce=lambda v: 0 if v in ("", None) else int(v),
+            invalid="请选择本办事指南的附件",
+            **kwargs,
+        )
 
     def process_data(self, value):
         super().process_data(0 if value is None else value)
@@ -266,9 +313,9 @@ class RowForm(Form):
 class MaterialRow(RowForm):
     KEY = "name"
     name = StringField("材料名称", filters=[strip], validators=[Length(max=200)])
-    form = SelectField("形式", choices=choices(MATERIAL_FORMS), default="original")
-    copies = BlankIsDefaultIntegerField("份数", default=1, validators=[NumberRange(0, 999)])
-    necessity = SelectField("必要性", choices=choices(MATERIAL_NECESSITY), default="required")
+    form = ChoiceField("形式", choices=choices(MATERIAL_FORMS), default="original")
+    copies = WholeNumberField("份数", default=1, validators=[in_range("份数", 0, 999)])
+    necessity = ChoiceField("必要性", choices=choices(MATERIAL_NECESSITY), default="required")
     source = StringField("来源", filters=[strip], validators=[Length(max=200)])
     notes = TextAreaField("填报须知", filters=[strip], validators=[Length(max=ROW_TEXT_MAX)])
     # Choices are the guide's own attachments, set by the view.
@@ -431,7 +478,7 @@ class UserForm(ConsoleForm):
     username = StringField("用户名", validators=[DataRequired(REQUIRED), Length(max=60)])
     display_name = StringField("姓名", validators=[Optional(), Length(max=60)])
     department = StringField("部门", validators=[Optional(), Length(max=100)])
-    roles = SelectMultipleField(
+    roles = ChoicesField(
         "角色",
         choices=choices(ROLES),
         widget=ListWidget(prefix_label=False),

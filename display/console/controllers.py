@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
-import re
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from admin import changes
@@ -16,7 +13,7 @@ from content_feed.db import db
 from content_feed.models import LedController, Terminal
 from content_feed.vocabulary import LED_DELIVERY
 from display.blueprints import console_bp
-from display.console.forms import FormError, checked, integer, text
+from display.console.forms import ANY_DEVICE, DeliveryForm
 from display.led.delivery import drivers
 from display.led.errors import DeliveryError
 from display.led.onbon.commands import DEVICE_TYPES, MAX_AREAS
@@ -33,11 +30,6 @@ FIELDS = [
     "green_first",
     "brightness",
 ]
-HOSTNAME = re.compile(
-    r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
-    r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
-)
-ANY_DEVICE = 0xFFFE
 
 
 def device_choices() -> dict[str, list[tuple[int, str]]]:
@@ -89,50 +81,21 @@ def led_controllers():
     )
 
 
-def _apply(controller: LedController) -> None:
-    protocol = request.form.get("protocol", "pull")
-    if protocol not in LED_DELIVERY:
-        raise FormError("protocol", "投送方式无效")
-    controller.protocol = protocol
-    if protocol == "pull":
+def _apply(controller: LedController, form: DeliveryForm) -> None:
+    controller.protocol = form.protocol.data
+    if controller.protocol == "pull":
         return  # the push settings stay as they were, unused
-    generation = protocol.removeprefix("onbon-")
-    host = text("host", required=True, limit=255, label="控制卡地址")
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        if not HOSTNAME.match(host):
-            raise FormError("host", "控制卡地址应为 IP 地址（如 192.168.1.50）或主机名") from None
-    controller.host = host
-    controller.port = integer("port", low=1, high=65535, default=5005, label="端口")
-    raw_type = (request.form.get("device_type") or "").strip()
-    try:
-        device_type = int(raw_type, 0) if raw_type else ANY_DEVICE
-    except ValueError:
-        raise FormError("device_type", "控制卡型号无效") from None
-    if device_type != ANY_DEVICE and device_type not in DEVICE_TYPES[generation]:
-        raise FormError("device_type", f"型号不属于 {generation.upper()} 系列")
-    controller.device_type = device_type
-    top = MAX_AREAS[generation] - 1
-    controller.area_id = integer("area_id", low=0, high=top, default=0, label="动态区编号")
-    controller.area_x = integer("area_x", low=0, high=8191, default=0, label="区域左上角 X")
-    controller.area_y = integer("area_y", low=0, high=8191, default=0, label="区域左上角 Y")
-    controller.speed_level = integer(
-        "speed_level", low=0, high=255, default=4, label="移动速度等级"
-    )
-    controller.green_first = checked("green_first")
-    raw = (request.form.get("brightness") or "").strip()
-    controller.brightness = None if not raw else integer("brightness", low=0, high=15, label="亮度")
+    for name in DeliveryForm.PUSH_FIELDS:
+        form[name].populate_obj(controller, name)
 
 
-def _form(terminal, controller, error: FormError | None = None, status: int = 200):
+def _form(terminal, controller, form: DeliveryForm, status: int = 200):
     return (
         render_template(
             "display/console/led_delivery.html",
             terminal=terminal,
             controller=controller,
-            form=request.form if request.method == "POST" else None,
-            error=error,
+            form=form,
             delivery=LED_DELIVERY,
             devices=device_choices(),
             max_areas=MAX_AREAS,
@@ -146,8 +109,9 @@ def _form(terminal, controller, error: FormError | None = None, status: int = 20
 def led_delivery(terminal_id: int):
     terminal = _led_terminal(terminal_id)
     controller = controller_of(terminal)
-    if request.method == "GET":
-        return _form(terminal, controller)
+    form = DeliveryForm(obj=controller)
+    if not form.validate_on_submit():
+        return _form(terminal, controller, form, 422 if form.is_submitted() else 200)
     is_new = controller is None
     if is_new:
         controller = LedController(
@@ -157,11 +121,7 @@ def led_delivery(terminal_id: int):
         controller.speed_level = 4
         controller.green_first = False
     before = None if is_new else snapshot(controller, FIELDS)
-    try:
-        _apply(controller)
-    except FormError as exc:
-        db.session.rollback()
-        return _form(terminal, controller_of(terminal), exc, 422)
+    _apply(controller, form)
     if is_new:
         db.session.add(controller)
     label = LED_DELIVERY[controller.protocol]

@@ -1,61 +1,258 @@
-"""Small form helpers for the console pages (plain HTML forms, CSRF from flask-wtf)."""
+"""WTForms of the display console (terminals, groups, playlists, schedules, LED
+delivery), in the console's one style: every refusal names its field in Chinese,
+nothing is cut short or replaced, and what was typed comes back in the form.
+
+Choices that come from the database (halls, groups, playlists, targets) are set
+by the views."""
 
 from __future__ import annotations
 
-from datetime import date
+import ipaddress
+import re
 
-from flask import request
+from wtforms import BooleanField, DateField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from content_feed.api.args import as_id
-
-
-class FormError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
-def text(name: str, *, required: bool = False, limit: int = 200, label: str = "") -> str:
-    value = (request.form.get(name) or "").strip()
-    if required and not value:
-        raise FormError(name, f"请填写{label or name}")
-    if len(value) > limit:
-        raise FormError(name, f"{label or name}不能超过 {limit} 个字符")
-    return value
-
-
-def integer(name: str, *, low: int, high: int, default: int | None = None, label: str = "") -> int:
-    raw = (request.form.get(name) or "").strip()
-    if not raw and default is not None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise FormError(name, f"{label or name}应为整数") from None
-    if not low <= value <= high:
-        raise FormError(name, f"{label or name}应在 {low} 到 {high} 之间")
-    return value
+from admin.forms import (
+    ChoiceField,
+    ChoicesField,
+    ConsoleForm,
+    WholeNumberField,
+    choices,
+    in_range,
+    strip,
+)
+from content_feed.api.args import DB_INT_MAX
+from content_feed.vocabulary import LED_COLOR_MODES, LED_DELIVERY, TERMINAL_KINDS
+from display.daypart import Daypart
+from display.led.onbon.commands import DEVICE_TYPES, MAX_AREAS
+from display.led.palette import COLOURS
+from display.playlist import ENTRY_KINDS, RULES, is_local_url
 
 
-def optional_int(name: str) -> int | None:
-    raw = (request.form.get(name) or "").strip()
-    if not raw:
-        return None
-    value = as_id(raw)
-    if value is None:
-        raise FormError(name, "应为编号（整数）")
-    return value
+def line(label: str, limit: int, *, required: bool = False, default: str | None = None):
+    """A line of text, trimmed; refused past ``limit`` characters, never cut."""
+    validators = [DataRequired(f"请填写{label}")] if required else []
+    validators.append(Length(max=limit, message=f"{label}不能超过 {limit} 个字符"))
+    filters = [strip] + ([lambda v: v or default] if default is not None else [])
+    return StringField(label, validators=validators, filters=filters, default=default or "")
 
 
-def day(name: str, label: str = "") -> date | None:
-    raw = (request.form.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise FormError(name, f"{label or name}应为日期 YYYY-MM-DD") from None
+def number(label: str, low: int, high: int, default: int):
+    return WholeNumberField(label, default=default, validators=[in_range(label, low, high)])
 
 
-def checked(name: str) -> bool:
-    return request.form.get(name) in ("1", "on", "true", "y")
+class DayField(DateField):
+    """A date (YYYY-MM-DD) or nothing; a refusal names the field."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, validators=[Optional()], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{self.label.text}应为日期 YYYY-MM-DD") from None
+
+
+def refuse(field, message: str) -> bool:
+    field.errors = [*field.errors, message]
+    return False
+
+
+# -- terminals ---------------------------------------------------------------------
+
+
+class TerminalForm(ConsoleForm):
+    name = line("名称", 120, required=True)
+    kind = ChoiceField(
+        "类型", choices=choices(TERMINAL_KINDS), default="wall", invalid="终端类型无效"
+    )
+    hall_id = ChoiceField("服务大厅", coerce=int, invalid="服务大厅不存在")
+    group_ids = ChoicesField(
+        "分组",
+        coerce=int,
+        invalid="分组不存在",
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    active = BooleanField("启用", default=True)
+    width = number("宽度", 8, 16384, 1920)
+    height = number("高度", 8, 16384, 1080)
+    color_mode = ChoiceField("LED 颜色模式", choices=choices(LED_COLOR_MODES), default="mono")
+    led_color = ChoiceField("单色屏颜色", choices=[(c, c) for c in COLOURS], default="red")
+    font_size = number("字号", 8, 64, 16)
+    scroll_speed = number("滚动速度", 1, 500, 32)
+
+
+class NewTerminalForm(TerminalForm):
+    code = line("终端编号", 40, required=True)
+
+    def validate_code(self, field):
+        if not all(c.isascii() and (c.isalnum() or c in "-_") for c in field.data):
+            raise ValidationError("终端编号只能用字母、数字、- 和 _")
+
+
+class GroupForm(ConsoleForm):
+    name = line("分组名称", 80, required=True)
+
+
+class PlaylistForm(ConsoleForm):
+    name = line("节目单名称", 80, required=True)
+
+
+# -- playlist entries ----------------------------------------------------------------
+
+# Which reference each fixed kind needs.
+REFERENCE = {
+    "item_headline": "item_id",
+    "item_page": "item_id",
+    "guide": "guide_id",
+    "slogan": "slogan_id",
+    "meeting": "meeting_id",
+}
+
+
+class EntryForm(ConsoleForm):
+    """One entry of a playlist; which fields count depends on its kind."""
+
+    kind = ChoiceField("类型", choices=choices(ENTRY_KINDS), invalid="节目类型无效")
+    duration_seconds = number("时长", 1, 3600, 10)
+    ref_id = WholeNumberField(
+        "内容编号", validators=[Optional(), in_range("内容编号", 1, DB_INT_MAX)]
+    )
+    # Checked by validate() for the kinds that use them.
+    rule = ChoiceField("规则", choices=choices(RULES), validate_choice=False)
+    category = ChoiceField("公开目录", validate_choice=False, default="")
+    limit = number("条数", 1, 50, 10)
+    show = BooleanField("显示全文（默认只显示标题）", false_values=("", "false", "0"))
+    title = line("标题", 100)
+    url = line("网址", 500)
+    text = line("说明文字", 200)
+    caption = line("二维码下方文字", 40)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        kind = self.kind.data
+        if kind in REFERENCE and self.ref_id.data is None and not self.ref_id.errors:
+            ok = refuse(self.ref_id, "请填写内容编号")
+        if kind == "rule":
+            if self.rule.data not in RULES:
+                ok = refuse(self.rule, "请选择规则")
+            known = {value for value, _label in self.category.choices or []}
+            if self.rule.data == "newest_items" and self.category.data not in known:
+                ok = refuse(self.category, "公开目录不存在")
+        if kind in ("qr_card", "image") and not self.url.data and not self.url.errors:
+            ok = refuse(self.url, "请填写二维码网址" if kind == "qr_card" else "请填写图片地址")
+        if kind == "image" and self.url.data and not is_local_url(self.url.data):
+            ok = refuse(self.url, "图片须来自本服务器（以 / 开头的地址），大厅内网不访问互联网")
+        return ok
+
+    def params(self) -> dict:
+        kind = self.kind.data
+        if kind in REFERENCE:
+            return {REFERENCE[kind]: self.ref_id.data}
+        if kind == "rule":
+            params = {"rule": self.rule.data, "limit": self.limit.data}
+            if self.rule.data == "newest_items" and self.category.data:
+                params["category"] = self.category.data
+            if self.show.data:
+                params["show"] = "item_page"
+            return params
+        keys = ("url", "title", "text", "caption") if kind == "qr_card" else ("url", "title")
+        return {k: self[k].data for k in keys}
+
+
+# -- rotation schedules --------------------------------------------------------------
+
+
+class ScheduleForm(ConsoleForm):
+    name = line("名称", 80)
+    playlist_id = ChoiceField("节目单", coerce=int, invalid="节目单不存在")
+    # "t:<terminal id>" or "g:<group id>", offered by the view.
+    target = ChoiceField("终端或分组", invalid="请选择终端或分组")
+    date_from = DayField("开始日期")
+    date_to = DayField("结束日期")
+    day_of_week = line("星期", 40, default="*")
+    start_time = line("开始时间", 5, default="00:00")
+    end_time = line("结束时间", 5, default="24:00")
+    priority = number("优先级", -1000, 1000, 0)
+    is_default = BooleanField("默认计划（没有其他计划生效时播放）")
+    active = BooleanField("启用", default=True)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if ok:
+            try:
+                Daypart(
+                    self.day_of_week.data,
+                    self.start_time.data,
+                    self.end_time.data,
+                    self.date_from.data,
+                    self.date_to.data,
+                ).validate()
+            except ValueError as exc:
+                ok = refuse(self.day_of_week, f"时段设置有误：{exc}")
+        return ok
+
+
+# -- LED delivery (pull, or push to a controller card) -------------------------------
+
+HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+    r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
+)
+ANY_DEVICE = 0xFFFE
+
+
+def device_type(value) -> int:
+    """A card model as posted (decimal, or 0x… typed by hand); empty is the wildcard."""
+    if value in ("", None):
+        return ANY_DEVICE
+    return int(value, 0) if isinstance(value, str) else int(value)
+
+
+class DeliveryForm(ConsoleForm):
+    protocol = ChoiceField("投送方式", choices=choices(LED_DELIVERY), default="pull")
+    host = line("控制卡地址", 255)
+    port = number("端口", 1, 65535, 5005)
+    device_type = ChoiceField(
+        "控制卡型号", coerce=device_type, validate_choice=False, default=ANY_DEVICE
+    )
+    area_id = WholeNumberField("动态区编号", default=0)
+    area_x = number("区域左上角 X", 0, 8191, 0)
+    area_y = number("区域左上角 Y", 0, 8191, 0)
+    speed_level = number("移动速度等级", 0, 255, 4)
+    green_first = BooleanField("双基色数据先绿后红", false_values=("", "false", "0"))
+    brightness = WholeNumberField("亮度", validators=[Optional(), in_range("亮度", 0, 15)])
+
+    PUSH_FIELDS = (
+        "host", "port", "device_type", "area_id", "area_x", "area_y", "speed_level",
+        "green_first", "brightness",
+    )  # fmt: skip
+
+    def validate(self, extra_validators=None) -> bool:
+        if self.protocol.data == "pull":
+            # Pulled frames need no card: its settings stay as they were, unused.
+            others = [f for name, f in self._fields.items() if name not in self.PUSH_FIELDS]
+            return all([f.validate(self) for f in others])
+        ok = super().validate(extra_validators)
+        generation = self.protocol.data.removeprefix("onbon-")
+        host = self.host.data
+        if not host:
+            ok = refuse(self.host, "请填写控制卡地址")
+        elif not self.host.errors:
+            try:
+                ipaddress.ip_address(host)
+            except ValueError:
+                if not HOSTNAME.match(host):
+                    ok = refuse(self.host, "控制卡地址应为 IP 地址（如 192.168.1.50）或主机名")
+        kinds = DEVICE_TYPES.get(generation, {})
+        if not self.device_type.errors and self.device_type.data not in (ANY_DEVICE, *kinds):
+            ok = refuse(self.device_type, f"型号不属于 {generation.upper()} 系列")
+        top = MAX_AREAS.get(generation, 1) - 1
+        area = self.area_id.data
+        if not self.area_id.errors and not 0 <= area <= top:
+            ok = refuse(self.area_id, f"动态区编号应在 0 到 {top} 之间")
+        return ok

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from admin import changes
+from admin.helpers import flash_form_errors
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Category, Hall, Playlist, PlaylistEntry
 from display.blueprints import console_bp
 from display.console.audit import playlist_state
-from display.console.forms import FormError, integer, optional_int, text
-from display.playlist import ENTRY_KINDS, RULES, Resolver, is_local_url
-
-# Which reference each fixed kind needs.
-REFERENCE = {
-    "item_headline": "item_id",
-    "item_page": "item_id",
-    "guide": "guide_id",
-    "slogan": "slogan_id",
-    "meeting": "meeting_id",
-}
+from display.console.forms import EntryForm, PlaylistForm
+from display.playlist import ENTRY_KINDS, RULES, Resolver
 
 
 @console_bp.get("/playlists")
@@ -42,11 +34,11 @@ def playlists():
 @console_bp.post("/playlists")
 @role_required("operator")
 def playlist_new():
-    try:
-        name = text("name", required=True, limit=80, label="节目单名称")
-    except FormError as exc:
-        flash(exc.message, "error")
+    form = PlaylistForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
         return redirect(url_for("display_console.playlists"))
+    name = form.name.data
     hall = db.session.execute(select(Hall).order_by(Hall.id)).scalars().first()
     playlist = Playlist(name=name, hall_id=hall.id if hall else None)
     db.session.add(playlist)
@@ -56,56 +48,27 @@ def playlist_new():
     return redirect(url_for("display_console.playlist", playlist_id=playlist.id))
 
 
-def _params(kind: str) -> dict:
-    if kind in REFERENCE:
-        ident = optional_int("ref_id")
-        if ident is None:
-            raise FormError("ref_id", "请填写内容编号")
-        return {REFERENCE[kind]: ident}
-    if kind == "rule":
-        rule = request.form.get("rule", "")
-        if rule not in RULES:
-            raise FormError("rule", "请选择规则")
-        params = {"rule": rule, "limit": integer("limit", low=1, high=50, default=10, label="条数")}
-        category = request.form.get("category", "")
-        if rule == "newest_items" and category:
-            params["category"] = category
-        if request.form.get("show") == "item_page":
-            params["show"] = "item_page"
-        return params
-    if kind == "qr_card":
-        url = text("url", required=True, limit=500, label="二维码网址")
-        return {
-            "url": url,
-            "title": text("title", limit=100, label="标题"),
-            "text": text("text", limit=200, label="说明"),
-            "caption": text("caption", limit=40, label="二维码下方文字"),
-        }
-    if kind == "image":
-        url = text("url", required=True, limit=500, label="图片地址")
-        if not is_local_url(url):
-            raise FormError("url", "图片须来自本服务器（以 / 开头的地址），大厅内网不访问互联网")
-        return {"url": url, "title": text("title", limit=100, label="标题")}
-    raise FormError("kind", "节目类型无效")
+def _entry_form() -> EntryForm:
+    form = EntryForm()
+    categories = db.session.execute(select(Category).order_by(Category.id)).scalars()
+    form.category.choices = [("", "全部目录")] + [(c.code, c.name) for c in categories]
+    return form
 
 
-def _page(playlist: Playlist, error: FormError | None = None, status: int = 200):
+def _page(playlist: Playlist, form: EntryForm, status: int = 200):
     hall_id = playlist.hall_id
     preview = {
         surface: Resolver(db.session, hall_id, surface, now()).entries(playlist)
         for surface in ("wall", "led")
     }
-    categories = db.session.execute(select(Category).order_by(Category.id)).scalars().all()
     return (
         render_template(
             "display/console/playlist.html",
             playlist=playlist,
             kinds=ENTRY_KINDS,
             rules=RULES,
-            categories=categories,
             preview=preview,
-            error=error,
-            form=request.form if request.method == "POST" else None,
+            form=form,
         ),
         status,
     )
@@ -114,19 +77,17 @@ def _page(playlist: Playlist, error: FormError | None = None, status: int = 200)
 @console_bp.get("/playlists/<int:playlist_id>")
 @role_required("operator")
 def playlist(playlist_id: int):
-    return _page(db.session.get(Playlist, playlist_id) or abort(404))
+    return _page(db.session.get(Playlist, playlist_id) or abort(404), _entry_form())
 
 
 @console_bp.post("/playlists/<int:playlist_id>/entries")
 @role_required("operator")
 def entry_new(playlist_id: int):
     playlist = db.session.get(Playlist, playlist_id) or abort(404)
-    kind = request.form.get("kind", "")
-    try:
-        params = _params(kind)
-        seconds = integer("duration_seconds", low=1, high=3600, default=10, label="时长")
-    except FormError as exc:
-        return _page(playlist, exc, 422)
+    form = _entry_form()
+    if not form.validate_on_submit():
+        return _page(playlist, form, 422)
+    kind, params, seconds = form.kind.data, form.params(), form.duration_seconds.data
     before = playlist_state(playlist)
     order = max((e.sort_order for e in playlist.entries), default=-1) + 1
     playlist.entries.append(

@@ -8,18 +8,20 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from sqlalchemy import select
 
 from admin import changes
-from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Playlist, RotationSchedule, Terminal, TerminalGroup, UrgentNotice
 from display.blueprints import console_bp
-from display.console.audit import schedule_state
-from display.console.forms import FormError, checked, day, integer, text
+from display.console.audit import SCHEDULE_FIELDS, schedule_state
+from display.console.forms import ScheduleForm
 from display.console.svg import timeline_svg
-from display.daypart import Daypart, describe_weekdays
+from display.daypart import describe_weekdays
 from display.rotation import day_timeline
 from display.screens import hall_tz, schedules_for, screen_of, urgent_rule_of
+
+# What the form sets directly (the target is a terminal or a group, below).
+SCHEDULE_COLUMNS = [f for f in SCHEDULE_FIELDS if f not in ("terminal_id", "group_id")]
 
 
 def _choices():
@@ -60,50 +62,32 @@ def schedules():
     )
 
 
-def _apply(schedule: RotationSchedule) -> None:
-    schedule.name = text("name", limit=80, label="名称")
-    playlist_id = integer("playlist_id", low=1, high=10**9, label="节目单")
-    if db.session.get(Playlist, playlist_id) is None:
-        raise FormError("playlist_id", "节目单不存在")
-    schedule.playlist_id = playlist_id
-    target = request.form.get("target", "")
-    kind, _, ident = target.partition(":")
-    ident = as_id(ident)
-    if kind == "t" and ident and db.session.get(Terminal, ident):
-        schedule.terminal_id, schedule.group_id = ident, None
-    elif kind == "g" and ident and db.session.get(TerminalGroup, ident):
-        schedule.terminal_id, schedule.group_id = None, ident
-    else:
-        raise FormError("target", "请选择终端或分组")
-    schedule.date_from = day("date_from", "开始日期")
-    schedule.date_to = day("date_to", "结束日期")
-    schedule.day_of_week = text("day_of_week", limit=40, label="星期") or "*"
-    schedule.start_time = text("start_time", limit=5, label="开始时间") or "00:00"
-    schedule.end_time = text("end_time", limit=5, label="结束时间") or "24:00"
-    schedule.priority = integer("priority", low=-1000, high=1000, default=0, label="优先级")
-    schedule.is_default = checked("is_default")
-    schedule.active = checked("active")
-    try:
-        Daypart(
-            schedule.day_of_week,
-            schedule.start_time,
-            schedule.end_time,
-            schedule.date_from,
-            schedule.date_to,
-        ).validate()
-    except ValueError as exc:
-        raise FormError("day_of_week", f"时段设置有误：{exc}") from None
+def _schedule_form(schedule: RotationSchedule | None) -> ScheduleForm:
+    form = ScheduleForm(obj=schedule)
+    found = _choices()
+    form.playlist_id.choices = [(p.id, p.name) for p in found["playlists"]]
+    form.target.choices = {
+        "终端": [(f"t:{t.id}", f"{t.code} {t.name}") for t in found["terminals"]],
+        "分组": [(f"g:{g.id}", g.name) for g in found["groups"]],
+    }
+    if schedule is not None and not form.is_submitted():
+        form.target.data = (
+            f"t:{schedule.terminal_id}" if schedule.terminal_id else f"g:{schedule.group_id}"
+        )
+    return form
 
 
-def _form(schedule: RotationSchedule | None, error: FormError | None = None, status: int = 200):
+def _apply(schedule: RotationSchedule, form: ScheduleForm) -> None:
+    for name in SCHEDULE_COLUMNS:
+        form[name].populate_obj(schedule, name)
+    kind, _, ident = form.target.data.partition(":")
+    schedule.terminal_id = int(ident) if kind == "t" else None
+    schedule.group_id = int(ident) if kind == "g" else None
+
+
+def _form(schedule: RotationSchedule | None, form: ScheduleForm, status: int = 200):
     return (
-        render_template(
-            "display/console/schedule_form.html",
-            schedule=schedule,
-            error=error,
-            form=request.form if request.method == "POST" else None,
-            **_choices(),
-        ),
+        render_template("display/console/schedule_form.html", schedule=schedule, form=form),
         status,
     )
 
@@ -115,13 +99,11 @@ def _label(schedule: RotationSchedule) -> str:
 @console_bp.route("/schedules/new", methods=["GET", "POST"])
 @role_required("operator")
 def schedule_new():
-    if request.method == "GET":
-        return _form(None)
+    form = _schedule_form(None)
+    if not form.validate_on_submit():
+        return _form(None, form, 422 if form.is_submitted() else 200)
     schedule = RotationSchedule()
-    try:
-        _apply(schedule)
-    except FormError as exc:
-        return _form(None, exc, 422)
+    _apply(schedule, form)
     db.session.add(schedule)
     db.session.flush()
     changes.record("schedule.create", schedule, None, schedule_state(schedule), _label(schedule))
@@ -134,14 +116,11 @@ def schedule_new():
 @role_required("operator")
 def schedule_edit(schedule_id: int):
     schedule = db.session.get(RotationSchedule, schedule_id) or abort(404)
-    if request.method == "GET":
-        return _form(schedule)
+    form = _schedule_form(schedule)
+    if not form.validate_on_submit():
+        return _form(schedule, form, 422 if form.is_submitted() else 200)
     before = schedule_state(schedule)
-    try:
-        _apply(schedule)
-    except FormError as exc:
-        db.session.rollback()
-        return _form(db.session.get(RotationSchedule, schedule_id), exc, 422)
+    _apply(schedule, form)
     changes.record("schedule.update", schedule, before, schedule_state(schedule), _label(schedule))
     db.session.commit()
     flash("轮播计划已保存", "success")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from admin import changes
-from content_feed.api.args import as_id
+from admin.helpers import flash_form_errors
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
@@ -17,12 +17,14 @@ from content_feed.terminals import hash_token, new_token
 from content_feed.vocabulary import LED_COLOR_MODES, TERMINAL_KINDS
 from display import presence
 from display.blueprints import console_bp
-from display.console.audit import terminal_state
+from display.console.audit import TERMINAL_FIELDS, terminal_state
 from display.console.controllers import pushed_controllers
-from display.console.forms import FormError, checked, integer, text
+from display.console.forms import GroupForm, NewTerminalForm, TerminalForm
 from display.led.fonts import font_status
-from display.led.palette import COLOURS
 from display.program import decide, decision_label
+
+# What the form sets on a terminal (its code is set once, at registration).
+TERMINAL_COLUMNS = [f for f in TERMINAL_FIELDS if f != "code"]
 
 
 def _groups():
@@ -72,42 +74,27 @@ def terminals():
     )
 
 
-def _apply(terminal: Terminal) -> None:
-    terminal.name = text("name", required=True, limit=120, label="名称")
-    terminal.kind = request.form.get("kind", terminal.kind or "wall")
-    if terminal.kind not in TERMINAL_KINDS:
-        raise FormError("kind", "终端类型无效")
-    hall_id = integer("hall_id", low=1, high=10**9, label="服务大厅")
-    if db.session.get(Hall, hall_id) is None:
-        raise FormError("hall_id", "服务大厅不存在")
-    terminal.hall_id = hall_id
-    terminal.width = integer("width", low=8, high=16384, default=1920, label="宽度")
-    terminal.height = integer("height", low=8, high=16384, default=1080, label="高度")
-    mode = request.form.get("color_mode", "mono")
-    if mode not in LED_COLOR_MODES:
-        raise FormError("color_mode", "颜色模式无效")
-    terminal.color_mode = mode
-    colour = request.form.get("led_color", "red")
-    terminal.led_color = colour if colour in COLOURS else "red"
-    terminal.font_size = integer("font_size", low=8, high=64, default=16, label="字号")
-    terminal.scroll_speed = integer("scroll_speed", low=1, high=500, default=32, label="滚动速度")
-    terminal.active = checked("active")
-    wanted = {as_id(g) for g in request.form.getlist("group_ids")}
-    terminal.groups = [g for g in _groups() if g.id in wanted]
+def _terminal_form(terminal: Terminal | None):
+    form = (NewTerminalForm if terminal is None else TerminalForm)(obj=terminal)
+    form.hall_id.choices = [(h.id, h.name) for h in _halls()]
+    form.group_ids.choices = [(g.id, g.name) for g in _groups()]
+    if terminal is not None and not form.is_submitted():
+        form.group_ids.data = [g.id for g in terminal.groups]
+    return form
 
 
-def _form(terminal: Terminal | None, error: FormError | None = None, status: int = 200):
+def _apply(terminal: Terminal, form: TerminalForm) -> None:
+    for name in TERMINAL_COLUMNS:
+        form[name].populate_obj(terminal, name)
+    terminal.groups = [g for g in _groups() if g.id in set(form.group_ids.data)]
+
+
+def _form(terminal: Terminal | None, form: TerminalForm, status: int = 200):
     return (
         render_template(
             "display/console/terminal_form.html",
             terminal=terminal,
-            form=request.form if request.method == "POST" else None,
-            error=error,
-            halls=_halls(),
-            groups=_groups(),
-            kinds=TERMINAL_KINDS,
-            modes=LED_COLOR_MODES,
-            colours=COLOURS,
+            form=form,
         ),
         status,
     )
@@ -125,20 +112,15 @@ def _show_token(terminal: Terminal, token: str):
 @console_bp.route("/terminals/new", methods=["GET", "POST"])
 @role_required("operator")
 def terminal_new():
-    if request.method == "GET":
-        return _form(None)
-    terminal = Terminal(code="")
-    try:
-        code = text("code", required=True, limit=40, label="终端编号")
-        if not all(c.isalnum() or c in "-_" for c in code):
-            raise FormError("code", "终端编号只能用字母、数字、- 和 _")
-        if db.session.execute(select(Terminal).where(Terminal.code == code)).first():
-            raise FormError("code", f"终端编号 {code} 已存在")
-        terminal.code = code
-        _apply(terminal)
-    except FormError as exc:
-        db.session.rollback()
-        return _form(None, exc, 422)
+    form = _terminal_form(None)
+    if not form.validate_on_submit():
+        return _form(None, form, 422 if form.is_submitted() else 200)
+    code = form.code.data
+    if db.session.execute(select(Terminal).where(Terminal.code == code)).first():
+        form.code.errors.append(f"终端编号 {code} 已存在")
+        return _form(None, form, 422)
+    terminal = Terminal(code=code)
+    _apply(terminal, form)
     token = new_token()
     terminal.token_hash = hash_token(token)
     db.session.add(terminal)
@@ -154,14 +136,11 @@ def terminal_new():
 @role_required("operator")
 def terminal_edit(terminal_id: int):
     terminal = db.session.get(Terminal, terminal_id) or abort(404)
-    if request.method == "GET":
-        return _form(terminal)
+    form = _terminal_form(terminal)
+    if not form.validate_on_submit():
+        return _form(terminal, form, 422 if form.is_submitted() else 200)
     before = terminal_state(terminal)
-    try:
-        _apply(terminal)
-    except FormError as exc:
-        db.session.rollback()
-        return _form(db.session.get(Terminal, terminal_id), exc, 422)
+    _apply(terminal, form)
     after = terminal_state(terminal)
     action = "terminal.update"
     if before["active"] and not after["active"]:
@@ -191,11 +170,11 @@ def terminal_token(terminal_id: int):
 @console_bp.post("/groups")
 @role_required("operator")
 def group_new():
-    try:
-        name = text("name", required=True, limit=80, label="分组名称")
-    except FormError as exc:
-        flash(exc.message, "error")
+    form = GroupForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
         return redirect(url_for("display_console.terminals"))
+    name = form.name.data
     if db.session.execute(select(TerminalGroup).where(TerminalGroup.name == name)).first():
         flash(f"分组“{name}”已存在", "error")
     else:

@@ -60,8 +60,8 @@ def test_a_bad_choice_is_refused_not_replaced(app, as_role):
         **guide_rows("materials", {"name": "身份证", "form": "photocopy", "necessity": "maybe"}),
     }
     page = as_role("drafter").post("/admin/guides/new", data=data).get_data(as_text=True)
-    assert errors_beside(page, "materials-0-form") == ["不是有效的选择。"]
-    assert errors_beside(page, "materials-0-necessity") == ["不是有效的选择。"]
+    assert errors_beside(page, "materials-0-form") == ["形式无效"]
+    assert errors_beside(page, "materials-0-necessity") == ["必要性无效"]
     assert guides() == 0 and 'value="身份证"' in page
 
 
@@ -80,7 +80,7 @@ def test_a_file_of_another_guide_is_refused(app, as_role, clock):
         **guide_rows("materials", {"name": "身份证", "blank_form_id": str(theirs)}),
     }
     page = drafter.post(f"/admin/guides/{mine.id}", data=data).get_data(as_text=True)
-    assert errors_beside(page, "materials-0-blank_form_id") == ["不是有效的选择。"]
+    assert errors_beside(page, "materials-0-blank_form_id") == ["请选择本办事指南的附件"]
     db.session.expire_all()
     assert db.session.get(Guide, mine.id).materials[0].blank_form_id is None
 

@@ -60,7 +60,8 @@ def test_playlist_and_schedule_changes_are_ledgered(console_app, operator):
     data = {
         "name": "周末时段",
         "playlist_id": str(playlist.id),
-        "target": f"t:{db.session.execute(select(Terminal.id)).scalars().first()}",
+        # A wall: rotation schedules drive walls and LED strips (kiosks have none).
+        "target": f"t:{db.session.execute(select(Terminal.id).where(Terminal.code == 'wall-1')).scalar_one()}",
         "day_of_week": "sat,sun",
         "start_time": "09:00",
         "end_time": "17:00",
