@@ -9,6 +9,7 @@ from wtforms.fields.core import UnboundField
 
 from admin import bp, changes
 from admin.changes import snapshot
+from admin.crud import form_fields
 from admin.forms import (
     ActionForm,
     FaqRow,
@@ -61,14 +62,10 @@ NEXT_STEP = (
 )
 
 
-def columns(row_form) -> list[str]:
-    return [n for n, f in vars(row_form).items() if isinstance(f, UnboundField)]
-
-
 def guide_snapshot(guide: Guide) -> dict:
     data = snapshot(guide, [*GUIDE_FIELDS, "state"])
     for prefix, (_model, row_form) in ROWS.items():
-        data[prefix] = [snapshot(row, columns(row_form)) for row in getattr(guide, prefix)]
+        data[prefix] = [snapshot(row, form_fields(row_form)) for row in getattr(guide, prefix)]
     return data
 
 

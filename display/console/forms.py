@@ -74,6 +74,7 @@ class TerminalForm(ConsoleForm):
         "分组",
         coerce=int,
         invalid="分组不存在",
+        render_kw={"class": "check-list"},
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
