@@ -24,6 +24,17 @@ def people(app):
     return users
 
 
+# What a guide's form needs besides its name and code (time limits, place, order).
+GUIDE_BASICS = {
+    "statutory_days": "20",
+    "promised_days": "3",
+    "visits": "1",
+    "hall_id": "0",
+    "window_id": "0",
+    "sort_order": "0",
+}
+
+
 def guide_rows(table: str, *rows: dict) -> dict:
     """A guide's row table as the editor posts it: materials-0-name, materials-1-name …"""
     return {

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from content_feed.db import db
 from content_feed.models import Attachment, Guide, ItemRevision
-from tests.admin.conftest import guide_rows, login
+from tests.admin.conftest import GUIDE_BASICS, guide_rows, login
 from tests.admin.test_admin_workflow import new_item, propose
 from tests.builders import make_guide, make_user
 
@@ -57,12 +57,7 @@ def test_a_published_guide_is_not_changed_behind_the_approver(app, as_role, clie
     data = {
         "name": "未经审批的新名称",
         "code": guide.code,
-        "statutory_days": "20",
-        "promised_days": "3",
-        "visits": "1",
-        "hall_id": "0",
-        "window_id": "0",
-        "sort_order": "0",
+        **GUIDE_BASICS,
         **guide_rows("materials", {"name": "身份证"}),
         **guide_rows("steps", {"title": "受理"}),
     }

@@ -11,19 +11,10 @@ from sqlalchemy import func, select
 
 from content_feed.db import db
 from content_feed.models import Attachment, Guide, LedgerEntry
-from tests.admin.conftest import guide_rows
+from tests.admin.conftest import GUIDE_BASICS, guide_rows
 from tests.builders import make_guide
 
-BASE = {
-    "name": "不动产登记",
-    "code": "62052400MZ-XK-0001",
-    "statutory_days": "20",
-    "promised_days": "3",
-    "visits": "1",
-    "hall_id": "0",
-    "window_id": "0",
-    "sort_order": "0",
-}
+BASE = {"name": "不动产登记", "code": "62052400MZ-XK-0001", **GUIDE_BASICS}
 
 
 def guides() -> int:
