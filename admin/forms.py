@@ -349,7 +349,11 @@ class FaqRow(RowForm):
 
 
 def rows_of(row_form, label: str) -> FieldList:
-    return FieldList(FormField(row_form), label, validators=[at_most_rows])
+    # One past the limit is read, so that at_most_rows refuses (not cuts) a longer
+    # table, and a post of a million rows costs no more than 201.
+    return FieldList(
+        FormField(row_form), label, validators=[at_most_rows], max_entries=MAX_ROWS + 1
+    )
 
 
 class GuideForm(ConsoleForm):

@@ -133,3 +133,10 @@ def test_the_editor_offers_one_empty_row_per_table(app, as_role, clock):
     assert 'name="fees-0-name"' in page and 'name="fees-1-name"' not in page
     # The row a script adds is numbered by the script.
     assert 'name="materials-__index__-name"' in page
+
+
+def test_more_rows_than_the_limit_are_refused_not_cut(app, as_role):
+    steps = {f"steps-{i}-title": f"第{i}步" for i in range(5000)}
+    page = as_role("drafter").post("/admin/guides/new", data={**BASE, **steps})
+    assert page.status_code == 200 and "最多 200 行，请删去多余的行" in page.get_data(as_text=True)
+    assert guides() == 0
