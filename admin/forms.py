@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import islice
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -258,7 +259,7 @@ class ProposeForm(ConsoleForm):
 
 # A guide's rows: text as long as the guide import takes (content_feed/guide_import/parse.py).
 ROW_TEXT_MAX = 20_000
-MAX_ROWS = 200
+MAX_ROWS = 500
 
 
 class AttachmentField(ChoiceField):
@@ -348,12 +349,18 @@ class FaqRow(RowForm):
     answer = TextAreaField("解答", filters=[strip], validators=[Length(max=ROW_TEXT_MAX)])
 
 
-def rows_of(row_form, label: str) -> FieldList:
-    # One past the limit is read, so that at_most_rows refuses (not cuts) a longer
-    # table, and a post of a million rows costs no more than 201.
-    return FieldList(
-        FormField(row_form), label, validators=[at_most_rows], max_entries=MAX_ROWS + 1
-    )
+class RowList(FieldList):
+    """A guide's row table. Of the rows posted, one past the limit is read, so that
+    at_most_rows refuses (not cuts) a longer table and a post of a million rows
+    costs no more than that; a guide's own rows are all shown, however many.
+    (FieldList's max_entries would cut silently, and fail on a longer guide.)"""
+
+    def _extract_indices(self, prefix, formdata):
+        return islice(sorted(set(super()._extract_indices(prefix, formdata))), MAX_ROWS + 1)
+
+
+def rows_of(row_form, label: str) -> RowList:
+    return RowList(FormField(row_form), label, validators=[at_most_rows])
 
 
 class GuideForm(ConsoleForm):

@@ -10,7 +10,7 @@ import io
 from sqlalchemy import func, select
 
 from content_feed.db import db
-from content_feed.models import Attachment, Guide, LedgerEntry
+from content_feed.models import Attachment, Guide, GuideStep, LedgerEntry
 from tests.admin.conftest import GUIDE_BASICS, guide_rows
 from tests.builders import make_guide
 
@@ -138,5 +138,16 @@ def test_the_editor_offers_one_empty_row_per_table(app, as_role, clock):
 def test_more_rows_than_the_limit_are_refused_not_cut(app, as_role):
     steps = {f"steps-{i}-title": f"第{i}步" for i in range(5000)}
     page = as_role("drafter").post("/admin/guides/new", data={**BASE, **steps})
-    assert page.status_code == 200 and "最多 200 行，请删去多余的行" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "最多 500 行，请删去多余的行" in page.get_data(as_text=True)
     assert guides() == 0
+
+
+def test_a_guide_with_more_rows_than_the_editor_takes_still_opens(app, as_role, clock):
+    """An import may bring any number of rows: the editor shows them all and says why
+    it will not save them."""
+    guide = make_guide(clock.now(), state="draft")
+    guide.steps = [GuideStep(title=f"第{i}步", sort_order=i) for i in range(501)]
+    db.session.commit()
+    drafter = as_role("drafter")
+    page = drafter.get(f"/admin/guides/{guide.id}").get_data(as_text=True)
+    assert 'name="steps-500-title"' in page and 'name="steps-501-title"' in page
