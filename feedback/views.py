@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from admin.helpers import flash_form_errors
 from content_feed import clock
 from content_feed.api.args import db_int
 from content_feed.auth import role_required
@@ -169,15 +170,9 @@ def reveal_contact(inquiry_id: int):
     )
 
 
-def _flash_errors(form) -> None:
-    for errors in form.errors.values():
-        for e in errors:
-            flash(e, "error")
-
-
 def _act(inq: Inquiry, form, action) -> Response:
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_form_errors(form)
         return redirect(url_for(".inquiry", inquiry_id=inq.id))
     try:
         action()
@@ -302,7 +297,7 @@ def rating(rating_id: int):
                 db.session.rollback()
                 flash(str(exc), "error")
         else:
-            _flash_errors(form)
+            flash_form_errors(form)
     return render_template(
         "feedback/rating.html",
         rating=item,
