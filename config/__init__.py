@@ -83,6 +83,13 @@ def _database_url(key: str, value: str) -> None:
         )
 
 
+def _storage_url(key: str, value: str) -> None:
+    if not value.startswith(("memory://", "redis://", "rediss://", "redis+unix://")):
+        raise ConfigError(
+            f"{key}: must be memory:// or a redis:// URL (redis://127.0.0.1:6379/0), got {value!r}"
+        )
+
+
 def _index_pattern(key: str, value: str) -> None:
     try:
         value.format(org="X", year=2026, serial=1)
@@ -152,6 +159,8 @@ VALIDATORS = {
     "workflow.meeting_notice_lead_days": _non_negative,
     "backup.keep": _positive,
     "backup.hour": _hour,
+    "scheduler.lead_retry_seconds": _positive,
+    "rate_limits.storage_url": _storage_url,
     "kiosk.idle_seconds": _positive,
     "kiosk.heartbeat_seconds": _positive,
     "display.poll_seconds": _positive,
