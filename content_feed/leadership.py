@@ -121,6 +121,11 @@ class Leadership:
         with self._mutex:
             return self._conn.connection.dbapi_connection.info.backend_pid if self._conn else None
 
+    @property
+    def leading(self) -> bool:
+        """This node's lead as of the last check, without asking (for frequent callers)."""
+        return self._leading
+
     def try_to_lead(self) -> bool:
         """One try for the lock; True if this node leads now."""
         if not self.shared:
