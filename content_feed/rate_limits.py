@@ -57,28 +57,32 @@ class _Counters:
         self._lock = threading.Lock()
         self._storage = None
         self._shared: RateLimiter | None = None
-        self.fallback = FixedWindowRateLimiter(MemoryStorage())
-        self.down_until = 0.0
+        self._fallback: RateLimiter | None = None
+        self._down_until = 0.0
 
-    def shared(self) -> RateLimiter:
+    def _current(self) -> tuple[RateLimiter, RateLimiter, float]:
         storage = limiter.storage
         with self._lock:
-            if storage is not self._storage:  # a new app bound the limiter
+            if storage is not self._storage:  # a new app bound the limiter: start afresh
                 self._storage, self._shared = storage, FixedWindowRateLimiter(storage)
-            return self._shared
+                self._fallback = FixedWindowRateLimiter(MemoryStorage())
+                self._down_until = 0.0
+            return self._shared, self._fallback, self._down_until
 
     def count(self, call):
         """``call(rate_limiter)`` on the shared counters, or on memory while they are down."""
-        if time.monotonic() >= self.down_until:
+        shared, fallback, down_until = self._current()
+        if time.monotonic() >= down_until:
             try:
-                return call(self.shared())
+                return call(shared)
             except StorageError as exc:
                 log.warning(
                     "rate-limit storage unreachable (%s): counting in this process's memory",
                     exc.storage_error.__class__.__name__,
                 )
-                self.down_until = time.monotonic() + RETRY_SECONDS
-        return call(self.fallback)
+                with self._lock:
+                    self._down_until = time.monotonic() + RETRY_SECONDS
+        return call(fallback)
 
 
 _counters = _Counters()

@@ -1,0 +1,220 @@
+"""Counters that must hold across nodes: rate limits in one Redis, sign-in
+lockouts in the database. Real Redis and PostgreSQL; nodes as `run.py serve`
+processes (each has its own Flask-Limiter, as in a deployment) or as two apps."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from content_feed.db import db
+from content_feed.models import Inquiry, LoginLock
+from tests.builders import PASSWORD, staff
+from tests.conftest import free_port
+from tests.kiosk.conftest import question
+from tests.scale.conftest import dispose, node_app
+from tests.security.conftest import KIOSK_TOKEN
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scale")]
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT = 4  # kiosk submissions per terminal per minute, for these tests
+LOGIN_LIMIT = 30  # admin/views/auth.py LOGIN_RATE
+
+
+class Node:
+    """`run.py serve` on a free port, up once it answers."""
+
+    def __init__(self, tmp_path: Path, name: str, database: str, storage: str, prepare=False):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("SUNLIGHT_")},
+            "SUNLIGHT_DATABASE_URL": database,
+            "SUNLIGHT_RATE_LIMITS_STORAGE_URL": storage,
+            "SUNLIGHT_FEEDBACK_RATE_LIMIT_PER_MINUTE": str(LIMIT),
+            "SUNLIGHT_SECURITY_SECRET_KEY": "test-secret",
+            "SUNLIGHT_BACKUP_FOLDER": str(tmp_path / name / "backups"),
+            "PYTHONUNBUFFERED": "1",
+        }
+        args = ["serve", "--host", "127.0.0.1", "--port", str(self.port), "--no-scheduler"]
+        self.proc = subprocess.Popen(
+            [sys.executable, "run.py", *args, *(["--prepare"] if prepare else [])],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 90
+        while True:
+            assert self.proc.poll() is None, f"node {name} exited"
+            assert time.monotonic() < deadline, f"node {name} did not answer"
+            try:
+                if requests.get(f"{self.url}/api/v1/halls", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(20)
+
+
+@pytest.fixture
+def nodes(tmp_path):
+    started: list[Node] = []
+
+    def start(database: str, storage: str) -> tuple[Node, Node]:
+        # The first loads the demo hall (its kiosk and token) into the empty database.
+        started.append(Node(tmp_path, "a", database, storage, prepare=True))
+        started.append(Node(tmp_path, "b", database, storage))
+        return started[-2], started[-1]
+
+    yield start
+    for node in started:
+        node.stop()
+
+
+def _split(a: Node, b: Node, count: int, send) -> list[int]:
+    """``count`` requests, alternately to each node; their status codes."""
+    return [send(a if n % 2 == 0 else b).status_code for n in range(count)]
+
+
+def _submit(node: Node) -> requests.Response:
+    return requests.post(
+        f"{node.url}/api/v1/inquiries", json=question(), headers=KIOSK_TOKEN, timeout=10
+    )
+
+
+def _sign_in(node: Node) -> requests.Response:
+    """A wrong password, past CSRF protection (the limit counts in the view)."""
+    if not hasattr(node, "browser"):
+        node.browser = requests.Session()
+        page = node.browser.get(f"{node.url}/admin/login", timeout=10).text
+        node.csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = {"username": "nobody", "password": "wrong-password-x", "csrf_token": node.csrf}
+    return node.browser.post(f"{node.url}/admin/login", data=data, timeout=10)
+
+
+def test_rate_limits_hold_across_two_nodes_on_one_redis(nodes, postgres_url, redis_url):
+    a, b = nodes(postgres_url, redis_url)
+    codes = _split(a, b, LIMIT + 2, _submit)
+    assert codes == [201] * LIMIT + [429, 429]
+    refused = _submit(a)
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "提交过于频繁" in refused.json()["detail"]
+    # The sign-in limit (Flask-Limiter's decorator) counts in the same Redis.
+    codes = _split(a, b, LOGIN_LIMIT + 2, _sign_in)
+    assert codes == [200] * LOGIN_LIMIT + [429, 429]
+
+
+def test_memory_counters_are_per_node(nodes, postgres_url):
+    """Why Redis: with the default memory:// each node has a budget of its own."""
+    a, b = nodes(postgres_url, "memory://")
+    codes = _split(a, b, 2 * LIMIT + 2, _submit)
+    assert codes == [201] * (2 * LIMIT) + [429, 429]
+
+
+def test_with_redis_down_submissions_are_taken_and_limited_per_node(tmp_path, redis_server):
+    """No 500 and no lost submission while Redis is unreachable: each node counts in memory."""
+    from app import load_demo
+    from content_feed.clock import SystemClock
+    from tests.conftest import build_app
+
+    gone = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    app = build_app(
+        tmp_path,
+        SystemClock(),
+        rate_limits={"storage_url": gone},
+        feedback={"rate_limit_per_minute": LIMIT},
+    )
+    with app.app_context():
+        load_demo(db.session, SystemClock().now())
+        app.config["WTF_CSRF_ENABLED"] = False
+        client = app.test_client()
+        codes = [
+            client.post("/api/v1/inquiries", json=question(), headers=KIOSK_TOKEN).status_code
+            for _ in range(LIMIT + 1)
+        ]
+        assert codes == [201] * LIMIT + [429]
+        assert len(db.session.execute(select(Inquiry)).all()) == LIMIT
+        data = {"username": "nobody", "password": "wrong-password-x"}
+        signs = [client.post("/admin/login", data=data).status_code for _ in range(LOGIN_LIMIT + 1)]
+        assert signs == [200] * LOGIN_LIMIT + [429]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sign_in_lockout_holds_across_two_nodes_on_one_postgresql(tmp_path, postgres_url):
+    """Lockouts are rows (login_lock) in the shared database: no node forgets them."""
+    app_a = node_app(tmp_path, postgres_url, "a")
+    app_b = node_app(tmp_path, postgres_url, "b")
+    try:
+        with app_a.app_context():
+            staff()
+            db.session.commit()
+            db.session.remove()
+        clients = []
+        for app in (app_a, app_b):
+            app.config["WTF_CSRF_ENABLED"] = False
+            clients.append(app.test_client())
+        wrong = {"username": "admin", "password": "wrong-password-x"}
+        right = {"username": "admin", "password": PASSWORD}
+        max_failures = app_a.config["SUNLIGHT"]["security"]["login_max_failures"]
+        for n in range(max_failures):  # split over both nodes
+            assert clients[n % 2].post("/admin/login", data=wrong).status_code == 200
+        for client in clients:  # locked on both, the right password included
+            response = client.post("/admin/login", data=right)
+            assert response.status_code == 200 and "用户名或密码错误" in response.text
+        with app_b.app_context():
+            [lock] = db.session.execute(select(LoginLock)).scalars().all()
+            assert lock.locked_until is not None
+            db.session.remove()
+    finally:
+        dispose(app_a, app_b)
+
+
+def test_failures_on_both_nodes_at_once_are_all_counted(tmp_path, postgres_url):
+    """Wrong passwords at the same moment on two nodes: each one counted, none a 500."""
+    import threading
+
+    many = {"login_max_failures": 1000}  # no lock: the count itself is under test
+    app_a = node_app(tmp_path, postgres_url, "a", security=many)
+    app_b = node_app(tmp_path, postgres_url, "b", security=many)
+    try:
+        with app_a.app_context():
+            staff()
+            db.session.commit()
+            db.session.remove()
+        codes: list[int] = []
+        start = threading.Barrier(4)
+
+        def guess(app) -> None:
+            app.config["WTF_CSRF_ENABLED"] = False
+            client = app.test_client()
+            start.wait()
+            for _ in range(7):  # 28 in all, within the sign-in rate limit
+                data = {"username": "admin", "password": "wrong-password-x"}
+                codes.append(client.post("/admin/login", data=data).status_code)
+
+        threads = [threading.Thread(target=guess, args=(app,)) for app in (app_a, app_b) * 2]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert codes == [200] * 28
+        with app_b.app_context():
+            [lock] = db.session.execute(select(LoginLock)).scalars().all()
+            assert lock.failures == 28
+            db.session.remove()
+    finally:
+        dispose(app_a, app_b)
