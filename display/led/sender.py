@@ -1,6 +1,7 @@
 """The sender: pushes each push-configured LED terminal's program to its card.
 
-One trigger thread (started by the serving process, never on a request thread)
+One trigger thread (started by the serving process, never on a request thread;
+with several nodes it works only while its node leads the scheduler)
 watches ``program_etag(terminal)`` of every terminal whose ``LedController`` has a
 push protocol, every ``push_tick_seconds``; when it moves (content, urgent notice,
 daypart edge, terminal or controller settings), or ``push_refresh_seconds`` have
