@@ -19,6 +19,7 @@ import logging
 import os
 import socket
 import threading
+import time
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 
 # "Sunlight" in ASCII as one bigint: the advisory lock key of the scheduler.
 LOCK_KEY = int.from_bytes(b"Sunlight", "big")
+# A node that lost the lead waits this many retry intervals before it tries again.
+LOST_LEAD_QUIET = 3
 
 # Session settings of the lock's connection. The server drops a silent client's
 # session (and so its lock) after about 10 + 5 × 3 s instead of the OS's two hours,
@@ -79,6 +82,7 @@ class Leadership:
             )
         self._conn = None  # the dedicated connection, while we have one
         self._leading = not self.shared
+        self._quiet_until = 0.0  # after losing the lead, no try before this (monotonic)
         self._mutex = threading.Lock()  # one user of the connection at a time
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -133,6 +137,8 @@ class Leadership:
         with self._mutex:
             if self._leading or self._stopping.is_set():
                 return self._leading
+            if time.monotonic() < self._quiet_until:
+                return False
             try:
                 if self._conn is None:
                     self._conn = self._engine.connect()
@@ -164,6 +170,8 @@ class Leadership:
             if not held:
                 log.warning("scheduler lead lost by %s: no job runs here now", self.node)
                 self._close()
+                # The others, whose connections did not fail, get the first tries.
+                self._quiet_until = time.monotonic() + LOST_LEAD_QUIET * self.retry_seconds
             return bool(held)
 
     def _close(self) -> None:

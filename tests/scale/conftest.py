@@ -5,13 +5,20 @@ runs them all), a fresh database per test."""
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import psycopg
 import pytest
+import requests
 
 from tests.conftest import FIXED_NOW, free_port, settings_for
 
 _names = itertools.count()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
@@ -88,3 +95,41 @@ def dispose(*apps) -> None:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+class Node:
+    """A node as `run.py serve` on a free port, ready once it answers (by then its
+    scheduler, unless --no-scheduler, has made its first try for the lead)."""
+
+    def __init__(self, tmp_path: Path, name: str, settings: dict[str, str], *args: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("SUNLIGHT_")},
+            "SUNLIGHT_SECURITY_SECRET_KEY": "test-secret",
+            "SUNLIGHT_BACKUP_FOLDER": str(tmp_path / name / "backups"),
+            "PYTHONUNBUFFERED": "1",
+            **settings,
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "run.py", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+            + list(args),
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 90
+        while True:
+            assert self.proc.poll() is None, f"node {name} exited"
+            assert time.monotonic() < deadline, f"node {name} did not answer"
+            try:
+                if requests.get(f"{self.url}/api/v1/halls", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(20)

@@ -4,12 +4,7 @@ processes (each has its own Flask-Limiter, as in a deployment) or as two apps.""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
@@ -20,53 +15,13 @@ from content_feed.models import Inquiry, LoginLock
 from tests.builders import PASSWORD, staff
 from tests.conftest import free_port
 from tests.kiosk.conftest import question
-from tests.scale.conftest import dispose, node_app
+from tests.scale.conftest import Node, dispose, node_app
 from tests.security.conftest import KIOSK_TOKEN
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scale")]
 
-ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 4  # kiosk submissions per terminal per minute, for these tests
 LOGIN_LIMIT = 30  # admin/views/auth.py LOGIN_RATE
-
-
-class Node:
-    """`run.py serve` on a free port, up once it answers."""
-
-    def __init__(self, tmp_path: Path, name: str, database: str, storage: str, prepare=False):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("SUNLIGHT_")},
-            "SUNLIGHT_DATABASE_URL": database,
-            "SUNLIGHT_RATE_LIMITS_STORAGE_URL": storage,
-            "SUNLIGHT_FEEDBACK_RATE_LIMIT_PER_MINUTE": str(LIMIT),
-            "SUNLIGHT_SECURITY_SECRET_KEY": "test-secret",
-            "SUNLIGHT_BACKUP_FOLDER": str(tmp_path / name / "backups"),
-            "PYTHONUNBUFFERED": "1",
-        }
-        args = ["serve", "--host", "127.0.0.1", "--port", str(self.port), "--no-scheduler"]
-        self.proc = subprocess.Popen(
-            [sys.executable, "run.py", *args, *(["--prepare"] if prepare else [])],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 90
-        while True:
-            assert self.proc.poll() is None, f"node {name} exited"
-            assert time.monotonic() < deadline, f"node {name} did not answer"
-            try:
-                if requests.get(f"{self.url}/api/v1/halls", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(20)
 
 
 @pytest.fixture
@@ -74,9 +29,14 @@ def nodes(tmp_path):
     started: list[Node] = []
 
     def start(database: str, storage: str) -> tuple[Node, Node]:
+        settings = {
+            "SUNLIGHT_DATABASE_URL": database,
+            "SUNLIGHT_RATE_LIMITS_STORAGE_URL": storage,
+            "SUNLIGHT_FEEDBACK_RATE_LIMIT_PER_MINUTE": str(LIMIT),
+        }
         # The first loads the demo hall (its kiosk and token) into the empty database.
-        started.append(Node(tmp_path, "a", database, storage, prepare=True))
-        started.append(Node(tmp_path, "b", database, storage))
+        started.append(Node(tmp_path, "a", settings, "--no-scheduler", "--prepare"))
+        started.append(Node(tmp_path, "b", settings, "--no-scheduler"))
         return started[-2], started[-1]
 
     yield start
