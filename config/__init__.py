@@ -20,7 +20,12 @@ DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
 ENV_PREFIX = "SUNLIGHT_"
 INSTANCE_FILE_ENV = "SUNLIGHT_CONFIG"
 # SUNLIGHT_* variables that are not settings: read by the command line and tests.
-NOT_SETTINGS = {INSTANCE_FILE_ENV, "SUNLIGHT_NEW_PASSWORD", "SUNLIGHT_CHROMIUM"}
+NOT_SETTINGS = {
+    INSTANCE_FILE_ENV,
+    "SUNLIGHT_NEW_PASSWORD",
+    "SUNLIGHT_CHROMIUM",
+    "SUNLIGHT_INSTANCE",
+}
 
 
 class ConfigError(Exception):
@@ -73,6 +78,16 @@ def _http_url(key: str, value: str) -> None:
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise ConfigError(f"{key}: must be an http(s) URL, got {value!r}")
+
+
+def _optional_http_url(key: str, value: str) -> None:
+    if value:
+        _http_url(key, value)
+
+
+def _site_path(key: str, value: str) -> None:
+    if not value.startswith("/") or "?" in value or "," in value:
+        raise ConfigError(f"{key}: must be a path on the site such as '/push/sub', got {value!r}")
 
 
 def _database_url(key: str, value: str) -> None:
@@ -141,6 +156,8 @@ VALIDATORS = {
     "database.url": _database_url,
     "hall.timezone": _timezone,
     "hall.public_base_url": _http_url,
+    "push.publish_url": _optional_http_url,
+    "push.subscribe_path": _site_path,
     "feed.max_age_seconds": _non_negative,
     "feed.stale_if_error_seconds": _non_negative,
     "feed.version_ttl_seconds": _non_negative,

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    from tests.postgres_server import PostgresServer
+    from deploy.services import PostgresServer
 
     server = PostgresServer(free_port())
     url = server.start()
@@ -43,7 +43,7 @@ def postgres_url(postgres_server):
 
 @pytest.fixture(scope="session")
 def redis_server():
-    from tests.redis_server import RedisServer
+    from deploy.services import RedisServer
 
     server = RedisServer(free_port())
     server.start()

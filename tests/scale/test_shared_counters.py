@@ -84,7 +84,7 @@ def test_memory_counters_are_per_node(nodes, postgres_url):
     assert codes == [201] * (2 * LIMIT) + [429, 429]
 
 
-def test_with_redis_down_submissions_are_taken_and_limited_per_node(tmp_path, redis_server):
+def test_with_redis_down_submissions_are_taken_and_limited_per_node(tmp_path):
     """No 500 and no lost submission while Redis is unreachable: each node counts in memory."""
     from app import load_demo
     from content_feed.clock import SystemClock
