@@ -15,10 +15,10 @@ from content_feed.models import Inquiry, LoginLock
 from tests.builders import PASSWORD, staff
 from tests.conftest import free_port
 from tests.kiosk.conftest import question
-from tests.scale.conftest import Node, dispose, node_app
+from tests.nodes.conftest import Node, dispose, node_app
 from tests.security.conftest import KIOSK_TOKEN
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scale")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nodes")]
 
 LIMIT = 4  # kiosk submissions per terminal per minute, for these tests
 LOGIN_LIMIT = 30  # admin/views/auth.py LOGIN_RATE

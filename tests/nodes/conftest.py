@@ -1,5 +1,5 @@
 """Several nodes on one PostgreSQL and one Redis: real servers, started once per
-xdist worker (every test here is in the xdist group "scale", so one worker
+xdist worker (every test here is in the xdist group "nodes", so one worker
 runs them all), a fresh database per test."""
 
 from __future__ import annotations

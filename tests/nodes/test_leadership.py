@@ -18,9 +18,9 @@ from content_feed import scheduler
 from content_feed.db import db
 from content_feed.leadership import Leadership
 from content_feed.models import LedgerEntry
-from tests.scale.conftest import Node, dispose, node_app
+from tests.nodes.conftest import Node, dispose, node_app
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scale")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nodes")]
 
 RETRY = 0.3
 
