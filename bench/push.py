@@ -27,6 +27,7 @@ import asyncio
 import http.client
 import json
 import resource
+import signal
 import statistics
 import sys
 import threading
@@ -127,6 +128,8 @@ def publish_direct(publish_url: str, channel: str) -> None:
 
 
 def main() -> int:
+    # A stop from outside (timeout, kill) still stops the deployment it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=5)
@@ -177,7 +180,7 @@ def main() -> int:
         app_all: list[float] = []
         missed = 0
         for round_no in range(1, args.rounds + 1):
-            subscribers.begin(urgent)
+            subscribers.begin("urgent-")
             publish_direct(cluster.nginx.publish_url, urgent)
             direct = subscribers.wait_all()
             direct_all += direct
@@ -185,7 +188,8 @@ def main() -> int:
             title = f"压测紧急通知 {round_no} {uuid.uuid4().hex[:4]}"
             action, fields = operator.form_fields("/admin/urgent/new")
             fields.update({"title": title, "body": "推送压测", "on_wall": "y", "on_kiosk": "y"})
-            subscribers.begin(urgent)
+            # A notice for every hall moves urgent-all; one for this hall, urgent-<id>.
+            subscribers.begin("urgent-")
             operator.post(action, fields)
             heard = subscribers.wait_all()
             app_all += heard
