@@ -209,7 +209,8 @@ class Nginx:
             for port in self.upstreams
         )
         self.root.mkdir(parents=True, exist_ok=True)
-        (self.root / "bench-static.txt").write_text("ok\n")
+        (self.root / "bench-static").mkdir(exist_ok=True)
+        (self.root / "bench-static" / "ok.txt").write_text("ok\n")
         values = {
             # Workers as root only here, in a private temporary folder.
             "USER": "user root;" if os.geteuid() == 0 else "",
