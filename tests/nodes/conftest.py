@@ -8,12 +8,10 @@ import itertools
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psycopg
 import pytest
-import requests
 
 from tests.conftest import FIXED_NOW, free_port, settings_for
 
@@ -97,39 +95,32 @@ def dispose(*apps) -> None:
             db.engine.dispose()
 
 
-class Node:
-    """A node as `run.py serve` on a free port, ready once it answers (by then its
-    scheduler, unless --no-scheduler, has made its first try for the lead)."""
+def serve(tmp_path: Path, name: str, settings: dict[str, str], *, scheduler=True):
+    """A node as `run.py serve` (deploy/services.py), up once it listens: by then its
+    scheduler has made its first try for the lead. ``settings``: SUNLIGHT_* variables."""
+    from deploy.services import Node
 
-    def __init__(self, tmp_path: Path, name: str, settings: dict[str, str], *args: str):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("SUNLIGHT_")},
-            "SUNLIGHT_SECURITY_SECRET_KEY": "test-secret",
-            "SUNLIGHT_BACKUP_FOLDER": str(tmp_path / name / "backups"),
-            "PYTHONUNBUFFERED": "1",
-            **settings,
-        }
-        self.proc = subprocess.Popen(
-            [sys.executable, "run.py", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-            + list(args),
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 90
-        while True:
-            assert self.proc.poll() is None, f"node {name} exited"
-            assert time.monotonic() < deadline, f"node {name} did not answer"
-            try:
-                if requests.get(f"{self.url}/api/v1/halls", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+    instance = tmp_path / name / "instance"
+    instance.mkdir(parents=True, mode=0o700)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SUNLIGHT_")},
+        "SUNLIGHT_INSTANCE": str(instance),
+        "SUNLIGHT_SERVER_HOST": "127.0.0.1",
+        "SUNLIGHT_SECURITY_SECRET_KEY": "test-secret",
+        "SUNLIGHT_BACKUP_FOLDER": str(tmp_path / name / "backups"),
+        **settings,
+    }
+    return Node(free_port(), env, scheduler=scheduler).start()
 
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(20)
+
+def load_demo_hall(settings: dict[str, str]) -> None:
+    """The demo hall (its kiosk and token) into the nodes' database, as an operator would."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUNLIGHT_")}
+    subprocess.run(
+        [sys.executable, "run.py", "demo", "--if-empty"],
+        cwd=ROOT,
+        env={**env, **settings},
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )

@@ -5,7 +5,6 @@ processes."""
 
 from __future__ import annotations
 
-import signal
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from content_feed import scheduler
 from content_feed.db import db
 from content_feed.leadership import Leadership
 from content_feed.models import LedgerEntry
-from tests.nodes.conftest import Node, dispose, node_app
+from tests.nodes.conftest import dispose, node_app, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nodes")]
 
@@ -128,13 +127,13 @@ def test_a_job_scheduled_on_both_nodes_runs_once(two_nodes):
             s.shutdown(wait=False)
 
 
-def _serve(tmp_path: Path, url: str, name: str) -> Node:
+def _serve(tmp_path: Path, url: str, name: str):
     settings = {
         "SUNLIGHT_DATABASE_URL": url,
         "SUNLIGHT_SCHEDULER_LEAD_RETRY_SECONDS": str(RETRY),
         "SUNLIGHT_DISPLAY_PUSH_ENABLED": "false",
     }
-    return Node(tmp_path, name, settings)
+    return serve(tmp_path, name, settings)
 
 
 def test_killed_leader_process_hands_over(tmp_path, postgres_url):
@@ -147,8 +146,7 @@ def test_killed_leader_process_hands_over(tmp_path, postgres_url):
         time.sleep(3 * RETRY)  # the second keeps trying
         [entry] = _leader_entries(app)
         assert f":{first.proc.pid} " in entry
-        first.proc.send_signal(signal.SIGKILL)
-        first.proc.wait(10)
+        first.kill()  # SIGKILL: no clean shutdown
         _until(lambda: len(_leader_entries(app)) == 2, 30)
         assert f":{second.proc.pid} " in _leader_entries(app)[1]
     finally:

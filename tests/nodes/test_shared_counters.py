@@ -15,7 +15,7 @@ from content_feed.models import Inquiry, LoginLock
 from tests.builders import PASSWORD, staff
 from tests.conftest import free_port
 from tests.kiosk.conftest import question
-from tests.nodes.conftest import Node, dispose, node_app
+from tests.nodes.conftest import dispose, load_demo_hall, node_app, serve
 from tests.security.conftest import KIOSK_TOKEN
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nodes")]
@@ -26,17 +26,17 @@ LOGIN_LIMIT = 30  # admin/views/auth.py LOGIN_RATE
 
 @pytest.fixture
 def nodes(tmp_path):
-    started: list[Node] = []
+    started = []
 
-    def start(database: str, storage: str) -> tuple[Node, Node]:
+    def start(database: str, storage: str):
         settings = {
             "SUNLIGHT_DATABASE_URL": database,
             "SUNLIGHT_RATE_LIMITS_STORAGE_URL": storage,
             "SUNLIGHT_FEEDBACK_RATE_LIMIT_PER_MINUTE": str(LIMIT),
         }
-        # The first loads the demo hall (its kiosk and token) into the empty database.
-        started.append(Node(tmp_path, "a", settings, "--no-scheduler", "--prepare"))
-        started.append(Node(tmp_path, "b", settings, "--no-scheduler"))
+        load_demo_hall(settings)
+        started.append(serve(tmp_path, "a", settings, scheduler=False))
+        started.append(serve(tmp_path, "b", settings, scheduler=False))
         return started[-2], started[-1]
 
     yield start
@@ -44,43 +44,48 @@ def nodes(tmp_path):
         node.stop()
 
 
-def _split(a: Node, b: Node, count: int, send) -> list[int]:
-    """``count`` requests, alternately to each node; their status codes."""
-    return [send(a if n % 2 == 0 else b).status_code for n in range(count)]
+def _alternate(first, second, count: int) -> list[int]:
+    """``count`` requests, alternately by ``first()`` and ``second()``; their status codes."""
+    return [(first if n % 2 == 0 else second)().status_code for n in range(count)]
 
 
-def _submit(node: Node) -> requests.Response:
-    return requests.post(
-        f"{node.url}/api/v1/inquiries", json=question(), headers=KIOSK_TOKEN, timeout=10
-    )
+def _submitter(node):
+    def submit() -> requests.Response:
+        url = f"{node.url}/api/v1/inquiries"
+        return requests.post(url, json=question(), headers=KIOSK_TOKEN, timeout=10)
+
+    return submit
 
 
-def _sign_in(node: Node) -> requests.Response:
-    """A wrong password, past CSRF protection (the limit counts in the view)."""
-    if not hasattr(node, "browser"):
-        node.browser = requests.Session()
-        page = node.browser.get(f"{node.url}/admin/login", timeout=10).text
-        node.csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    data = {"username": "nobody", "password": "wrong-password-x", "csrf_token": node.csrf}
-    return node.browser.post(f"{node.url}/admin/login", data=data, timeout=10)
+def _signer(node):
+    """Wrong passwords to ``node``, past its CSRF protection (the limit counts in the view)."""
+    browser = requests.Session()
+    page = browser.get(f"{node.url}/admin/login", timeout=10).text
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = {"username": "nobody", "password": "wrong-password-x", "csrf_token": csrf}
+
+    def sign_in() -> requests.Response:
+        return browser.post(f"{node.url}/admin/login", data=data, timeout=10)
+
+    return sign_in
 
 
 def test_rate_limits_hold_across_two_nodes_on_one_redis(nodes, postgres_url, redis_url):
     a, b = nodes(postgres_url, redis_url)
-    codes = _split(a, b, LIMIT + 2, _submit)
+    codes = _alternate(_submitter(a), _submitter(b), LIMIT + 2)
     assert codes == [201] * LIMIT + [429, 429]
-    refused = _submit(a)
+    refused = _submitter(a)()
     assert int(refused.headers["Retry-After"]) > 0
     assert "提交过于频繁" in refused.json()["detail"]
     # The sign-in limit (Flask-Limiter's decorator) counts in the same Redis.
-    codes = _split(a, b, LOGIN_LIMIT + 2, _sign_in)
+    codes = _alternate(_signer(a), _signer(b), LOGIN_LIMIT + 2)
     assert codes == [200] * LOGIN_LIMIT + [429, 429]
 
 
 def test_memory_counters_are_per_node(nodes, postgres_url):
     """Why Redis: with the default memory:// each node has a budget of its own."""
     a, b = nodes(postgres_url, "memory://")
-    codes = _split(a, b, 2 * LIMIT + 2, _submit)
+    codes = _alternate(_submitter(a), _submitter(b), 2 * LIMIT + 2)
     assert codes == [201] * (2 * LIMIT) + [429, 429]
 
 
