@@ -5,6 +5,7 @@ processes (each has its own Flask-Limiter, as in a deployment) or as two apps.""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 import requests
@@ -117,6 +118,42 @@ def test_with_redis_down_submissions_are_taken_and_limited_per_node(tmp_path):
         assert signs == [200] * LOGIN_LIMIT + [429]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_counting_goes_back_to_redis_when_it_answers_again(tmp_path, monkeypatch):
+    import redis
+
+    from app import load_demo
+    from content_feed import rate_limits
+    from content_feed.clock import SystemClock
+    from deploy.services import RedisServer
+    from tests.conftest import build_app
+
+    monkeypatch.setattr(rate_limits, "RETRY_SECONDS", 0.2)
+    server = RedisServer(free_port())
+    server.start()
+    app = build_app(tmp_path, SystemClock(), rate_limits={"storage_url": server.url})
+    client = redis.Redis.from_url(server.url)
+    try:
+        with app.app_context():
+            load_demo(db.session, SystemClock().now())
+            kiosk = app.test_client()
+
+            def submit():
+                return kiosk.post("/api/v1/inquiries", json=question(), headers=KIOSK_TOKEN)
+
+            assert submit().status_code == 201 and client.dbsize() == 1
+            server.stop()
+            assert submit().status_code == 201  # counted in memory meanwhile
+            server = RedisServer(server.port)
+            server.start()  # empty: a restarted Redis forgets its counters
+            time.sleep(0.3)
+            assert submit().status_code == 201 and client.dbsize() == 1
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        client.close()
+        server.stop()
 
 
 def test_sign_in_lockout_holds_across_two_nodes_on_one_postgresql(tmp_path, postgres_url):
