@@ -378,7 +378,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="upgrade the database and load the demo if it is empty first",
     )
     serve.add_argument(
-        "--no-scheduler", action="store_true", help="do not run background jobs in this process"
+        "--no-scheduler",
+        action="store_true",
+        help="run no background jobs and no LED push in this process "
+        "(with several nodes only the leading one runs them anyway)",
     )
     serve.add_argument(
         "--demo",
