@@ -336,7 +336,8 @@ def cmd_serve(args) -> int:
         start_sender(app)  # pushes to LED controller cards, off the request threads
     publisher = app.extensions.get("sunlight.push")
     if publisher is not None:
-        # Commits publish from any process; time boundaries from the scheduler's.
+        # Commits publish from any process; time boundaries from every node that
+        # runs the scheduler (a screen may hear one twice and fetch a 304).
         publisher.watch_boundaries(not args.no_scheduler).start()
     # Every process writes what its own terminals reported, scheduler or not.
     from content_feed.presence import start_flusher
