@@ -7,7 +7,5 @@ from flask_wtf.csrf import CSRFProtect
 import content_feed.limit_storage  # noqa: F401  (registers sunlight-memory://)
 
 csrf = CSRFProtect()
-# The storage comes from RATELIMIT_STORAGE_URI (init_extensions defaults it to
-# in-memory counters on the app's clock, content_feed/limit_storage.py: a hall
-# runs one server process). Behind several nodes, point it at a shared store.
+# Its storage is [rate_limits] storage_url, set per app (content_feed/rate_limits.py).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
