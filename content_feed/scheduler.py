@@ -1,5 +1,7 @@
 """Background jobs (APScheduler), started once per serving process.
 
+Which jobs run, and when, is listed in one place: ``register_jobs`` in app.py.
+
 Jobs do side effects only (archiving, stale flags, backups, reminders):
 what is public never depends on a job having run (public_now decides it at
 read time). Each job is a plain function of ``(app, now)`` so that tests call
@@ -23,13 +25,16 @@ from content_feed.db import db
 from content_feed.file_modes import create_private, private_dir
 from content_feed.models import Item, LedgerEntry
 from content_feed.timefmt import local
+from content_feed.vocabulary import SHOWN_ITEM_STATES, ItemState
 
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _scheduler = None  # the one BackgroundScheduler of this process
 _scheduler_app = None
-# Daily jobs registered before or after start: name → (func, hour, minute).
+# Jobs registered (by app.register_jobs) before or after start:
+# name → (func, minutes) and name → (func, hour, minute).
+_interval_jobs: dict[str, tuple[Callable, int]] = {}
 _daily_jobs: dict[str, tuple[Callable, int, int]] = {}
 
 
@@ -42,7 +47,7 @@ def archive_closed_items(app, now: datetime) -> list[int]:
         items = (
             db.session.execute(
                 select(Item).where(
-                    Item.state.in_(("published", "pre_disclosure")),
+                    Item.state.in_(SHOWN_ITEM_STATES),
                     Item.valid_until.is_not(None),
                     Item.valid_until <= now,
                 )
@@ -65,7 +70,7 @@ def flag_stale_items(app, now: datetime) -> list[int]:
     with app.app_context():
         published = (
             db.session.execute(
-                select(Item).where(Item.state == "published", Item.timeliness == "periodic")
+                select(Item).where(Item.state == ItemState.PUBLISHED, Item.timeliness == "periodic")
             )
             .scalars()
             .all()
@@ -154,6 +159,18 @@ def _runner(app, func: Callable) -> Callable[[], None]:
     return run
 
 
+def add_interval_job(name: str, func: Callable, minutes: int) -> None:
+    """Run ``func(app, now)`` every ``minutes``, first soon after start.
+
+    May be called before or after start_scheduler; registering a name twice
+    replaces the job.
+    """
+    with _lock:
+        _interval_jobs[name] = (func, minutes)
+        if _scheduler is not None:
+            _schedule_interval(_scheduler, _scheduler_app, name, func, minutes)
+
+
 def add_daily_job(name: str, func: Callable, hour: int, minute: int = 0) -> None:
     """Run ``func(app, now)`` every day at hour:minute in the hall's time zone.
 
@@ -166,21 +183,34 @@ def add_daily_job(name: str, func: Callable, hour: int, minute: int = 0) -> None
             _schedule_daily(_scheduler, _scheduler_app, name, func, hour, minute)
 
 
-def _schedule_daily(scheduler, app, name, func, hour, minute) -> None:
+def _schedule(scheduler, app, name: str, func: Callable, trigger: str, **when) -> None:
     scheduler.add_job(
-        _runner(app, func),
-        "cron",
-        hour=hour,
-        minute=minute,
-        id=name,
-        replace_existing=True,
-        coalesce=True,
-        misfire_grace_time=3600,
+        _runner(app, func), trigger, id=name, replace_existing=True, coalesce=True, **when
     )
 
 
+def _schedule_interval(scheduler, app, name, func, minutes) -> None:
+    # Soon after start (not during it), then every interval.
+    first = datetime.now().astimezone() + timedelta(seconds=30)
+    _schedule(
+        scheduler,
+        app,
+        name,
+        func,
+        "interval",
+        minutes=minutes,
+        max_instances=1,
+        next_run_time=first,
+    )
+
+
+def _schedule_daily(scheduler, app, name, func, hour, minute) -> None:
+    _schedule(scheduler, app, name, func, "cron", hour=hour, minute=minute, misfire_grace_time=3600)
+
+
 def start_scheduler(app):
-    """Start this process's scheduler once; a second call returns the running one."""
+    """Start this process's scheduler once, with the jobs registered so far;
+    a second call returns the running one."""
     global _scheduler, _scheduler_app
     from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -189,23 +219,8 @@ def start_scheduler(app):
             return _scheduler
         zone = app.config["SUNLIGHT"]["hall"]["timezone"]
         scheduler = BackgroundScheduler(timezone=zone, daemon=True)
-        for name, func, minutes in (
-            ("archive_closed_items", archive_closed_items, 5),
-            ("flag_stale_items", flag_stale_items, 60),
-        ):
-            scheduler.add_job(
-                _runner(app, func),
-                "interval",
-                minutes=minutes,
-                id=name,
-                coalesce=True,
-                max_instances=1,
-                # Soon after start (not during it), then every interval.
-                next_run_time=datetime.now().astimezone() + timedelta(seconds=30),
-            )
-        _daily_jobs.setdefault(
-            "backup_database", (backup_database, app.config["SUNLIGHT"]["backup"]["hour"], 0)
-        )
+        for name, (func, minutes) in _interval_jobs.items():
+            _schedule_interval(scheduler, app, name, func, minutes)
         for name, (func, hour, minute) in _daily_jobs.items():
             _schedule_daily(scheduler, app, name, func, hour, minute)
         scheduler.start()
