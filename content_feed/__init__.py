@@ -1,5 +1,5 @@
 """The central feed: data model, workflow, what is public now, and the feed API.
 
-kiosk/ and display/ read only from here; they never import each other.
+kiosk/ and display/ build on it and never import each other.
 The factory (app.py) binds the extensions and registers the blueprints.
 """

@@ -1,4 +1,5 @@
-"""Wall player, LED strip renderer and rotation schedules: reads only from content_feed.
+"""Wall player, LED strip renderer and rotation schedules: built on the feed; never
+imports kiosk/.
 
 Its two blueprints, with their routes, are in display.blueprints.
 """

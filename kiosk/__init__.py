@@ -1,4 +1,5 @@
-"""The touch kiosk (触摸查询一体机): reads only from content_feed."""
+"""The touch kiosk (触摸查询一体机): built on the feed, and hands what people submit
+to the inquiries domain; never imports display/."""
 
 from flask import Blueprint
 
