@@ -34,6 +34,7 @@ from content_feed.vocabulary import (
     ROLES,
     SCOPES,
     TIMELINESS,
+    GuideState,
 )
 
 REQUIRED = "此项必填"
@@ -171,7 +172,9 @@ class ReasonForm(ConsoleForm):
 class GuideStateForm(ConsoleForm):
     """上线 / 下线 of a guide (the approver's buttons)."""
 
-    state = SelectField("状态", choices=[("published", "公开（上线）"), ("archived", "下线")])
+    state = SelectField(
+        "状态", choices=[(GuideState.PUBLISHED, "公开（上线）"), (GuideState.ARCHIVED, "下线")]
+    )
 
 
 class AdoptRevisionForm(ConsoleForm):

@@ -18,13 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from content_feed import submission_rules
-from content_feed.api.args import db_int
+from content_feed.ids import db_int
 from content_feed.models import Inquiry, Rating, Terminal, Window
 from content_feed.public_now import public_guide, public_item
 from content_feed.receipts import ALPHABET, PREFIXES, new_receipt_number
 from content_feed.receipts import normalize as normalize_receipt
 from content_feed.timefmt import local
-from content_feed.vocabulary import BAD_RATING_MAX
+from content_feed.vocabulary import BAD_RATING_MAX, InquiryState, ItemState
 from content_feed.working_days import add_working_days
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,80}$")
@@ -126,7 +126,7 @@ def _open_comment_item(session: Session, raw, at: datetime) -> int | None:
     except ValueError:
         return None
     item = public_item(session, item_id, at)
-    if item is None or item.state != "pre_disclosure":
+    if item is None or item.state != ItemState.PRE_DISCLOSURE:
         return None
     return item.id
 
@@ -143,7 +143,7 @@ def submit_inquiry(
             receipt_no=receipt_number(fields["kind"], at),
             terminal_id=terminal.id,
             hall_id=terminal.hall_id,
-            state="pending",
+            state=InquiryState.PENDING,
             received_at=at,
             due_on=add_working_days(_received(at), days),
         )

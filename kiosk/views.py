@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request, send_from_directory
 
 from content_feed import push
-from content_feed.api.args import as_id
 from content_feed.api.caching import FastAnswer, conditional
 from content_feed.api.json_body import json_object
 from content_feed.api.problems import Problem
@@ -13,6 +12,7 @@ from content_feed.api.submissions import spend_receipt_lookup
 from content_feed.api.terminal_auth import REFUSED, authenticated_kiosk
 from content_feed.clock import now
 from content_feed.db import db
+from content_feed.ids import as_id
 from content_feed.models import Inquiry, Terminal, UrgentNotice
 from content_feed.presence import book
 from content_feed.privacy import mask_name, mask_phone, mask_text
@@ -24,7 +24,7 @@ from content_feed.submissions import find_receipt
 from content_feed.terminals import directory, find_terminal, presented_token
 from content_feed.timefmt import local_date, local_text
 from content_feed.urls import public_base
-from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS
+from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS, InquiryState
 from kiosk import bp
 from kiosk.bundle import build, bundle_topics
 
@@ -145,7 +145,9 @@ def receipt_page(receipt_no: str):
             "due_on": found.due_on.isoformat() if found.due_on else "",
             "reply": mask_text(found.reply) if found.replied_at else "",
             "replied_on": local_date(found.replied_at),
-            "reason": mask_text(found.state_reason) if found.state == "cannot_handle" else "",
+            "reason": mask_text(found.state_reason)
+            if found.state == InquiryState.CANNOT_HANDLE
+            else "",
         }
     else:
         view = {

@@ -23,6 +23,7 @@ from content_feed.guide_import.upsert import OUTCOMES, REPORT_HEADER, report_cel
 from content_feed.models import Guide, GuideImport, GuideRevision, Hall
 from content_feed.spreadsheet import csv_response
 from content_feed.timefmt import local
+from content_feed.vocabulary import GuideState
 
 REPORT_PAGE = 100
 LAYOUTS = {
@@ -113,7 +114,7 @@ def _publishable(job: GuideImport) -> tuple[list[Guide], list[GuideRevision]]:
         drafts += (
             db.session.execute(
                 select(Guide)
-                .where(Guide.id.in_(ids[i : i + 500]), Guide.state != "published")
+                .where(Guide.id.in_(ids[i : i + 500]), Guide.state != GuideState.PUBLISHED)
                 .options(selectinload(Guide.materials), selectinload(Guide.steps))
                 .order_by(Guide.id)
             )

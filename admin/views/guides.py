@@ -35,6 +35,7 @@ from content_feed.models import (
     GuideStep,
 )
 from content_feed.models import Window as HallWindow
+from content_feed.vocabulary import GUIDE_STATES, GuideState
 
 # The guide's own columns (its row tables are FieldLists, saved apart).
 GUIDE_FIELDS = [
@@ -42,7 +43,6 @@ GUIDE_FIELDS = [
     for n, f in vars(GuideForm).items()
     if isinstance(f, UnboundField) and not issubclass(f.field_class, FieldList)
 ]
-GUIDE_STATES = {"draft": "草稿", "published": "已公开", "archived": "已下线"}
 
 # Row tables: form field → (model, the row form whose fields are its columns).
 ROWS = {
@@ -177,7 +177,7 @@ def guide_new():
         if _code_taken(form.code.data, None):
             form.code.errors.append("事项编码已存在")
         else:
-            guide = Guide(state="draft")
+            guide = Guide(state=GuideState.DRAFT)
             _apply(guide, form)
             db.session.add(guide)
             db.session.flush()
@@ -196,7 +196,7 @@ def guide_edit(guide_id: int):
     if request.method == "POST" and not actor().has_role("drafter"):
         flash("只有拟稿人可以修改办事指南", "error")
         return redirect(url_for("admin.guide_edit", guide_id=guide.id))
-    if request.method == "POST" and guide.state == "published":
+    if request.method == "POST" and guide.state == GuideState.PUBLISHED:
         flash(PUBLISHED_LOCKED, "error")
         return redirect(url_for("admin.guide_edit", guide_id=guide.id))
     if form.validate_on_submit():
@@ -211,7 +211,7 @@ def guide_edit(guide_id: int):
             )
             db.session.commit()
             saved = "已保存" if changed else "没有改动"
-            flash(f"{saved}。{NEXT_STEP}" if guide.state == "draft" else saved, "success")
+            flash(f"{saved}。{NEXT_STEP}" if guide.state == GuideState.DRAFT else saved, "success")
             return redirect(url_for("admin.guide_edit", guide_id=guide.id))
     return _render_editor(form, guide)
 
@@ -226,25 +226,25 @@ def guide_state(guide_id: int):
         flash_form_errors(form)
         return redirect(url_for("admin.guide_edit", guide_id=guide.id))
     target = form.state.data
-    if target == "published" and not (guide.materials and guide.steps):
+    if target == GuideState.PUBLISHED and not (guide.materials and guide.steps):
         flash("公开前须至少填写一项申请材料和一个办理步骤", "error")
         return redirect(url_for("admin.guide_edit", guide_id=guide.id))
     fields = ["state", "published_at", "archived_at"]
     before = snapshot(guide, fields)
     guide.state = target
-    if target == "published":
+    if target == GuideState.PUBLISHED:
         guide.published_at, guide.archived_at = now(), None
     else:
         guide.archived_at = now()
     changes.record(
-        f"guide.{'publish' if target == 'published' else 'archive'}",
+        f"guide.{'publish' if target == GuideState.PUBLISHED else 'archive'}",
         guide,
         before,
         snapshot(guide, fields),
         guide.name,
     )
     db.session.commit()
-    flash("办事指南已公开" if target == "published" else "办事指南已下线", "success")
+    flash("办事指南已公开" if target == GuideState.PUBLISHED else "办事指南已下线", "success")
     return redirect(url_for("admin.guide_edit", guide_id=guide.id))
 
 
@@ -253,7 +253,7 @@ def guide_state(guide_id: int):
 def guide_attach(guide_id: int):
     """Blank forms and samples (空白表格、示例样表) for the materials."""
     guide = get_or_404(Guide, guide_id)
-    if guide.state == "published":
+    if guide.state == GuideState.PUBLISHED:
         flash(PUBLISHED_LOCKED, "error")
     elif ActionForm().validate_on_submit():
         store_uploads(request.files.getlist("file"), guide, guide.name, guide_id=guide.id)

@@ -32,7 +32,13 @@ from content_feed.submissions import Refused, submit_inquiry, submit_rating
 from content_feed.terminals import directory
 from content_feed.text_hygiene import clean_text
 from content_feed.timefmt import iso, local_date
-from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS, RATING_TARGETS
+from content_feed.vocabulary import (
+    INQUIRY_KINDS,
+    INQUIRY_STATES,
+    RATING_LEVELS,
+    RATING_TARGETS,
+    InquiryState,
+)
 
 RATE_MESSAGE = "本终端提交过于频繁，请稍等一分钟再提交；您填写的内容已保留"
 
@@ -145,7 +151,7 @@ def receipt_progress(found: Inquiry | Rating) -> dict:
             "reply": mask_text(found.reply) if found.replied_at else "",
             "replied_on": local_date(found.replied_at),
             "state_reason": (
-                mask_text(found.state_reason) if found.state == "cannot_handle" else ""
+                mask_text(found.state_reason) if found.state == InquiryState.CANNOT_HANDLE else ""
             ),
         }
     )

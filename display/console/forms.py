@@ -23,7 +23,7 @@ from admin.forms import (
     in_range,
     strip,
 )
-from content_feed.api.args import DB_INT_MAX
+from content_feed.ids import DB_INT_MAX
 from content_feed.vocabulary import LED_COLOR_MODES, LED_DELIVERY, TERMINAL_KINDS
 from display.daypart import Daypart
 from display.led.onbon.commands import DEVICE_TYPES, MAX_AREAS
