@@ -48,6 +48,7 @@ NAV = [
             ("admin.catalogue", "公开目录"),
             ("admin.halls", "大厅与窗口"),
             ("admin.users", "用户与角色"),
+            ("admin.hall_grants", "大厅授权"),
             ("admin.ledger", "审计日志"),
         ],
     ),

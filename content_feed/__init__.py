@@ -52,7 +52,7 @@ def _migrations_dir():
 
 
 def init_app(app: Flask) -> None:
-    from content_feed import atom, qr
+    from content_feed import atom, hall_scope, qr
     from content_feed.api import api
     from content_feed.extensions import csrf
     from content_feed.public_pages import bp as public_pages
@@ -64,3 +64,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(qr.bp)
     app.register_blueprint(atom.bp)
     app.register_blueprint(public_pages)
+    hall_scope.install(app)
