@@ -40,7 +40,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Callable
 
-from flask import current_app, has_request_context, request
+from flask import current_app, flash, has_request_context, request
 from sqlalchemy import String, cast, event, false, inspect, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
 from werkzeug.exceptions import Forbidden
@@ -322,6 +322,7 @@ def _rollback_and_refuse(exc: OutsideHalls):
     from content_feed.db import db
 
     db.session.rollback()
+    flash(exc.description, "error")  # the console's 403 page says why
     return current_app.handle_http_exception(Forbidden(exc.description))
 
 

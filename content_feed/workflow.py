@@ -305,7 +305,9 @@ def _unpublished_halls(session: Session, rev: ItemRevision) -> None:
     it by hall (content_feed.hall_scope); no public answer reads them before
     publication, which copies them again (_copy_to_item)."""
     if rev.item.state in (None, "unpublished"):  # None: not inserted yet
-        rev.item.halls = [h for h in (session.get(Hall, i) for i in rev.hall_ids or []) if h]
+        with session.no_autoflush:
+            halls = [h for h in (session.get(Hall, i) for i in rev.hall_ids or []) if h]
+        rev.item.halls = halls
 
 
 def _copy_to_item(session: Session, rev: ItemRevision) -> None:
