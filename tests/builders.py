@@ -170,13 +170,13 @@ def make_urgent(
 def make_meeting(at: datetime, days_ahead: int = 10, **fields) -> MeetingNotice:
     start = at + timedelta(days=days_ahead)
     fields.setdefault("title", "党组会议旁听公告")
+    fields.setdefault("published_at", at)
     notice = MeetingNotice(
         meeting_at=start,
         meeting_ends_at=start + timedelta(hours=2),
         place="三楼会议室",
         topics="议题",
         observer_quota=5,
-        published_at=at,
         **fields,
     )
     db.session.add(notice)
@@ -325,4 +325,32 @@ def hall_world(at: datetime, code: str, name: str) -> dict:
         "inquiry": inquiry.id,
         "rating": rating.id,
         "refused": refused.id,
+    }
+
+
+def city_world(at: datetime) -> dict:
+    """Rows for every hall (hall NULL): what a hall user reads and never changes."""
+    from content_feed.models import Playlist, PlaylistEntry, RotationSchedule, TerminalGroup
+
+    item = publish_item(at, "全市通用事项")
+    guide = make_guide(at, name="全市通用指南", code="CITY-0001", hall=None, state="draft")
+    group = TerminalGroup(name="全市分组")
+    playlist = Playlist(name="全市节目单")
+    playlist.entries.append(PlaylistEntry(kind="qr_card", params={"url": "/", "title": "全市"}))
+    db.session.add_all([group, playlist])
+    db.session.flush()
+    schedule = RotationSchedule(name="全市时段", playlist_id=playlist.id, group_id=group.id)
+    db.session.add(schedule)
+    db.session.commit()
+    return {
+        "item": item.id,
+        "draft": item.id,
+        "guide": guide.id,
+        "meeting": make_meeting(at, published_at=None, title="全市会议").id,
+        "slogan": make_slogan("全市通用标语", published_at=None).id,
+        "urgent": make_urgent(at, title="全市紧急通知").id,
+        "group": group.id,
+        "playlist": playlist.id,
+        "entry": playlist.entries[0].id,
+        "schedule": schedule.id,
     }

@@ -13,6 +13,7 @@ from sqlalchemy import inspect, select
 
 from content_feed import hall_scope
 from content_feed.db import db
+from tests.builders import city_world
 
 MARKERS = ("西城", "xicheng", "XICHENG")
 
@@ -145,8 +146,9 @@ def assert_clean(response, what):
     assert not leaked, (what, response.status_code, leaked)
 
 
-def test_every_console_route_keeps_a_hall_user_in_their_hall(app, halls, east_client):
+def test_every_console_route_keeps_a_hall_user_in_their_hall(app, halls, east_client, clock):
     east, west = halls["east"], halls["west"]
+    city = city_world(clock.now())
     from content_feed.models import Attachment
 
     # The files exist, so that an attachment route answers for what it is asked.
@@ -158,6 +160,7 @@ def test_every_console_route_keeps_a_hall_user_in_their_hall(app, halls, east_cl
     assert len(before) > 20  # the other hall's world is there to be protected
 
     kinds: dict[str, list[str]] = {}
+    walked_city_wide = 0
     for rule in console_rules(app):
         kind = kind_of(app, rule)
         kinds.setdefault(kind, []).append(rule.endpoint)
@@ -192,6 +195,24 @@ def test_every_console_route_keeps_a_hall_user_in_their_hall(app, halls, east_cl
             )
             assert response.status_code == 404, (method, rule.rule, response.status_code)
             assert_clean(response, (method, rule.rule))
+        # A row for every hall: read, perhaps, but whatever is posted changes nothing
+        # (checked with everything else at the end).
+        if set(rule.arguments) - {"fmt", "action"} <= {
+            a for a, k in ARGUMENT.items() if k in city
+        } | ({"notice_id"} if NOTICE.get(rule.endpoint) in city else set()):
+            for method in methods:
+                db.session.expunge_all()
+                data = hostile_form(west) | {"hall_id": east["hall"], "hall_ids": [east["hall"]]}
+                response = east_client.open(
+                    url(app, rule, values_for(rule, city)), method=method, data=data
+                )
+                assert response.status_code in (200, 302, 400, 403, 422), (
+                    method,
+                    rule.rule,
+                    response.status_code,
+                )
+                assert_clean(response, (method, "city-wide", rule.rule))
+                walked_city_wide += 1
         if "GET" in methods:
             # The user's own row opens, without anything of the other hall on it.
             db.session.expunge_all()
@@ -202,4 +223,5 @@ def test_every_console_route_keeps_a_hall_user_in_their_hall(app, halls, east_cl
 
     assert outside(east["hall"]) == before
     # Every kind of route was walked, not only a few.
+    assert walked_city_wide > 20
     assert len(kinds["object"]) > 40 and len(kinds["list"]) > 20 and len(kinds["city"]) > 10
