@@ -9,6 +9,8 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
+from content_feed import hall_scope
+
 # (group label, [(endpoint, label), ...]) in menu order.
 NAV = [
     ("工作台", [("admin.home", "仪表板"), ("admin.queue", "我的待办")]),
@@ -63,6 +65,8 @@ def may_open(endpoint: str) -> bool:
     """The endpoint exists and the current user holds a role it requires."""
     view = current_app.view_functions.get(endpoint)
     if view is None:
+        return False
+    if endpoint in hall_scope.CITY_ONLY_ENDPOINTS and hall_scope.is_hall_user():
         return False
     roles = getattr(view, "required_roles", None)
     if roles is None or not roles:

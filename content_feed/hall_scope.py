@@ -41,7 +41,7 @@ import contextvars
 from collections.abc import Callable
 
 from flask import current_app, flash, has_request_context, request
-from sqlalchemy import String, cast, event, false, inspect, or_, select
+from sqlalchemy import Select, String, cast, event, false, inspect, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
 from werkzeug.exceptions import Forbidden
 
@@ -211,6 +211,7 @@ DEPENDENT = (
     m.RotationSchedule,
 )
 SCOPED = CITY_WIDE_READABLE + OWN_ONLY + DEPENDENT + (m.Hall, m.LedgerEntry)
+_BY_TABLE = {model.__table__: model for model in SCOPED}
 # Ledger entries a hall user may read: those about an object they may read.
 LEDGER_KINDS = tuple(k for k in CITY_WIDE_READABLE + OWN_ONLY + DEPENDENT if hasattr(k, "id"))
 
@@ -286,7 +287,17 @@ def _limit_reads(state) -> None:
     halls = current_halls()
     if halls is None:
         return
-    state.statement = state.statement.options(
+    statement = state.statement
+    if isinstance(statement, Select):
+        # A table named only in the WHERE clause (``select(func.count()).where(
+        # Inquiry.state == …)``) is no entity of the statement and would escape the
+        # criteria below: name it as the entity it is (the same FROM, no join).
+        seen = {mapper.class_ for mapper in state.all_mappers}
+        for table in statement.get_final_froms():
+            model = _BY_TABLE.get(table)
+            if model is not None and model not in seen:
+                statement = statement.select_from(model)
+    state.statement = statement.options(
         *(
             with_loader_criteria(model, _criterion(model, halls), include_aliases=True)
             for model in SCOPED

@@ -285,3 +285,18 @@ def test_inquiries_without_a_hall_are_city_level_work(app, halls, east_client):
     db.session.commit()
     db.session.expunge_all()  # a request reads afresh, as in a server
     assert east_client.get(f"/admin/feedback/{inquiry_id}").status_code == 404
+
+
+def test_counts_named_only_in_a_where_clause_are_filtered_too(app, halls, east_client, clock):
+    from datetime import timedelta
+
+    from content_feed.timefmt import local
+
+    db.session.get(Inquiry, halls["west"]["inquiry"]).due_on = local(
+        clock.now()
+    ).date() - timedelta(days=3)
+    db.session.commit()
+    queue = east_client.get("/admin/feedback/").get_data(as_text=True)
+    assert "已超期 0" in queue
+    city = client_of(app, "handler").get("/admin/feedback/").get_data(as_text=True)
+    assert "已超期 1" in city
