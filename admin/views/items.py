@@ -79,6 +79,7 @@ def item_form(obj=None) -> ItemForm:
         # No hall means every hall: city-level staff only.
         form.hall_ids.validators = [DataRequired("请选择服务大厅")]
         form.hall_ids.label.text = "适用大厅"
+        form.hall_ids.flags.required = True
     if obj is not None and not form.is_submitted():
         form.hall_ids.data = list(obj.hall_ids or [])
     return form

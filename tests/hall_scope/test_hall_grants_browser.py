@@ -36,7 +36,7 @@ def test_a_city_admin_grants_a_hall_and_the_user_sees_only_that_hall(
     assert "东区便民服务分厅" in row.inner_text() and "拟稿" in row.inner_text()
     admin.screenshot(path=str(screenshot_dir / "admin-hall-grants.png"), full_page=True)
     admin.click("nav.admin-nav >> text=审计日志")
-    admin.wait_for_selector("text=按大厅授权")
+    admin.wait_for_selector("table >> text=按大厅授权")
 
     # The account: first its own password, then its hall and nothing else.
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
@@ -48,7 +48,7 @@ def test_a_city_admin_grants_a_hall_and_the_user_sees_only_that_hall(
     page.fill("input[name=current]", "initial-pass-7731")
     page.fill("input[name=new]", NEW_PASSWORD)
     page.fill("input[name=repeat]", NEW_PASSWORD)
-    page.click("button[type=submit]")
+    page.click("button:text('修改密码')")
     page.wait_for_selector("text=密码已修改")
     page.click("nav.admin-nav >> text=公开事项")
     page.wait_for_selector("text=东区便民服务分厅2026年第四季度党费收缴情况")
