@@ -87,6 +87,17 @@ def halls_of(user, roles=()) -> frozenset[int] | None:
     return frozenset(g.hall_id for g in user.hall_grants if not wanted or g.role_set & wanted)
 
 
+def holds(user, role: str, hall_id: int | None) -> bool:
+    """Whether ``user`` holds ``role`` for a row of ``hall_id`` (None: every hall):
+    city-level staff with the role, or a grant of it in that very hall. Whom an
+    inquiry may be assigned to, say."""
+    if is_city_level(user):
+        return user.has_role(role)
+    return hall_id is not None and any(
+        g.hall_id == hall_id and role in g.role_set for g in user.hall_grants
+    )
+
+
 def _on_console() -> bool:
     return request.path == "/admin" or request.path.startswith("/admin/")
 

@@ -300,3 +300,16 @@ def test_counts_named_only_in_a_where_clause_are_filtered_too(app, halls, east_c
     assert "已超期 0" in queue
     city = client_of(app, "handler").get("/admin/feedback/").get_data(as_text=True)
     assert "已超期 1" in city
+
+
+def test_an_inquiry_is_assigned_only_to_handlers_who_work_in_its_hall(app, halls, east_user):
+    west = db.session.get(Hall, halls["west"]["hall"])
+    other = make_hall_user("west-handler", {west: "handler"})
+    admin = client_of(app, "admin")  # the city administrator assigns
+    inquiry_id = halls["east"]["inquiry"]
+    page = admin.get(f"/admin/feedback/{inquiry_id}").get_data(as_text=True)
+    choices = page.split('name="assignee"')[1].split("</select>")[0]
+    assert "east-staff" in choices and "handler" in choices and "west-handler" not in choices
+    admin.post(f"/admin/feedback/{inquiry_id}/assign", data={"assignee": other.id})
+    db.session.expire_all()
+    assert db.session.get(Inquiry, inquiry_id).assignee_id is None
