@@ -98,6 +98,7 @@ class FastPath:
             card = self.directory.authenticate(args.get("code"), token_of(environ), spec.kinds)
             if card is None:
                 return self.wsgi_app(environ, start_response)
+        self.versions.wanted(environ.get("HTTP_X_SUNLIGHT_VERSION"))
         at = self.clock.now()
         key = cache_key(path, environ.get("QUERY_STRING", ""))
         if spec.key is not None:
