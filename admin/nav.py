@@ -93,5 +93,6 @@ def admin_nav() -> list[tuple[str, list[tuple[str, str]]]]:
 
 def init_app(app) -> None:
     app.add_template_global(nav_link)
+    app.add_template_global(may_open)
     app.add_template_global(has_endpoint)
     app.add_template_global(admin_nav)

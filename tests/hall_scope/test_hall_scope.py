@@ -313,3 +313,10 @@ def test_an_inquiry_is_assigned_only_to_handlers_who_work_in_its_hall(app, halls
     admin.post(f"/admin/feedback/{inquiry_id}/assign", data={"assignee": other.id})
     db.session.expire_all()
     assert db.session.get(Inquiry, inquiry_id).assignee_id is None
+
+
+def test_city_level_pages_are_not_offered_to_a_hall_user(app, halls, east_client):
+    assert "批量导入" not in east_client.get("/admin/guides").get_data(as_text=True)
+    assert "指南导入" not in east_client.get("/admin/").get_data(as_text=True)
+    assert east_client.get("/admin/guides/imports").status_code == 403
+    assert "批量导入" in client_of(app, "approver").get("/admin/guides").get_data(as_text=True)
