@@ -286,6 +286,15 @@ def _committed(obj, name):
 # -- the two hooks -----------------------------------------------------------------
 
 
+def _is_request_session(session: Session) -> bool:
+    """The request's own session (Flask-SQLAlchemy's): the rule is about what the
+    console shows and changes, never about sessions of the server's own, such as
+    the in-memory terminal directory's reload, which must see every hall."""
+    from content_feed.db import db
+
+    return has_request_context() and session is db.session()
+
+
 def _limit_reads(state) -> None:
     """Every SELECT of a hall user's console request reads their halls only.
 
@@ -293,7 +302,7 @@ def _limit_reads(state) -> None:
     already reads (a schedule's playlist, a rating's window) and are left alone."""
     if not state.is_select or state.is_column_load or state.is_relationship_load:
         return
-    if state.execution_options.get("all_halls"):
+    if state.execution_options.get("all_halls") or not _is_request_session(state.session):
         return
     halls = current_halls()
     if halls is None:
@@ -319,6 +328,8 @@ def _limit_reads(state) -> None:
 def _guard_writes(session: Session, flush_context, instances) -> None:
     """Nothing a hall user's request writes may touch a hall they do not hold, or a
     city-wide row: checked on every new, changed and deleted scoped row."""
+    if not _is_request_session(session):
+        return
     halls = current_halls()
     if halls is None:
         return

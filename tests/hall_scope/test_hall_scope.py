@@ -320,3 +320,17 @@ def test_city_level_pages_are_not_offered_to_a_hall_user(app, halls, east_client
     assert "指南导入" not in east_client.get("/admin/").get_data(as_text=True)
     assert east_client.get("/admin/guides/imports").status_code == 403
     assert "批量导入" in client_of(app, "approver").get("/admin/guides").get_data(as_text=True)
+
+
+def test_sessions_of_the_server_itself_see_every_hall(app, halls):
+    """A hall user's request may be where the terminal directory reloads: that
+    reload must keep every hall's terminals, or other halls' screens stop."""
+    from flask_login import login_user
+    from sqlalchemy.orm import Session
+
+    user = make_hall_user("probe", {db.session.get(Hall, halls["east"]["hall"]): "operator"})
+    with app.test_request_context("/admin/display/terminals"):
+        login_user(user)
+        assert len(db.session.execute(select(Terminal)).scalars().all()) == 3
+        with Session(db.engine) as own:
+            assert len(own.execute(select(Terminal)).scalars().all()) == 6
