@@ -65,7 +65,9 @@ class User(Timestamps, db.Model):
         return {r for g in self.hall_grants for r in g.role_set}
 
     def has_role(self, *roles: str) -> bool:
-        mine = self.role_set | self.hall_role_set
+        # City-wide roles or hall grants, never both (hall_scope): city-level
+        # accounts never load their (absent) grants.
+        mine = self.role_set or self.hall_role_set
         return "admin" in mine or bool(mine.intersection(roles))
 
     # Flask-Login protocol, without its mixin's extra attributes.
