@@ -9,18 +9,8 @@ from content_feed.db import db
 from content_feed.models import Hall
 from tests.admin.conftest import login
 from tests.builders import hall_world, make_hall_user
-from tests.conftest import FIXED_NOW, free_port
+from tests.conftest import FIXED_NOW
 from tests.test_migrations_and_postgres import migrated_app
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    from deploy.services import PostgresServer
-
-    server = PostgresServer(free_port())
-    url = server.start()
-    yield url
-    server.stop()
 
 
 @pytest.mark.slow
