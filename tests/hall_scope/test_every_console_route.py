@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect, select
 
 from content_feed import hall_scope
@@ -44,7 +45,7 @@ ARGUMENT = {
     "rating_id": "rating",
     "refused_id": "refused",
 }
-# Routes whose id names an item attachment rather than a guide's.
+# Routes whose terminal is an LED strip (its controller card); the others take a wall.
 LED_ROUTES = {"display_console.led_delivery", "display_console.led_ping"}
 CITY_ONLY_ARGS = {"category_id", "hall_id", "window_id", "user_id", "grant_id"}
 
@@ -87,6 +88,7 @@ def values_for(rule, world: dict) -> dict:
         elif arg == "item_id" and rule.endpoint == "admin.item_edit":
             values[arg] = world["draft"]  # only a draft opens for editing
         elif arg == "notice_id":
+            assert rule.endpoint in NOTICE, f"{rule.rule}: say in NOTICE which notice it takes"
             values[arg] = world[NOTICE[rule.endpoint]]
         else:
             values[arg] = world[ARGUMENT[arg]]
@@ -147,6 +149,10 @@ def assert_clean(response, what):
 
 
 def test_every_console_route_keeps_a_hall_user_in_their_hall(app, halls, east_client, clock):
+    sweep(app, halls, east_client, clock)
+
+
+def sweep(app, halls, east_client, clock):
     east, west = halls["east"], halls["west"]
     city = city_world(clock.now())
     from content_feed.models import Attachment
@@ -225,3 +231,36 @@ def test_every_console_route_keeps_a_hall_user_in_their_hall(app, halls, east_cl
     # Every kind of route was walked, not only a few.
     assert walked_city_wide > 20
     assert len(kinds["object"]) > 40 and len(kinds["list"]) > 20 and len(kinds["city"]) > 10
+
+
+@pytest.fixture(params=["leaks", "unclassified"])
+def later_route(request, app):
+    """A page added later: one that reads around the rule (as raw access would), or
+    one whose argument the sweep does not know."""
+    from content_feed.auth import role_required
+    from content_feed.models import Inquiry
+
+    if request.param == "leaks":
+
+        @app.get("/admin/later-export")
+        @role_required("handler")
+        def later_export():
+            rows = db.session.execute(select(Inquiry.text).execution_options(all_halls=True))
+            return "\n".join(rows.scalars())
+
+        return "西城问询"
+
+    @app.get("/admin/later/<int:thing_id>")
+    @role_required("handler")
+    def later_thing(thing_id: int):
+        return "?"
+
+    return "classify its arguments"
+
+
+def test_the_sweep_fails_a_page_that_leaks_or_that_it_cannot_classify(
+    app, halls, later_route, east_client, clock
+):
+    with pytest.raises(AssertionError) as failed:
+        sweep(app, halls, east_client, clock)
+    assert "/admin/later" in str(failed.value) and later_route in str(failed.value)
