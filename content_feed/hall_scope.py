@@ -134,7 +134,9 @@ def is_hall_user() -> bool:
 def refuse_city_only() -> None:
     """Called by role_required: hall users get 403 on the city-level pages."""
     if request.endpoint in CITY_ONLY_ENDPOINTS and is_hall_user():
-        raise Forbidden("这是市级工作人员的功能，大厅账号不能使用")
+        message = "这是市级工作人员的功能（办事指南按编码全市统一导入），大厅账号不能使用"
+        flash(message, "error")  # the console's 403 page says why
+        raise Forbidden(message)
 
 
 def may_choose_all_halls() -> bool:

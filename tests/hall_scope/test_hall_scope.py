@@ -334,3 +334,16 @@ def test_sessions_of_the_server_itself_see_every_hall(app, halls):
         assert len(db.session.execute(select(Terminal)).scalars().all()) == 3
         with Session(db.engine) as own:
             assert len(own.execute(select(Terminal)).scalars().all()) == 6
+
+
+def test_a_schedule_form_offers_no_group_of_every_hall_to_a_hall_user(
+    app, halls, east_client, clock
+):
+    from tests.builders import city_world
+
+    city_world(clock.now())
+    form = east_client.get("/admin/display/schedules/new").get_data(as_text=True)
+    assert "东城分组" in form and "全市分组" not in form
+    assert "全市分组" in client_of(app, "operator").get("/admin/display/schedules/new").get_data(
+        as_text=True
+    )
