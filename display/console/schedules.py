@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from content_feed import hall_scope
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
@@ -21,6 +22,14 @@ from display.rotation import day_timeline
 from display.screens import hall_tz, schedules_for, screen_of, urgent_rule_of
 
 
+def _groups():
+    stmt = select(TerminalGroup).order_by(TerminalGroup.name)
+    if hall_scope.is_hall_user():
+        # A schedule for a group of every hall plays in every hall: city-level only.
+        stmt = stmt.where(TerminalGroup.hall_id.is_not(None))
+    return stmt
+
+
 def _choices():
     return {
         "playlists": db.session.execute(select(Playlist).order_by(Playlist.name)).scalars().all(),
@@ -29,9 +38,7 @@ def _choices():
         )
         .scalars()
         .all(),
-        "groups": db.session.execute(select(TerminalGroup).order_by(TerminalGroup.name))
-        .scalars()
-        .all(),
+        "groups": db.session.execute(_groups()).scalars().all(),
     }
 
 

@@ -131,7 +131,9 @@ def terminal_new():
         code = text("code", required=True, limit=40, label="终端编号")
         if not all(c.isalnum() or c in "-_" for c in code):
             raise FormError("code", "终端编号只能用字母、数字、- 和 _")
-        if db.session.execute(select(Terminal).where(Terminal.code == code)).first():
+        # Codes are unique in the whole city, whichever halls the user sees.
+        taken = select(Terminal.id).where(Terminal.code == code)
+        if db.session.execute(taken.execution_options(all_halls=True)).first():
             raise FormError("code", f"终端编号 {code} 已存在")
         terminal.code = code
         _apply(terminal)
@@ -191,7 +193,8 @@ def group_new():
     except FormError as exc:
         flash(exc.message, "error")
         return redirect(url_for("display_console.terminals"))
-    if db.session.execute(select(TerminalGroup).where(TerminalGroup.name == name)).first():
+    taken = select(TerminalGroup.id).where(TerminalGroup.name == name)
+    if db.session.execute(taken.execution_options(all_halls=True)).first():
         flash(f"分组“{name}”已存在", "error")
     else:
         hall = _halls()[0] if _halls() else None
