@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, render_template
 
 from content_feed.api.caching import FastAnswer, refuse_unknown_params, to_response
-from content_feed.api.json_body import checked_strings, json_object
+from content_feed.api.heartbeat import answer_heartbeat, note_heartbeat
+from content_feed.api.json_body import json_object
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.fast_path import FastPost, address_of, fast_post
+from content_feed.fast_path import FastPost, fast_post
 from content_feed.presence import book
 from content_feed.terminals import directory
 from display import acks, proof
@@ -67,22 +68,6 @@ def _answer(data: dict, status: int = 200) -> Response:
     )
 
 
-def note_heartbeat(app, card, data: dict, address: str, at) -> dict | None:
-    """A screen is alive, and says which version, program and entry it shows."""
-    data = checked_strings(data)
-    if data is None:
-        return None  # to Flask, which refuses it with a problem document
-    book(app).seen(
-        card.id,
-        at,
-        address,
-        last_version=data.get("version"),
-        last_program=data.get("program"),
-        last_page=data.get("entry"),
-    )
-    return {"ok": True, "poll_seconds": app.config["SUNLIGHT"]["display"]["poll_seconds"]}
-
-
 def note_ack(app, card, data: dict, address: str, at) -> dict | None:
     """A screen shows an urgent notice: confirmed when its current program has it.
 
@@ -110,10 +95,7 @@ def _card(code: str):
 @bp.post("/<code>/heartbeat")
 @fast_post(FastPost(SCREEN_KINDS, note_heartbeat))
 def heartbeat(code: str):
-    app = current_app._get_current_object()
-    return _answer(
-        note_heartbeat(app, _card(code), _json_body(), address_of(request.environ), now())
-    )
+    return _answer(answer_heartbeat(_card(code), _json_body()))
 
 
 @bp.post("/<code>/ack")

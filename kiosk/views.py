@@ -8,22 +8,21 @@ from content_feed.api.args import as_id
 from content_feed.api.caching import FastAnswer, conditional
 from content_feed.api.json_body import json_object
 from content_feed.api.problems import Problem
+from content_feed.api.progress import progress
 from content_feed.api.submissions import spend_receipt_lookup
 from content_feed.api.terminal_auth import REFUSED, authenticated_kiosk
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.models import Inquiry, Terminal, UrgentNotice
+from content_feed.models import Terminal, UrgentNotice
 from content_feed.presence import book
-from content_feed.privacy import mask_name, mask_phone, mask_text
 from content_feed.public_now import current_urgent_notices
 from content_feed.qr import qr_response
 from content_feed.receipts import find_by_typed
 from content_feed.receipts import normalize as normalize_receipt
 from content_feed.submissions import find_receipt
 from content_feed.terminals import directory, find_terminal, presented_token
-from content_feed.timefmt import local_date, local_text
+from content_feed.timefmt import local_text
 from content_feed.urls import public_base
-from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS
 from kiosk import bp
 from kiosk.bundle import build, bundle_topics
 
@@ -132,34 +131,13 @@ def receipt_page(receipt_no: str):
     if found is None:
         shown = normalize_receipt(receipt_no) or receipt_no[:30]
         return render_template("kiosk/receipt.html", record=None, receipt_no=shown), 404
-    if isinstance(found, Inquiry):
-        view = {
-            "kind": INQUIRY_KINDS.get(found.kind, found.kind),
-            "state": INQUIRY_STATES.get(found.state, found.state),
-            "topic": mask_text(found.topic),
-            "name": mask_name(found.name),
-            "phone": mask_phone(found.phone),
-            "due_on": found.due_on.isoformat() if found.due_on else "",
-            "reply": mask_text(found.reply) if found.replied_at else "",
-            "replied_on": local_date(found.replied_at),
-            "reason": mask_text(found.state_reason) if found.state == "cannot_handle" else "",
-        }
-    else:
-        view = {
-            "kind": "好差评",
-            "state": (
-                "已整改"
-                if found.resolved_at
-                else ("回访整改中" if found.follow_up_state == "open" else "已收到")
-            ),
-            "topic": RATING_LEVELS.get(found.level, ""),
-            "phone": mask_phone(found.phone),
-            "due_on": found.resolve_due_on.isoformat() if found.resolve_due_on else "",
-            "reply": mask_text(found.resolution_note),
-        }
-    view["received"] = local_text(found.received_at)
     response = Response(
-        render_template("kiosk/receipt.html", record=view, receipt_no=found.receipt_no)
+        render_template(
+            "kiosk/receipt.html",
+            record=progress(found),
+            received=local_text(found.received_at),
+            receipt_no=found.receipt_no,
+        )
     )
     response.headers["Cache-Control"] = "no-store"
     return response
