@@ -108,7 +108,6 @@ def check_inquiry(
         **fields,
         "delivery": fields["delivery"] if kind == "disclosure_request" else "",
         "item_id": item_id,
-        # 是否同意公开答复: only an explicit yes counts.
         "public_consent": payload.public_consent,
     }
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import typing
 
-import annotated_types
 from pydantic import BaseModel, ValidationError
 
 from content_feed.api.problems import Problem
@@ -35,8 +34,9 @@ def _bounds(model: type[BaseModel], name: str) -> tuple[int | None, int | None]:
     for arg in typing.get_args(field.annotation):
         for meta in getattr(arg, "__metadata__", ()):
             metadata += getattr(meta, "metadata", [meta])
-    low = next((m.ge for m in metadata if isinstance(m, annotated_types.Ge)), None)
-    high = next((m.le for m in metadata if isinstance(m, annotated_types.Le)), None)
+    # annotated_types.Ge / Le, as pydantic keeps them.
+    low = next((m.ge for m in metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in metadata if hasattr(m, "le")), None)
     return low, high
 
 

@@ -33,6 +33,9 @@ def _documented_required(schema: dict, model) -> None:
     names = [n for n in model.REQUIRED if n not in schema.get("required", [])]
     if names:
         schema["required"] = [*names, *schema.get("required", [])]
+    for name in names:
+        # A client sends these: the stand-in default is no part of the contract.
+        schema["properties"][name].pop("default", None)
 
 
 class Input(BaseModel):
@@ -56,6 +59,7 @@ def _no_bool(value: Any) -> Any:
     return value
 
 
+Int = Annotated[int, BeforeValidator(_no_bool)]
 # (The bounds before the validator, or pydantic documents them as "ge"/"le".)
 Id = Annotated[int, Field(ge=1, le=DB_INT_MAX), BeforeValidator(_no_bool)]
 DateTimeText = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from content_feed.schemas import (
     DateTimeText,
     Id,
     Input,
+    Int,
     Number,
     OptDate,
     Schema,
@@ -63,15 +64,16 @@ class InquiryRequest(Submission):
         **_doc(enum=["", *DELIVERY_METHODS]),
     )
     item_id: Id | None = Field(None, description="预公开意见：征求意见的事项")
-    public_consent: bool = Field(
-        False, description="是否同意公开答复（默认不同意；不同意时只能改写后匿名公开）"
+    # 是否同意公开答复: only an explicit JSON true counts; anything else is no.
+    public_consent: Annotated[bool, BeforeValidator(lambda value: value is True)] = Field(
+        False, description="是否同意公开答复（只有 true 算同意；不同意时只能改写后匿名公开）"
     )
 
 
 class RatingRequest(Submission):
     REQUIRED = ("terminal", "idempotency_key", "level")
 
-    level: int = Field(0, **_doc(minimum=1, maximum=5, enum=sorted(RATING_LEVELS)))
+    level: Int = Field(0, **_doc(minimum=1, maximum=5, enum=sorted(RATING_LEVELS)))
     target: str = Field("hall", **_doc(enum=list(RATING_TARGETS)))
     window_id: Id | None = None
     guide_id: Id | None = None
