@@ -8,12 +8,14 @@ from types import SimpleNamespace
 from flask import Response, current_app, render_template
 
 from content_feed.api.caching import FastAnswer, refuse_unknown_params, to_response
+from content_feed.api.declare import Reply, declare
 from content_feed.api.heartbeat import answer_heartbeat, note_heartbeat
 from content_feed.api.json_body import json_object
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.fast_path import FastPost, fast_post
 from content_feed.presence import book
+from content_feed.schemas.inquiries import Heartbeat, HeartbeatReply
 from content_feed.terminals import directory
 from display import acks, proof
 from display.access import TerminalRefused, presented_token, terminal_or_refuse
@@ -94,6 +96,15 @@ def _card(code: str):
 
 @bp.post("/<code>/heartbeat")
 @fast_post(FastPost(SCREEN_KINDS, note_heartbeat))
+@declare(
+    "大屏、LED 条屏心跳：内容版本、节目单、当前条目（与触摸查询机同一心跳）",
+    body=Heartbeat,
+    response=HeartbeatReply,
+    status_description="已记录",
+    problems=(400, 413, 415, 422),
+    replies={404: Reply("终端未登记、已停用或令牌不符（空响应，不说明原因）")},
+    token=True,
+)
 def heartbeat(code: str):
     return _answer(answer_heartbeat(_card(code), _json_body()))
 

@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 document of /api/v1, generated from the routes' declarations.
 
-Every route under /api/v1 declares its query, body and answer models with
-``@declare`` (api/declare.py); this module walks the URL map and writes the
+Every route under /api/v1 (and a terminal route that wants to be in the
+document, such as the screens' heartbeat) declares its query, body and answer
+models with ``@declare`` (api/declare.py); this module walks the URL map and writes the
 document from those declarations and the models' JSON Schemas (pydantic). A
 route without a declaration is missing from the document, which the tests
 refuse. The document is made once per application: routes and configuration
@@ -154,10 +155,9 @@ def _operation(rule, view, route: Route, schemas: dict, config: dict, parameters
 
 
 def _declared(app: Flask):
-    """(rule, method, view, route) of every declared /api/v1 route, in path order."""
+    """(rule, method, view, route) of every declared route, in path order: all of
+    /api/v1 and the terminals' JSON routes that declare themselves."""
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if not rule.rule.startswith("/api/v1/"):
-            continue
         view = app.view_functions[rule.endpoint]
         route = route_of(view)
         if route is None:

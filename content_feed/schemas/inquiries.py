@@ -158,28 +158,34 @@ Spans = Annotated[list[tuple[int, int]], Field(description="命中的字符区�
 
 
 class Hit(Schema):
+    # Fields in the order content_feed.search writes them (the body's bytes, its ETag).
+    kind: str
     id: int
     title: str
     title_spans: Spans
     snippet: str
     snippet_spans: Spans
     matched_in: Literal["title", "summary", "body"]
-    category: str
-    date: OptDate
 
 
 class ItemHit(Hit):
     kind: Literal["item"]
     index_number: str | None
+    category: str
+    date: OptDate
 
 
 class GuideHit(Hit):
     kind: Literal["guide"]
     code: str
+    date: OptDate
+    category: str
 
 
 class WindowHit(Hit):
     kind: Literal["window"]
+    category: str
+    date: None
     number: str
 
 
