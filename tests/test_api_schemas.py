@@ -21,6 +21,7 @@ from tests.builders import make_meeting, make_urgent, staff
 
 KIOSK = {"X-Terminal-Token": "demo-kiosk-token"}
 WALL = {"headers": {"X-Terminal-Token": "demo-wall-token"}}
+PLAY = {"key": "e1-0", "title": "标题", "started_at": "2026-11-17T01:00:00Z", "duration": 10}
 
 
 def key() -> str:
@@ -156,6 +157,27 @@ def calls(url: str, inquiry_no: str, rating_no: str, first: dict) -> dict:
             (f"{url}/display/wall-1/heartbeat", {"json": {"entry": {"x": 1}}, **WALL}),
             (f"{url}/display/wall-1/heartbeat", {"json": {}, "headers": {"X-Terminal-Token": "x"}}),
         ],
+        ("POST", "/display/{code}/ack"): [
+            (f"{url}/display/wall-1/ack", {"json": {"notice_id": first["urgent"]}, **WALL}),
+            (f"{url}/display/wall-1/ack", {"json": {"notice_id": "1"}, **WALL}),
+            (f"{url}/display/wall-1/ack", {"json": {"notice_id": 999999}, **WALL}),
+        ],
+        ("POST", "/display/{code}/plays"): [
+            (
+                f"{url}/display/wall-1/plays",
+                {"json": {"batch_key": key(), "plays": [PLAY, {**PLAY, "duration": 3.5}]}, **WALL},
+            ),
+            (f"{url}/display/wall-1/plays", {"json": {"batch_key": "x", "plays": [{}]}, **WALL}),
+            (
+                f"{url}/display/wall-1/plays",
+                {"json": {"batch_key": key(), "plays": [{**PLAY, "started_at": "昨天"}]}, **WALL},
+            ),
+        ],
+        ("POST", "/kiosk/{code}/ack"): [
+            (f"{url}/kiosk/kiosk-1/ack", {"json": {"notice_id": first["urgent"]}}),
+            (f"{url}/kiosk/kiosk-1/ack", {"json": {"notice_id": True}}),
+            (f"{url}/kiosk/kiosk-1/ack", {"json": {"notice_id": 999999}}),
+        ],
         ("POST", "/api/v1/heartbeat"): [
             (f"{api}/heartbeat", {"json": {"terminal": "kiosk-1", "page": "#/", "version": "1"}}),
             (f"{api}/heartbeat", {"json": {"terminal": "kiosk-1", "page": ["#/"]}}),
@@ -192,6 +214,7 @@ def test_every_route_answers_its_documented_schema(world):
     first = {
         "item": requests.get(f"{url}/api/v1/items").json()["items"][0]["id"],
         "guide": requests.get(f"{url}/api/v1/guides").json()["guides"][0]["id"],
+        "urgent": requests.get(f"{url}/api/v1/urgent-notices").json()["urgent_notices"][0]["id"],
     }
     table = calls(url, inquiry_no, rating_no, first)
     # Every /api/v1 route, and the terminal routes the document describes.
@@ -239,6 +262,8 @@ def test_every_route_answers_its_documented_schema(world):
     assert ("POST", "/api/v1/refused-submissions", 201) in seen_statuses
     assert ("POST", "/api/v1/heartbeat", 401) in seen_statuses
     assert ("POST", "/display/{code}/heartbeat", 422) in seen_statuses
+    assert {("POST", "/display/{code}/ack", s) for s in (200, 400, 409)} <= seen_statuses
+    assert {("POST", "/kiosk/{code}/ack", s) for s in (200, 400, 409)} <= seen_statuses
 
 
 def test_the_validation_here_catches_a_wrong_answer(world):

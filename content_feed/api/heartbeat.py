@@ -16,7 +16,7 @@ from content_feed.clock import now
 from content_feed.fast_path import address_of
 from content_feed.presence import book
 from content_feed.schemas import dump
-from content_feed.schemas.inquiries import Heartbeat, HeartbeatReply
+from content_feed.schemas.terminals import Heartbeat, HeartbeatReply
 from content_feed.timefmt import iso
 
 

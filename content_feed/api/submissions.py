@@ -32,8 +32,6 @@ from content_feed.receipts import find_by_typed
 from content_feed.schemas import dump
 from content_feed.schemas.inquiries import (
     Answers,
-    Heartbeat,
-    HeartbeatReply,
     InquiryReceipt,
     InquiryRequest,
     Progress,
@@ -43,6 +41,7 @@ from content_feed.schemas.inquiries import (
     SearchAnswer,
 )
 from content_feed.schemas.queries import AnswersQuery, SearchQuery
+from content_feed.schemas.terminals import Heartbeat, HeartbeatReply
 from content_feed.search import search
 from content_feed.submissions import Refused, submit_inquiry, submit_rating
 from content_feed.terminals import directory

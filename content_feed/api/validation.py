@@ -22,6 +22,11 @@ WORDS = {
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
     "dict_type": "应为 JSON 对象",
+    "list_type": "应为列表",
+    "too_long": "条目过多",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "string_too_short": "过短",
     "string_pattern_mismatch": "格式不对",
     "literal_error": "取值无效",
 }
@@ -53,32 +58,48 @@ def _choices(model: type[BaseModel], name: str) -> list[str]:
     return found
 
 
+def _where(loc: tuple) -> str:
+    """``plays[0].started_at`` for a nested field."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
 def _explain(model: type[BaseModel], error: dict, label: str) -> tuple[str, str]:
     """(the field's message, a sentence for ``detail``) for one pydantic error."""
-    name = str(error["loc"][0]) if error["loc"] else ""
+    loc = error["loc"]
+    name = str(loc[0]) if loc else ""
+    # Bounds and choices are looked up on the model's own fields, not nested ones.
+    own = len(loc) == 1 and name in model.model_fields
+    where = _where(loc)
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "zh":  # our own validators say it in Chinese already
         return error["msg"], ctx.get("detail", error["msg"])
     if name in getattr(model, "MESSAGES", {}):
         message = model.MESSAGES[name]
         return message, message
-    if kind in ("greater_than_equal", "less_than_equal") and name in model.model_fields:
+    shown = f"，收到 {value!r:.40}" if isinstance(value, str | int | float) else ""
+    if kind in ("greater_than_equal", "less_than_equal") and own:
         low, high = _bounds(model, name)
+        shown = f"，收到 {value}"
         if high is None:
-            return f"不能小于 {low}", f"{label} {name} 不能小于 {low}，收到 {value}"
+            return f"不能小于 {low}", f"{label} {where} 不能小于 {low}{shown}"
         limit = f"{low} 到 {high}"
-        return limit, f"{label} {name} 应为 {limit}，收到 {value}"
-    if kind == "literal_error" and name in model.model_fields:
+        return limit, f"{label} {where} 应为 {limit}{shown}"
+    if kind == "literal_error" and own:
         values = ", ".join(_choices(model, name))
-        return "取值无效", f"{label} {name} 应为 {values} 之一，收到 {value!r}"
-    if kind == "string_too_long":
-        limit = f"不能超过 {ctx.get('max_length')} 字"
-        return limit, f"{label} {name} {limit}"
+        return "取值无效", f"{label} {where} 应为 {values} 之一{shown}"
+    if kind in ("string_too_long", "string_too_short"):
+        bound = ctx.get("max_length") if kind == "string_too_long" else ctx.get("min_length")
+        limit = f"不能超过 {bound} 字" if kind == "string_too_long" else f"不能少于 {bound} 字"
+        return limit, f"{label} {where} {limit}"
     word = WORDS.get(kind, "取值无效")
-    shown = (
-        f"，收到 {value!r}" if isinstance(value, str | int | float) and kind != "missing" else ""
-    )
-    return word, f"{label} {name} {word}{shown}"
+    if kind == "missing":
+        shown = ""
+    if len(loc) > 1:
+        word = f"{where} {word}"  # the field names its part: plays[0].started_at
+    return word, f"{label} {where} {WORDS.get(kind, '取值无效')}{shown}"
 
 
 def field_errors(

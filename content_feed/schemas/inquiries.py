@@ -1,5 +1,5 @@
 """What kiosks send and get back: submissions, receipts and their progress, public
-answers, search results, the public ledger, refusal reports and heartbeats.
+answers, search results, the public ledger and refusal reports.
 
 The submission models declare the shape (which fields, of which type, the key's
 pattern); what their text must satisfy is content_feed/submission_rules.json,
@@ -243,20 +243,3 @@ class RefusalReport(Input):
 class RefusalRecorded(Schema):
     id: int
     recorded: bool
-
-
-class Heartbeat(Input):
-    """What a terminal says of itself: alive, which page or entry it shows, which
-    content version it has. Kiosks name themselves here, screens in the address."""
-
-    terminal: str | None = Field(None, description="触摸查询机编号（大屏、LED 条屏的编号在地址中）")
-    page: str | None = Field(None, description="触摸查询机当前页面")
-    entry: str | None = Field(None, description="大屏当前播放的节目条目")
-    program: str | None = Field(None, description="大屏当前的节目单")
-    version: str | None = Field(None, description="终端持有的内容版本（ETag）")
-
-
-class HeartbeatReply(Schema):
-    ok: bool
-    server_time: DateTimeText
-    poll_seconds: int = Field(description="终端应隔多少秒再报告一次")
