@@ -106,8 +106,12 @@ def _card(code: str):
     return card
 
 
-# An unknown screen or a wrong token: an empty 404 that says nothing more (display/access.py).
-TERMINAL_REFUSED = Reply("终端未登记、已停用或令牌不符（空响应，不说明原因）")
+# What every screen POST declares: the token, and for an unknown screen or a wrong
+# token an empty 404 that says nothing more (display/access.py).
+SCREEN_POST = {
+    "token": True,
+    "replies": {404: Reply("终端未登记、已停用或令牌不符（空响应，不说明原因）")},
+}
 
 
 @bp.post("/<code>/heartbeat")
@@ -118,8 +122,7 @@ TERMINAL_REFUSED = Reply("终端未登记、已停用或令牌不符（空响应
     response=HeartbeatReply,
     status_description="已记录",
     problems=(400, 413, 415, 422),
-    replies={404: TERMINAL_REFUSED},
-    token=True,
+    **SCREEN_POST,
 )
 def heartbeat(code: str):
     return _answer(answer_heartbeat(_card(code), _json_body()))
@@ -133,8 +136,7 @@ def heartbeat(code: str):
     response=AckReply,
     status_description="已确认",
     problems=(400, 409, 413, 415),
-    replies={404: TERMINAL_REFUSED},
-    token=True,
+    **SCREEN_POST,
 )
 def ack(code: str):
     card = _card(code)
@@ -153,8 +155,7 @@ def ack(code: str):
     response=PlayOutcome,
     status_description="已记录（或该批已记过）",
     problems=(400, 413, 415),
-    replies={404: TERMINAL_REFUSED},
-    token=True,
+    **SCREEN_POST,
 )
 def plays(code: str):
     terminal = terminal_or_refuse(code, SCREEN_KINDS)
