@@ -60,6 +60,7 @@ def create_app(
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_push(app)
     register_fast_path(app)
     register_proxy_fix(app)
     register_security_headers(app)
@@ -144,6 +145,14 @@ def register_blueprints(app: Flask) -> None:
     @app.get("/")
     def index():
         return render_template("public_pages/index.html")
+
+
+def register_push(app: Flask) -> None:
+    """With nginx + Nchan in front, every commit tells the screens it moves at
+    once (content_feed/push.py); without, screens poll."""
+    from content_feed import push
+
+    push.install(app)
 
 
 def register_fast_path(app: Flask) -> None:

@@ -26,7 +26,9 @@ EXIT_CONFIG = 2
 def _app():
     from app import create_app
 
-    return create_app()
+    # SUNLIGHT_INSTANCE: the instance folder (secret key, uploads); the nodes of a
+    # scaled deployment share one (deploy/services.py).
+    return create_app(instance_path=os.environ.get("SUNLIGHT_INSTANCE") or None)
 
 
 def cmd_check_config(args) -> int:
@@ -332,6 +334,11 @@ def cmd_serve(args) -> int:
         from display.led.sender import start_sender
 
         start_sender(app)  # pushes to LED controller cards, off the request threads
+    publisher = app.extensions.get("sunlight.push")
+    if publisher is not None:
+        # Commits publish from any process; time boundaries from every node that
+        # runs the scheduler (a screen may hear one twice and fetch a 304).
+        publisher.watch_boundaries(not args.no_scheduler).start()
     # Every process writes what its own terminals reported, scheduler or not.
     from content_feed.presence import start_flusher
 
@@ -372,7 +379,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="upgrade the database and load the demo if it is empty first",
     )
     serve.add_argument(
-        "--no-scheduler", action="store_true", help="do not run background jobs in this process"
+        "--no-scheduler",
+        action="store_true",
+        help="run no background jobs and no LED push in this process "
+        "(with several nodes only the leading one runs them anyway)",
     )
     serve.add_argument(
         "--demo",

@@ -76,6 +76,7 @@ ACTION_LABELS = {
     "schedule.update": "修改轮播时段",
     "schedule.delete": "删除轮播时段",
     "system.backup": "数据库备份",
+    "system.leader": "节点接管定时任务",
     "guide.import": "导入办事指南",
     "guide.import_create": "导入新建指南草稿",
     "guide.import_revision": "导入指南修订",

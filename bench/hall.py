@@ -24,7 +24,10 @@ server's CPU, then ``hall load: W walls, L LED, K kiosks: errors E, worst p99 P 
 ``--find-walls`` raises the number of walls step by step until the worst
 p99 passes 100 ms and prints the last number that held.
 
-    python bench/hall.py [--walls 2000] [--leds 300] [--kiosks 200] [--seconds 30]
+``--nginx`` puts nginx in front of the node (deploy/nginx-scaled.conf): it
+holds the terminals' connections and its cache answers their repeats.
+
+    python bench/hall.py [--walls 2000] [--leds 300] [--kiosks 200] [--seconds 30] [--nginx]
     python bench/hall.py --find-walls
 """
 
@@ -373,7 +376,9 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def run_once(walls: int, leds: int, kiosks: int, seconds: float, quiet: bool = False) -> dict:
+def run_once(
+    walls: int, leds: int, kiosks: int, seconds: float, quiet: bool = False, nginx: bool = False
+) -> dict:
     work = Path(tempfile.mkdtemp(prefix="sunlight-hall-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("SUNLIGHT_")}
     env.update(
@@ -402,9 +407,17 @@ def run_once(walls: int, leds: int, kiosks: int, seconds: float, quiet: bool = F
     )
     stop = threading.Event()
     published: list[float] = []
+    front = None
     try:
         wait_for(f"http://127.0.0.1:{port}/api/v1/halls")
-        load = Load(port, seconds)
+        if nginx:
+            # nginx holds the terminals' connections and passes a few kept-alive
+            # ones to the node (deploy/nginx-scaled.conf).
+            from deploy.services import Nginx
+
+            front = Nginx([port])
+            front.start()
+        load = Load(front.port if front else port, seconds)
         editor_thread = threading.Thread(
             target=editor, args=(env, seconds, stop, published), daemon=True
         )
@@ -427,6 +440,8 @@ def run_once(walls: int, leds: int, kiosks: int, seconds: float, quiet: bool = F
         cpu = (cpu_seconds(server.pid) - cpu_before) / (time.monotonic() - wall_before)
     finally:
         stop.set()
+        if front is not None:
+            front.stop()
         server.terminate()
         server.wait(timeout=30)
         log_tail = (work / "server.log").read_text()[-3000:]
@@ -472,9 +487,14 @@ def main() -> int:
         action="store_true",
         help="raise the walls until the worst p99 passes 100 ms",
     )
+    parser.add_argument(
+        "--nginx",
+        action="store_true",
+        help="through nginx in front of the node (scaled deployment)",
+    )
     args = parser.parse_args()
     raise_fd_limit()
-    result = run_once(args.walls, args.leds, args.kiosks, args.seconds)
+    result = run_once(args.walls, args.leds, args.kiosks, args.seconds, nginx=args.nginx)
     print(
         f"hall load: {args.walls} walls, {args.leds} LED, {args.kiosks} kiosks: "
         f"errors {result['errors']}, worst p99 {result['worst_p99']:.0f} ms"
@@ -484,7 +504,7 @@ def main() -> int:
         while result["worst_p99"] <= 100 and result["errors"] == 0:
             held = walls
             walls += 1000
-            result = run_once(walls, args.leds, args.kiosks, args.seconds)
+            result = run_once(walls, args.leds, args.kiosks, args.seconds, nginx=args.nginx)
             print(
                 f"  {walls} walls: errors {result['errors']}, "
                 f"worst p99 {result['worst_p99']:.0f} ms"

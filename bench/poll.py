@@ -16,7 +16,12 @@ p99 latency, with the ratio to the baseline measured in this same run, for:
 A second profile holds 2,000 open connections polling with If-None-Match
 (a hall district's terminals) and reports errors and timeouts.
 
-    python bench/poll.py [--seconds 10] [--connections 50] [--hold 2000]
+A third profile puts nginx in front (deploy/nginx-scaled.conf, as in the scaled
+deployment) and measures the same terminal requests through it, against nginx
+serving a small static file (the baseline of that profile): what nginx's cache
+of the screens' answers is worth.
+
+    python bench/poll.py [--seconds 10] [--connections 50] [--hold 2000] [--no-nginx]
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+sys.path.insert(0, str(ROOT))
 
 COLD_LUA = """
 counter = 0
@@ -142,11 +148,74 @@ def run_wrk(
     }
 
 
+def nginx_profile(wrk: str, app_port: int, etags: dict, s: int, c: int) -> dict:
+    """Profile 3: the terminals' requests through nginx, against a static file."""
+    from deploy.services import Nginx
+
+    try:
+        nginx = Nginx([app_port])
+        nginx.start()
+    except RuntimeError as exc:
+        print(f"\nProfile 3 skipped: {exc}")
+        return {}
+    app = f"http://127.0.0.1:{app_port}"
+    via = nginx.url
+
+    def inm(url: str) -> dict:
+        return {"If-None-Match": etags[app + url]}
+
+    cases = [
+        ("baseline nginx static file", "/bench-static/ok.txt", {}),
+        ("feed 304 /api/v1/items", "/api/v1/items", inm("/api/v1/items")),
+        ("feed 200 /api/v1/items", "/api/v1/items", {}),
+        (
+            "kiosk 304 bundle",
+            "/kiosk/kiosk-1/bundle.json",
+            {**KIOSK_TOKEN, **inm("/kiosk/kiosk-1/bundle.json")},
+        ),
+        ("kiosk 200 bundle", "/kiosk/kiosk-1/bundle.json", KIOSK_TOKEN),
+        (
+            "kiosk 304 urgent poll",
+            "/api/v1/urgent-notices?hall=hall-1&surface=kiosk",
+            {**KIOSK_TOKEN, **inm("/api/v1/urgent-notices?hall=hall-1&surface=kiosk")},
+        ),
+        (
+            "wall 304 program",
+            "/display/wall-1/program.json",
+            {**WALL_TOKEN, **inm("/display/wall-1/program.json")},
+        ),
+        ("wall 200 program", "/display/wall-1/program.json", WALL_TOKEN),
+        ("LED 200 PNG frame", "/display/led/led-1.png", LED_TOKEN),
+        ("LED text pull", "/display/led/led-1.txt", LED_TOKEN),
+    ]
+    try:
+        run_wrk(wrk, via + "/bench-static.txt", 2, c)
+        for _name, path, headers in cases:  # fill nginx's cache first
+            run_wrk(wrk, via + path, 1, 2, headers=headers)
+        results = {
+            name: run_wrk(wrk, via + path, s, c, headers=headers) for name, path, headers in cases
+        }
+    finally:
+        nginx.stop()
+    baseline = results["baseline nginx static file"]["rps"]
+    print(
+        f"\nProfile 3: through nginx (its cache in front of the node), {c} connections, {s} s each"
+    )
+    print(f"{'request':30} {'req/s':>9} {'p99 ms':>8} {'× static':>11} {'non-2xx':>8}")
+    for name, r in results.items():
+        print(
+            f"{name:30} {r['rps']:9.0f} {r['p99_ms']:8.1f} {r['rps'] / baseline:11.2f}"
+            f" {r['non_2xx_3xx']:8d}"
+        )
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--hold", type=int, default=2000, help="connections in profile 2")
+    parser.add_argument("--no-nginx", action="store_true", help="skip profile 3 (through nginx)")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     raise_fd_limit()
@@ -260,9 +329,10 @@ def main() -> int:
             f"write {hold['write_errors']}, timeouts {hold['timeouts']}, "
             f"non-2xx/3xx {hold['non_2xx_3xx']}"
         )
+        through = {} if args.no_nginx else nginx_profile(wrk, app_port, etags, s, c)
         if args.json:
             Path(args.json).write_text(
-                json.dumps({"profile1": results, "profile2": hold}, indent=2)
+                json.dumps({"profile1": results, "profile2": hold, "profile3": through}, indent=2)
             )
     finally:
         for p in procs:

@@ -20,7 +20,12 @@ DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
 ENV_PREFIX = "SUNLIGHT_"
 INSTANCE_FILE_ENV = "SUNLIGHT_CONFIG"
 # SUNLIGHT_* variables that are not settings: read by the command line and tests.
-NOT_SETTINGS = {INSTANCE_FILE_ENV, "SUNLIGHT_NEW_PASSWORD", "SUNLIGHT_CHROMIUM"}
+NOT_SETTINGS = {
+    INSTANCE_FILE_ENV,
+    "SUNLIGHT_NEW_PASSWORD",
+    "SUNLIGHT_CHROMIUM",
+    "SUNLIGHT_INSTANCE",
+}
 
 
 class ConfigError(Exception):
@@ -75,11 +80,28 @@ def _http_url(key: str, value: str) -> None:
         raise ConfigError(f"{key}: must be an http(s) URL, got {value!r}")
 
 
+def _optional_http_url(key: str, value: str) -> None:
+    if value:
+        _http_url(key, value)
+
+
+def _site_path(key: str, value: str) -> None:
+    if not value.startswith("/") or "?" in value or "," in value:
+        raise ConfigError(f"{key}: must be a path on the site such as '/push/sub', got {value!r}")
+
+
 def _database_url(key: str, value: str) -> None:
     scheme = value.split(":", 1)[0]
     if "://" not in value or not scheme.startswith(("sqlite", "postgresql")):
         raise ConfigError(
             f"{key}: must be a sqlite:/// or postgresql+psycopg:// URL, got {value!r}"
+        )
+
+
+def _storage_url(key: str, value: str) -> None:
+    if not value.startswith(("memory://", "redis://", "rediss://", "redis+unix://")):
+        raise ConfigError(
+            f"{key}: must be memory:// or a redis:// URL (redis://127.0.0.1:6379/0), got {value!r}"
         )
 
 
@@ -134,6 +156,8 @@ VALIDATORS = {
     "database.url": _database_url,
     "hall.timezone": _timezone,
     "hall.public_base_url": _http_url,
+    "push.publish_url": _optional_http_url,
+    "push.subscribe_path": _site_path,
     "feed.max_age_seconds": _non_negative,
     "feed.stale_if_error_seconds": _non_negative,
     "feed.version_ttl_seconds": _non_negative,
@@ -152,6 +176,8 @@ VALIDATORS = {
     "workflow.meeting_notice_lead_days": _non_negative,
     "backup.keep": _positive,
     "backup.hour": _hour,
+    "scheduler.lead_retry_seconds": _positive,
+    "rate_limits.storage_url": _storage_url,
     "kiosk.idle_seconds": _positive,
     "kiosk.heartbeat_seconds": _positive,
     "display.poll_seconds": _positive,

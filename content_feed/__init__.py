@@ -23,6 +23,9 @@ def init_extensions(app: Flask) -> None:
     from content_feed.auth import login_manager
 
     csrf.init_app(app)
+    from content_feed import rate_limits
+
+    rate_limits.configure(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     install_session_hooks()

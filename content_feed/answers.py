@@ -223,6 +223,12 @@ def etag_matches(header: str | None, etag: str) -> bool:
     return any(tag.strip() in (etag, weak) for tag in header.split(","))
 
 
+# One terminal's answer: a cache in front (nginx, deploy/) keeps the answer per
+# token (it stores a digest of the header, never the token), so another
+# terminal, or a request without the token, never gets it.
+TERMINAL_VARY = ("Vary", "X-Terminal-Token")
+
+
 def cache_control(feed: dict, answer: Answer, at: datetime) -> str:
     """Reusable for ``max_age_seconds``, never past the next visibility boundary."""
     max_age = feed["max_age_seconds"]
@@ -238,6 +244,8 @@ def respond(
     """Status, headers and body for one request of ``answer``: the one place
     both the WSGI fast path and the Flask views answer from."""
     headers = [("ETag", answer.etag), ("Cache-Control", cache_control(feed, answer, at))]
+    if not answer.shared:
+        headers.append(TERMINAL_VARY)
     if etag_matches(if_none_match, answer.etag):
         return 304, headers, b""
     headers += [("Content-Type", answer.mimetype), ("Content-Length", str(len(answer.body)))]

@@ -21,7 +21,7 @@ import json
 
 from werkzeug.exceptions import HTTPException
 
-from content_feed.answers import cache_key, respond
+from content_feed.answers import TERMINAL_VARY, cache_key, respond
 
 _MAX_REMEMBERED_PATHS = 8192
 _MAX_HEARTBEAT_BYTES = 16 * 1024
@@ -97,21 +97,22 @@ class FastPath:
         if spec.kinds is not None:
             card = self.directory.authenticate(args.get("code"), token_of(environ), spec.kinds)
             if card is None:
-                return self.wsgi_app(environ, start_response)
+                return self._answer_in_flask(environ, start_response)
+        self.versions.wanted(environ.get("HTTP_X_SUNLIGHT_VERSION"))
         at = self.clock.now()
         key = cache_key(path, environ.get("QUERY_STRING", ""))
         if spec.key is not None:
             if key != path:  # parameters the view does not take: Flask refuses them
-                return self.wsgi_app(environ, start_response)
+                return self._answer_in_flask(environ, start_response)
             key = spec.key(args)
         answer = self.answers.current(key, self.versions, at)
         if answer is None:
-            return self.wsgi_app(environ, start_response)
+            return self._answer_in_flask(environ, start_response)
         inm = environ.get("HTTP_IF_NONE_MATCH")
         if spec.respond is not None:
             result = spec.respond(answer, inm, self.feed, at, args)
             if result is None:
-                return self.wsgi_app(environ, start_response)
+                return self._answer_in_flask(environ, start_response)
             status, headers, body = result
         else:
             status, headers, body = respond(answer, inm, self.feed, at)
@@ -119,6 +120,18 @@ class FastPath:
             note_seen(self.presence, card, answer, at, address_of(environ), spec.seen)
         start_response(_STATUS.get(status, f"{status} "), headers)
         return [b"" if method == "HEAD" else body]
+
+    def _answer_in_flask(self, environ, start_response):
+        """An answer this layer serves, built by Flask this time. Its Vary must be
+        the same as when written here: Flask adds ``Cookie`` (the login extension
+        reads the session on every response), which no terminal answer depends on,
+        and a cache in front keeps one variant per Vary (deploy/nginx-scaled.conf)."""
+
+        def start(status, headers, exc_info=None):
+            headers = [_terminal_vary(h) for h in headers]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
 
     def _post(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -158,6 +171,13 @@ class FastPath:
             ],
         )
         return [body]
+
+
+def _terminal_vary(header: tuple[str, str]) -> tuple[str, str]:
+    name, value = header
+    if name.lower() == "vary" and TERMINAL_VARY[1] in value:
+        return TERMINAL_VARY
+    return header
 
 
 def note_seen(presence, card, answer, at, address: str, reported: dict) -> None:

@@ -1,4 +1,5 @@
-"""Background jobs (APScheduler), started once per serving process.
+"""Background jobs (APScheduler), started once per serving process, run by the
+node that leads (content_feed/leadership.py).
 
 Jobs do side effects only (archiving, stale flags, backups, reminders):
 what is public never depends on a job having run (public_now decides it at
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from content_feed import ledger, workflow
 from content_feed.db import db
 from content_feed.file_modes import create_private, private_dir
+from content_feed.leadership import Leadership
 from content_feed.models import Item, LedgerEntry
 from content_feed.timefmt import local
 
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _scheduler = None  # the one BackgroundScheduler of this process
 _scheduler_app = None
+_leadership = None
 # Daily jobs registered before or after start: name → (func, hour, minute).
 _daily_jobs: dict[str, tuple[Callable, int, int]] = {}
 
@@ -143,8 +146,12 @@ def backup_database(app, now: datetime) -> Path | None:
 # -- the scheduler -------------------------------------------------------------
 
 
-def _runner(app, func: Callable) -> Callable[[], None]:
+def runner(app, func: Callable, leadership: Leadership) -> Callable[[], None]:
+    """``func`` as a job: run only while ``leadership`` holds the lead, asked just before."""
+
     def run() -> None:
+        if not leadership.leads():
+            return  # another node leads and runs this job
         clock = app.extensions["sunlight.clock"]
         try:
             func(app, clock.now())
@@ -163,12 +170,12 @@ def add_daily_job(name: str, func: Callable, hour: int, minute: int = 0) -> None
     with _lock:
         _daily_jobs[name] = (func, hour, minute)
         if _scheduler is not None:
-            _schedule_daily(_scheduler, _scheduler_app, name, func, hour, minute)
+            _schedule_daily(_scheduler, _scheduler_app, _leadership, name, func, hour, minute)
 
 
-def _schedule_daily(scheduler, app, name, func, hour, minute) -> None:
+def _schedule_daily(scheduler, app, leadership, name, func, hour, minute) -> None:
     scheduler.add_job(
-        _runner(app, func),
+        runner(app, func, leadership),
         "cron",
         hour=hour,
         minute=minute,
@@ -179,45 +186,58 @@ def _schedule_daily(scheduler, app, name, func, hour, minute) -> None:
     )
 
 
-def start_scheduler(app):
-    """Start this process's scheduler once; a second call returns the running one."""
-    global _scheduler, _scheduler_app
+def build_scheduler(app, leadership: Leadership):
+    """A scheduler (not started) with every job of the app, each gated by ``leadership``."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
+    zone = app.config["SUNLIGHT"]["hall"]["timezone"]
+    scheduler = BackgroundScheduler(timezone=zone, daemon=True)
+    for name, func, minutes in (
+        ("archive_closed_items", archive_closed_items, 5),
+        ("flag_stale_items", flag_stale_items, 60),
+    ):
+        scheduler.add_job(
+            runner(app, func, leadership),
+            "interval",
+            minutes=minutes,
+            id=name,
+            coalesce=True,
+            max_instances=1,
+            # Soon after start (not during it), then every interval.
+            next_run_time=datetime.now().astimezone() + timedelta(seconds=30),
+        )
+    _daily_jobs.setdefault(
+        "backup_database", (backup_database, app.config["SUNLIGHT"]["backup"]["hour"], 0)
+    )
+    for name, (func, hour, minute) in _daily_jobs.items():
+        _schedule_daily(scheduler, app, leadership, name, func, hour, minute)
+    return scheduler
+
+
+def start_scheduler(app):
+    """Start this process's scheduler once; a second call returns the running one.
+
+    Every node runs one; on PostgreSQL only the node that holds the lead runs
+    the jobs (content_feed/leadership.py), on SQLite this process does.
+    """
+    global _scheduler, _scheduler_app, _leadership
     with _lock:
         if _scheduler is not None:
             return _scheduler
-        zone = app.config["SUNLIGHT"]["hall"]["timezone"]
-        scheduler = BackgroundScheduler(timezone=zone, daemon=True)
-        for name, func, minutes in (
-            ("archive_closed_items", archive_closed_items, 5),
-            ("flag_stale_items", flag_stale_items, 60),
-        ):
-            scheduler.add_job(
-                _runner(app, func),
-                "interval",
-                minutes=minutes,
-                id=name,
-                coalesce=True,
-                max_instances=1,
-                # Soon after start (not during it), then every interval.
-                next_run_time=datetime.now().astimezone() + timedelta(seconds=30),
-            )
-        _daily_jobs.setdefault(
-            "backup_database", (backup_database, app.config["SUNLIGHT"]["backup"]["hour"], 0)
-        )
-        for name, (func, hour, minute) in _daily_jobs.items():
-            _schedule_daily(scheduler, app, name, func, hour, minute)
+        leadership = Leadership(app).start()
+        scheduler = build_scheduler(app, leadership)
         scheduler.start()
-        _scheduler, _scheduler_app = scheduler, app
+        _scheduler, _scheduler_app, _leadership = scheduler, app, leadership
+        app.extensions["sunlight.leadership"] = leadership
         log.info("scheduler started with jobs %s", [j.id for j in scheduler.get_jobs()])
         return scheduler
 
 
 def stop_scheduler() -> None:
-    """Stop the scheduler (tests that started one, and clean shutdowns)."""
-    global _scheduler, _scheduler_app
+    """Stop the scheduler and give up the lead (tests that started one, clean shutdowns)."""
+    global _scheduler, _scheduler_app, _leadership
     with _lock:
         if _scheduler is not None:
             _scheduler.shutdown(wait=False)
-        _scheduler = _scheduler_app = None
+            _leadership.stop()
+        _scheduler = _scheduler_app = _leadership = None

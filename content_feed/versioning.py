@@ -34,6 +34,8 @@ from content_feed.public_now import BOUNDARY_COLUMNS
 from content_feed.topics import family_of
 
 BoundarySource = Callable[[Session, datetime], "datetime | None"]
+# What moves at a boundary (a given time): the publisher's question (push.py).
+BoundaryTopics = Callable[[Session, datetime], "set[str]"]
 TopicListener = Callable[[frozenset[str]], None]
 
 
@@ -205,6 +207,7 @@ class Versions:
         self._boundary: datetime | None = None
         self._boundary_for: int | None = None
         self.boundary_sources: list[BoundarySource] = [_column_boundaries]
+        self.boundary_topics: list[BoundaryTopics] = [_column_topics_at]
         self.listeners: list[TopicListener] = []
         Versions.instances.add(self)
 
@@ -270,6 +273,13 @@ class Versions:
         for listener in list(self.listeners):
             listener(topics)
 
+    def wanted(self, raw: str | None) -> None:
+        """A screen was told (push.py) of version ``raw``: if this process has
+        not read that far yet, re-read at the next question instead of within
+        the TTL. Anything that is not a plain number is ignored."""
+        if raw and raw.isdigit() and len(raw) < 19 and int(raw) > self.seq:
+            self.forget()
+
     def forget(self) -> None:
         """Re-read at the next question (e.g. after another process wrote)."""
         if self._read_at is not None:
@@ -283,6 +293,15 @@ def _column_boundaries(session: Session, now: datetime) -> datetime | None:
         if value is not None:
             found.append(value)
     return min(found, default=None)
+
+
+def _column_topics_at(session: Session, at: datetime) -> set[str]:
+    """What moves at ``at`` because a row's visibility time is exactly then."""
+    moved: set[str] = set()
+    for model, column in BOUNDARY_COLUMNS:
+        for row in session.execute(select(model).where(column == at)).scalars():
+            moved |= model.feed_topics(row)
+    return moved
 
 
 def versions(app=None) -> Versions:

@@ -16,7 +16,9 @@ def init_app(app: Flask) -> None:
     csrf.exempt(bp)
     app.register_blueprint(bp)
     app.register_blueprint(console_bp)
-    app.extensions["sunlight.versions"].boundary_sources.append(boundaries.daypart_boundary(app))
+    versions = app.extensions["sunlight.versions"]
+    versions.boundary_sources.append(boundaries.daypart_boundary(app))
+    versions.boundary_topics.append(boundaries.daypart_topics_at)
     check_fonts(app)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from flask import Response, current_app, request
 from sqlalchemy import select
 
-from content_feed.answers import Answer, etag_matches
+from content_feed.answers import TERMINAL_VARY, Answer, etag_matches
 from content_feed.api.caching import FastAnswer, answer_cache, refuse_unknown_params
 from content_feed.clock import now
 from content_feed.db import db
@@ -178,6 +178,7 @@ def respond_led(answer: Answer, if_none_match, feed, at, args):
         headers = [
             ("ETag", tag),
             ("Cache-Control", "no-cache"),
+            TERMINAL_VARY,
             ("X-Frame-Index", str(n)),
             ("X-Frame-Count", str(len(rendered.frames))),
             ("X-Frame-Ms", str(frame.ms)),
@@ -190,6 +191,7 @@ def respond_led(answer: Answer, if_none_match, feed, at, args):
         headers = [
             ("ETag", tag),
             ("Cache-Control", "no-cache"),
+            TERMINAL_VARY,
             ("X-Outside-GB2312", show.outside_flag),
         ]
         if etag_matches(if_none_match, tag):

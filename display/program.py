@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from content_feed import topics
+from content_feed import push, topics
 from content_feed.answers import Answer, json_answer
 from content_feed.api.caching import obtain
 from content_feed.clock import now as clock_now
@@ -191,6 +191,7 @@ def build_program(
     else:
         entries, ticker = _shown(session, terminal, decision, notices, now)
     hall = terminal.hall
+    deps = program_topics(terminal, decision)
     program = {
         "version": "",
         "generated_at": iso(now),
@@ -216,8 +217,10 @@ def build_program(
         "urgent": list(decision.urgent_ids),
         "entries": entries,
         "ticker": ticker,
+        # Where to hear at once that this program moved (push.py); "" without push.
+        "push": push.subscription(current_app.config["SUNLIGHT"], deps),
     }
-    return program, program_topics(terminal, decision)
+    return program, deps
 
 
 def program_label(program: dict) -> str:

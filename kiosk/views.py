@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, render_template, request, send_from_directory
 
+from content_feed import push
 from content_feed.api.args import as_id
 from content_feed.api.caching import FastAnswer, conditional
 from content_feed.api.declare import declare
@@ -61,6 +62,8 @@ def shell(code: str):
         "attractSeconds": _seconds("attract", 8),
         "serviceWorker": request.args.get("sw") != "off",
         "base": request.script_root,
+        # Where to hear at once that the bundle or urgent notices moved; "" polls only.
+        "push": push.subscription(settings, bundle_topics(terminal)),
     }
     return render_template("kiosk/shell.html", config=config)
 

@@ -3,13 +3,18 @@
 #   scripts/system-deps.sh run   CJK fonts for the LED renderer and pages
 #   scripts/system-deps.sh test  the above, plus Chromium (browser tests) and PostgreSQL
 #   scripts/system-deps.sh bench the above, plus wrk for load benchmarks
+#   scripts/system-deps.sh scaled  PostgreSQL, Redis, nginx with Nchan (make scaled)
+# Tests and benchmarks also run the scaled deployment, so they take its packages.
 set -eu
 want="fonts-noto-cjk fonts-wqy-zenhei xfonts-wqy"
+scaled="redis-server nginx libnginx-mod-nchan"
 case "${1:-run}" in
   # poppler-utils: the print tests read the PDF Chromium prints (pages, margins);
-  # nodejs: the kiosk's search and submission rules run against shared test vectors.
-  test) want="$want chromium postgresql poppler-utils" ;;
-  bench) want="$want chromium postgresql wrk" ;;
+  # nodejs: the kiosk's search and submission rules run against shared test vectors;
+  # redis-server (in $scaled): shared rate-limit counters of several nodes.
+  test) want="$want chromium postgresql poppler-utils $scaled" ;;
+  bench) want="$want chromium postgresql wrk $scaled" ;;
+  scaled) want="$want postgresql $scaled" ;;
 esac
 case "${1:-run}" in
   test) command -v node >/dev/null || want="$want nodejs" ;;

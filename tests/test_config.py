@@ -61,6 +61,8 @@ def test_instance_file_then_env(tmp_path):
         ({"SUNLIGHT_SERVR_PORT": "80"}, None, "SUNLIGHT_SERVR_PORT: unknown setting"),
         ({"SUNLIGHT_HALL_TIMEZONE": "Mars/Base"}, None, "hall.timezone: unknown time zone"),
         ({"SUNLIGHT_DATABASE_URL": "mysql://x"}, None, "database.url"),
+        ({"SUNLIGHT_RATE_LIMITS_STORAGE_URL": "127.0.0.1:6379"}, None, "rate_limits.storage_url"),
+        ({"SUNLIGHT_SCHEDULER_LEAD_RETRY_SECONDS": "0"}, None, "scheduler.lead_retry_seconds"),
         ({}, "[server]\nprot = 1\n", "server.prot: unknown key"),
         ({}, '[server]\nport = "80"\n', "server.port: must be an integer"),
         ({}, "[server\nport = 1\n", "not valid TOML"),

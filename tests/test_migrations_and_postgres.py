@@ -54,7 +54,7 @@ def test_migrations_have_one_head():
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    from tests.postgres_server import PostgresServer
+    from deploy.services import PostgresServer
 
     server = PostgresServer(free_port())
     url = server.start()

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Response, current_app, request
+from flask import Response, current_app, has_request_context, request
 from pydantic import BaseModel
 
 from content_feed.answers import (
@@ -90,7 +90,10 @@ def to_response(answer: Answer) -> Response:
 
 
 def obtain(key: str, build: Callable[[int, object], Answer]) -> Answer:
-    return answer_cache().obtain(key, versions(), now(), build)
+    state = versions()
+    if has_request_context():
+        state.wanted(request.headers.get("X-Sunlight-Version"))
+    return answer_cache().obtain(key, state, now(), build)
 
 
 def conditional(

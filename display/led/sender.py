@@ -1,6 +1,7 @@
 """The sender: pushes each push-configured LED terminal's program to its card.
 
-One trigger thread (started by the serving process, never on a request thread)
+One trigger thread (started by the serving process, never on a request thread;
+with several nodes it works only while its node leads the scheduler)
 watches ``program_etag(terminal)`` of every terminal whose ``LedController`` has a
 push protocol, every ``push_tick_seconds``; when it moves (content, urgent notice,
 daypart edge, terminal or controller settings), or ``push_refresh_seconds`` have
@@ -230,9 +231,12 @@ class _Seen:
 class Sender:
     """The trigger and the workers of one app."""
 
-    def __init__(self, app, settings: Settings | None = None):
+    def __init__(self, app, settings: Settings | None = None, leads=None):
         self.app = app
         self.settings = settings or Settings.from_config(app.config["SUNLIGHT"])
+        # Whether this node leads (content_feed/leadership.py): only the leader's
+        # sender talks to the cards, so several nodes never push to one card.
+        self._leads = leads
         self.workers: dict[int, Worker] = {}
         self._seen: dict[int, _Seen] = {}
         self._rendered: OrderedDict[tuple, list[CardPage]] = OrderedDict()
@@ -269,11 +273,25 @@ class Sender:
             started = time.monotonic()
             try:
                 with self.app.app_context():
-                    self.poll_once()
+                    if self._leads is None or self._leads():
+                        self.poll_once()
+                    elif self.workers:
+                        self._stand_down()
             except Exception:  # the sender must outlive any one bad tick
                 log.exception("LED push trigger failed")
             self._wake.wait(max(0.0, self.settings.tick - (time.monotonic() - started)))
             self._wake.clear()
+
+    def _stand_down(self) -> None:
+        """Another node leads now: its sender pushes; ours lets go of every card."""
+        log.info("LED push sender stands by: another node leads")
+        for worker in self.workers.values():
+            worker.stop()
+        for worker in self.workers.values():
+            worker.join()
+        self.flush()
+        self.workers.clear()
+        self._seen.clear()
 
     # -- one tick ----------------------------------------------------------------------
 
@@ -380,10 +398,13 @@ class Sender:
 
 
 def start_sender(app) -> Sender | None:
-    """Start the sender of a serving process (``run.py serve``, not ``--no-scheduler``)."""
+    """Start the sender of a serving process (``run.py serve``, not ``--no-scheduler``);
+    after start_scheduler, so that it pushes only while this node leads."""
     if not app.config["SUNLIGHT"]["display"]["push_enabled"]:
         return None
-    sender = Sender(app).start()
+    leadership = app.extensions.get("sunlight.leadership")  # set by start_scheduler
+    leads = (lambda: leadership.leading) if leadership is not None else None
+    sender = Sender(app, leads=leads).start()
     app.extensions["sunlight.led_sender"] = sender
     # A commit in this process wakes the sender at once; other nodes' within a tick.
     app.extensions["sunlight.versions"].listeners.append(sender.wake)

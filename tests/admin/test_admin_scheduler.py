@@ -74,6 +74,9 @@ def test_scheduler_starts_once_and_takes_daily_jobs(app):
         } <= ids
         job = first.get_job("inquiry_reminders")
         assert "hour='8'" in str(job.trigger) and "minute='30'" in str(job.trigger)
+        # SQLite is one node: this process leads, with no lock and no thread.
+        lead = app.extensions["sunlight.leadership"]
+        assert lead.leads() and lead.leading and lead._thread is None
     finally:
         scheduler.stop_scheduler()
         scheduler._daily_jobs.pop("inquiry_reminders", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 
@@ -43,8 +44,8 @@ def stack(demo_app):
             sims.append(sim)
             return sim
 
-        def sender(self, settings: Settings = FAST) -> Sender:
-            sender = Sender(demo_app, settings)
+        def sender(self, settings: Settings = FAST, leads=None) -> Sender:
+            sender = Sender(demo_app, settings, leads=leads)
             senders.append(sender)
             return sender
 
@@ -140,6 +141,27 @@ def test_what_the_card_shows_is_the_renderers_frame(stack, generation, screensho
     # Nothing changed: no second push.
     sender.poll_once()
     time.sleep(0.2)
+    assert sim.state.frames == 1
+
+
+def test_only_the_leading_nodes_sender_pushes(stack, clock):
+    """Every node runs a sender; the one of the node that leads the scheduler pushes."""
+    terminal = led_1()
+    sim = stack.sim(colour="dual")
+    push_to(terminal, sim)
+    leading = threading.Event()
+    sender = stack.sender(leads=leading.is_set).start()
+    time.sleep(0.5)
+    assert sim.state.frames == 0 and not sender.workers
+    leading.set()  # this node took the lead
+    assert sim.wait_for(lambda s: s.frames == 1, 5)
+    leading.clear()  # and lost it: another node's sender pushes now
+    deadline = time.monotonic() + 5
+    while sender.workers and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not sender.workers
+    make_urgent(clock.now(), title="大厅临时停电，暂停办理")
+    time.sleep(0.5)
     assert sim.state.frames == 1
 
 

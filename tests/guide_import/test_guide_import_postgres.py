@@ -18,7 +18,7 @@ from tests.test_migrations_and_postgres import migrated_app
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    from tests.postgres_server import PostgresServer
+    from deploy.services import PostgresServer
 
     server = PostgresServer(free_port())
     url = server.start()

@@ -288,9 +288,15 @@
     }).catch(function () {});
   }
 
+  /* ---- polling, and push when the server offers it ---- */
+  var polling = { timer: null, busy: false, again: "", wanted: "" };
   function poll() {
+    clearTimeout(polling.timer);
+    polling.busy = true;
     var headers = { "X-Terminal-Token": token };
     if (state.etag) headers["If-None-Match"] = state.etag;
+    if (polling.wanted) headers["X-Sunlight-Version"] = polling.wanted;
+    polling.wanted = "";
     fetch(body.dataset.programUrl, { headers: headers, cache: "no-store" })
       .then(function (r) {
         if (r.status === 304) return null;
@@ -301,12 +307,38 @@
       .then(function (program) {
         setOnline(true);
         if (program) apply(program, true);
+        subscribe(state.program && state.program.push);
         heartbeat();
         confirmUrgent();
       })
       .catch(function () { setOnline(false); })
-      .then(function () { setTimeout(poll, pollMs); });
+      .then(function () {
+        polling.busy = false;
+        if (polling.again) { polling.wanted = polling.again; polling.again = ""; poll(); }
+        else polling.timer = setTimeout(poll, pollMs);
+      });
   }
+  // A pushed version: fetch now (after the poll in flight, if any).
+  function pollNow(version) {
+    if (polling.busy) { polling.again = version || "1"; return; }
+    polling.wanted = version;
+    poll();
+  }
+  // The program names its channels (nginx + Nchan); a new program may name others.
+  var push = { path: "", source: null };
+  function subscribe(path) {
+    path = path || "";
+    if (path === push.path || !window.EventSource) return;
+    if (push.source) push.source.close();
+    push.path = path;
+    push.source = path ? new EventSource(path) : null;
+    if (push.source) push.source.onmessage = function (e) {
+      var v = "";
+      try { v = String(JSON.parse(e.data).v || ""); } catch (err) { return; }
+      pollNow(v);
+    };
+  }
+  window.sunlightWallPush = push;
 
   /* ---- proof of play in idempotent batches ---- */
   function newKey() {
@@ -336,6 +368,7 @@
     state.etag = stored.etag || "";
     state.normal = stored.normal || null;
     apply(stored.program, false);
+    subscribe(stored.program.push);
   } else {
     next();
   }

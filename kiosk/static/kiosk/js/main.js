@@ -12,6 +12,7 @@ import { search } from "./search.js";
 import { Store } from "./store.js";
 import { provision, withToken } from "./token.js";
 import { Urgent } from "./urgent.js";
+import { listen } from "./push.js";
 import { windowPage } from "./windows.js";
 
 const cfg = JSON.parse(document.getElementById("kiosk-config").textContent);
@@ -134,8 +135,8 @@ function tick() {
   document.getElementById("clock").textContent = clockText(cfg.timezone);
 }
 
-async function poll() {
-  await store.refresh();
+async function poll(version = "") {
+  await store.refresh(version);
   if (store.online && outbox.entries().length) outbox.flush();
 }
 
@@ -169,6 +170,7 @@ poll().then(() => {
 setInterval(poll, cfg.pollSeconds * 1000);
 urgent.poll();
 setInterval(() => urgent.poll(), cfg.urgentPollSeconds * 1000);
+const push = listen(cfg, { urgent: (v) => urgent.poll(v), bundle: (v) => poll(v) });
 // An urgent notice ends on time even when no poll gets through.
 setInterval(() => urgent.changed(), 1000);
 setInterval(heartbeat, cfg.heartbeatSeconds * 1000);
@@ -180,7 +182,7 @@ if (cfg.serviceWorker && window.isSecureContext && "serviceWorker" in navigator)
 }
 
 // For staff diagnostics and tests.
-window.sunlightKiosk = { cfg, store, outbox, urgent, ctx, render };
+window.sunlightKiosk = { cfg, store, outbox, urgent, ctx, render, push };
 
 // A printed guide shows every answer of its FAQ (before its height is measured).
 window.addEventListener("beforeprint", () => {

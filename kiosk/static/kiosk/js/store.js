@@ -38,9 +38,12 @@ export class Store extends EventTarget {
   }
 
   // Ask the server for news; true when the content changed.
-  async refresh() {
+  // ``version``: a pushed version (push.js); nginx then asks a node, and a node
+  // that has not read that far re-reads first.
+  async refresh(version = "") {
     const headers = withToken(this.cfg, { Accept: "application/json" });
     if (this.data && this.etag) headers["If-None-Match"] = this.etag;
+    if (version) headers["X-Sunlight-Version"] = version;
     let response;
     try {
       response = await fetch(this.url, { headers, cache: "no-store" });

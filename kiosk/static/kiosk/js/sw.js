@@ -3,7 +3,7 @@
 // that a reload during an outage still starts; content itself lives in
 // localStorage, which works without it.
 
-const CACHE = "sunlight-kiosk-v1";
+const CACHE = "sunlight-kiosk-v2";
 
 self.addEventListener("install", (event) => {
   self.skipWaiting();
@@ -22,6 +22,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   // The API and the bundle are polled with ETags by the page itself.
   if (url.pathname.includes("/api/") || url.pathname.endsWith("/bundle.json")) return;
+  // A push subscription (EventSource) is an endless stream: never cached.
+  if ((request.headers.get("Accept") || "").includes("text/event-stream")) return;
   // Network first, the last good copy when the server is unreachable.
   event.respondWith(
     fetch(request)

@@ -35,9 +35,10 @@ export class Urgent extends EventTarget {
     return list.filter((n) => new Date(n.starts_at) <= now && new Date(n.ends_at) > now);
   }
 
-  async poll() {
+  async poll(version = "") {
     const headers = this.headers();
     if (this.notices && this.etag) headers["If-None-Match"] = this.etag;
+    if (version) headers["X-Sunlight-Version"] = version;
     let response;
     try {
       response = await fetch(this.url, { headers, cache: "no-store" });
