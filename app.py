@@ -10,13 +10,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 import admin
-import content_feed
 import display
-import feedback
 import kiosk
 from config import load_settings
-from content_feed.api.args import DB_INT_MAX
-from content_feed.api.problems import chinese_detail, problem_response, wants_problem
+from content_feed.api.problems import Problem, chinese_detail, problem_response, wants_problem
 from content_feed.clock import SystemClock
 from content_feed.file_modes import (
     create_private,
@@ -25,6 +22,8 @@ from content_feed.file_modes import (
     tighten_sqlite,
     write_private,
 )
+from content_feed.ids import DB_INT_MAX
+from display.led.fonts import check_fonts
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 
@@ -58,12 +57,12 @@ def create_app(
     app.extensions["sunlight.clock"] = clock or SystemClock()
     register_extensions(app)
     register_blueprints(app)
+    register_jobs(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_push(app)
-    register_fast_path(app)
-    register_proxy_fix(app)
-    register_security_headers(app)
+    register_middleware(app)
+    check_fonts(app)  # says at start when the LED strips would have no font
     return app
 
 
@@ -134,17 +133,97 @@ def configure(app: Flask, settings: dict) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    content_feed.init_extensions(app)
+    """Storage, forms, limits and sign-in, then the feed's versions and caches."""
+    from flask_migrate import Migrate
+
+    from content_feed import rate_limits, text_hygiene
+    from content_feed.answers import AnswerCache
+    from content_feed.auth import login_manager
+    from content_feed.db import db
+    from content_feed.extensions import csrf, limiter
+    from content_feed.models.ledger import install_guards
+    from content_feed.presence import PresenceBook
+    from content_feed.terminals import TerminalDirectory
+    from content_feed.versioning import Versions, install_session_hooks
+    from display.boundaries import daypart_boundary, daypart_topics_at
+
+    db.init_app(app)
+    Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    rate_limits.configure(app)  # the counters' storage (shared Redis with several nodes)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    install_session_hooks()
+    text_hygiene.install()
+    install_guards()
+    with app.app_context():
+        engine = db.engine
+    versions = Versions(
+        lambda: engine,
+        app.extensions["sunlight.clock"],
+        app.config["SUNLIGHT"]["feed"]["version_ttl_seconds"],
+    )
+    # Screens' answers also move when a daypart of their rotation starts or ends.
+    versions.boundary_sources.append(daypart_boundary(app))
+    versions.boundary_topics.append(daypart_topics_at)
+    app.extensions["sunlight.versions"] = versions
+    app.extensions["sunlight.answers"] = AnswerCache()
+    app.extensions["sunlight.terminals"] = TerminalDirectory(lambda: engine, versions)
+    app.extensions["sunlight.presence"] = PresenceBook()
 
 
 def register_blueprints(app: Flask) -> None:
-    # content_feed first: kiosk/, display/ and admin/ build on it.
-    for package in (content_feed, kiosk, display, admin, feedback):
-        package.init_app(app)
+    """One blueprint per package (display/ has two: the screens and their console).
+    The feed's come first: kiosk/, display/ and the consoles build on it."""
+    from admin import bp as admin_console
+    from content_feed import atom, qr
+    from content_feed.api import api
+    from content_feed.extensions import csrf
+    from content_feed.public_pages import bp as public_pages
+    from display.blueprints import bp as screens
+    from display.blueprints import console_bp as display_console
+    from feedback import bp as feedback_console
+    from kiosk import bp as kiosk
+    from kiosk.views import ack as kiosk_ack
+
+    # No session cookie reaches these, so CSRF does not apply: the JSON API and
+    # the screens answer to terminal tokens, kiosk submissions carry idempotency
+    # keys and rate limits, and a kiosk's urgent-notice confirmation is not a form.
+    for exempt in (api, screens, kiosk_ack):
+        csrf.exempt(exempt)
+    for blueprint in (
+        api,
+        qr.bp,
+        atom.bp,
+        public_pages,
+        kiosk,
+        screens,
+        display_console,
+        admin_console,
+        feedback_console,
+    ):
+        app.register_blueprint(blueprint)
 
     @app.get("/")
     def index():
         return render_template("public_pages/index.html")
+
+
+def register_jobs(app: Flask) -> None:
+    """Background jobs: side effects only (what is public never waits for one).
+    ``run.py serve`` starts them unless told ``--no-scheduler``."""
+    from content_feed import scheduler
+    from feedback.reminders import send_reminders
+
+    settings = app.config["SUNLIGHT"]
+    scheduler.add_interval_job("archive_closed_items", scheduler.archive_closed_items, minutes=5)
+    scheduler.add_interval_job("flag_stale_items", scheduler.flag_stale_items, minutes=60)
+    scheduler.add_daily_job(
+        "backup_database", scheduler.backup_database, hour=settings["backup"]["hour"]
+    )
+    scheduler.add_daily_job(
+        "inquiry-reminders", send_reminders, hour=settings["feedback"]["reminder_hour"]
+    )
 
 
 def register_push(app: Flask) -> None:
@@ -155,29 +234,35 @@ def register_push(app: Flask) -> None:
     push.install(app)
 
 
-def register_fast_path(app: Flask) -> None:
-    """Terminals' repeat requests (polls, LED frames, heartbeats) are answered
-    from memory in front of Flask: see content_feed/fast_path.py."""
+def register_middleware(app: Flask) -> None:
+    """WSGI layers around Flask, innermost first."""
     from content_feed.fast_path import FastPath
+    from content_feed.security_headers import SecurityHeaders
 
+    # Terminals' repeat requests (polls, LED frames, heartbeats) are answered
+    # from memory in front of Flask: see content_feed/fast_path.py.
     app.wsgi_app = FastPath(app.wsgi_app, app)
-
-
-def register_proxy_fix(app: Flask) -> None:
-    """Outermost: behind nginx every layer sees the client's address and scheme."""
+    # Behind nginx every inner layer sees the client's address and scheme.
     n = app.config["SUNLIGHT"]["server"]["proxies"]
     if n:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+    # Outermost, so every answer has them, the fast path's included.
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)
 
 
 def register_errorhandlers(app: Flask) -> None:
+    """Problems as problem+json, the console's own pages under /admin, the public
+    error page elsewhere; a refused screen gets the screens' refusal."""
     from admin.errors import error_page, is_console_path
+    from display.access import TerminalRefused, refused_response
+
+    app.register_error_handler(TerminalRefused, refused_response)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        if hasattr(exc, "get_response") and exc.__class__.__name__ == "Problem":
+        if isinstance(exc, Problem):
             return exc.get_response()
         if wants_problem():
             response = problem_response(exc.code or 500, chinese_detail(exc))
@@ -214,15 +299,13 @@ def _retry_after() -> int:
     return max(1, math.ceil(limit.reset_at - time.time()))
 
 
-def register_security_headers(app: Flask) -> None:
-    """Outermost, so every answer has them (see content_feed/security_headers.py)."""
-    from content_feed.security_headers import SecurityHeaders
-
-    app.wsgi_app = SecurityHeaders(app.wsgi_app)
-
-
 def register_template_helpers(app: Flask) -> None:
+    from admin.nav import admin_nav, has_endpoint, nav_link
     from content_feed import timefmt
+
+    # The console's navigation shows only the pages that exist and the user may open.
+    for helper in (nav_link, has_endpoint, admin_nav):
+        app.add_template_global(helper)
 
     app.jinja_env.filters["local"] = timefmt.local_text
     app.jinja_env.filters["local_date"] = timefmt.local_date

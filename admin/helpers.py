@@ -9,8 +9,8 @@ from flask import abort, current_app, flash, request
 from flask_login import current_user
 
 from content_feed import clock, ledger, uploads
-from content_feed.api.args import db_int
 from content_feed.db import db
+from content_feed.ids import db_int
 
 
 def now() -> datetime:

@@ -84,9 +84,3 @@ def nav_link(endpoint: str, label: str, **values) -> Markup:
 def admin_nav() -> list[tuple[str, list[tuple[str, str]]]]:
     """Groups with at least one link the user may open."""
     return [(group, links) for group, links in NAV if any(may_open(e) for e, _ in links)]
-
-
-def init_app(app) -> None:
-    app.add_template_global(nav_link)
-    app.add_template_global(has_endpoint)
-    app.add_template_global(admin_nav)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from content_feed.models import Inquiry, Rating, Window
 from content_feed.privacy import mask_text
 from content_feed.timefmt import local
-from content_feed.vocabulary import INQUIRY_KINDS, RATING_LEVELS
+from content_feed.vocabulary import INQUIRY_KINDS, OPEN_INQUIRY_STATES, RATING_LEVELS, InquiryState
 from content_feed.working_days import working_days_between
 
 GOOD_LEVEL = 4
@@ -75,9 +75,9 @@ def inquiry_stats(session: Session, today: date) -> dict:
         for b in buckets:
             b["received"] += 1
             b[state] += 1
-            if state in ("pending", "in_progress") and due_on and due_on < today:
+            if state in OPEN_INQUIRY_STATES and due_on and due_on < today:
                 b["overdue"] += 1
-            if state == "done" and closed_at is not None:
+            if state == InquiryState.DONE and closed_at is not None:
                 closed_day = local(closed_at).date()
                 b["answered"] += 1
                 b["days_total"] += (closed_at - received_at).total_seconds() / 86400

@@ -18,17 +18,20 @@ from content_feed import ledger
 from content_feed.models import Inquiry, Rating, User
 from content_feed.privacy import mask_name, mask_phone
 from content_feed.timefmt import local
-from content_feed.vocabulary import INQUIRY_STATES
+from content_feed.vocabulary import (
+    CLOSED_INQUIRY_STATES,
+    INQUIRY_STATES,
+    OPEN_INQUIRY_STATES,
+    InquiryState,
+)
 from content_feed.working_days import add_working_days
 
-OPEN_STATES = ("pending", "in_progress")
-
-# Which state may follow which; "done" and "cannot_handle" may be reopened.
+# Which state may follow which; a closed inquiry may be reopened.
 TRANSITIONS = {
-    "pending": {"in_progress", "done", "cannot_handle"},
-    "in_progress": {"done", "cannot_handle", "pending"},
-    "cannot_handle": {"in_progress", "done"},
-    "done": {"in_progress"},
+    InquiryState.PENDING: {InquiryState.IN_PROGRESS, InquiryState.DONE, InquiryState.CANNOT_HANDLE},
+    InquiryState.IN_PROGRESS: {InquiryState.DONE, InquiryState.CANNOT_HANDLE, InquiryState.PENDING},
+    InquiryState.CANNOT_HANDLE: {InquiryState.IN_PROGRESS, InquiryState.DONE},
+    InquiryState.DONE: {InquiryState.IN_PROGRESS},
 }
 
 
@@ -69,13 +72,13 @@ def set_state(
         return
     if state not in TRANSITIONS[inq.state]:
         raise HandlingError(f"不能从“{INQUIRY_STATES[inq.state]}”改为“{INQUIRY_STATES[state]}”")
-    if state == "cannot_handle" and not reason.strip():
+    if state == InquiryState.CANNOT_HANDLE and not reason.strip():
         raise HandlingError("标记为暂不能办时须说明理由")
-    if state == "done" and not inq.reply.strip():
+    if state == InquiryState.DONE and not inq.reply.strip():
         raise HandlingError("办结前请先填写答复")
     before = _snapshot(inq)
     inq.state, inq.state_reason = state, reason.strip()
-    inq.closed_at = at if state in ("done", "cannot_handle") else None
+    inq.closed_at = at if state in CLOSED_INQUIRY_STATES else None
     ledger.record(
         session,
         "inquiry.state",
@@ -110,8 +113,8 @@ def assign(
     before = _snapshot(inq)
     inq.assignee_id = assignee.id if assignee else None
     inq.department = department.strip()
-    if inq.state == "pending":
-        inq.state = "in_progress"
+    if inq.state == InquiryState.PENDING:
+        inq.state = InquiryState.IN_PROGRESS
     who = assignee.display_name if assignee else inq.department
     ledger.record(
         session,
@@ -162,7 +165,7 @@ def reply(
     inq.public_question = public_question
     inq.replied_at, inq.replied_by_id = at, actor.id
     if close:
-        inq.state, inq.closed_at = "done", at
+        inq.state, inq.closed_at = InquiryState.DONE, at
     ledger.record(
         session,
         "inquiry.reply",
@@ -184,7 +187,7 @@ def extend(session: Session, inq: Inquiry, actor: User, at: datetime, reason: st
         raise HandlingError("答复期限只能延长一次")
     if not reason.strip():
         raise HandlingError("请填写延期理由")
-    if inq.state not in OPEN_STATES:
+    if inq.state not in OPEN_INQUIRY_STATES:
         raise HandlingError("已办结的事项不能延期")
     days = _settings()["disclosure_request_extension_days"]
     before = _snapshot(inq)
@@ -308,7 +311,7 @@ def reminder_list(session: Session, today: date) -> dict:
     open_inquiries = (
         session.execute(
             select(Inquiry)
-            .where(Inquiry.state.in_(OPEN_STATES), Inquiry.due_on <= today)
+            .where(Inquiry.state.in_(OPEN_INQUIRY_STATES), Inquiry.due_on <= today)
             .order_by(Inquiry.due_on, Inquiry.id)
         )
         .scalars()

@@ -22,7 +22,7 @@ from content_feed.models import (
     Slogan,
     UrgentNotice,
 )
-from content_feed.vocabulary import PUBLIC_SCOPE, SURFACES
+from content_feed.vocabulary import PUBLIC_SCOPE, SURFACES, GuideState, ItemState
 
 SURFACE_FLAGS = {"kiosk": "on_kiosk", "wall": "on_wall", "led": "on_led"}
 
@@ -45,9 +45,9 @@ def item_rule(now: datetime, hall_id: int | None = None, surface: str | None = N
     """The SQL condition for a public item; see :func:`public_items`."""
     _check_surface(surface)
     shown = or_(
-        Item.state == "published",
+        Item.state == ItemState.PUBLISHED,
         and_(
-            Item.state == "pre_disclosure",
+            Item.state == ItemState.PRE_DISCLOSURE,
             Item.comment_from <= now,
             Item.comment_until > now,
         ),
@@ -77,7 +77,7 @@ def public_items(
 
 
 def public_guides(now: datetime, *, hall_id: int | None = None) -> Select:
-    stmt = select(Guide).where(Guide.state == "published", Guide.published_at <= now)
+    stmt = select(Guide).where(Guide.state == GuideState.PUBLISHED, Guide.published_at <= now)
     if hall_id is not None:
         stmt = stmt.where(or_(Guide.hall_id.is_(None), Guide.hall_id == hall_id))
     return stmt.order_by(Guide.sort_order, Guide.id)

@@ -1,6 +1,8 @@
 """Background jobs (APScheduler), started once per serving process, run by the
 node that leads (content_feed/leadership.py).
 
+Which jobs run, and when, is listed in one place: ``register_jobs`` in app.py.
+
 Jobs do side effects only (archiving, stale flags, backups, reminders):
 what is public never depends on a job having run (public_now decides it at
 read time). Each job is a plain function of ``(app, now)`` so that tests call
@@ -25,6 +27,7 @@ from content_feed.file_modes import create_private, private_dir
 from content_feed.leadership import Leadership
 from content_feed.models import Item, LedgerEntry
 from content_feed.timefmt import local
+from content_feed.vocabulary import SHOWN_ITEM_STATES, ItemState
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,9 @@ _lock = threading.Lock()
 _scheduler = None  # the one BackgroundScheduler of this process
 _scheduler_app = None
 _leadership = None
-# Daily jobs registered before or after start: name → (func, hour, minute).
+# Jobs registered (by app.register_jobs) before or after start:
+# name → (func, minutes) and name → (func, hour, minute).
+_interval_jobs: dict[str, tuple[Callable, int]] = {}
 _daily_jobs: dict[str, tuple[Callable, int, int]] = {}
 
 
@@ -45,7 +50,7 @@ def archive_closed_items(app, now: datetime) -> list[int]:
         items = (
             db.session.execute(
                 select(Item).where(
-                    Item.state.in_(("published", "pre_disclosure")),
+                    Item.state.in_(SHOWN_ITEM_STATES),
                     Item.valid_until.is_not(None),
                     Item.valid_until <= now,
                 )
@@ -68,7 +73,7 @@ def flag_stale_items(app, now: datetime) -> list[int]:
     with app.app_context():
         published = (
             db.session.execute(
-                select(Item).where(Item.state == "published", Item.timeliness == "periodic")
+                select(Item).where(Item.state == ItemState.PUBLISHED, Item.timeliness == "periodic")
             )
             .scalars()
             .all()
@@ -161,6 +166,18 @@ def runner(app, func: Callable, leadership: Leadership) -> Callable[[], None]:
     return run
 
 
+def add_interval_job(name: str, func: Callable, minutes: int) -> None:
+    """Run ``func(app, now)`` every ``minutes``, first soon after start.
+
+    May be called before or after start_scheduler; registering a name twice
+    replaces the job.
+    """
+    with _lock:
+        _interval_jobs[name] = (func, minutes)
+        if _scheduler is not None:
+            _schedule_interval(_scheduler, _scheduler_app, _leadership, name, func, minutes)
+
+
 def add_daily_job(name: str, func: Callable, hour: int, minute: int = 0) -> None:
     """Run ``func(app, now)`` every day at hour:minute in the hall's time zone.
 
@@ -173,49 +190,63 @@ def add_daily_job(name: str, func: Callable, hour: int, minute: int = 0) -> None
             _schedule_daily(_scheduler, _scheduler_app, _leadership, name, func, hour, minute)
 
 
-def _schedule_daily(scheduler, app, leadership, name, func, hour, minute) -> None:
+def _schedule(scheduler, app, leadership, name, func, trigger: str, **when) -> None:
     scheduler.add_job(
         runner(app, func, leadership),
-        "cron",
-        hour=hour,
-        minute=minute,
+        trigger,
         id=name,
         replace_existing=True,
         coalesce=True,
+        **when,
+    )
+
+
+def _schedule_interval(scheduler, app, leadership, name, func, minutes) -> None:
+    # Soon after start (not during it), then every interval.
+    first = datetime.now().astimezone() + timedelta(seconds=30)
+    _schedule(
+        scheduler,
+        app,
+        leadership,
+        name,
+        func,
+        "interval",
+        minutes=minutes,
+        max_instances=1,
+        next_run_time=first,
+    )
+
+
+def _schedule_daily(scheduler, app, leadership, name, func, hour, minute) -> None:
+    _schedule(
+        scheduler,
+        app,
+        leadership,
+        name,
+        func,
+        "cron",
+        hour=hour,
+        minute=minute,
         misfire_grace_time=3600,
     )
 
 
 def build_scheduler(app, leadership: Leadership):
-    """A scheduler (not started) with every job of the app, each gated by ``leadership``."""
+    """A scheduler (not started) with every registered job, each gated by ``leadership``."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
     zone = app.config["SUNLIGHT"]["hall"]["timezone"]
     scheduler = BackgroundScheduler(timezone=zone, daemon=True)
-    for name, func, minutes in (
-        ("archive_closed_items", archive_closed_items, 5),
-        ("flag_stale_items", flag_stale_items, 60),
-    ):
-        scheduler.add_job(
-            runner(app, func, leadership),
-            "interval",
-            minutes=minutes,
-            id=name,
-            coalesce=True,
-            max_instances=1,
-            # Soon after start (not during it), then every interval.
-            next_run_time=datetime.now().astimezone() + timedelta(seconds=30),
-        )
-    _daily_jobs.setdefault(
-        "backup_database", (backup_database, app.config["SUNLIGHT"]["backup"]["hour"], 0)
-    )
+    for name, (func, minutes) in _interval_jobs.items():
+        _schedule_interval(scheduler, app, leadership, name, func, minutes)
     for name, (func, hour, minute) in _daily_jobs.items():
         _schedule_daily(scheduler, app, leadership, name, func, hour, minute)
     return scheduler
 
 
 def start_scheduler(app):
-    """Start this process's scheduler once; a second call returns the running one.
+    """Start this process's scheduler once, with the jobs registered so far;
+    a second call returns the running one.
 
     Every node runs one; on PostgreSQL only the node that holds the lead runs
     the jobs (content_feed/leadership.py), on SQLite this process does.

@@ -25,6 +25,7 @@ from content_feed.vocabulary import (
     MATERIAL_FORMS,
     MATERIAL_NECESSITY,
     TIMELINESS,
+    ItemState,
 )
 
 
@@ -79,7 +80,7 @@ def _item_fields(item: Item) -> dict:
         "qr": url_for("qr.item_qr", item_id=item.id, fmt="png"),
         "pre_disclosure": (
             {"comment_from": iso(item.comment_from), "comment_until": iso(item.comment_until)}
-            if item.state == "pre_disclosure"
+            if item.state == ItemState.PRE_DISCLOSURE
             else None
         ),
     }

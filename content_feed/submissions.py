@@ -26,7 +26,7 @@ from content_feed.receipts import ALPHABET, PREFIXES, new_receipt_number
 from content_feed.receipts import normalize as normalize_receipt
 from content_feed.schemas.inquiries import InquiryRequest, RatingRequest
 from content_feed.timefmt import local
-from content_feed.vocabulary import BAD_RATING_MAX
+from content_feed.vocabulary import BAD_RATING_MAX, InquiryState, ItemState
 from content_feed.working_days import add_working_days
 
 # 依申请公开: how the applicant wants the information (the stored value is the label).
@@ -117,7 +117,7 @@ def _open_comment_item(session: Session, item_id: int | None, at: datetime) -> i
     if item_id is None:
         return None
     item = public_item(session, item_id, at)
-    if item is None or item.state != "pre_disclosure":
+    if item is None or item.state != ItemState.PRE_DISCLOSURE:
         return None
     return item.id
 
@@ -138,7 +138,7 @@ def submit_inquiry(
             receipt_no=receipt_number(fields["kind"], at),
             terminal_id=terminal.id,
             hall_id=terminal.hall_id,
-            state="pending",
+            state=InquiryState.PENDING,
             received_at=at,
             due_on=add_working_days(_received(at), days),
         )

@@ -1,4 +1,11 @@
-"""The fixed words of the domain (DESIGN.md) with their Chinese labels."""
+"""The fixed words of the domain (DESIGN.md) with their Chinese labels.
+
+States are ``StrEnum`` members: they equal the strings stored in the database
+and rendered in JSON, so a stored ``"published"`` and ``ItemState.PUBLISHED``
+compare equal, and a misspelt member fails at import instead of matching nothing.
+"""
+
+from enum import StrEnum
 
 SCOPES = {
     "public": "向社会公开",
@@ -30,18 +37,60 @@ LED_DELIVERY = {
     "onbon-bx6": "仰邦 BX-6 控制卡（局域网推送）",
 }
 
-# Workflow of Article 15: a revision walks these states in order.
-REVISION_STATES = {
-    "draft": "草稿",
-    "proposed": "已提出",
-    "reviewed": "已审核",
-    "approved": "已审批",
-    "published": "已公开",
-    "superseded": "已被替换",
-    "withdrawn": "已撤回",
-}
 
-ITEM_STATES = {"unpublished": "未公开", "published": "已公开", "archived": "已归档"}
+# Workflow of Article 15: a revision walks these states in order.
+class RevisionState(StrEnum):
+    DRAFT = "draft"
+    PROPOSED = "proposed"
+    REVIEWED = "reviewed"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+    WITHDRAWN = "withdrawn"
+
+
+REVISION_STATES = {
+    RevisionState.DRAFT: "草稿",
+    RevisionState.PROPOSED: "已提出",
+    RevisionState.REVIEWED: "已审核",
+    RevisionState.APPROVED: "已审批",
+    RevisionState.PUBLISHED: "已公开",
+    RevisionState.SUPERSEDED: "已被替换",
+    RevisionState.WITHDRAWN: "已撤回",
+}
+# A revision still walking the steps: at most one per item, withdrawn on archiving.
+OPEN_REVISION_STATES = (RevisionState.DRAFT, RevisionState.PROPOSED, RevisionState.REVIEWED)
+
+
+# What the public may see of an item, decided by approval (the windows decide when).
+class ItemState(StrEnum):
+    UNPUBLISHED = "unpublished"
+    PRE_DISCLOSURE = "pre_disclosure"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+ITEM_STATES = {
+    ItemState.UNPUBLISHED: "未公开",
+    ItemState.PRE_DISCLOSURE: "预公开中",
+    ItemState.PUBLISHED: "已公开",
+    ItemState.ARCHIVED: "已归档",
+}
+# States in which public_now may show an item (inside its windows).
+SHOWN_ITEM_STATES = (ItemState.PUBLISHED, ItemState.PRE_DISCLOSURE)
+
+
+class GuideState(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+GUIDE_STATES = {
+    GuideState.DRAFT: "草稿",
+    GuideState.PUBLISHED: "已公开",
+    GuideState.ARCHIVED: "已下线",
+}
 
 ROLES = {
     "drafter": "拟稿",
@@ -59,12 +108,23 @@ INQUIRY_KINDS = {
     "comment": "预公开意见",
 }
 
+
+class InquiryState(StrEnum):
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANNOT_HANDLE = "cannot_handle"
+
+
 INQUIRY_STATES = {
-    "pending": "待办",
-    "in_progress": "办理中",
-    "done": "已办结",
-    "cannot_handle": "暂不能办",
+    InquiryState.PENDING: "待办",
+    InquiryState.IN_PROGRESS: "办理中",
+    InquiryState.DONE: "已办结",
+    InquiryState.CANNOT_HANDLE: "暂不能办",
 }
+# Still to be answered: these count against the due date.
+OPEN_INQUIRY_STATES = (InquiryState.PENDING, InquiryState.IN_PROGRESS)
+CLOSED_INQUIRY_STATES = (InquiryState.DONE, InquiryState.CANNOT_HANDLE)
 
 RATING_LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 BAD_RATING_MAX = 2

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 from content_feed import index_numbers, ledger
 from content_feed.models import Attachment, Hall, Item, ItemRevision, User, WorkflowStep
 from content_feed.models.item import ItemContent
-from content_feed.vocabulary import DISCLOSURE_MODES, SCOPES, TIMELINESS
+from content_feed.vocabulary import (
+    DISCLOSURE_MODES,
+    OPEN_REVISION_STATES,
+    SCOPES,
+    TIMELINESS,
+    ItemState,
+    RevisionState,
+)
 
 CONTENT_FIELDS = [name for name in ItemContent.__annotations__]
 ATTACHMENT_COPY = [
@@ -191,7 +198,7 @@ def update_draft(
     **fields,
 ) -> bool:
     """Change a draft's content; only its author (or an admin) may. True if anything changed."""
-    if rev.state != "draft":
+    if rev.state != RevisionState.DRAFT:
         raise WorkflowError("只有草稿可以修改，已提交的请先退回")
     _require_role(actor, "drafter", "拟稿")
     if not may_change_draft(rev, actor):
@@ -225,7 +232,7 @@ def update_draft(
 
 def open_revision(item: Item) -> ItemRevision | None:
     """The revision still walking the steps (draft, proposed or reviewed), if any."""
-    return next((r for r in item.revisions if r.state in ("draft", "proposed", "reviewed")), None)
+    return next((r for r in item.revisions if r.state in OPEN_REVISION_STATES), None)
 
 
 def propose(
@@ -240,7 +247,7 @@ def propose(
     comment_days: int | None = None,
 ) -> None:
     """提出: states content, scope, time and channel, with the confidentiality self-check."""
-    if rev.state != "draft":
+    if rev.state != RevisionState.DRAFT:
         raise WorkflowError("只有草稿可以提交审核")
     _require_role(actor, "drafter", "拟稿")
     if not may_change_draft(rev, actor):
@@ -258,8 +265,8 @@ def propose(
     rev.proposal_note, rev.proposed_channels = note, channels
     rev.confidentiality_checked, rev.comment_days = True, comment_days
     rev.rejection_reason = ""
-    _step(session, rev, "propose", "proposed", actor, at, note)
-    before, after = _moved("draft", rev)
+    _step(session, rev, "propose", RevisionState.PROPOSED, actor, at, note)
+    before, after = _moved(RevisionState.DRAFT, rev)
     after.update(channels=channels, comment_days=comment_days, note=note)
     _record_step(session, "item.propose", rev, actor, at, before, after)
 
@@ -287,13 +294,13 @@ def _record_step(
 
 def review(session: Session, rev: ItemRevision, actor: User, at: datetime, note: str = "") -> None:
     """审核 (保密审查): secrecy, necessity, accuracy; never by the author."""
-    if rev.state != "proposed":
+    if rev.state != RevisionState.PROPOSED:
         raise WorkflowError("只有已提出的事项可以审核")
     _require_role(actor, "reviewer", "审核")
     if rev.author_id == actor.id:
         raise WorkflowError("审核人不能是拟稿人本人（谁公开谁审查）")
-    _step(session, rev, "review", "reviewed", actor, at, note)
-    before, after = _moved("proposed", rev)
+    _step(session, rev, "review", RevisionState.REVIEWED, actor, at, note)
+    before, after = _moved(RevisionState.PROPOSED, rev)
     after["note"] = note
     _record_step(session, "item.review", rev, actor, at, before, after)
 
@@ -307,22 +314,22 @@ def _copy_to_item(session: Session, rev: ItemRevision) -> None:
 
 def open_comment_period(session: Session, rev: ItemRevision, actor: User, at: datetime) -> None:
     """预公开: show the reviewed content for comment before final approval."""
-    if rev.state != "reviewed" or not rev.comment_days:
+    if rev.state != RevisionState.REVIEWED or not rev.comment_days:
         raise WorkflowError("只有已审核且申请了征求意见期的事项可以预公开")
     _require_role(actor, "approver", "审批")
     if rev.author_id == actor.id:
         raise WorkflowError("审批人不能是拟稿人本人")
     item = rev.item
-    if item.state == "published":
+    if item.state == ItemState.PUBLISHED:
         raise WorkflowError("已公开的事项修订不再预公开")
     _copy_to_item(session, rev)
-    item.state = "pre_disclosure"
+    item.state = ItemState.PRE_DISCLOSURE
     item.comment_from, item.comment_until = at, at + timedelta(days=rev.comment_days)
     _step(
         session,
         rev,
         "open_comment",
-        "reviewed",
+        RevisionState.REVIEWED,
         actor,
         at,
         f"征求意见至 {item.comment_until:%Y-%m-%d}",
@@ -333,7 +340,7 @@ def open_comment_period(session: Session, rev: ItemRevision, actor: User, at: da
         actor=actor,
         obj=item,
         summary=rev.title,
-        before={"state": "unpublished"},
+        before={"state": ItemState.UNPUBLISHED},
         after={"state": item.state, "comment_until": item.comment_until.isoformat()},
         at=at,
     )
@@ -341,31 +348,31 @@ def open_comment_period(session: Session, rev: ItemRevision, actor: User, at: da
 
 def approve(session: Session, rev: ItemRevision, actor: User, at: datetime, note: str = "") -> Item:
     """审批 and publish: copy onto the item, give an index number on first publication."""
-    if rev.state != "reviewed":
+    if rev.state != RevisionState.REVIEWED:
         raise WorkflowError("只有已审核的事项可以审批")
     _require_role(actor, "approver", "审批")
     if rev.author_id == actor.id:
         raise WorkflowError("审批人不能是拟稿人本人（谁主管谁负责）")
     item = rev.item
-    if rev.comment_days and item.state != "published":
-        if item.state != "pre_disclosure":
+    if rev.comment_days and item.state != ItemState.PUBLISHED:
+        if item.state != ItemState.PRE_DISCLOSURE:
             raise WorkflowError("该事项须先预公开征求意见")
         if item.comment_until and at < item.comment_until:
             raise WorkflowError(f"征求意见期至 {item.comment_until:%Y-%m-%d} 结束，之后方可审批")
-    before = snapshot(item) if item.state == "published" else None
-    _step(session, rev, "approve", "approved", actor, at, note)
+    before = snapshot(item) if item.state == ItemState.PUBLISHED else None
+    _step(session, rev, "approve", RevisionState.APPROVED, actor, at, note)
     previous = item.published_revision
     if previous is not None and previous is not rev:
-        previous.state = "superseded"
+        previous.state = RevisionState.SUPERSEDED
     _copy_to_item(session, rev)
     if item.index_number is None:
         item.index_number = index_numbers.allocate(session, at)
         item.published_at = at
-    item.state, item.last_published_at = "published", at
+    item.state, item.last_published_at = ItemState.PUBLISHED, at
     item.comment_from = item.comment_until = None
     item.archived_at, item.archive_reason = None, ""
     item.published_revision = rev
-    _step(session, rev, "publish", "published", actor, at)
+    _step(session, rev, "publish", RevisionState.PUBLISHED, actor, at)
     ledger.record(
         session,
         "item.publish",
@@ -381,7 +388,7 @@ def approve(session: Session, rev: ItemRevision, actor: User, at: datetime, note
 
 def reject(session: Session, rev: ItemRevision, actor: User, at: datetime, reason: str) -> None:
     """Back to draft with a reason, from any step before publication."""
-    if rev.state not in ("proposed", "reviewed"):
+    if rev.state not in (RevisionState.PROPOSED, RevisionState.REVIEWED):
         raise WorkflowError("只有待审核或待审批的事项可以退回")
     if not actor.has_role("reviewer", "approver"):
         raise WorkflowError("没有退回权限")
@@ -391,10 +398,10 @@ def reject(session: Session, rev: ItemRevision, actor: User, at: datetime, reaso
         raise WorkflowError("不能退回本人拟稿的事项")
     from_state = rev.state
     rev.rejection_reason = reason
-    _step(session, rev, "reject", "draft", actor, at, reason)
+    _step(session, rev, "reject", RevisionState.DRAFT, actor, at, reason)
     item = rev.item
-    if item.state == "pre_disclosure":
-        item.state, item.comment_from, item.comment_until = "unpublished", None, None
+    if item.state == ItemState.PRE_DISCLOSURE:
+        item.state, item.comment_from, item.comment_until = ItemState.UNPUBLISHED, None, None
     before, after = _moved(from_state, rev)
     after["reason"] = reason
     ledger.record(
@@ -413,15 +420,15 @@ def archive(
     session: Session, item: Item, actor: User | None, at: datetime, reason: str = ""
 ) -> None:
     """归档: the item leaves every public surface; its index number stays with it."""
-    if item.state == "archived":
+    if item.state == ItemState.ARCHIVED:
         return
     if actor is not None and not actor.has_role("approver", "operator"):
         raise WorkflowError("没有归档权限")
     before = {"state": item.state}
-    item.state, item.archived_at, item.archive_reason = "archived", at, reason
+    item.state, item.archived_at, item.archive_reason = ItemState.ARCHIVED, at, reason
     for rev in item.revisions:
-        if rev.state in ("draft", "proposed", "reviewed"):
-            _step(session, rev, "withdraw", "withdrawn", actor, at, "事项已归档")
+        if rev.state in OPEN_REVISION_STATES:
+            _step(session, rev, "withdraw", RevisionState.WITHDRAWN, actor, at, "事项已归档")
     ledger.record(
         session,
         "item.archive",
@@ -429,7 +436,7 @@ def archive(
         obj=item,
         summary=f"{item.index_number or ''} {item.title} {reason}".strip(),
         before=before,
-        after={"state": "archived", "reason": reason},
+        after={"state": ItemState.ARCHIVED, "reason": reason},
         at=at,
     )
 
@@ -439,7 +446,7 @@ def stale_items(items: list[Item], at: datetime) -> list[Item]:
     return [
         i
         for i in items
-        if i.state == "published"
+        if i.state == ItemState.PUBLISHED
         and i.timeliness == "periodic"
         and i.refresh_period_days
         and i.last_published_at

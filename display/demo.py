@@ -17,6 +17,7 @@ from content_feed.models import (
     Terminal,
     TerminalGroup,
 )
+from content_feed.vocabulary import ItemState
 
 
 def _playlist(session: Session, name: str, hall_id: int, entries: list[tuple]) -> Playlist:
@@ -42,7 +43,9 @@ def load_demo(session: Session, now: datetime) -> None:
     led.scroll_speed = 32
     newest = (
         session.execute(
-            select(Item).where(Item.state == "published").order_by(Item.last_published_at.desc())
+            select(Item)
+            .where(Item.state == ItemState.PUBLISHED)
+            .order_by(Item.last_published_at.desc())
         )
         .scalars()
         .first()

@@ -5,17 +5,10 @@ content_feed.inquiry_handling and the ledger statistics in
 content_feed.feedback_stats. This package is the console on top of them.
 """
 
-from flask import Blueprint, Flask
+from flask import Blueprint
 
 bp = Blueprint(
     "feedback_console", __name__, url_prefix="/admin/feedback", template_folder="templates"
 )
 
-from feedback import refused, views  # noqa: E402,F401
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-    from feedback.reminders import register_reminder_job
-
-    register_reminder_job(app)
+from feedback import refused, views  # noqa: E402,F401  (routes register on import)

@@ -33,12 +33,3 @@ def send_reminders(app: Flask, now=None) -> str:
             except OSError as exc:  # the ledger already has the list; say why mail failed
                 app.logger.warning("reminder e-mail not sent: %s", exc)
         return text
-
-
-def register_reminder_job(app: Flask) -> None:
-    from content_feed import scheduler
-
-    hour = app.config["SUNLIGHT"]["feedback"]["reminder_hour"]
-    add = getattr(scheduler, "add_daily_job", None)
-    if add is not None:
-        add("inquiry-reminders", send_reminders, hour=hour, minute=0)

@@ -7,10 +7,10 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from content_feed import clock
-from content_feed.api.args import db_int
 from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.feedback_stats import inquiry_stats, satisfaction_stats, stats_table
+from content_feed.ids import db_int
 from content_feed.inquiry_handling import (
     HandlingError,
     answered_on_time,
@@ -29,7 +29,13 @@ from content_feed.models import Inquiry, Rating, User
 from content_feed.privacy import mask_name, mask_phone, mask_text
 from content_feed.spreadsheet import csv_response
 from content_feed.timefmt import local, local_text
-from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS, RATING_TARGETS
+from content_feed.vocabulary import (
+    INQUIRY_KINDS,
+    INQUIRY_STATES,
+    OPEN_INQUIRY_STATES,
+    RATING_LEVELS,
+    RATING_TARGETS,
+)
 from feedback import bp
 from feedback.forms import AssignForm, ExtendForm, NoteForm, ReplyForm, StateForm
 
@@ -67,9 +73,9 @@ def queue():
     if state in INQUIRY_STATES:
         stmt = stmt.where(Inquiry.state == state)
     elif state != "all":
-        stmt = stmt.where(Inquiry.state.in_(("pending", "in_progress")))
+        stmt = stmt.where(Inquiry.state.in_(OPEN_INQUIRY_STATES))
     if due == "overdue":
-        stmt = stmt.where(Inquiry.due_on < today, Inquiry.state.in_(("pending", "in_progress")))
+        stmt = stmt.where(Inquiry.due_on < today, Inquiry.state.in_(OPEN_INQUIRY_STATES))
     elif due == "today":
         stmt = stmt.where(Inquiry.due_on == today)
     if request.args.get("mine"):
@@ -93,14 +99,10 @@ def queue():
         db.session.execute(select(Inquiry.state, func.count()).group_by(Inquiry.state)).all()
     )
     overdue = db.session.execute(
-        select(func.count()).where(
-            Inquiry.due_on < today, Inquiry.state.in_(("pending", "in_progress"))
-        )
+        select(func.count()).where(Inquiry.due_on < today, Inquiry.state.in_(OPEN_INQUIRY_STATES))
     ).scalar()
     due_today = db.session.execute(
-        select(func.count()).where(
-            Inquiry.due_on == today, Inquiry.state.in_(("pending", "in_progress"))
-        )
+        select(func.count()).where(Inquiry.due_on == today, Inquiry.state.in_(OPEN_INQUIRY_STATES))
     ).scalar()
     return render_template(
         "feedback/queue.html",
@@ -142,7 +144,7 @@ def inquiry(inquiry_id: int):
         today=_today(),
         kinds=INQUIRY_KINDS,
         states=INQUIRY_STATES,
-        status=due_status(inq.due_on, _today(), inq.state in ("pending", "in_progress")),
+        status=due_status(inq.due_on, _today(), inq.state in OPEN_INQUIRY_STATES),
         contact=masked_contact(inq),
         masked_text=mask_text(inq.text),
         mask_text=mask_text,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request, send_from_directory
 
 from content_feed import push
-from content_feed.api.args import as_id
 from content_feed.api.caching import FastAnswer, conditional
 from content_feed.api.declare import declare
 from content_feed.api.json_body import json_object
@@ -16,6 +15,7 @@ from content_feed.api.terminal_auth import REFUSED, authenticated_kiosk
 from content_feed.api.validation import checked
 from content_feed.clock import now
 from content_feed.db import db
+from content_feed.ids import as_id
 from content_feed.models import Terminal, UrgentNotice
 from content_feed.presence import book
 from content_feed.public_now import current_urgent_notices

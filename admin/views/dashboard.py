@@ -18,10 +18,15 @@ from content_feed.inquiry_handling import follow_up_counts
 from content_feed.models import Category, Guide, Inquiry, Item, ItemRevision, LedgerEntry
 from content_feed.reach import loopback_qr_warning
 from content_feed.timefmt import local
-from content_feed.vocabulary import INQUIRY_STATES, ITEM_STATES
-
-STATE_LABELS = {**ITEM_STATES, "pre_disclosure": "预公开中"}
-OPEN_INQUIRY_STATES = ("pending", "in_progress")
+from content_feed.vocabulary import (
+    INQUIRY_STATES,
+    ITEM_STATES,
+    OPEN_INQUIRY_STATES,
+    OPEN_REVISION_STATES,
+    GuideState,
+    ItemState,
+    RevisionState,
+)
 
 
 def _top_category(cat: Category | None) -> Category | None:
@@ -35,7 +40,7 @@ def expiring_items(at, days: int = 7) -> list[Item]:
         db.session.execute(
             select(Item)
             .where(
-                Item.state == "published",
+                Item.state == ItemState.PUBLISHED,
                 Item.valid_until.is_not(None),
                 Item.valid_until > at,
                 Item.valid_until <= at + timedelta(days=days),
@@ -49,7 +54,7 @@ def expiring_items(at, days: int = 7) -> list[Item]:
 
 def stale_items(at) -> list[Item]:
     periodic = db.session.execute(
-        select(Item).where(Item.state == "published", Item.timeliness == "periodic")
+        select(Item).where(Item.state == ItemState.PUBLISHED, Item.timeliness == "periodic")
     ).scalars()
     return workflow.stale_items(list(periodic), at)
 
@@ -85,9 +90,9 @@ def inquiries_by_due_date(at) -> list[tuple[str, int]]:
 def home():
     at = now()
     by_state = dict(db.session.execute(select(Item.state, func.count()).group_by(Item.state)).all())
-    state_rows = [(STATE_LABELS.get(s, s), by_state.get(s, 0)) for s in STATE_LABELS]
+    state_rows = [(label, by_state.get(s, 0)) for s, label in ITEM_STATES.items()]
     per_category: Counter = Counter()
-    items = db.session.execute(select(Item).where(Item.state != "archived")).scalars()
+    items = db.session.execute(select(Item).where(Item.state != ItemState.ARCHIVED)).scalars()
     for item in items:
         top = _top_category(item.category)
         per_category[top.name if top else "未分类"] += 1
@@ -95,7 +100,7 @@ def home():
     in_flow = dict(
         db.session.execute(
             select(ItemRevision.state, func.count())
-            .where(ItemRevision.state.in_(("draft", "proposed", "reviewed")))
+            .where(ItemRevision.state.in_(OPEN_REVISION_STATES))
             .group_by(ItemRevision.state)
         ).all()
     )
@@ -108,9 +113,9 @@ def home():
         category_chart=bar_chart(category_rows, title="公开事项按目录（未归档）"),
         flow_chart=bar_chart(
             [
-                ("草稿", in_flow.get("draft", 0)),
-                ("待审核", in_flow.get("proposed", 0)),
-                ("待审批", in_flow.get("reviewed", 0)),
+                ("草稿", in_flow.get(RevisionState.DRAFT, 0)),
+                ("待审核", in_flow.get(RevisionState.PROPOSED, 0)),
+                ("待审批", in_flow.get(RevisionState.REVIEWED, 0)),
             ],
             title="流转中的修订",
         ),
@@ -158,15 +163,17 @@ def queue():
     open_revs = (
         db.session.execute(
             select(ItemRevision)
-            .where(ItemRevision.state.in_(("draft", "proposed", "reviewed")))
+            .where(ItemRevision.state.in_(OPEN_REVISION_STATES))
             .order_by(ItemRevision.updated_at.desc())
         )
         .scalars()
         .all()
     )
-    mine = [r for r in open_revs if r.state == "draft" and r.author_id == me.id]
-    to_review = [r for r in open_revs if r.state == "proposed" and r.author_id != me.id]
-    to_approve = [r for r in open_revs if r.state == "reviewed" and r.author_id != me.id]
+    mine = [r for r in open_revs if r.state == RevisionState.DRAFT and r.author_id == me.id]
+    to_review = [r for r in open_revs if r.state == RevisionState.PROPOSED and r.author_id != me.id]
+    to_approve = [
+        r for r in open_revs if r.state == RevisionState.REVIEWED and r.author_id != me.id
+    ]
     open_inquiries, follow_ups = 0, None
     if me.has_role("handler"):
         open_inquiries = db.session.execute(
@@ -177,7 +184,9 @@ def queue():
     if me.has_role("approver"):
         guides_to_publish = (
             db.session.execute(
-                select(Guide).where(Guide.state == "draft").order_by(Guide.updated_at.desc())
+                select(Guide)
+                .where(Guide.state == GuideState.DRAFT)
+                .order_by(Guide.updated_at.desc())
             )
             .scalars()
             .all()

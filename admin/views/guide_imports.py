@@ -14,16 +14,17 @@ from admin import bp
 from admin.forms import ActionForm, GuideImportForm
 from admin.helpers import actor, get_or_404, now, page_args
 from admin.views.items import hall_choices
-from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.guide_import import ImportRefused, export, jobs
 from content_feed.guide_import.mapping import load_mapping, mapping_names
 from content_feed.guide_import.revisions import publish_many
 from content_feed.guide_import.upsert import OUTCOMES, REPORT_HEADER, report_cells
+from content_feed.ids import as_id
 from content_feed.models import Guide, GuideImport, GuideRevision, Hall
 from content_feed.spreadsheet import csv_response
 from content_feed.timefmt import local
+from content_feed.vocabulary import GuideState
 
 REPORT_PAGE = 100
 LAYOUTS = {
@@ -114,7 +115,7 @@ def _publishable(job: GuideImport) -> tuple[list[Guide], list[GuideRevision]]:
         drafts += (
             db.session.execute(
                 select(Guide)
-                .where(Guide.id.in_(ids[i : i + 500]), Guide.state != "published")
+                .where(Guide.id.in_(ids[i : i + 500]), Guide.state != GuideState.PUBLISHED)
                 .options(selectinload(Guide.materials), selectinload(Guide.steps))
                 .order_by(Guide.id)
             )

@@ -11,11 +11,11 @@ from admin.forms import ActionForm, GuideForm
 from admin.helpers import actor, get_or_404, now, record_change, snapshot, store_uploads
 from admin.views.items import hall_choices
 from content_feed import ledger
-from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.guide_import.revisions import diff
 from content_feed.guide_import.upsert import pending_revision
+from content_feed.ids import as_id
 from content_feed.models import (
     Attachment,
     Guide,
@@ -26,10 +26,9 @@ from content_feed.models import (
     GuideStep,
 )
 from content_feed.models import Window as HallWindow
-from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY
+from content_feed.vocabulary import GUIDE_STATES, MATERIAL_FORMS, MATERIAL_NECESSITY, GuideState
 
 GUIDE_FIELDS = [n for n, f in vars(GuideForm).items() if isinstance(f, UnboundField)]
-GUIDE_STATES = {"draft": "草稿", "published": "已公开", "archived": "已下线"}
 
 # Row editors: form prefix → (model, columns, the column that makes a row non-empty).
 ROWS = {
@@ -175,7 +174,7 @@ def guide_new():
         if _code_taken(form.code.data, None):
             form.code.errors.append("事项编码已存在")
         else:
-            guide = Guide(state="draft")
+            guide = Guide(state=GuideState.DRAFT)
             _apply(guide, form)
             db.session.add(guide)
             db.session.flush()
@@ -202,7 +201,7 @@ def guide_edit(guide_id: int):
     if request.method == "POST" and not actor().has_role("drafter"):
         flash("只有拟稿人可以修改办事指南", "error")
         return redirect(url_for("admin.guide_edit", guide_id=guide.id))
-    if request.method == "POST" and guide.state == "published":
+    if request.method == "POST" and guide.state == GuideState.PUBLISHED:
         flash(PUBLISHED_LOCKED, "error")
         return redirect(url_for("admin.guide_edit", guide_id=guide.id))
     if form.validate_on_submit():
@@ -227,7 +226,7 @@ def guide_edit(guide_id: int):
                 )
             db.session.commit()
             saved = "已保存" if changed else "没有改动"
-            flash(f"{saved}。{NEXT_STEP}" if guide.state == "draft" else saved, "success")
+            flash(f"{saved}。{NEXT_STEP}" if guide.state == GuideState.DRAFT else saved, "success")
             return redirect(url_for("admin.guide_edit", guide_id=guide.id))
     return _render_editor(form, guide)
 
@@ -238,26 +237,29 @@ def guide_state(guide_id: int):
     """Publish (上线) or take down (下线) a guide."""
     guide = get_or_404(Guide, guide_id)
     target = request.form.get("state")
-    if not ActionForm().validate_on_submit() or target not in ("published", "archived"):
+    if not ActionForm().validate_on_submit() or target not in (
+        GuideState.PUBLISHED,
+        GuideState.ARCHIVED,
+    ):
         return redirect(url_for("admin.guide_edit", guide_id=guide.id))
-    if target == "published" and not (guide.materials and guide.steps):
+    if target == GuideState.PUBLISHED and not (guide.materials and guide.steps):
         flash("公开前须至少填写一项申请材料和一个办理步骤", "error")
         return redirect(url_for("admin.guide_edit", guide_id=guide.id))
     before = snapshot(guide, ["state", "published_at", "archived_at"])
     guide.state = target
-    if target == "published":
+    if target == GuideState.PUBLISHED:
         guide.published_at, guide.archived_at = now(), None
     else:
         guide.archived_at = now()
     record_change(
-        f"guide.{'publish' if target == 'published' else 'archive'}",
+        f"guide.{'publish' if target == GuideState.PUBLISHED else 'archive'}",
         guide,
         ["state", "published_at", "archived_at"],
         before,
         guide.name,
     )
     db.session.commit()
-    flash("办事指南已公开" if target == "published" else "办事指南已下线", "success")
+    flash("办事指南已公开" if target == GuideState.PUBLISHED else "办事指南已下线", "success")
     return redirect(url_for("admin.guide_edit", guide_id=guide.id))
 
 
@@ -266,7 +268,7 @@ def guide_state(guide_id: int):
 def guide_attach(guide_id: int):
     """Blank forms and samples (空白表格、示例样表) for the materials."""
     guide = get_or_404(Guide, guide_id)
-    if guide.state == "published":
+    if guide.state == GuideState.PUBLISHED:
         flash(PUBLISHED_LOCKED, "error")
     elif ActionForm().validate_on_submit():
         store_uploads(request.files.getlist("file"), guide, guide.name, guide_id=guide.id)

@@ -11,9 +11,9 @@ from admin import bp
 from admin.forms import ActionForm, ItemForm, NoteForm, ProposeForm, ReasonForm, channels_for
 from admin.helpers import actor, flash_form_errors, get_or_404, now, page_args, store_uploads
 from content_feed import ledger, uploads, workflow
-from content_feed.api.args import db_int
 from content_feed.auth import role_required
 from content_feed.db import db
+from content_feed.ids import db_int
 from content_feed.markup import plain_text, render_markdown
 from content_feed.models import Attachment, Category, Hall, Item, ItemRevision
 from content_feed.public_now import public_item
@@ -23,10 +23,10 @@ from content_feed.vocabulary import (
     REVISION_STATES,
     SCOPES,
     TIMELINESS,
+    RevisionState,
 )
 
 READERS = ("drafter", "reviewer", "approver", "operator")
-ITEM_STATE_LABELS = {**ITEM_STATES, "pre_disclosure": "预公开中"}
 ACTION_LABELS = {
     "propose": "提出",
     "review": "审核通过",
@@ -125,7 +125,7 @@ def items():
                 Item.id.in_(select(ItemRevision.item_id).where(ItemRevision.title.ilike(like))),
             )
         )
-    if state in ITEM_STATE_LABELS:
+    if state in ITEM_STATES:
         stmt = stmt.where(Item.state == state)
     if scope in SCOPES:
         stmt = stmt.where(Item.scope == scope)
@@ -142,7 +142,7 @@ def items():
         scope=scope,
         category_id=category_id,
         categories=category_choices(),
-        states=ITEM_STATE_LABELS,
+        states=ITEM_STATES,
         scopes=SCOPES,
         open_revision=workflow.open_revision,
         revision_states=REVISION_STATES,
@@ -168,7 +168,7 @@ def item_new():
 def item_edit(item_id: int):
     item = get_or_404(Item, item_id)
     rev = workflow.open_revision(item)
-    if rev is None or rev.state != "draft":
+    if rev is None or rev.state != RevisionState.DRAFT:
         flash("只有草稿可以修改；已公开的事项请先“修订”。", "error")
         return redirect(url_for("admin.item_detail", item_id=item.id))
     form = item_form(rev)
@@ -208,7 +208,7 @@ def item_detail(item_id: int):
             "scope": SCOPES,
             "timeliness": TIMELINESS,
             "mode": DISCLOSURE_MODES,
-            "item_state": ITEM_STATE_LABELS,
+            "item_state": ITEM_STATES,
             "rev_state": REVISION_STATES,
             "action": ACTION_LABELS,
         },
@@ -348,7 +348,7 @@ def item_preview(item_id: int):
 def item_attach(item_id: int):
     item = get_or_404(Item, item_id)
     rev = workflow.open_revision(item)
-    if rev is None or rev.state != "draft" or not ActionForm().validate_on_submit():
+    if rev is None or rev.state != RevisionState.DRAFT or not ActionForm().validate_on_submit():
         flash("附件只能加在草稿上", "error")
         return redirect(url_for("admin.item_detail", item_id=item.id))
     if not workflow.may_change_draft(rev, actor()):
@@ -378,7 +378,7 @@ def item_detach(item_id: int, attachment_id: int):
     item = get_or_404(Item, item_id)
     att = get_or_404(Attachment, attachment_id)
     rev = workflow.open_revision(item)
-    if rev is None or rev.state != "draft" or att.revision_id != rev.id:
+    if rev is None or rev.state != RevisionState.DRAFT or att.revision_id != rev.id:
         flash("只能删除草稿上的附件", "error")
         return redirect(url_for("admin.item_detail", item_id=item.id))
     if not workflow.may_change_draft(rev, actor()):

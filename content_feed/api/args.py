@@ -1,5 +1,7 @@
-"""Numbers from text that never raise on odd input, and the query values that need
-the database or the configuration (their shape is checked by content_feed/schemas)."""
+"""The feed API's query values that need the database or the configuration (their
+shape is checked by the route's query model, content_feed/schemas/queries.py).
+
+Plain id and integer checks for every package are in content_feed.ids."""
 
 from __future__ import annotations
 
@@ -9,31 +11,6 @@ from sqlalchemy import select
 from content_feed.api.problems import Problem
 from content_feed.db import db
 from content_feed.models import Category, Hall
-from content_feed.schemas import DB_INT_MAX
-
-
-def db_int(raw) -> int:
-    """``int(raw)`` within ±DB_INT_MAX; ValueError otherwise (also for floats
-    such as 1e999 from JSON, and for booleans). Usable as ``type=`` of
-    ``request.args.get``."""
-    if isinstance(raw, bool) or isinstance(raw, float) and not raw.is_integer():
-        raise ValueError(f"not an integer: {raw!r}")
-    try:
-        value = int(raw)
-    except (OverflowError, TypeError) as exc:
-        raise ValueError(f"not an integer: {raw!r}") from exc
-    if abs(value) > DB_INT_MAX:
-        raise ValueError(f"out of range: {raw!r}")
-    return value
-
-
-def as_id(raw) -> int | None:
-    """A positive id from form or query text (``"12"``), else None: never an
-    exception, whatever the text (``"²"``, 5,000 digits, ``"-1"``)."""
-    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 10:
-        return None
-    value = int(raw)
-    return value if 0 < value <= DB_INT_MAX else None
 
 
 def per_page_arg(asked: int | None) -> int:

@@ -20,6 +20,7 @@ from content_feed.vocabulary import (
     RATING_LEVELS,
     RATING_PROGRESS,
     RATING_TARGETS,
+    InquiryState,
 )
 
 
@@ -97,5 +98,7 @@ def progress(found: Inquiry | Rating) -> InquiryProgress | RatingProgress:
         replied=found.replied_at is not None,
         reply=mask_text(found.reply) if found.replied_at else "",
         replied_on=local_date(found.replied_at),
-        state_reason=mask_text(found.state_reason) if found.state == "cannot_handle" else "",
+        state_reason=(
+            mask_text(found.state_reason) if found.state == InquiryState.CANNOT_HANDLE else ""
+        ),
     )

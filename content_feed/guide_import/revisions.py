@@ -22,7 +22,7 @@ from content_feed.guide_import.upsert import (
     field_label,
 )
 from content_feed.models import Guide, GuideRevision
-from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY
+from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY, GuideState
 
 PUBLISH_NEEDS = "公开前须至少填写一项申请材料和一个办理步骤"
 
@@ -96,7 +96,7 @@ def adopt(session: Session, revision: GuideRevision, *, actor, at, publish: bool
     guide = revision.guide
     if revision.state != "pending":
         raise RevisionError(f"该修订{revision.state_label}，不能再采用")
-    if guide.state == "published" and not publish:
+    if guide.state == GuideState.PUBLISHED and not publish:
         raise RevisionError("该办事指南已公开：只有审批人可以“采用并公开”，或先下线再采用")
     data = revision.data
     if publish:
@@ -143,10 +143,10 @@ def adopt(session: Session, revision: GuideRevision, *, actor, at, publish: bool
 def publish_guide(session: Session, guide: Guide, *, actor, at) -> None:
     if not (guide.materials and guide.steps):
         raise RevisionError(PUBLISH_NEEDS)
-    if guide.state == "published":
+    if guide.state == GuideState.PUBLISHED:
         return
     before = {"state": guide.state}
-    guide.state = "published"
+    guide.state = GuideState.PUBLISHED
     guide.published_at, guide.archived_at = at, None
     ledger.record(
         session,
@@ -155,7 +155,7 @@ def publish_guide(session: Session, guide: Guide, *, actor, at) -> None:
         obj=guide,
         summary=guide.name,
         before=before,
-        after={"state": "published", "published_at": at.isoformat()},
+        after={"state": GuideState.PUBLISHED, "published_at": at.isoformat()},
         at=at,
     )
 

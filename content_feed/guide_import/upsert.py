@@ -27,6 +27,7 @@ from content_feed.models import (
     GuideRevision,
     GuideStep,
 )
+from content_feed.vocabulary import GuideState
 
 OUTCOMES = {
     "created": "新建（草稿）",
@@ -186,7 +187,7 @@ def _row(sheet, row, code, name, outcome, column="", reason="", keys=()) -> dict
 
 
 def new_guide(record: dict, hall_id: int | None) -> Guide:
-    guide = Guide(code=record["code"], state="draft", hall_id=hall_id)
+    guide = Guide(code=record["code"], state=GuideState.DRAFT, hall_id=hall_id)
     for fname in GUIDE_FIELDS:
         if fname in record["fields"]:
             setattr(guide, fname, record["fields"][fname])

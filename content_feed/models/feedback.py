@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from content_feed import topics
 from content_feed.db import UTCDateTime, db
 from content_feed.models._common import FeedContent, Timestamps, known, one_of
+from content_feed.vocabulary import InquiryState
 
 
 class Inquiry(FeedContent, Timestamps, db.Model):
@@ -32,7 +33,7 @@ class Inquiry(FeedContent, Timestamps, db.Model):
     )
     item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"), index=True)
     category: Mapped[str] = mapped_column(String(60), default="")
-    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    state: Mapped[str] = mapped_column(String(20), default=InquiryState.PENDING, index=True)
     state_reason: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from content_feed import topics
 from content_feed.db import UTCDateTime, db
 from content_feed.models._common import FeedContent, Timestamps, known, one_of
+from content_feed.vocabulary import GuideState
 
 
 class Guide(FeedContent, Timestamps, db.Model):
@@ -39,8 +40,10 @@ class Guide(FeedContent, Timestamps, db.Model):
     hall_id: Mapped[int | None] = mapped_column(
         ForeignKey("hall.id"), index=True, active_history=True
     )
-    # draft / published / archived; only published guides are public.
-    state: Mapped[str] = mapped_column(String(20), default="draft", index=True, active_history=True)
+    # Only published guides are public.
+    state: Mapped[str] = mapped_column(
+        String(20), default=GuideState.DRAFT, index=True, active_history=True
+    )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sort_order: Mapped[int] = mapped_column(default=0)
@@ -150,7 +153,7 @@ class GuideFaq(GuideLine, db.Model):
 
 def guide_topics(guide) -> set[str]:
     """A published guide moves the content of its hall (none: every hall)."""
-    if guide is None or not one_of(guide.state, "published"):
+    if guide is None or not one_of(guide.state, GuideState.PUBLISHED):
         return set()
     return {topics.content(known(guide.hall_id))}
 

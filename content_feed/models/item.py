@@ -16,10 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from content_feed import topics
 from content_feed.db import UTCDateTime, db
 from content_feed.models._common import FeedContent, Timestamps, known, one_of, utcnow
-from content_feed.vocabulary import PUBLIC_SCOPE
-
-# States in which public_now may show an item (inside its windows).
-SHOWN_STATES = ("published", "pre_disclosure")
+from content_feed.vocabulary import PUBLIC_SCOPE, SHOWN_ITEM_STATES, ItemState, RevisionState
 
 item_hall = Table(
     "item_hall",
@@ -64,7 +61,7 @@ class Item(FeedContent, ItemContent, Timestamps, db.Model):
     # Given at first publication and never reused (unique, never deleted).
     index_number: Mapped[str | None] = mapped_column(String(60), unique=True)
     state: Mapped[str] = mapped_column(
-        String(20), default="unpublished", index=True, active_history=True
+        String(20), default=ItemState.UNPUBLISHED, index=True, active_history=True
     )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -96,7 +93,7 @@ class Item(FeedContent, ItemContent, Timestamps, db.Model):
     @staticmethod
     def feed_topics(row) -> set[str]:
         """A public item in a shown state moves the content of its halls."""
-        if not one_of(row.scope, PUBLIC_SCOPE) or not one_of(row.state, *SHOWN_STATES):
+        if not one_of(row.scope, PUBLIC_SCOPE) or not one_of(row.state, *SHOWN_ITEM_STATES):
             return set()
         return topics.halls_topics(topics.CONTENT, [h.id for h in row.halls or ()])
 
@@ -113,7 +110,7 @@ class ItemRevision(ItemContent, Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
     number: Mapped[int] = mapped_column(default=1)
-    state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    state: Mapped[str] = mapped_column(String(20), default=RevisionState.DRAFT, index=True)
     hall_ids: Mapped[list] = mapped_column(JSON, default=list)
     # The proposal of Article 15: why, to whom, when and through which channel.
     proposal_note: Mapped[str] = mapped_column(Text, default="")

@@ -17,9 +17,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-# The largest id or count any column holds on both databases (PostgreSQL's
-# ``integer``): a number past it is bad input, never a database error.
-DB_INT_MAX = 2**31 - 1
+from content_feed.ids import DB_INT_MAX
 
 
 class Schema(BaseModel):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from content_feed.schemas import DB_INT_MAX, Input
+from content_feed.ids import DB_INT_MAX
+from content_feed.schemas import Input
 from content_feed.schemas.feed import Surface
 from content_feed.search import MAX_QUERY
 from content_feed.text_hygiene import clean_text

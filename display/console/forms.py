@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import request
 
-from content_feed.api.args import as_id
+from content_feed.ids import as_id
 
 
 class FormError(ValueError):

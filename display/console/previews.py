@@ -12,11 +12,11 @@ from types import SimpleNamespace
 from flask import Response, abort, current_app, jsonify, make_response, render_template, request
 from sqlalchemy import select
 
-from content_feed.api.args import db_int
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.extensions import csrf
+from content_feed.ids import db_int
 from content_feed.models import Hall, Item, Terminal
 from content_feed.security_headers import frameable_by_own_pages
 from content_feed.timefmt import iso

@@ -10,10 +10,10 @@ from flask import abort, render_template, request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from content_feed.api.args import db_int
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
+from content_feed.ids import db_int
 from content_feed.models import PlayRecord, Terminal, UrgentNotice, UrgentNoticeAck
 from content_feed.presence import book
 from content_feed.spreadsheet import csv_response

@@ -7,10 +7,10 @@ from datetime import date, datetime, time, timedelta
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
+from content_feed.ids import as_id
 from content_feed.models import Playlist, RotationSchedule, Terminal, TerminalGroup, UrgentNotice
 from display.blueprints import console_bp
 from display.console.audit import note, schedule_state

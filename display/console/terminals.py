@@ -6,10 +6,10 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from content_feed.api.args import as_id
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
+from content_feed.ids import as_id
 from content_feed.models import Hall, Playlist, Terminal, TerminalGroup
 from content_feed.presence import last_seen
 from content_feed.terminals import hash_token, new_token
