@@ -136,7 +136,7 @@ def register_extensions(app: Flask) -> None:
     """Storage, forms, limits and sign-in, then the feed's versions and caches."""
     from flask_migrate import Migrate
 
-    from content_feed import rate_limits, text_hygiene
+    from content_feed import hall_scope, rate_limits, text_hygiene
     from content_feed.answers import AnswerCache
     from content_feed.auth import login_manager
     from content_feed.db import db
@@ -156,6 +156,8 @@ def register_extensions(app: Flask) -> None:
     install_session_hooks()
     text_hygiene.install()
     install_guards()
+    # Hall-scoped staff: every console read filtered, every write checked.
+    hall_scope.install(app)
     with app.app_context():
         engine = db.engine
     versions = Versions(
@@ -299,11 +301,11 @@ def _retry_after() -> int:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from admin.nav import admin_nav, has_endpoint, nav_link
+    from admin.nav import admin_nav, has_endpoint, may_open, nav_link
     from content_feed import timefmt
 
     # The console's navigation shows only the pages that exist and the user may open.
-    for helper in (nav_link, has_endpoint, admin_nav):
+    for helper in (nav_link, has_endpoint, admin_nav, may_open):
         app.add_template_global(helper)
 
     app.jinja_env.filters["local"] = timefmt.local_text

@@ -9,6 +9,8 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
+from content_feed import hall_scope
+
 # (group label, [(endpoint, label), ...]) in menu order.
 NAV = [
     ("工作台", [("admin.home", "仪表板"), ("admin.queue", "我的待办")]),
@@ -48,6 +50,7 @@ NAV = [
             ("admin.catalogue", "公开目录"),
             ("admin.halls", "大厅与窗口"),
             ("admin.users", "用户与角色"),
+            ("admin.hall_grants", "大厅授权"),
             ("admin.ledger", "审计日志"),
         ],
     ),
@@ -62,6 +65,8 @@ def may_open(endpoint: str) -> bool:
     """The endpoint exists and the current user holds a role it requires."""
     view = current_app.view_functions.get(endpoint)
     if view is None:
+        return False
+    if endpoint in hall_scope.CITY_ONLY_ENDPOINTS and hall_scope.is_hall_user():
         return False
     roles = getattr(view, "required_roles", None)
     if roles is None or not roles:

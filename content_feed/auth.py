@@ -12,6 +12,7 @@ from flask import redirect, request, url_for
 from flask_login import LoginManager, current_user
 from werkzeug.exceptions import Forbidden
 
+from content_feed import hall_scope
 from content_feed.api.problems import problem_response
 
 login_manager = LoginManager()
@@ -66,6 +67,7 @@ def role_required(*roles: str):
                 return redirect(url_for("admin.account"))
             if roles and not current_user.has_role(*roles):
                 raise Forbidden("您的账号没有此操作所需的角色")
+            hall_scope.refuse_city_only()
             return view(*args, **kwargs)
 
         wrapper.required_roles = roles

@@ -11,6 +11,7 @@ changes nothing.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -18,37 +19,31 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from content_feed.models import RefusedSubmission, Terminal
-from content_feed.submissions import KEY_PATTERN, Refused
+from content_feed.schemas.inquiries import KEY_PATTERN, RefusalReport
+from content_feed.submissions import Refused
 
 KINDS = {"inquiries": "问询/意见建议", "ratings": "好差评"}
 MAX_PAYLOAD = 20_000
+_KEY = re.compile(KEY_PATTERN)
 
 
 def record_refusal(
-    session: Session, data: dict, terminal: Terminal, at: datetime
+    session: Session, report: RefusalReport, terminal: Terminal, at: datetime
 ) -> tuple[RefusedSubmission, bool]:
-    """Store a refusal report; (row, created). :class:`Refused` when the report is bad."""
+    """Store a refusal report (its shape checked by its schema); (row, created).
+    :class:`Refused` when what it reports is bad."""
     errors: dict[str, str] = {}
-    body = data.get("body")
-    kind = data.get("kind")
-    if kind not in KINDS:
-        errors["kind"] = "类型只能是 inquiries 或 ratings"
-    if not isinstance(body, dict):
-        errors["body"] = "缺少原提交内容"
-        body = {}
+    body, kind, problem = report.body, report.kind, report.errors
     key = body.get("idempotency_key")
-    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+    if not isinstance(key, str) or not _KEY.match(key):
         errors["body"] = "原提交缺少提交编号"
-    problem = data.get("errors")
-    if problem is not None and not isinstance(problem, dict):
-        errors["errors"] = "拒收原因须是字段到说明的对象"
     payload = json.dumps(body, ensure_ascii=False)
     if len(payload) > MAX_PAYLOAD:
         errors["body"] = "原提交内容过长"
     queued_at = None
-    if data.get("queued_at") is not None:
+    if report.queued_at is not None:
         try:
-            queued_at = _parse_time(str(data["queued_at"]))
+            queued_at = _parse_time(report.queued_at)
         except ValueError:
             errors["queued_at"] = "时间格式不对"
     if errors:

@@ -1,4 +1,4 @@
-"""Model objects to the JSON shapes of the feed API (described in openapi.py)."""
+"""Database rows to the answer models of the feed API (content_feed/schemas)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from content_feed.models import (
     UrgentNotice,
 )
 from content_feed.public_now import surfaces_of
+from content_feed.schemas import feed as schema
 from content_feed.timefmt import iso, local_date
 from content_feed.urls import guide_home, item_home, public_base
 from content_feed.vocabulary import (
@@ -28,26 +29,30 @@ from content_feed.vocabulary import (
 )
 
 
-def category(cat: Category) -> dict:
-    return {"id": cat.id, "code": cat.code, "name": cat.name, "domain": cat.domain}
+def category(cat: Category) -> schema.Category:
+    return schema.Category(id=cat.id, code=cat.code, name=cat.name, domain=cat.domain)
 
 
-def attachment(att: Attachment) -> dict:
-    return {
-        "id": att.id,
-        "filename": att.filename,
-        "content_type": att.content_type,
-        "size": att.size,
-        "url": url_for("public_pages.attachment", attachment_id=att.id),
-        "thumbnail_url": (
-            url_for("public_pages.thumbnail", attachment_id=att.id) if att.thumbnail_name else None
-        ),
-        "width": att.width,
-        "height": att.height,
-    }
+def attachment(att: Attachment) -> schema.Attachment:
+    return schema.Attachment(
+        **{
+            "id": att.id,
+            "filename": att.filename,
+            "content_type": att.content_type,
+            "size": att.size,
+            "url": url_for("public_pages.attachment", attachment_id=att.id),
+            "thumbnail_url": (
+                url_for("public_pages.thumbnail", attachment_id=att.id)
+                if att.thumbnail_name
+                else None
+            ),
+            "width": att.width,
+            "height": att.height,
+        }
+    )
 
 
-def item_summary(item: Item) -> dict:
+def _item_fields(item: Item) -> dict:
     return {
         "id": item.id,
         "index_number": item.index_number,
@@ -81,14 +86,19 @@ def item_summary(item: Item) -> dict:
     }
 
 
-def item_detail(item: Item) -> dict:
-    data = item_summary(item)
-    data["body_html"] = render_markdown(item.body)
-    data["attachments"] = [attachment(a) for a in item.attachments]
-    return data
+def item_summary(item: Item) -> schema.ItemSummary:
+    return schema.ItemSummary(**_item_fields(item))
 
 
-def guide_summary(guide: Guide) -> dict:
+def item_detail(item: Item) -> schema.ItemDetail:
+    return schema.ItemDetail(
+        **_item_fields(item),
+        body_html=render_markdown(item.body),
+        attachments=[attachment(a) for a in item.attachments],
+    )
+
+
+def _guide_fields(guide: Guide) -> dict:
     return {
         "id": guide.id,
         "code": guide.code,
@@ -107,7 +117,7 @@ def guide_summary(guide: Guide) -> dict:
     }
 
 
-def _guide_file(guide: Guide, attachment_id: int | None) -> dict | None:
+def _guide_file(guide: Guide, attachment_id: int | None) -> schema.GuideFile | None:
     """A blank form or sample of ``guide``: where to download it and its QR code.
     Only the guide's own files (public with it, see content_feed.public_pages)."""
     if not attachment_id:
@@ -115,22 +125,24 @@ def _guide_file(guide: Guide, attachment_id: int | None) -> dict | None:
     att = db.session.get(Attachment, attachment_id)
     if att is None or att.guide_id != guide.id:
         return None
-    return {
-        "id": att.id,
-        "filename": att.filename,
-        "is_image": att.is_image,
-        "url": url_for("public_pages.attachment", attachment_id=att.id),
-        "download_url": f"{public_base()}/files/{att.id}",
-        "thumb": (
-            url_for("public_pages.thumbnail", attachment_id=att.id)
-            if att.is_image and att.thumbnail_name
-            else None
-        ),
-        "qr": url_for("qr.file_qr", attachment_id=att.id, fmt="png"),
-    }
+    return schema.GuideFile(
+        **{
+            "id": att.id,
+            "filename": att.filename,
+            "is_image": att.is_image,
+            "url": url_for("public_pages.attachment", attachment_id=att.id),
+            "download_url": f"{public_base()}/files/{att.id}",
+            "thumb": (
+                url_for("public_pages.thumbnail", attachment_id=att.id)
+                if att.is_image and att.thumbnail_name
+                else None
+            ),
+            "qr": url_for("qr.file_qr", attachment_id=att.id, fmt="png"),
+        }
+    )
 
 
-def material_files(guide: Guide, material) -> dict:
+def material_files(guide: Guide, material) -> dict[str, schema.GuideFile | None]:
     """空白表格 and 填写样例 of one material (None when the staff attached none)."""
     return {
         "blank_form": _guide_file(guide, material.blank_form_id),
@@ -138,10 +150,14 @@ def material_files(guide: Guide, material) -> dict:
     }
 
 
-def guide_detail(guide: Guide) -> dict:
-    data = guide_summary(guide)
-    data.update(
-        {
+def guide_summary(guide: Guide) -> schema.GuideSummary:
+    return schema.GuideSummary(**_guide_fields(guide))
+
+
+def guide_detail(guide: Guide) -> schema.GuideDetail:
+    return schema.GuideDetail(
+        **_guide_fields(guide),
+        **{
             "basis": guide.basis,
             "conditions": guide.conditions,
             "statutory_days": guide.statutory_days,
@@ -177,51 +193,56 @@ def guide_detail(guide: Guide) -> dict:
             ],
             "steps": [{"title": s.title, "description": s.description} for s in guide.steps],
             "faqs": [{"question": f.question, "answer": f.answer} for f in guide.faqs],
+        },
+    )
+
+
+def meeting(notice: MeetingNotice) -> schema.Meeting:
+    return schema.Meeting(
+        **{
+            "id": notice.id,
+            "title": notice.title,
+            "meeting_at": iso(notice.meeting_at),
+            "meeting_ends_at": iso(notice.meeting_ends_at),
+            "place": notice.place,
+            "topics": notice.topics,
+            "observer_quota": notice.observer_quota,
+            "eligibility": notice.eligibility,
+            "how_to_register": notice.how_to_register,
+            "register_until": iso(notice.register_until),
+            "published_at": iso(notice.published_at),
         }
     )
-    return data
 
 
-def meeting(notice: MeetingNotice) -> dict:
-    return {
-        "id": notice.id,
-        "title": notice.title,
-        "meeting_at": iso(notice.meeting_at),
-        "meeting_ends_at": iso(notice.meeting_ends_at),
-        "place": notice.place,
-        "topics": notice.topics,
-        "observer_quota": notice.observer_quota,
-        "eligibility": notice.eligibility,
-        "how_to_register": notice.how_to_register,
-        "register_until": iso(notice.register_until),
-        "published_at": iso(notice.published_at),
-    }
+def slogan(s: Slogan) -> schema.Slogan:
+    return schema.Slogan(id=s.id, text=s.text)
 
 
-def slogan(s: Slogan) -> dict:
-    return {"id": s.id, "text": s.text}
+def urgent(notice: UrgentNotice) -> schema.UrgentNotice:
+    return schema.UrgentNotice(
+        **{
+            "id": notice.id,
+            "title": notice.title,
+            "body": notice.body,
+            "starts_at": iso(notice.starts_at),
+            "ends_at": iso(notice.ends_at),
+            "surfaces": surfaces_of(notice),
+        }
+    )
 
 
-def urgent(notice: UrgentNotice) -> dict:
-    return {
-        "id": notice.id,
-        "title": notice.title,
-        "body": notice.body,
-        "starts_at": iso(notice.starts_at),
-        "ends_at": iso(notice.ends_at),
-        "surfaces": surfaces_of(notice),
-    }
-
-
-def hall(h: Hall) -> dict:
-    return {
-        "code": h.code,
-        "name": h.name,
-        "address": h.address,
-        "opening_hours": h.opening_hours,
-        "phone": h.phone,
-        "windows": [
-            {"id": w.id, "number": w.number, "name": w.name, "services": w.services}
-            for w in h.windows
-        ],
-    }
+def hall(h: Hall) -> schema.Hall:
+    return schema.Hall(
+        **{
+            "code": h.code,
+            "name": h.name,
+            "address": h.address,
+            "opening_hours": h.opening_hours,
+            "phone": h.phone,
+            "windows": [
+                {"id": w.id, "number": w.number, "name": w.name, "services": w.services}
+                for w in h.windows
+            ],
+        }
+    )

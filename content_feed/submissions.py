@@ -9,25 +9,25 @@ so the caller gets the same receipt and nothing new is stored.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from content_feed import submission_rules
-from content_feed.ids import db_int
+from content_feed.api.validation import field_errors
 from content_feed.models import Inquiry, Rating, Terminal, Window
 from content_feed.public_now import public_guide, public_item
 from content_feed.receipts import ALPHABET, PREFIXES, new_receipt_number
 from content_feed.receipts import normalize as normalize_receipt
+from content_feed.schemas.inquiries import InquiryRequest, RatingRequest
 from content_feed.timefmt import local
 from content_feed.vocabulary import BAD_RATING_MAX, InquiryState, ItemState
 from content_feed.working_days import add_working_days
-
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,80}$")
 
 # 依申请公开: how the applicant wants the information (the stored value is the label).
 DELIVERY_METHODS = submission_rules.DELIVERY_METHODS
@@ -40,14 +40,28 @@ RECEIPT_ALPHABET = ALPHABET
 class Refused(Exception):
     """A submission that cannot be taken; ``errors`` maps fields to Chinese messages."""
 
-    def __init__(self, errors: dict[str, str], status: int = 422):
-        super().__init__("；".join(errors.values()))
+    def __init__(self, errors: dict[str, str], status: int = 422, message: str = ""):
+        self.message = message or "；".join(errors.values())
+        super().__init__(self.message)
         self.errors = errors
         self.status = status
 
-    @property
-    def message(self) -> str:
-        return "；".join(self.errors.values())
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def shaped(model: type[M], payload: M | dict) -> tuple[M, dict[str, str]]:
+    """``payload`` as its schema, and field → message for every field of the wrong
+    type or form; those fields take their defaults, so the rules can still be run
+    on the rest and every problem is reported at once."""
+    if isinstance(payload, model):
+        return payload, {}
+    try:
+        return model.model_validate(payload), {}
+    except ValidationError as exc:
+        errors, _ = field_errors(model, exc)
+    rest = {k: v for k, v in payload.items() if k not in errors}
+    return model.model_validate(rest), errors
 
 
 @dataclass
@@ -61,23 +75,6 @@ def receipt_number(kind: str, at: datetime | None = None) -> str:
     return new_receipt_number(kind)
 
 
-# -- field checks ----------------------------------------------------------------
-
-
-def _text(payload: dict, name: str) -> str:
-    value = payload.get(name)
-    if value is None:
-        return ""
-    if not isinstance(value, str | int):
-        return ""
-    return str(value).strip()
-
-
-def _check_key(errors: dict, key: str) -> None:
-    if not KEY_PATTERN.match(key):
-        errors["idempotency_key"] = "提交编号缺失或格式不对，请返回重新填写后提交"
-
-
 def _received(at: datetime):
     return local(at).date()
 
@@ -85,45 +82,39 @@ def _received(at: datetime):
 # -- inquiries -------------------------------------------------------------------
 
 
-def check_inquiry(session: Session, payload: dict, feedback: dict, at: datetime) -> dict:
-    """The cleaned fields of an inquiry, or :class:`Refused` with every problem found
-    (the rules of :mod:`content_feed.submission_rules`, as the kiosk applies them)."""
-    errors: dict[str, str] = {}
-    key = _text(payload, "idempotency_key")
-    _check_key(errors, key)
+def check_inquiry(
+    session: Session, payload: InquiryRequest | dict, feedback: dict, at: datetime
+) -> dict:
+    """The cleaned fields of an inquiry, or :class:`Refused`: with every field of the
+    wrong shape (its schema), else with every rule broken
+    (:mod:`content_feed.submission_rules`, as the kiosk applies them)."""
+    payload, shape_errors = shaped(InquiryRequest, payload)
     fields = {
-        name: _text(payload, name)
+        name: getattr(payload, name).strip()
         for name in ("kind", "text", "topic", "name", "phone", "delivery", "category")
     }
     kind = fields["kind"]
-    item_id = _open_comment_item(session, payload.get("item_id"), at) if kind == "comment" else None
+    item_id = _open_comment_item(session, payload.item_id, at) if kind == "comment" else None
     params = submission_rules.params_for(feedback)
-    errors.update(
-        submission_rules.check(
-            "inquiry", fields, params, comment_open=lambda _: item_id is not None
-        )
+    errors = submission_rules.check(
+        "inquiry", fields, params, comment_open=lambda _: item_id is not None
     )
+    # A field of the wrong type says so, rather than what its default breaks.
+    errors.update(shape_errors)
     if errors:
         raise Refused(errors)
     return {
-        "idempotency_key": key,
+        "idempotency_key": payload.idempotency_key,
         **fields,
         "delivery": fields["delivery"] if kind == "disclosure_request" else "",
         "item_id": item_id,
-        "public_consent": _consent(payload),
+        "public_consent": payload.public_consent,
     }
 
 
-def _consent(payload: dict) -> bool:
-    """是否同意公开答复: only an explicit yes counts."""
-    return payload.get("public_consent") is True
-
-
-def _open_comment_item(session: Session, raw, at: datetime) -> int | None:
+def _open_comment_item(session: Session, item_id: int | None, at: datetime) -> int | None:
     """The item a pre-disclosure comment is about, if its comment period is open now."""
-    try:
-        item_id = db_int(raw)
-    except ValueError:
+    if item_id is None:
         return None
     item = public_item(session, item_id, at)
     if item is None or item.state != ItemState.PRE_DISCLOSURE:
@@ -132,7 +123,11 @@ def _open_comment_item(session: Session, raw, at: datetime) -> int | None:
 
 
 def submit_inquiry(
-    session: Session, payload: dict, terminal: Terminal, feedback: dict, at: datetime
+    session: Session,
+    payload: InquiryRequest | dict,
+    terminal: Terminal,
+    feedback: dict,
+    at: datetime,
 ) -> Receipt:
     fields = check_inquiry(session, payload, feedback, at)
     days = feedback[f"{fields['kind']}_days"]
@@ -155,31 +150,28 @@ def submit_inquiry(
 
 
 def check_rating(
-    session: Session, payload: dict, terminal: Terminal, feedback: dict, at: datetime
+    session: Session,
+    payload: RatingRequest | dict,
+    terminal: Terminal,
+    feedback: dict,
+    at: datetime,
 ) -> dict:
-    errors: dict[str, str] = {}
-    key = _text(payload, "idempotency_key")
-    _check_key(errors, key)
-    try:
-        level = db_int(payload.get("level"))
-    except ValueError:
-        level = 0
-    target = _text(payload, "target") or "hall"
-    comment = _text(payload, "comment")
-    phone = _text(payload, "phone")
-    fields = {"level": str(level), "target": target, "comment": comment, "phone": phone}
+    payload, shape_errors = shaped(RatingRequest, payload)
+    target = payload.target.strip() or "hall"
+    comment, phone = payload.comment.strip(), payload.phone.strip()
+    fields = {"level": str(payload.level), "target": target, "comment": comment, "phone": phone}
     params = submission_rules.params_for(feedback)
-    errors.update(submission_rules.check("rating", fields, params))
+    errors = {**submission_rules.check("rating", fields, params), **shape_errors}
     window_id = guide_id = None
-    if "target" not in errors and target == "window":
-        window_id = _hall_window(session, payload.get("window_id"), terminal, errors)
-    elif "target" not in errors and target == "guide":
-        guide_id = _public_guide(session, payload.get("guide_id"), terminal, at, errors)
+    if "target" not in errors and target == "window" and "window_id" not in errors:
+        window_id = _hall_window(session, payload.window_id, terminal, errors)
+    elif "target" not in errors and target == "guide" and "guide_id" not in errors:
+        guide_id = _public_guide(session, payload.guide_id, terminal, at, errors)
     if errors:
         raise Refused(errors)
     return {
-        "idempotency_key": key,
-        "level": level,
+        "idempotency_key": payload.idempotency_key,
+        "level": payload.level,
         "target": target,
         "window_id": window_id,
         "guide_id": guide_id,
@@ -188,24 +180,18 @@ def check_rating(
     }
 
 
-def _as_int(raw) -> int | None:
-    try:
-        return db_int(raw)
-    except ValueError:
-        return None
-
-
-def _hall_window(session: Session, raw, terminal: Terminal, errors: dict) -> int | None:
-    window = session.get(Window, _as_int(raw) or 0)
+def _hall_window(session: Session, window_id: int | None, terminal: Terminal, errors: dict):
+    window = session.get(Window, window_id or 0)
     if window is None or window.hall_id != terminal.hall_id:
         errors["window_id"] = "请选择要评价的窗口"
         return None
     return window.id
 
 
-def _public_guide(session: Session, raw, terminal: Terminal, at: datetime, errors: dict):
-    guide_id = _as_int(raw) or 0
-    found = public_guide(session, guide_id, at, hall_id=terminal.hall_id)
+def _public_guide(
+    session: Session, guide_id: int | None, terminal: Terminal, at: datetime, errors: dict
+):
+    found = public_guide(session, guide_id or 0, at, hall_id=terminal.hall_id)
     if found is None:
         errors["guide_id"] = "请选择要评价的办事事项"
         return None
@@ -213,7 +199,11 @@ def _public_guide(session: Session, raw, terminal: Terminal, at: datetime, error
 
 
 def submit_rating(
-    session: Session, payload: dict, terminal: Terminal, feedback: dict, at: datetime
+    session: Session,
+    payload: RatingRequest | dict,
+    terminal: Terminal,
+    feedback: dict,
+    at: datetime,
 ) -> Receipt:
     fields = check_rating(session, payload, terminal, feedback, at)
     follow_up = {}

@@ -129,6 +129,10 @@ CLOSED_INQUIRY_STATES = (InquiryState.DONE, InquiryState.CANNOT_HANDLE)
 RATING_LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 BAD_RATING_MAX = 2
 
+# A rating's progress as its receipt shows it (the console's follow-up states are
+# finer: open / contacted / resolved).
+RATING_PROGRESS = {"received": "已收到", "follow_up": "回访整改中", "resolved": "已整改"}
+
 RATING_TARGETS = {"hall": "服务大厅", "window": "窗口", "guide": "办事事项"}
 
 MATERIAL_FORMS = {"original": "原件", "copy": "复印件", "electronic": "电子"}

@@ -132,6 +132,7 @@ def create_draft(
         **fields,
     )
     session.add_all([item, rev])
+    _unpublished_halls(session, rev)
     session.flush()
     ledger.record(
         session,
@@ -212,6 +213,7 @@ def update_draft(
         setattr(rev, name, value)
     if hall_ids is not None:
         rev.hall_ids = list(hall_ids)
+        _unpublished_halls(session, rev)
     after = snapshot(rev)
     after["hall_ids"] = list(rev.hall_ids or [])
     changed_before = {k: v for k, v in before.items() if after[k] != v}
@@ -303,6 +305,16 @@ def review(session: Session, rev: ItemRevision, actor: User, at: datetime, note:
     before, after = _moved(RevisionState.PROPOSED, rev)
     after["note"] = note
     _record_step(session, "item.review", rev, actor, at, before, after)
+
+
+def _unpublished_halls(session: Session, rev: ItemRevision) -> None:
+    """An item never shown yet belongs to its draft's halls, so the console finds
+    it by hall (content_feed.hall_scope); no public answer reads them before
+    publication, which copies them again (_copy_to_item)."""
+    if rev.item.state in (None, "unpublished"):  # None: not inserted yet
+        with session.no_autoflush:
+            halls = [h for h in (session.get(Hall, i) for i in rev.hall_ids or []) if h]
+        rev.item.halls = halls
 
 
 def _copy_to_item(session: Session, rev: ItemRevision) -> None:

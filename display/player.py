@@ -5,14 +5,28 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, render_template
+from pydantic import ValidationError
 
 from content_feed.api.caching import FastAnswer, refuse_unknown_params, to_response
-from content_feed.api.json_body import checked_strings, json_object
+from content_feed.api.declare import Reply, declare
+from content_feed.api.heartbeat import answer_heartbeat, note_heartbeat
+from content_feed.api.json_body import json_object
+from content_feed.api.problems import Problem
+from content_feed.api.validation import checked
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.fast_path import FastPost, address_of, fast_post
+from content_feed.fast_path import FastPost, fast_post
 from content_feed.presence import book
+from content_feed.schemas import dump
+from content_feed.schemas.terminals import (
+    Ack,
+    AckReply,
+    Heartbeat,
+    HeartbeatReply,
+    PlayBatch,
+    PlayOutcome,
+)
 from content_feed.terminals import directory
 from display import acks, proof
 from display.access import TerminalRefused, presented_token, terminal_or_refuse
@@ -67,29 +81,14 @@ def _answer(data: dict, status: int = 200) -> Response:
     )
 
 
-def note_heartbeat(app, card, data: dict, address: str, at) -> dict | None:
-    """A screen is alive, and says which version, program and entry it shows."""
-    data = checked_strings(data)
-    if data is None:
-        return None  # to Flask, which refuses it with a problem document
-    book(app).seen(
-        card.id,
-        at,
-        address,
-        last_version=data.get("version"),
-        last_program=data.get("program"),
-        last_page=data.get("entry"),
-    )
-    return {"ok": True, "poll_seconds": app.config["SUNLIGHT"]["display"]["poll_seconds"]}
-
-
 def note_ack(app, card, data: dict, address: str, at) -> dict | None:
     """A screen shows an urgent notice: confirmed when its current program has it.
 
-    None (Flask decides with the database) when the program is not in memory.
+    None (Flask decides with the database, or refuses the body) otherwise.
     """
-    notice_id = data.get("notice_id")
-    if not isinstance(notice_id, int) or isinstance(notice_id, bool):
+    try:
+        notice_id = Ack.model_validate(data).notice_id
+    except ValidationError:
         return None
     answer = app.extensions["sunlight.answers"].current(
         program_key(card.code), app.extensions["sunlight.versions"], at
@@ -97,7 +96,7 @@ def note_ack(app, card, data: dict, address: str, at) -> dict | None:
     if answer is None or notice_id not in (answer.extra or ()):
         return None
     first = book(app).confirmed(notice_id, card.id, at)
-    return {"ok": True, "first_shown_at": first.isoformat()}
+    return dump(AckReply(ok=True, first_shown_at=first.isoformat()))
 
 
 def _card(code: str):
@@ -107,38 +106,69 @@ def _card(code: str):
     return card
 
 
+# What every screen POST declares: the token, and for an unknown screen or a wrong
+# token an empty 404 that says nothing more (display/access.py).
+SCREEN_POST = {
+    "token": True,
+    "replies": {404: Reply("终端未登记、已停用或令牌不符（空响应，不说明原因）")},
+}
+
+
 @bp.post("/<code>/heartbeat")
 @fast_post(FastPost(SCREEN_KINDS, note_heartbeat))
+@declare(
+    "大屏、LED 条屏心跳：内容版本、节目单、当前条目（与触摸查询机同一心跳）",
+    body=Heartbeat,
+    response=HeartbeatReply,
+    status_description="已记录",
+    problems=(400, 413, 415, 422),
+    **SCREEN_POST,
+)
 def heartbeat(code: str):
-    app = current_app._get_current_object()
-    return _answer(
-        note_heartbeat(app, _card(code), _json_body(), address_of(request.environ), now())
-    )
+    return _answer(answer_heartbeat(_card(code), _json_body()))
 
 
 @bp.post("/<code>/ack")
 @fast_post(FastPost(SCREEN_KINDS, note_ack))
+@declare(
+    "大屏、LED 条屏确认正在显示的紧急通知",
+    body=Ack,
+    response=AckReply,
+    status_description="已确认",
+    problems=(400, 409, 413, 415),
+    **SCREEN_POST,
+)
 def ack(code: str):
     card = _card(code)
-    data = _json_body()
-    notice_id = data.get("notice_id")
-    if not isinstance(notice_id, int) or isinstance(notice_id, bool):
-        return _answer({"error": "notice_id 应为整数"}, 400)
+    notice_id = checked(Ack, _json_body(), status=400).notice_id
     at = now()
     if not acks.showing(db.session, card, notice_id, at):
-        return _answer({"error": "该终端当前没有这条紧急通知"}, 409)
+        raise Problem(409, "该终端当前没有这条紧急通知")
     first = book().confirmed(notice_id, card.id, at)
-    return _answer({"ok": True, "first_shown_at": first.isoformat()})
+    return _answer(dump(AckReply(ok=True, first_shown_at=first.isoformat())))
 
 
 @bp.post("/<code>/plays")
+@declare(
+    "大屏播放记录（按批提交，同一批次编号只记一次）",
+    body=PlayBatch,
+    response=PlayOutcome,
+    status_description="已记录（或该批已记过）",
+    problems=(400, 413, 415),
+    **SCREEN_POST,
+)
 def plays(code: str):
     terminal = terminal_or_refuse(code, SCREEN_KINDS)
+    batch = checked(PlayBatch, _json_body(), status=400)
     try:
-        outcome = proof.ingest(db.session, terminal, _json_body(), now())
+        outcome = proof.ingest(db.session, terminal, batch, now())
     except proof.BadBatch as exc:
         db.session.rollback()
-        return _answer({"error": str(exc)}, 400)
+        raise Problem(400, str(exc), errors={"plays": str(exc)}) from None
     return _answer(
-        {"accepted": outcome.accepted, "duplicate": outcome.duplicate, "dropped": outcome.dropped}
+        dump(
+            PlayOutcome(
+                accepted=outcome.accepted, duplicate=outcome.duplicate, dropped=outcome.dropped
+            )
+        )
     )

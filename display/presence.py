@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
+from content_feed.api.heartbeat import report_seconds
 from content_feed.models import Terminal
 from content_feed.presence import last_seen
 
@@ -17,11 +18,7 @@ def poll_seconds() -> int:
 def offline_after(kind: str = "wall") -> timedelta:
     """Silence after which a terminal shows offline: a few of its report intervals."""
     settings = current_app.config["SUNLIGHT"]
-    every = (
-        settings["kiosk"]["heartbeat_seconds"]
-        if kind == "kiosk"
-        else settings["display"]["poll_seconds"]
-    )
+    every = report_seconds(settings, kind)
     return timedelta(seconds=every * settings["display"]["offline_after_polls"])
 
 

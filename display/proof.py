@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from content_feed.models import PlayRecord, Terminal
+from content_feed.schemas.terminals import PlayBatch
 
-MAX_BATCH = 500
 # Plays older than this (a screen offline for long) are still taken; newer than
 # now + skew are clock errors and dropped.
 MAX_AGE = timedelta(days=30)
@@ -31,59 +31,43 @@ class Outcome:
     dropped: int = 0
 
 
-def _parse_time(value) -> datetime:
-    if not isinstance(value, str):
-        raise BadBatch("started_at must be an ISO 8601 time")
+def _parse_time(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise BadBatch(f"started_at {value!r} is not an ISO 8601 time") from None
+        raise BadBatch(f"播放时间 started_at {value[:40]!r} 不是 ISO 8601 时间") from None
     if parsed.tzinfo is None:
-        raise BadBatch("started_at needs a time zone (Z)")
+        raise BadBatch("播放时间 started_at 须带时区（如 Z）")
     return parsed.astimezone(UTC)
 
 
-def ingest(session: Session, terminal: Terminal, batch: dict, now: datetime) -> Outcome:
-    """Store one batch; the same ``batch_key`` again stores nothing and says so."""
-    key = batch.get("batch_key")
-    plays = batch.get("plays")
-    if not isinstance(key, str) or not 8 <= len(key) <= 80:
-        raise BadBatch("batch_key must be a string of 8 to 80 characters")
-    if not isinstance(plays, list) or len(plays) > MAX_BATCH:
-        raise BadBatch(f"plays must be a list of at most {MAX_BATCH}")
+def ingest(session: Session, terminal: Terminal, batch: PlayBatch, now: datetime) -> Outcome:
+    """Store one batch (its shape checked by its schema); the same ``batch_key``
+    again stores nothing and says so."""
     with _ingest_lock:
         seen = session.execute(
             select(PlayRecord.id)
-            .where(PlayRecord.terminal_id == terminal.id, PlayRecord.batch_key == key)
+            .where(PlayRecord.terminal_id == terminal.id, PlayRecord.batch_key == batch.batch_key)
             .limit(1)
         ).first()
         if seen is not None:
             return Outcome(0, duplicate=True)
         accepted = dropped = 0
-        for play in plays:
-            if not isinstance(play, dict):
-                raise BadBatch("each play must be an object")
-            started = _parse_time(play.get("started_at"))
+        for play in batch.plays:
+            started = _parse_time(play.started_at)
             if started > now + MAX_SKEW or started < now - MAX_AGE:
                 dropped += 1
                 continue
-            try:
-                duration = max(0.0, min(float(play.get("duration", 0)), 86400.0))
-            except (TypeError, ValueError):
-                raise BadBatch("duration must be a number of seconds") from None
             session.add(
                 PlayRecord(
                     terminal_id=terminal.id,
-                    entry_key=str(play.get("key", ""))[:80],
-                    title=str(play.get("title", ""))[:200],
+                    entry_key=play.key[:80],
+                    title=play.title[:200],
                     started_at=started,
-                    duration_seconds=duration,
-                    extra={
-                        "kind": str(play.get("kind", ""))[:20],
-                        "ref": str(play.get("ref", ""))[:40],
-                    },
+                    duration_seconds=max(0.0, min(play.duration, 86400.0)),
+                    extra={"kind": play.kind[:20], "ref": play.ref[:40]},
                     received_at=now,
-                    batch_key=key,
+                    batch_key=batch.batch_key,
                 )
             )
             accepted += 1

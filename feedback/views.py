@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from admin.helpers import flash_form_errors
-from content_feed import clock
+from content_feed import clock, hall_scope
 from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.feedback_stats import inquiry_stats, satisfaction_stats, stats_table
@@ -134,7 +134,9 @@ def inquiry(inquiry_id: int):
     )
     assign_form = AssignForm(department=inq.department)
     assign_form.assignee.choices = [(0, "（未指定）")] + [
-        (u.id, u.display_name or u.username) for u in handlers if u.has_role("handler")
+        (u.id, u.display_name or u.username)
+        for u in handlers
+        if hall_scope.holds(u, "handler", inq.hall_id)
     ]
     assign_form.assignee.data = inq.assignee_id or 0
     state_form = StateForm(state=inq.state)
@@ -194,7 +196,7 @@ def assign_inquiry(inquiry_id: int):
     form.assignee.choices = [(0, "")] + [
         (u.id, u.username)
         for u in db.session.execute(select(User).where(User.active.is_(True))).scalars()
-        if u.has_role("handler")
+        if hall_scope.holds(u, "handler", inq.hall_id)
     ]
 
     def action():

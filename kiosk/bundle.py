@@ -27,6 +27,7 @@ from content_feed.public_now import (
     public_meetings,
     public_slogans,
 )
+from content_feed.schemas import dump
 from content_feed.search import ABBREVIATIONS, guide_text, plain_text, syllables, window_text
 from content_feed.submission_rules import RULES, params_for
 from content_feed.submissions import DELIVERY_METHODS
@@ -79,7 +80,7 @@ def build(terminal: Terminal) -> dict:
     ).scalars()
     for n, item in enumerate(rows):
         with_body = n < ITEMS_WITH_BODY
-        data = serialize.item_detail(item) if with_body else serialize.item_summary(item)
+        data = dump(serialize.item_detail(item) if with_body else serialize.item_summary(item))
         data.update(_pinyin(item.title))
         # What the offline search reads (content_feed.search reads the same).
         data["search"] = [item.summary or "", plain_text(item.body) if with_body else ""]
@@ -94,7 +95,7 @@ def build(terminal: Terminal) -> dict:
             selectinload(Guide.faqs),
         )
     ).scalars():
-        data = serialize.guide_detail(guide)
+        data = dump(serialize.guide_detail(guide))
         data["keywords"] = guide.keywords
         data.update(_pinyin(guide.name))
         data["search"] = list(guide_text(guide))
@@ -108,18 +109,18 @@ def build(terminal: Terminal) -> dict:
         )
     return {
         "terminal": {"code": terminal.code, "name": terminal.name},
-        "hall": serialize.hall(hall),
+        "hall": dump(serialize.hall(hall)),
         "timezone": settings["hall"]["timezone"],
         "generated_at": iso(at),
         "catalogue": category_tree(counts),
         "items": items,
         "guides": guides,
         "meetings": [
-            serialize.meeting(m)
+            dump(serialize.meeting(m))
             for m in db.session.execute(public_meetings(at, hall_id=hall.id)).scalars()
         ],
         "urgent_notices": [
-            serialize.urgent(u)
+            dump(serialize.urgent(u))
             for u in db.session.execute(
                 current_urgent_notices(at, hall_id=hall.id, surface=SURFACE)
             ).scalars()
@@ -128,7 +129,7 @@ def build(terminal: Terminal) -> dict:
             s.text for s in db.session.execute(public_slogans(at, hall_id=hall.id)).scalars()
         ],
         "answers": [
-            answer(a)
+            dump(answer(a))
             for a in db.session.execute(
                 public_answers(hall_id=hall.id).limit(MAX_ANSWERS)
             ).scalars()

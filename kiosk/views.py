@@ -6,25 +6,28 @@ from flask import Response, current_app, render_template, request, send_from_dir
 
 from content_feed import push
 from content_feed.api.caching import FastAnswer, conditional
+from content_feed.api.declare import declare
 from content_feed.api.json_body import json_object
 from content_feed.api.problems import Problem
+from content_feed.api.progress import progress
 from content_feed.api.submissions import spend_receipt_lookup
 from content_feed.api.terminal_auth import REFUSED, authenticated_kiosk
+from content_feed.api.validation import checked
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.ids import as_id
-from content_feed.models import Inquiry, Terminal, UrgentNotice
+from content_feed.models import Terminal, UrgentNotice
 from content_feed.presence import book
-from content_feed.privacy import mask_name, mask_phone, mask_text
 from content_feed.public_now import current_urgent_notices
 from content_feed.qr import qr_response
 from content_feed.receipts import find_by_typed
 from content_feed.receipts import normalize as normalize_receipt
+from content_feed.schemas import dump
+from content_feed.schemas.terminals import Ack, AckReply
 from content_feed.submissions import find_receipt
 from content_feed.terminals import directory, find_terminal, presented_token
-from content_feed.timefmt import local_date, local_text
+from content_feed.timefmt import local_text
 from content_feed.urls import public_base
-from content_feed.vocabulary import INQUIRY_KINDS, INQUIRY_STATES, RATING_LEVELS, InquiryState
 from kiosk import bp
 from kiosk.bundle import build, bundle_topics
 
@@ -86,14 +89,20 @@ bundle.fast_answer = FastAnswer(kinds=("kiosk",))
 
 
 @bp.post("/<code>/ack")
+@declare(
+    "触摸查询机确认正在显示的紧急通知",
+    body=Ack,
+    response=AckReply,
+    status_description="已确认",
+    problems=(400, 401, 409, 413, 415),
+    token=True,
+)
 def ack(code: str):
     """The kiosk shows an urgent notice: noted for the console's confirmation page."""
     card = directory().authenticate(code, presented_token(request.headers), ("kiosk",))
     if card is None:
         raise Problem(401, REFUSED, errors={"terminal": "终端未登记、已停用或令牌不符"})
-    notice_id = json_object().get("notice_id")
-    if not isinstance(notice_id, int) or isinstance(notice_id, bool):
-        raise Problem(400, "notice_id 应为整数", errors={"notice_id": "必须是整数"})
+    notice_id = checked(Ack, json_object(), status=400).notice_id
     at = now()
     showing = db.session.execute(
         current_urgent_notices(at, hall_id=card.hall_id, surface="kiosk").where(
@@ -103,7 +112,7 @@ def ack(code: str):
     if showing is None or (showing.group_id is not None and showing.group_id not in card.group_ids):
         raise Problem(409, "该终端当前没有这条紧急通知")
     first = book().confirmed(notice_id, card.id, at)
-    return {"ok": True, "first_shown_at": first.isoformat()}
+    return dump(AckReply(ok=True, first_shown_at=first.isoformat()))
 
 
 @bp.get("/sw.js")
@@ -135,36 +144,13 @@ def receipt_page(receipt_no: str):
     if found is None:
         shown = normalize_receipt(receipt_no) or receipt_no[:30]
         return render_template("kiosk/receipt.html", record=None, receipt_no=shown), 404
-    if isinstance(found, Inquiry):
-        view = {
-            "kind": INQUIRY_KINDS.get(found.kind, found.kind),
-            "state": INQUIRY_STATES.get(found.state, found.state),
-            "topic": mask_text(found.topic),
-            "name": mask_name(found.name),
-            "phone": mask_phone(found.phone),
-            "due_on": found.due_on.isoformat() if found.due_on else "",
-            "reply": mask_text(found.reply) if found.replied_at else "",
-            "replied_on": local_date(found.replied_at),
-            "reason": mask_text(found.state_reason)
-            if found.state == InquiryState.CANNOT_HANDLE
-            else "",
-        }
-    else:
-        view = {
-            "kind": "好差评",
-            "state": (
-                "已整改"
-                if found.resolved_at
-                else ("回访整改中" if found.follow_up_state == "open" else "已收到")
-            ),
-            "topic": RATING_LEVELS.get(found.level, ""),
-            "phone": mask_phone(found.phone),
-            "due_on": found.resolve_due_on.isoformat() if found.resolve_due_on else "",
-            "reply": mask_text(found.resolution_note),
-        }
-    view["received"] = local_text(found.received_at)
     response = Response(
-        render_template("kiosk/receipt.html", record=view, receipt_no=found.receipt_no)
+        render_template(
+            "kiosk/receipt.html",
+            record=progress(found),
+            received=local_text(found.received_at),
+            receipt_no=found.receipt_no,
+        )
     )
     response.headers["Cache-Control"] = "no-store"
     return response

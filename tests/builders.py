@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -168,16 +169,188 @@ def make_urgent(
 
 def make_meeting(at: datetime, days_ahead: int = 10, **fields) -> MeetingNotice:
     start = at + timedelta(days=days_ahead)
+    fields.setdefault("title", "党组会议旁听公告")
+    fields.setdefault("published_at", at)
     notice = MeetingNotice(
-        title="党组会议旁听公告",
         meeting_at=start,
         meeting_ends_at=start + timedelta(hours=2),
         place="三楼会议室",
         topics="议题",
         observer_quota=5,
-        published_at=at,
         **fields,
     )
     db.session.add(notice)
     db.session.commit()
     return notice
+
+
+def make_hall_user(username: str, halls: dict, password: str = PASSWORD) -> User:
+    """An account without city-wide roles, holding ``{hall: "role role"}`` in halls."""
+    from content_feed.models import HallGrant
+
+    user = make_user(username, "", password)
+    for hall, roles in halls.items():
+        db.session.add(HallGrant(user_id=user.id, hall_id=hall.id, roles=roles))
+    db.session.commit()
+    return user
+
+
+def hall_world(at: datetime, code: str, name: str) -> dict:
+    """A hall with something of every kind the console shows, each row's text
+    carrying ``name`` (and codes carrying ``code``) so a page can be searched for
+    it. Returns the ids by kind."""
+    from flask import current_app
+
+    from content_feed.models import (
+        Attachment,
+        GuideImport,
+        GuideRevision,
+        LedController,
+        Playlist,
+        PlaylistEntry,
+        PlayRecord,
+        RefusedSubmission,
+        RotationSchedule,
+        TerminalGroup,
+        UrgentNoticeAck,
+        Window,
+    )
+    from content_feed.submissions import submit_inquiry, submit_rating
+
+    hall = make_hall(code, f"{name}服务大厅")
+    people = staff()
+    window = Window(hall_id=hall.id, number="1", name=f"{name}综合窗口")
+    db.session.add(window)
+    item = publish_item(at, f"{name}党费收缴情况", halls=[hall])
+    cat = category()
+    draft = workflow.create_draft(
+        db.session,
+        people["drafter"],
+        at,
+        title=f"{name}草稿事项",
+        domain=cat.domain,
+        category_id=cat.id,
+        scope="party",
+        body="正文",
+        hall_ids=[hall.id],
+    )
+    guide = make_guide(at, name=f"{name}不动产登记", code=f"{code.upper()}-0001", hall=hall)
+    wall = make_terminal(f"{code}-wall", "wall", hall)
+    led = make_terminal(f"{code}-led", "led", hall, width=192, height=32)
+    kiosk = make_terminal(f"{code}-kiosk", "kiosk", hall)
+    group = TerminalGroup(name=f"{name}分组", hall_id=hall.id)
+    playlist = Playlist(name=f"{name}节目单", hall_id=hall.id)
+    playlist.entries.append(
+        PlaylistEntry(kind="qr_card", params={"url": "/", "title": f"{name}二维码"})
+    )
+    db.session.add_all([group, playlist])
+    db.session.flush()
+    wall.groups = [group]
+    schedule = RotationSchedule(name=f"{name}时段", playlist_id=playlist.id, terminal_id=wall.id)
+    urgent = make_urgent(at, title=f"{name}临时停电", hall_id=hall.id)
+    attachment = Attachment(
+        guide_id=guide.id,
+        filename=f"{name}样表.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        stored_name=f"{code}.pdf",
+    )
+    job = GuideImport(filename=f"{name}导入.xlsx", hall_id=hall.id, state="done", report=[])
+    db.session.add_all([schedule, attachment, job])
+    db.session.flush()
+    revision = GuideRevision(
+        guide_id=guide.id,
+        import_id=job.id,
+        data={"fields": {"name": f"{name}导入修订"}, "rows": {}},
+        state="pending",
+    )
+    controller = LedController(terminal_id=led.id, protocol="pull")
+    play = PlayRecord(terminal_id=wall.id, entry_key="qr1", title=f"{name}播放", started_at=at)
+    ack = UrgentNoticeAck(
+        notice_id=urgent.id, terminal_id=wall.id, first_shown_at=at, last_confirmed_at=at
+    )
+    refused = RefusedSubmission(
+        idempotency_key=f"refused-{code}",
+        kind="inquiries",
+        terminal_id=kiosk.id,
+        hall_id=hall.id,
+        payload=json.dumps({"text": f"{name}离线问询", "kind": "question"}, ensure_ascii=False),
+        reported_at=at,
+    )
+    db.session.add_all([revision, controller, play, ack, refused])
+    db.session.commit()
+    feedback = current_app.config["SUNLIGHT"]["feedback"]
+    inquiry = submit_inquiry(
+        db.session,
+        {"idempotency_key": f"inq-{code}-0001", "kind": "question", "text": f"{name}问询"},
+        kiosk,
+        feedback,
+        at,
+    ).record
+    rating = submit_rating(
+        db.session,
+        {
+            "idempotency_key": f"rate-{code}-0001",
+            "level": 1,
+            "target": "hall",
+            "comment": f"{name}差评",
+        },
+        kiosk,
+        feedback,
+        at,
+    ).record
+    meeting = make_meeting(at, hall_id=hall.id, title=f"{name}党组会议旁听公告")
+    slogan = make_slogan(f"{name}阳光党务", hall_id=hall.id)
+    db.session.commit()
+    return {
+        "hall": hall.id,
+        "window": window.id,
+        "item": item.id,
+        "draft": draft.item_id,
+        "attachment": attachment.id,
+        "guide": guide.id,
+        "guide_revision": revision.id,
+        "guide_import": job.id,
+        "meeting": meeting.id,
+        "slogan": slogan.id,
+        "urgent": urgent.id,
+        "wall": wall.id,
+        "led": led.id,
+        "kiosk": kiosk.id,
+        "group": group.id,
+        "playlist": playlist.id,
+        "entry": playlist.entries[0].id,
+        "schedule": schedule.id,
+        "inquiry": inquiry.id,
+        "rating": rating.id,
+        "refused": refused.id,
+    }
+
+
+def city_world(at: datetime) -> dict:
+    """Rows for every hall (hall NULL): what a hall user reads and never changes."""
+    from content_feed.models import Playlist, PlaylistEntry, RotationSchedule, TerminalGroup
+
+    item = publish_item(at, "全市通用事项")
+    guide = make_guide(at, name="全市通用指南", code="CITY-0001", hall=None, state="draft")
+    group = TerminalGroup(name="全市分组")
+    playlist = Playlist(name="全市节目单")
+    playlist.entries.append(PlaylistEntry(kind="qr_card", params={"url": "/", "title": "全市"}))
+    db.session.add_all([group, playlist])
+    db.session.flush()
+    schedule = RotationSchedule(name="全市时段", playlist_id=playlist.id, group_id=group.id)
+    db.session.add(schedule)
+    db.session.commit()
+    return {
+        "item": item.id,
+        "draft": item.id,
+        "guide": guide.id,
+        "meeting": make_meeting(at, published_at=None, title="全市会议").id,
+        "slogan": make_slogan("全市通用标语", published_at=None).id,
+        "urgent": make_urgent(at, title="全市紧急通知").id,
+        "group": group.id,
+        "playlist": playlist.id,
+        "entry": playlist.entries[0].id,
+        "schedule": schedule.id,
+    }

@@ -71,6 +71,7 @@ NOT_SHOWN = {
     "RefusedSubmission": "kiosk submissions refused after an outage, for staff to follow up",
     "LedController": "how a strip is pushed to and its push status: the sender reads it",
     "LoginLock": "sign-in failures per account and address, console only",
+    "HallGrant": "the halls a staff account works in, console only",
 }
 
 # Terminal answers and feed answers watched by the sweep: hall A (the demo

@@ -7,6 +7,7 @@ from admin.views import (  # noqa: F401
     guide_imports,
     guide_revisions,
     guides,
+    hall_grants,
     items,
     ledger_pages,
     notices,

@@ -120,7 +120,8 @@ def guide_attachments(guide: Guide) -> list[Attachment]:
 
 
 def _code_taken(code: str, guide_id: int | None) -> bool:
-    stmt = select(Guide.id).where(Guide.code == code)
+    # Codes are unique in the whole city, whichever halls the user sees.
+    stmt = select(Guide.id).where(Guide.code == code).execution_options(all_halls=True)
     if guide_id:
         stmt = stmt.where(Guide.id != guide_id)
     return db.session.execute(stmt).first() is not None

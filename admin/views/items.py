@@ -6,11 +6,12 @@ from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import or_, select
+from wtforms.validators import DataRequired
 
 from admin import bp
 from admin.forms import ActionForm, ItemForm, NoteForm, ProposeForm, ReasonForm, channels_for
 from admin.helpers import actor, flash_form_errors, get_or_404, now, page_args, store_uploads
-from content_feed import ledger, uploads, workflow
+from content_feed import hall_scope, ledger, uploads, workflow
 from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.ids import db_int
@@ -60,9 +61,11 @@ def category_choices() -> list[tuple[int, str]]:
 
 
 def hall_choices(blank: str | None = None) -> list[tuple[int, str]]:
+    """The halls a form may name (a hall user's own), and ``blank`` (every hall)
+    for city-level staff only."""
     halls = db.session.execute(select(Hall).order_by(Hall.id)).scalars()
     rows = [(h.id, h.name) for h in halls]
-    return [(0, blank), *rows] if blank is not None else rows
+    return [(0, blank), *rows] if blank is not None and hall_scope.may_choose_all_halls() else rows
 
 
 def item_form(obj=None) -> ItemForm:
@@ -72,6 +75,11 @@ def item_form(obj=None) -> ItemForm:
     form.subject.choices = [("", "（不选）")] + [(s, s) for s in settings["subjects"]]
     form.category_id.choices = category_choices()
     form.hall_ids.choices = hall_choices()
+    if not hall_scope.may_choose_all_halls():
+        # No hall means every hall: city-level staff only.
+        form.hall_ids.validators = [DataRequired("请选择服务大厅")]
+        form.hall_ids.label.text = "适用大厅"
+        form.hall_ids.flags.required = True
     if obj is not None and not form.is_submitted():
         form.hall_ids.data = list(obj.hall_ids or [])
     return form

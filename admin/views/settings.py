@@ -222,8 +222,8 @@ def _user_edit(user: User | None):
             problem = password_problem(f.password.data, f.username.data.strip(), security)
             if problem:
                 return problem
-        if not f.roles.data:
-            return "请至少选择一个角色"
+        if f.roles.data and target.id is not None and target.hall_grants:
+            return "该账号已按大厅授权，不能同时持有全市角色；请先在“大厅授权”中收回其授权"
         me = actor()
         if target.id == me.id and ("admin" not in f.roles.data or not f.active.data):
             return "不能取消自己的管理员角色或停用自己"
@@ -281,6 +281,10 @@ def _user_edit(user: User | None):
         apply=apply,
         check=check,
         fields=USER_FIELDS,
+        hints={
+            "roles": "全市角色：在所有大厅工作。只在部分大厅工作的账号不选全市角色，"
+            "保存后在“大厅授权”中按大厅授予角色；两者都没有的账号什么也看不到。"
+        },
     )
 
 

@@ -1,7 +1,8 @@
 """Conditional GET for feed and terminal answers, declared next to each view.
 
-``@conditional(depends=…, params=…)`` says what a view's answer reads (its
-topics) and which query parameters it takes. The answer is built once per
+``@conditional(depends=…)`` says what a view's answer reads (its topics); the
+view's ``@declare`` (api/declare.py) says which query parameters it takes, and
+they reach the view validated, as ``query``. The answer is built once per
 state of those topics (content_feed/answers.py) and served from memory until
 one moves; the WSGI fast path answers repeat requests before Flask runs.
 A parameter the view does not take is refused (400), so a made-up query
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import Response, current_app, has_request_context, request
+from pydantic import BaseModel
 
 from content_feed.answers import (
     CREDENTIALS,
@@ -26,8 +28,11 @@ from content_feed.answers import (
     json_answer,
     respond,
 )
+from content_feed.api.declare import route_of
 from content_feed.api.problems import Problem
+from content_feed.api.validation import checked_query
 from content_feed.clock import now
+from content_feed.schemas import dump
 from content_feed.versioning import versions
 
 
@@ -94,22 +99,28 @@ def obtain(key: str, build: Callable[[int, object], Answer]) -> Answer:
 def conditional(
     *,
     depends: Callable[[], Iterable[str]],
-    params: Iterable[str] = (),
     shared: bool = True,
     mimetype: str = "application/json",
     fast: FastAnswer | None = None,
 ):
-    """Decorate a view returning JSON-able data (or bytes of ``mimetype``) that
-    reads only ``depends()``."""
-    allowed = tuple(params)
+    """Decorate a view returning its answer model (or JSON-able data, or bytes of
+    ``mimetype``) that reads only ``depends()``."""
 
     def decorate(view):
+        route = route_of(view)
+        model = route.query if route is not None else None
+        allowed = tuple(model.model_fields) if model is not None else ()
+
         @wraps(view)
         def wrapper(*args, **kwargs):
             refuse_unknown_params(allowed)
+            if model is not None:
+                kwargs["query"] = checked_query(model, request.args)
 
             def build(seq, boundary):
                 payload = view(*args, **kwargs)
+                if isinstance(payload, BaseModel):
+                    payload = dump(payload)
                 if isinstance(payload, bytes):
                     return bytes_answer(payload, mimetype, depends(), seq, boundary, shared=shared)
                 return json_answer(payload, depends(), seq, boundary, shared=shared)

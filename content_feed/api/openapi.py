@@ -1,314 +1,204 @@
-"""The OpenAPI 3.1 document of /api/v1.
+"""The OpenAPI 3.1 document of /api/v1, generated from the routes' declarations.
 
-Each module that adds routes under /api/v1 adds their description with
-:func:`describe`; a test checks that every route is described and that the
-document validates.
+Every route under /api/v1 (and a terminal route that wants to be in the
+document, such as the screens' heartbeat) declares its query, body and answer
+models with ``@declare`` (api/declare.py); this module walks the URL map and writes the
+document from those declarations and the models' JSON Schemas (pydantic). A
+route without a declaration is missing from the document, which the tests
+refuse. The document is made once per application: routes and configuration
+do not change while it runs.
 """
 
 from __future__ import annotations
 
-import copy
+import inspect
 import json
 
-from flask import Response
+from flask import Flask, Response, current_app
+from pydantic import BaseModel, TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema
 
 from content_feed.api import api
 from content_feed.api.caching import content_etag
+from content_feed.api.declare import Route, declare, route_of
+from content_feed.schemas import Problem
 
+REF = "#/components/schemas/{model}"
 PROBLEM = {"$ref": "#/components/responses/Problem"}
-NOT_MODIFIED = {"description": "未变化（If-None-Match 命中）"}
-
-COMPONENTS: dict = {
-    "parameters": {
-        "hall": {
-            "name": "hall",
-            "in": "query",
-            "schema": {"type": "string"},
-            "description": "服务大厅编号：只返回面向该大厅的内容",
-        },
-        "surface": {
-            "name": "surface",
-            "in": "query",
-            "schema": {"type": "string", "enum": ["kiosk", "wall", "led"]},
-            "description": "终端类型",
-        },
-        "page": {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-        "per_page": {
-            "name": "per_page",
-            "in": "query",
-            "schema": {"type": "integer", "minimum": 1, "maximum": 100},
-        },
-        "ifNoneMatch": {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}},
-    },
-    "headers": {
-        "ETag": {"schema": {"type": "string"}, "description": "内容版本"},
-        "Cache-Control": {"schema": {"type": "string"}},
-    },
-    "responses": {
-        "Problem": {
-            "description": "错误（RFC 9457）",
-            "content": {
-                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-            },
-        }
-    },
-    "schemas": {
-        "Problem": {
-            "type": "object",
-            "required": ["title", "status"],
-            "properties": {
-                "type": {"type": "string"},
-                "title": {"type": "string"},
-                "status": {"type": "integer"},
-                "detail": {"type": "string"},
-                "instance": {"type": ["string", "null"]},
-                "errors": {"type": "object", "additionalProperties": {"type": "string"}},
-            },
-        },
-        "Category": {
-            "type": "object",
-            "required": ["id", "code", "name", "domain"],
-            "properties": {
-                "id": {"type": "integer"},
-                "code": {"type": "string"},
-                "name": {"type": "string"},
-                "domain": {"type": "string"},
-            },
-        },
-        "CategoryNode": {
-            "type": "object",
-            "required": ["id", "code", "name", "count", "children"],
-            "properties": {
-                "id": {"type": "integer"},
-                "code": {"type": "string"},
-                "name": {"type": "string"},
-                "domain": {"type": "string"},
-                "required": {"type": "boolean"},
-                "count": {"type": "integer"},
-                "children": {
-                    "type": "array",
-                    "items": {"$ref": "#/components/schemas/CategoryNode"},
-                },
-            },
-        },
-        "ItemSummary": {
-            "type": "object",
-            "required": ["id", "title", "category", "index_number", "online_url"],
-            "properties": {
-                "id": {"type": "integer"},
-                "index_number": {"type": ["string", "null"]},
-                "title": {"type": "string"},
-                "led_text": {"type": "string"},
-                "domain": {"type": "string"},
-                "category": {"$ref": "#/components/schemas/Category"},
-                "disclosure_mode": {"type": "string", "enum": ["proactive", "on_request"]},
-                "disclosure_mode_label": {"type": "string"},
-                "timeliness": {
-                    "type": "string",
-                    "enum": ["standing", "periodic", "staged", "immediate"],
-                },
-                "timeliness_label": {"type": "string"},
-                "refresh_period_days": {"type": ["integer", "null"]},
-                "publishing_body": {"type": "string"},
-                "subject": {"type": "string"},
-                "document_number": {"type": "string"},
-                "written_on": {"type": ["string", "null"], "format": "date"},
-                "published_on": {"type": ["string", "null"], "format": "date"},
-                "updated_at": {"type": ["string", "null"], "format": "date-time"},
-                "valid_from": {"type": ["string", "null"], "format": "date-time"},
-                "valid_until": {"type": ["string", "null"], "format": "date-time"},
-                "summary": {"type": "string", "maxLength": 100},
-                "surfaces": {"type": "array", "items": {"type": "string"}},
-                "halls": {"type": "array", "items": {"type": "string"}},
-                "online_url": {"type": "string"},
-                "qr": {"type": "string"},
-                "pre_disclosure": {"type": ["object", "null"]},
-            },
-        },
-        "ItemDetail": {
-            "allOf": [
-                {"$ref": "#/components/schemas/ItemSummary"},
-                {
-                    "type": "object",
-                    "properties": {
-                        "body_html": {"type": "string"},
-                        "attachments": {"type": "array", "items": {"type": "object"}},
-                    },
-                },
-            ]
-        },
-        "GuideSummary": {
-            "type": "object",
-            "required": ["id", "code", "name"],
-            "properties": {
-                "id": {"type": "integer"},
-                "code": {"type": "string"},
-                "name": {"type": "string"},
-                "kind": {"type": "string"},
-                "summary": {"type": "string"},
-                "implementing_body": {"type": "string"},
-                "statutory_limit": {"type": "string"},
-                "promised_limit": {"type": "string"},
-                "fee": {"type": "string"},
-                "online": {"type": "boolean"},
-                "window": {"type": "string"},
-                "hall": {"type": ["string", "null"]},
-                "page_url": {"type": "string"},
-                "qr": {"type": "string"},
-            },
-        },
-        "GuideDetail": {
-            "allOf": [
-                {"$ref": "#/components/schemas/GuideSummary"},
-                {
-                    "type": "object",
-                    "properties": {
-                        "materials": {"type": "array", "items": {"type": "object"}},
-                        "steps": {"type": "array", "items": {"type": "object"}},
-                        "fees": {"type": "array", "items": {"type": "object"}},
-                        "faqs": {"type": "array", "items": {"type": "object"}},
-                    },
-                },
-            ]
-        },
-        "Meeting": {
-            "type": "object",
-            "required": ["id", "title", "meeting_at", "place"],
-            "properties": {
-                "id": {"type": "integer"},
-                "title": {"type": "string"},
-                "meeting_at": {"type": "string", "format": "date-time"},
-                "place": {"type": "string"},
-            },
-        },
-        "Slogan": {
-            "type": "object",
-            "required": ["id", "text"],
-            "properties": {"id": {"type": "integer"}, "text": {"type": "string"}},
-        },
-        "UrgentNotice": {
-            "type": "object",
-            "required": ["id", "title", "starts_at", "ends_at"],
-            "properties": {
-                "id": {"type": "integer"},
-                "title": {"type": "string"},
-                "body": {"type": "string"},
-                "starts_at": {"type": "string", "format": "date-time"},
-                "ends_at": {"type": "string", "format": "date-time"},
-            },
-        },
-    },
+TOO_MANY = {"$ref": "#/components/responses/TooMany"}
+TOKEN_HEADER = {
+    "name": "X-Terminal-Token",
+    "in": "header",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "终端的令牌（登记时发放一次）；不接受放在网址中",
+}
+IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}
+CONDITIONAL_HEADERS = {
+    "ETag": {"schema": {"type": "string"}, "description": "内容版本（内容的摘要）"},
+    "Cache-Control": {"schema": {"type": "string"}},
 }
 
 
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
+class _Schemas(GenerateJsonSchema):
+    # A title per property ("Id", "Code") says nothing the name does not.
+    def field_title_should_be_set(self, schema) -> bool:
+        return False
 
 
-def feed_get(
-    summary: str, schema: dict, params: tuple[str, ...] = (), path_params: tuple[str, ...] = ()
-) -> dict:
-    """A conditional GET: 200 with ETag, 304, and problems."""
-    parameters = [{"$ref": f"#/components/parameters/{p}"} for p in (*params, "ifNoneMatch")]
-    parameters += [
-        {"name": p, "in": "path", "required": True, "schema": {"type": "integer"}}
-        for p in path_params
-    ]
-    return {
-        "get": {
-            "summary": summary,
-            "parameters": parameters,
-            "responses": {
-                "200": {
-                    "description": "成功",
-                    "headers": {
-                        "ETag": {"$ref": "#/components/headers/ETag"},
-                        "Cache-Control": {"$ref": "#/components/headers/Cache-Control"},
-                    },
-                    "content": {"application/json": {"schema": schema}},
-                },
-                "304": NOT_MODIFIED,
-                "400": PROBLEM,
-                "404": PROBLEM,
-            },
+def _clean(schema: dict, config: dict, required: bool) -> dict:
+    """A query parameter's schema for the document: a parameter is absent rather
+    than null, and our ``x-`` markers are resolved."""
+    schema = dict(schema)
+    options = [s for s in schema.pop("anyOf", []) if s.get("type") != "null"]
+    if len(options) == 1:
+        schema.update(options[0])
+    source = schema.pop("x-maximum-from", None)
+    if source is not None:
+        section, key = source.split(".")
+        schema["maximum"] = config[section][key]
+    schema.pop("x-required", None)
+    if required or schema.get("default", 0) is None:
+        schema.pop("default", None)
+    return schema
+
+
+def _owner(model: type[BaseModel], name: str) -> str:
+    """The model that declares field ``name`` (shared parameters keep one name)."""
+    for cls in model.__mro__:
+        if name in inspect.get_annotations(cls):
+            return cls.__name__
+    return model.__name__
+
+
+def _query_parameters(model, config: dict, parameters: dict) -> list[dict]:
+    schema = model.model_json_schema(schema_generator=_Schemas)
+    refs = []
+    for name, info in model.model_fields.items():
+        prop = schema["properties"][name]
+        key = f"{_owner(model, name)}.{name}"
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        parameter = {"name": name, "in": "query"}
+        required = info.is_required() or bool(extra.get("x-required"))
+        if required:
+            parameter["required"] = True
+        prop = _clean(prop, config, required)
+        description = prop.pop("description", None)
+        if description:
+            parameter["description"] = description
+        parameter["schema"] = prop
+        parameters[key] = parameter
+        refs.append({"$ref": f"#/components/parameters/{key}"})
+    return refs
+
+
+def _path_parameters(rule) -> list[dict]:
+    out = []
+    for name in sorted(rule.arguments):
+        converter = rule._converters[name]
+        kind = "integer" if type(converter).__name__ == "IntegerConverter" else "string"
+        out.append({"name": name, "in": "path", "required": True, "schema": {"type": kind}})
+    return out
+
+
+def _json(schema) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def _operation(rule, view, route: Route, schemas: dict, config: dict, parameters: dict) -> dict:
+    conditional = hasattr(view, "fast_answer")
+    params = []
+    if route.query is not None:
+        params += _query_parameters(route.query, config, parameters)
+    params += _path_parameters(rule)
+    if route.token:
+        params.append(TOKEN_HEADER)
+    if conditional:
+        params.append(IF_NONE_MATCH)
+    main: dict = {"description": route.status_description}
+    if conditional:
+        main["headers"] = CONDITIONAL_HEADERS
+    main["content"] = {
+        route.media_type: {
+            "schema": schemas[id(route.response)] if route.response is not None else {}
         }
     }
+    responses = {str(route.status): main}
+    for status, reply in route.replies.items():
+        answer: dict = {"description": reply.description}
+        if reply.headers:
+            answer["headers"] = {
+                name: {"schema": {"type": "string", "const": value}}
+                for name, value in reply.headers.items()
+            }
+        if reply.schema is not None:
+            answer["content"] = _json(schemas[id(reply.schema)])
+        responses[str(status)] = answer
+    if conditional:
+        responses["304"] = {
+            "description": "未变化（If-None-Match 命中）",
+            "headers": CONDITIONAL_HEADERS,
+        }
+    for status in route.problems:
+        responses[str(status)] = TOO_MANY if status == 429 else PROBLEM
+    if conditional or route.query is not None:
+        responses.setdefault("400", PROBLEM)
+    operation = {"summary": route.summary}
+    if route.description:
+        operation["description"] = route.description
+    if params:
+        operation["parameters"] = params
+    if route.body is not None:
+        operation["requestBody"] = {"required": True, "content": _json(schemas[id(route.body)])}
+    operation["responses"] = responses
+    return operation
 
 
-def _list_of(key: str, name: str) -> dict:
-    return {
-        "type": "object",
-        "required": [key],
-        "properties": {key: {"type": "array", "items": _ref(name)}},
+def _declared(app: Flask):
+    """(rule, method, view, route) of every declared route, in path order: all of
+    /api/v1 and the terminals' JSON routes that declare themselves."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        view = app.view_functions[rule.endpoint]
+        route = route_of(view)
+        if route is None:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method, view, route
+
+
+def _models(routes) -> list:
+    found: dict[int, object] = {id(Problem): Problem}
+    for *_, route in routes:
+        for model in (route.response, route.body, *(r.schema for r in route.replies.values())):
+            if model is not None:
+                found[id(model)] = model
+    return list(found.values())
+
+
+def build_document(app: Flask) -> dict:
+    config = app.config["SUNLIGHT"]
+    routes = list(_declared(app))
+    models = _models(routes)
+    mode = {id(r.body): "validation" for *_, r in routes if r.body is not None}
+    refs, defs = TypeAdapter.json_schemas(
+        [(id(m), mode.get(id(m), "serialization"), TypeAdapter(m)) for m in models],
+        ref_template=REF,
+        schema_generator=_Schemas,
+    )
+    schemas = {key: schema for (key, _mode), schema in refs.items()}
+    parameters: dict = {}
+    paths: dict = {}
+    for rule, method, view, route in routes:
+        path = rule.rule
+        for name in rule.arguments:
+            path = path.replace(f"<int:{name}>", f"{{{name}}}").replace(f"<{name}>", f"{{{name}}}")
+        paths.setdefault(path, {})[method.lower()] = _operation(
+            rule, view, route, schemas, config, parameters
+        )
+    problem = {
+        "description": "错误（RFC 9457 问题文档，中文说明）",
+        "content": {"application/problem+json": {"schema": schemas[id(Problem)]}},
     }
-
-
-PATHS: dict = {
-    "/api/v1/catalogue": feed_get(
-        "公开目录树（含各节点公开事项数）",
-        {
-            "type": "object",
-            "properties": {
-                "domains": {"type": "array", "items": {"type": "string"}},
-                "categories": {"type": "array", "items": _ref("CategoryNode")},
-            },
-        },
-        ("hall", "surface"),
-    ),
-    "/api/v1/halls": feed_get("服务大厅与窗口", {"type": "object"}),
-    "/api/v1/items": feed_get(
-        "当前公开的事项（分页）",
-        {
-            "type": "object",
-            "required": ["items", "page", "per_page", "total", "pages"],
-            "properties": {
-                "items": {"type": "array", "items": _ref("ItemSummary")},
-                "page": {"type": "integer"},
-                "per_page": {"type": "integer"},
-                "total": {"type": "integer"},
-                "pages": {"type": "integer"},
-            },
-        },
-        ("hall", "surface", "page", "per_page"),
-    ),
-    "/api/v1/items/{item_id}": feed_get(
-        "一条公开事项", _ref("ItemDetail"), ("hall", "surface"), ("item_id",)
-    ),
-    "/api/v1/guides": feed_get("办事指南列表", _list_of("guides", "GuideSummary"), ("hall",)),
-    "/api/v1/guides/{guide_id}": feed_get(
-        "一份办事指南", _ref("GuideDetail"), ("hall",), ("guide_id",)
-    ),
-    "/api/v1/meetings": feed_get(
-        "会议公告（党员旁听）", _list_of("meetings", "Meeting"), ("hall",)
-    ),
-    "/api/v1/slogans": feed_get("宣传标语", _list_of("slogans", "Slogan"), ("hall",)),
-    "/api/v1/urgent-notices": feed_get(
-        "当前紧急通知", _list_of("urgent_notices", "UrgentNotice"), ("hall", "surface")
-    ),
-    "/api/v1/openapi.json": {
-        "get": {"summary": "本文档", "responses": {"200": {"description": "OpenAPI 3.1"}}}
-    },
-}
-
-# The category filter and domain filter apply to /items only.
-PATHS["/api/v1/items"]["get"]["parameters"] += [
-    {
-        "name": "category",
-        "in": "query",
-        "schema": {"type": "string"},
-        "description": "公开目录编号（含下级）",
-    },
-    {"name": "domain", "in": "query", "schema": {"type": "string"}},
-]
-
-
-def describe(paths: dict, schemas: dict | None = None) -> None:
-    """Add the description of routes another module registers under /api/v1."""
-    PATHS.update(paths)
-    COMPONENTS["schemas"].update(schemas or {})
-
-
-def document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -317,12 +207,34 @@ def document() -> dict:
             "description": "服务大厅触摸查询机、大屏、LED 条屏的内容接口。只返回当前向社会公开的内容。",
         },
         "servers": [{"url": "/"}],
-        "paths": copy.deepcopy(PATHS),
-        "components": copy.deepcopy(COMPONENTS),
+        "paths": paths,
+        "components": {
+            "schemas": defs.get("$defs", {}),
+            "parameters": dict(sorted(parameters.items())),
+            "responses": {
+                "Problem": problem,
+                "TooMany": {
+                    **problem,
+                    "description": "提交或查询过于频繁（RFC 9457 问题文档）",
+                    "headers": {
+                        "Retry-After": {"schema": {"type": "integer"}, "description": "秒"}
+                    },
+                },
+            },
+        },
     }
 
 
+def document(app: Flask | None = None) -> dict:
+    app = app or current_app._get_current_object()
+    key = "sunlight.openapi"
+    if key not in app.extensions:
+        app.extensions[key] = build_document(app)
+    return app.extensions[key]
+
+
 @api.get("/openapi.json")
+@declare("本文档（OpenAPI 3.1）", status_description="OpenAPI 3.1", problems=())
 def openapi_json():
     body = json.dumps(document(), ensure_ascii=False, indent=1)
     return content_etag(Response(body, mimetype="application/json"), "public, max-age=3600")

@@ -8,14 +8,9 @@ from sqlalchemy.orm import selectinload
 
 from content_feed import serialize, topics
 from content_feed.api import api
-from content_feed.api.args import (
-    category_arg,
-    domain_arg,
-    hall_arg,
-    page_args,
-    surface_arg,
-)
+from content_feed.api.args import category_arg, domain_arg, hall_arg, per_page_arg
 from content_feed.api.caching import conditional
+from content_feed.api.declare import declare
 from content_feed.api.problems import Problem
 from content_feed.catalogue import category_tree, descendant_ids
 from content_feed.clock import now
@@ -31,6 +26,8 @@ from content_feed.public_now import (
     public_meetings,
     public_slogans,
 )
+from content_feed.schemas import feed as schema
+from content_feed.schemas.queries import HallQuery, ItemsQuery, SurfaceQuery
 
 
 def _hall_id():
@@ -59,11 +56,12 @@ def all_halls() -> list[str]:
 
 
 @api.get("/catalogue")
-@conditional(depends=content_of_hall, params=("hall", "surface"))
-def catalogue():
+@conditional(depends=content_of_hall)
+@declare("公开目录树（含各节点公开事项数）", query=SurfaceQuery, response=schema.Catalogue)
+def catalogue(query: SurfaceQuery):
     """The category tree with the number of public items under each node."""
     hall_id = _hall_id()
-    surface = surface_arg()
+    surface = query.surface
     counts = dict(
         db.session.execute(
             select(Item.category_id, func.count(Item.id))
@@ -71,35 +69,35 @@ def catalogue():
             .group_by(Item.category_id)
         ).all()
     )
-    return {
-        "domains": current_app.config["SUNLIGHT"]["catalogue"]["domains"],
-        "categories": category_tree(counts),
-    }
+    return schema.Catalogue(
+        domains=current_app.config["SUNLIGHT"]["catalogue"]["domains"],
+        categories=category_tree(counts),
+    )
 
 
 @api.get("/halls")
 @conditional(depends=all_halls)
+@declare("服务大厅与窗口", query=None, response=schema.Halls)
 def halls():
     rows = db.session.execute(
         select(Hall).options(selectinload(Hall.windows)).order_by(Hall.id)
     ).scalars()
-    return {
-        "halls": [serialize.hall(h) for h in rows],
-        "timezone": current_app.config["SUNLIGHT"]["hall"]["timezone"],
-    }
+    return schema.Halls(
+        halls=[serialize.hall(h) for h in rows],
+        timezone=current_app.config["SUNLIGHT"]["hall"]["timezone"],
+    )
 
 
 @api.get("/items")
-@conditional(
-    depends=content_of_hall, params=("category", "domain", "hall", "surface", "page", "per_page")
-)
-def items():
-    page, per_page = page_args()
-    stmt = public_items(now(), hall_id=_hall_id(), surface=surface_arg())
-    category = category_arg()
+@conditional(depends=content_of_hall)
+@declare("当前公开的事项（分页）", query=ItemsQuery, response=schema.ItemsPage)
+def items(query: ItemsQuery):
+    page, per_page = query.page, per_page_arg(query.per_page)
+    stmt = public_items(now(), hall_id=_hall_id(), surface=query.surface)
+    category = category_arg(query.category)
     if category is not None:
         stmt = stmt.where(Item.category_id.in_(descendant_ids(category)))
-    domain = domain_arg()
+    domain = domain_arg(query.domain)
     if domain is not None:
         stmt = stmt.where(Item.domain == domain)
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar()
@@ -108,36 +106,39 @@ def items():
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).scalars()
-    return {
-        "items": [serialize.item_summary(i) for i in rows],
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-        "pages": (total + per_page - 1) // per_page,
-    }
+    return schema.ItemsPage(
+        items=[serialize.item_summary(i) for i in rows],
+        page=page,
+        per_page=per_page,
+        total=total,
+        pages=(total + per_page - 1) // per_page,
+    )
 
 
 @api.get("/items/<int:item_id>")
-@conditional(depends=content_of_hall, params=("hall", "surface"))
-def item(item_id: int):
-    found = public_item(db.session, item_id, now(), hall_id=_hall_id(), surface=surface_arg())
+@conditional(depends=content_of_hall)
+@declare("一条公开事项", query=SurfaceQuery, response=schema.ItemDetail)
+def item(item_id: int, query: SurfaceQuery):
+    found = public_item(db.session, item_id, now(), hall_id=_hall_id(), surface=query.surface)
     if found is None:
         raise Problem(404, f"公开事项 {item_id} 不存在或未公开")
     return serialize.item_detail(found)
 
 
 @api.get("/guides")
-@conditional(depends=content_of_hall, params=("hall",))
-def guides():
+@conditional(depends=content_of_hall)
+@declare("办事指南列表", query=HallQuery, response=schema.Guides)
+def guides(query: HallQuery):
     rows = db.session.execute(
         public_guides(now(), hall_id=_hall_id()).options(selectinload(Guide.window))
     ).scalars()
-    return {"guides": [serialize.guide_summary(g) for g in rows]}
+    return schema.Guides(guides=[serialize.guide_summary(g) for g in rows])
 
 
 @api.get("/guides/<int:guide_id>")
-@conditional(depends=content_of_hall, params=("hall",))
-def guide(guide_id: int):
+@conditional(depends=content_of_hall)
+@declare("一份办事指南", query=HallQuery, response=schema.GuideDetail)
+def guide(guide_id: int, query: HallQuery):
     found = public_guide(db.session, guide_id, now(), hall_id=_hall_id())
     if found is None:
         raise Problem(404, f"办事指南 {guide_id} 不存在或未公开")
@@ -145,23 +146,26 @@ def guide(guide_id: int):
 
 
 @api.get("/meetings")
-@conditional(depends=content_of_hall, params=("hall",))
-def meetings():
+@conditional(depends=content_of_hall)
+@declare("会议公告（党员旁听）", query=HallQuery, response=schema.Meetings)
+def meetings(query: HallQuery):
     rows = db.session.execute(public_meetings(now(), hall_id=_hall_id())).scalars()
-    return {"meetings": [serialize.meeting(m) for m in rows]}
+    return schema.Meetings(meetings=[serialize.meeting(m) for m in rows])
 
 
 @api.get("/slogans")
-@conditional(depends=content_of_hall, params=("hall",))
-def slogans():
+@conditional(depends=content_of_hall)
+@declare("宣传标语", query=HallQuery, response=schema.Slogans)
+def slogans(query: HallQuery):
     rows = db.session.execute(public_slogans(now(), hall_id=_hall_id())).scalars()
-    return {"slogans": [serialize.slogan(s) for s in rows]}
+    return schema.Slogans(slogans=[serialize.slogan(s) for s in rows])
 
 
 @api.get("/urgent-notices")
-@conditional(depends=urgent_of_hall, params=("hall", "surface"))
-def urgent_notices():
+@conditional(depends=urgent_of_hall)
+@declare("当前紧急通知", query=SurfaceQuery, response=schema.UrgentNotices)
+def urgent_notices(query: SurfaceQuery):
     rows = db.session.execute(
-        current_urgent_notices(now(), hall_id=_hall_id(), surface=surface_arg())
+        current_urgent_notices(now(), hall_id=_hall_id(), surface=query.surface)
     ).scalars()
-    return {"urgent_notices": [serialize.urgent(n) for n in rows]}
+    return schema.UrgentNotices(urgent_notices=[serialize.urgent(n) for n in rows])

@@ -11,36 +11,51 @@ from __future__ import annotations
 from flask import Response, current_app, jsonify, request
 
 from content_feed import topics
-from content_feed.api import api, submissions_doc  # noqa: F401  (describes these routes)
-from content_feed.api.args import hall_arg, int_arg, surface_arg
+from content_feed.api import api
+from content_feed.api.args import hall_arg
 from content_feed.api.caching import conditional, content_etag
-from content_feed.api.json_body import checked_strings, json_object
+from content_feed.api.declare import Reply, declare
+from content_feed.api.heartbeat import answer_heartbeat, note_heartbeat
+from content_feed.api.json_body import json_object
 from content_feed.api.problems import Problem
+from content_feed.api.progress import inquiry_receipt, progress, rating_receipt
 from content_feed.api.resources import content_of_hall, of_asked_hall
 from content_feed.api.terminal_auth import authenticated_kiosk
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.fast_path import FastPost, address_of, fast_post
-from content_feed.models import Inquiry, Rating, Terminal
-from content_feed.presence import book
-from content_feed.privacy import mask_name, mask_phone, mask_text
+from content_feed.fast_path import FastPost, fast_post
+from content_feed.models import Inquiry, Terminal
+from content_feed.privacy import mask_name, mask_text
 from content_feed.public_now import public_answers
 from content_feed.rate_limits import spend
-from content_feed.receipts import find_by_typed, group_receipt_no
-from content_feed.search import MAX_QUERY, search
+from content_feed.receipts import find_by_typed
+from content_feed.schemas import dump
+from content_feed.schemas.inquiries import (
+    Answers,
+    InquiryReceipt,
+    InquiryRequest,
+    Progress,
+    PublicAnswer,
+    RatingReceipt,
+    RatingRequest,
+    SearchAnswer,
+)
+from content_feed.schemas.queries import AnswersQuery, SearchQuery
+from content_feed.schemas.terminals import Heartbeat, HeartbeatReply
+from content_feed.search import search
 from content_feed.submissions import Refused, submit_inquiry, submit_rating
 from content_feed.terminals import directory
-from content_feed.text_hygiene import clean_text
-from content_feed.timefmt import iso, local_date
-from content_feed.vocabulary import (
-    INQUIRY_KINDS,
-    INQUIRY_STATES,
-    RATING_LEVELS,
-    RATING_TARGETS,
-    InquiryState,
-)
+from content_feed.timefmt import local_date
+from content_feed.vocabulary import INQUIRY_KINDS
 
 RATE_MESSAGE = "本终端提交过于频繁，请稍等一分钟再提交；您填写的内容已保留"
+# Every JSON body that is not JSON, too big or too deep, and every unknown terminal.
+BODY_PROBLEMS = (400, 401, 413, 415)
+IDEMPOTENCY = (
+    "idempotency_key 由触摸查询机为每次提交生成（8–80 位字母、数字、-、_）；"
+    "用同一编号重试只会得到同一张回执。每台终端每分钟的提交次数有限（feedback.rate_limit_per_minute）。"
+    "内容须满足的规则（必填、长度、电话、屏蔽词）见 content_feed/submission_rules.json，触摸查询机提交前也按它检查。"
+)
 
 
 def _rate_limit() -> str:
@@ -50,40 +65,6 @@ def _rate_limit() -> str:
 def _kiosk(data: dict) -> Terminal:
     """The authenticated kiosk of this request; its budget is spent only after that."""
     return authenticated_kiosk(data.get("terminal"))
-
-
-def inquiry_receipt(inq: Inquiry) -> dict:
-    return {
-        "receipt_no": inq.receipt_no,
-        "receipt_display": group_receipt_no(inq.receipt_no),
-        "kind": inq.kind,
-        "kind_label": INQUIRY_KINDS.get(inq.kind, inq.kind),
-        "state": inq.state,
-        "state_label": INQUIRY_STATES.get(inq.state, inq.state),
-        "received_at": iso(inq.received_at),
-        "due_on": iso(inq.due_on),
-        "status_url": f"/api/v1/inquiries/{inq.receipt_no}",
-    }
-
-
-def rating_receipt(rating: Rating) -> dict:
-    return {
-        "receipt_no": rating.receipt_no,
-        "receipt_display": group_receipt_no(rating.receipt_no),
-        "kind": "rating",
-        "kind_label": "好差评",
-        "level": rating.level,
-        "level_label": RATING_LEVELS[rating.level],
-        "target": rating.target,
-        "target_label": RATING_TARGETS.get(rating.target, rating.target),
-        "received_at": iso(rating.received_at),
-        "follow_up": rating.follow_up_state == "open",
-        # A call back is promised only to someone who left a number.
-        "has_phone": bool(rating.phone),
-        "contact_due_on": iso(rating.contact_due_on),
-        "resolve_due_on": iso(rating.resolve_due_on),
-        "status_url": f"/api/v1/inquiries/{rating.receipt_no}",
-    }
 
 
 def spend_submission(terminal: Terminal) -> None:
@@ -97,12 +78,13 @@ def _intake(submit, receipt_json) -> Response:
     terminal = _kiosk(data)
     spend_submission(terminal)
     try:
+        # Shape (the schema) and rules are checked by ``submit``.
         receipt = submit(
             db.session, data, terminal, current_app.config["SUNLIGHT"]["feedback"], now()
         )
     except Refused as refused:
         raise Problem(refused.status, refused.message, errors=refused.errors) from None
-    response = jsonify(receipt_json(receipt.record))
+    response = jsonify(dump(receipt_json(receipt.record)))
     response.status_code = 201 if receipt.created else 200
     if not receipt.created:
         response.headers["Idempotent-Replayed"] = "true"
@@ -110,12 +92,45 @@ def _intake(submit, receipt_json) -> Response:
     return response
 
 
+def _replayed(schema) -> dict:
+    return {
+        200: Reply(
+            "同一提交编号的重试：返回第一次的回执，不重复保存",
+            schema,
+            {"Idempotent-Replayed": "true"},
+        )
+    }
+
+
+SUBMISSION = {
+    "description": IDEMPOTENCY,
+    "status": 201,
+    "status_description": "已受理",
+    "problems": (*BODY_PROBLEMS, 422, 429),
+    "token": True,
+}
+
+
 @api.post("/inquiries")
+@declare(
+    "提交问询、意见建议、依申请公开或预公开意见",
+    body=InquiryRequest,
+    response=InquiryReceipt,
+    replies=_replayed(InquiryReceipt),
+    **SUBMISSION,
+)
 def post_inquiry():
     return _intake(submit_inquiry, inquiry_receipt)
 
 
 @api.post("/ratings")
+@declare(
+    "提交好差评",
+    body=RatingRequest,
+    response=RatingReceipt,
+    replies=_replayed(RatingReceipt),
+    **SUBMISSION,
+)
 def post_rating():
     return _intake(submit_rating, rating_receipt)
 
@@ -129,36 +144,15 @@ def spend_receipt_lookup() -> None:
     spend(rate, "receipt-lookup", request.remote_addr or "-", LOOKUP_MESSAGE)
 
 
-def receipt_progress(found: Inquiry | Rating) -> dict:
-    """What the holder of a receipt sees: progress, and personal data masked.
-    The text of the question itself is never part of it."""
-    if isinstance(found, Rating):
-        body = rating_receipt(found)
-        body.update(
-            {
-                "phone": mask_phone(found.phone),
-                "follow_up_state": found.follow_up_state,
-                "resolved": found.resolved_at is not None,
-            }
-        )
-        return body
-    body = inquiry_receipt(found)
-    body.update(
-        {
-            "name": mask_name(found.name),
-            "phone": mask_phone(found.phone),
-            "replied": found.replied_at is not None,
-            "reply": mask_text(found.reply) if found.replied_at else "",
-            "replied_on": local_date(found.replied_at),
-            "state_reason": (
-                mask_text(found.state_reason) if found.state == InquiryState.CANNOT_HANDLE else ""
-            ),
-        }
-    )
-    return body
-
-
 @api.get("/inquiries/<receipt_no>")
+@declare(
+    "凭回执号查询办理进度（只有进度，姓名、电话已脱敏）",
+    description="回执号形如 WX-7KXM-4PQR-9HTW，大小写、空格和连字符均可；"
+    "每个地址每分钟可查询 feedback.receipt_lookups_per_minute 次。",
+    response=Progress,
+    status_description="办理进度",
+    problems=(404, 429),
+)
 def inquiry_status(receipt_no: str):
     """Progress for whoever holds the receipt; personal data masked."""
     spend_receipt_lookup()
@@ -166,26 +160,26 @@ def inquiry_status(receipt_no: str):
     if found is None:
         raise Problem(404, "没有找到这个回执号的记录，请核对后再查")
     # Progress is personal: never kept by a shared cache, always revalidated.
-    return content_etag(jsonify(receipt_progress(found)), "private, no-cache")
+    return content_etag(jsonify(dump(progress(found))), "private, no-cache")
 
 
-def answer(inq: Inquiry) -> dict:
+def answer(inq: Inquiry) -> PublicAnswer:
     """A public answer: the asker's words only with their consent, otherwise the
     handler's anonymous rewrite of the question."""
     rewritten = bool(inq.public_question)
-    return {
-        "receipt_no": inq.receipt_no,
-        "kind": inq.kind,
-        "kind_label": INQUIRY_KINDS.get(inq.kind, inq.kind),
-        "topic": "" if rewritten else mask_text(inq.topic),
-        "category": mask_text(inq.category),
-        "question": mask_text(inq.public_question if rewritten else inq.text),
-        "asker": "" if rewritten else mask_name(inq.name),
-        "rewritten": rewritten,
-        "reply": mask_text(inq.reply),
-        "received_on": local_date(inq.received_at),
-        "replied_on": local_date(inq.replied_at),
-    }
+    return PublicAnswer(
+        receipt_no=inq.receipt_no,
+        kind=inq.kind,
+        kind_label=INQUIRY_KINDS.get(inq.kind, inq.kind),
+        topic="" if rewritten else mask_text(inq.topic),
+        category=mask_text(inq.category),
+        question=mask_text(inq.public_question if rewritten else inq.text),
+        asker="" if rewritten else mask_name(inq.name),
+        rewritten=rewritten,
+        reply=mask_text(inq.reply),
+        received_on=local_date(inq.received_at),
+        replied_on=local_date(inq.replied_at),
+    )
 
 
 def _hall_answers() -> list[str]:
@@ -193,62 +187,49 @@ def _hall_answers() -> list[str]:
 
 
 @api.get("/answers")
-@conditional(depends=_hall_answers, params=("page", "per_page", "hall"))
-def answers():
-    page = int_arg("page", 1)
-    per_page = int_arg("per_page", 20, 1, 100)
+@conditional(depends=_hall_answers)
+@declare("已答复并公开的问询（个人信息已脱敏）", query=AnswersQuery, response=Answers)
+def answers(query: AnswersQuery):
     hall = hall_arg()
     rows = db.session.execute(
         public_answers(hall_id=hall.id if hall else None)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
     ).scalars()
-    return {"answers": [answer(i) for i in rows], "page": page, "per_page": per_page}
+    return Answers(answers=[answer(i) for i in rows], page=query.page, per_page=query.per_page)
 
 
 @api.get("/search")
-@conditional(depends=content_of_hall, params=("q", "page", "per_page", "hall", "surface"))
-def search_public():
-    # Control characters match nothing a person typed: without them "\x00" is empty.
-    q = clean_text(request.args.get("q") or "").strip()
-    if not q:
-        raise Problem(400, "请输入要查找的内容", errors={"q": "不能为空"})
-    if len(q) > MAX_QUERY:
-        raise Problem(400, f"查找内容不能超过 {MAX_QUERY} 个字", errors={"q": "过长"})
-    page = int_arg("page", 1, 1, 50)
-    per_page = int_arg("per_page", 20, 1, 100)  # as the OpenAPI document says
+@conditional(depends=content_of_hall)
+@declare(
+    "查找公开事项和办事指南（中文、拼音全拼或首字母）", query=SearchQuery, response=SearchAnswer
+)
+def search_public(query: SearchQuery):
     hall = hall_arg()
     results = search(
-        q,
+        query.q,
         hall_id=hall.id if hall else None,
-        surface=surface_arg(),
-        offset=(page - 1) * per_page,
-        limit=per_page,
+        surface=query.surface,
+        offset=(query.page - 1) * query.per_page,
+        limit=query.per_page,
     )
-    return {**results.to_json(), "page": page, "per_page": per_page}
-
-
-def note_heartbeat(app, card, data: dict, address: str, at) -> dict | None:
-    """A kiosk is alive, and says which page it shows and which bundle it has."""
-    data = checked_strings(data)
-    if data is None:
-        return None  # to Flask, which refuses it with a problem document
-    book(app).seen(
-        card.id, at, address, last_page=data.get("page") or "", last_version=data.get("version")
-    )
-    return {"ok": True, "server_time": iso(at)}
+    return SearchAnswer(**results.to_json(), page=query.page, per_page=query.per_page)
 
 
 @api.post("/heartbeat")
 @fast_post(FastPost(("kiosk",), note_heartbeat, code_in_body=True))
+@declare(
+    "终端心跳：编号、当前页面、内容版本",
+    body=Heartbeat,
+    response=HeartbeatReply,
+    status_description="已记录",
+    problems=(*BODY_PROBLEMS, 422),
+    token=True,
+)
 def heartbeat():
     """A kiosk says it is alive, which page it shows and which content version it has."""
     data = json_object()
     terminal = _kiosk(data)
-    card = directory().lookup(terminal.code, ("kiosk",))
-    reply = note_heartbeat(
-        current_app._get_current_object(), card, data, address_of(request.environ), now()
-    )
-    response = jsonify(reply)
+    response = jsonify(answer_heartbeat(directory().lookup(terminal.code, ("kiosk",)), data))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -20,6 +20,7 @@ from content_feed.models import (
     GuideMaterial,
     GuideStep,
     Hall,
+    HallGrant,
     MeetingNotice,
     Slogan,
     Terminal,
@@ -58,7 +59,13 @@ DEMO_USERS = [
     ("operator", "赵运维", "operator", "信息中心"),
     ("handler", "陈办理", "handler", "政务公开科"),
     ("admin", "系统管理员", "admin", "信息中心"),
+    # No city-wide role: works in the second demo hall only (DEMO_HALL_GRANTS).
+    ("hall2", "周分厅", "", "东区分厅"),
 ]
+# A second hall, so a hall-scoped account has a hall of its own to work in.
+DEMO_HALL2 = {"code": "hall-2", "name": "东区便民服务分厅", "address": "东区街道办一楼"}
+DEMO_HALL_GRANTS = {"hall2": "drafter operator handler"}
+DEMO_HALL2_ITEM = "东区便民服务分厅2026年第四季度党费收缴情况"
 
 # Demo terminals: (code, name, kind, width, height, token).
 DEMO_TERMINALS = [
@@ -140,8 +147,14 @@ def load_demo(session: Session, now: datetime, password: str = DEMO_PASSWORD) ->
         user.set_password(password)
         session.add(user)
         users[username] = user
+    hall2 = Hall(**DEMO_HALL2, opening_hours=COMMON["office_hours"], phone="0000-54321")
+    hall2.windows.append(Window(number="1", name="综合受理窗口", services="综合受理"))
+    session.add(hall2)
     session.flush()
+    for username, roles in DEMO_HALL_GRANTS.items():
+        users[username].hall_grants.append(HallGrant(hall=hall2, roles=roles))
     _items(session, now, users)
+    _hall2_item(session, now, users, hall2)
     _guides(session, now, hall)
     for order, text in enumerate(SLOGANS):
         session.add(Slogan(text=text, sort_order=order, published_at=now))
@@ -162,13 +175,46 @@ def load_demo(session: Session, now: datetime, password: str = DEMO_PASSWORD) ->
     session.commit()
     return {
         "hall": hall.code,
-        "items": len(ITEMS) + 1,
+        "items": len(ITEMS) + 2,
         "guides": len(GUIDES),
         "slogans": len(SLOGANS),
         "terminals": [t[0] for t in DEMO_TERMINALS],
         "users": [u[0] for u in DEMO_USERS],
         "password": password,
     }
+
+
+def _hall2_item(session: Session, now: datetime, users: dict, hall: Hall) -> None:
+    """The second hall's own item: its staff see it, the first hall's screens do not."""
+    cat = session.execute(select(Category).where(Category.code == "party-dues")).scalar_one()
+    at = now - timedelta(days=1)
+    rev = workflow.create_draft(
+        session,
+        users["hall2"],
+        at - timedelta(hours=2),
+        title=DEMO_HALL2_ITEM,
+        domain=cat.domain,
+        category_id=cat.id,
+        scope="public",
+        timeliness="periodic",
+        refresh_period_days=92,
+        publishing_body=ORG,
+        subject="组织建设",
+        summary="东区分厅党支部第四季度党费收缴情况。",
+        body="东区分厅党支部第四季度应缴党费、实缴党费及使用情况如下。",
+        hall_ids=[hall.id],
+    )
+    workflow.propose(
+        session,
+        rev,
+        users["hall2"],
+        at,
+        note="按公开目录公开",
+        channels="触摸查询机、大屏",
+        confidentiality_checked=True,
+    )
+    workflow.review(session, rev, users["reviewer"], at + timedelta(minutes=30), "保密审查通过")
+    workflow.approve(session, rev, users["approver"], at + timedelta(hours=1))
 
 
 def _publish(session, rev, users, at):

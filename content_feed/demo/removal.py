@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 
 from content_feed import ledger
 from content_feed.db import db
-from content_feed.demo import DEMO_PASSWORD, DEMO_TERMINALS, DEMO_USERS, SLOGANS
+from content_feed.demo import (
+    DEMO_HALL2_ITEM,
+    DEMO_PASSWORD,
+    DEMO_TERMINALS,
+    DEMO_USERS,
+    SLOGANS,
+)
 from content_feed.demo.guides import GUIDES
 from content_feed.demo.items import ITEMS
 from content_feed.models import (
@@ -82,7 +88,7 @@ def remove_demo(session: Session, at) -> dict:
         if u.check_password(DEMO_PASSWORD)
     ]
     user_ids = [u.id for u in users]
-    titles = [i[1] for i in ITEMS] + [COMMENT_DRAFT]
+    titles = [i[1] for i in ITEMS] + [COMMENT_DRAFT, DEMO_HALL2_ITEM]
     tokens = [hash_token(t[5]) for t in DEMO_TERMINALS]
     counts = {
         "terminals": _purge(

@@ -26,7 +26,7 @@ from content_feed.models.terminal import (
     TerminalGroup,
     terminal_group_member,
 )
-from content_feed.models.user import LoginLock, User
+from content_feed.models.user import HallGrant, LoginLock, User
 
 __all__ = [
     "Attachment",
@@ -41,6 +41,7 @@ __all__ = [
     "GuideRevision",
     "GuideStep",
     "Hall",
+    "HallGrant",
     "IndexSerial",
     "Inquiry",
     "Item",

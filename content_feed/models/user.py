@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from content_feed.db import UTCDateTime, db
@@ -38,6 +38,12 @@ class User(Timestamps, db.Model):
     # The last time step accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int] = mapped_column(default=0)
 
+    # Roles held in particular halls (content_feed.hall_scope). An account with
+    # city-wide ``roles`` is city-level staff and holds no grants.
+    hall_grants: Mapped[list[HallGrant]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="HallGrant.hall_id"
+    )
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
@@ -52,8 +58,16 @@ class User(Timestamps, db.Model):
     def role_set(self) -> set[str]:
         return set(self.roles.split())
 
+    @property
+    def hall_role_set(self) -> set[str]:
+        """Roles held in at least one hall: enough to open a route, whose rows
+        content_feed.hall_scope then limits to the halls holding them."""
+        return {r for g in self.hall_grants for r in g.role_set}
+
     def has_role(self, *roles: str) -> bool:
-        mine = self.role_set
+        # City-wide roles or hall grants, never both (hall_scope): city-level
+        # accounts never load their (absent) grants.
+        mine = self.role_set or self.hall_role_set
         return "admin" in mine or bool(mine.intersection(roles))
 
     # Flask-Login protocol, without its mixin's extra attributes.
@@ -89,3 +103,27 @@ class LoginLock(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class HallGrant(Timestamps, db.Model):
+    """Roles a user holds in one hall, given by a city-level administrator."""
+
+    __tablename__ = "hall_grant"
+    __table_args__ = (UniqueConstraint("user_id", "hall_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id", ondelete="CASCADE"), index=True)
+    # Space-separated role codes from vocabulary.ROLES, never "admin" (city-level only).
+    roles: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship(back_populates="hall_grants")
+    hall = relationship("Hall")
+
+    @property
+    def role_set(self) -> set[str]:
+        return set(self.roles.split())
+
+    @property
+    def label(self) -> str:
+        return f"{self.user.username} @ {self.hall.name}"

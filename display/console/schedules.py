@@ -8,6 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from sqlalchemy import select
 
 from admin import changes
+from content_feed import hall_scope
 from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
@@ -24,6 +25,14 @@ from display.screens import hall_tz, schedules_for, screen_of, urgent_rule_of
 SCHEDULE_COLUMNS = [f for f in SCHEDULE_FIELDS if f not in ("terminal_id", "group_id")]
 
 
+def _groups():
+    stmt = select(TerminalGroup).order_by(TerminalGroup.name)
+    if hall_scope.is_hall_user():
+        # A schedule for a group of every hall plays in every hall: city-level only.
+        stmt = stmt.where(TerminalGroup.hall_id.is_not(None))
+    return stmt
+
+
 def _choices():
     return {
         "playlists": db.session.execute(select(Playlist).order_by(Playlist.name)).scalars().all(),
@@ -32,9 +41,7 @@ def _choices():
         )
         .scalars()
         .all(),
-        "groups": db.session.execute(select(TerminalGroup).order_by(TerminalGroup.name))
-        .scalars()
-        .all(),
+        "groups": db.session.execute(_groups()).scalars().all(),
     }
 
 

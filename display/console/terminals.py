@@ -116,7 +116,9 @@ def terminal_new():
     if not form.validate_on_submit():
         return _form(None, form, 422 if form.is_submitted() else 200)
     code = form.code.data
-    if db.session.execute(select(Terminal).where(Terminal.code == code)).first():
+    # Codes are unique in the whole city, whichever halls the user sees.
+    taken = select(Terminal.id).where(Terminal.code == code)
+    if db.session.execute(taken.execution_options(all_halls=True)).first():
         form.code.errors.append(f"终端编号 {code} 已存在")
         return _form(None, form, 422)
     terminal = Terminal(code=code)
@@ -175,7 +177,8 @@ def group_new():
         flash_form_errors(form)
         return redirect(url_for("display_console.terminals"))
     name = form.name.data
-    if db.session.execute(select(TerminalGroup).where(TerminalGroup.name == name)).first():
+    taken = select(TerminalGroup.id).where(TerminalGroup.name == name)
+    if db.session.execute(taken.execution_options(all_halls=True)).first():
         flash(f"分组“{name}”已存在", "error")
     else:
         hall = _halls()[0] if _halls() else None

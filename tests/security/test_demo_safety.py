@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from content_feed.db import db
-from content_feed.demo import is_empty
+from content_feed.demo import DEMO_USERS, is_empty
 from content_feed.demo.removal import remove_demo
 from content_feed.models import Guide, Item, LedgerEntry, Slogan, Terminal, User
 from tests.builders import make_user
@@ -80,7 +80,7 @@ def test_demo_remove_takes_out_accounts_terminals_and_content(demo_app, clock, c
     client.post("/api/v1/inquiries", json=question(), headers=KIOSK_TOKEN)
     ledger_before = db.session.execute(select(func.count(LedgerEntry.id))).scalar()
     counts = remove_demo(db.session, clock.now())
-    assert counts["terminals"] == 3 and counts["accounts"] == 6
+    assert counts["terminals"] == 3 and counts["accounts"] == len(DEMO_USERS)
     assert counts["items"] >= 40 and counts["guides"] >= 8 and counts["slogans"] >= 10
     assert db.session.execute(select(func.count(Terminal.id))).scalar() == 0
     assert db.session.execute(select(func.count(Item.id))).scalar() == 0

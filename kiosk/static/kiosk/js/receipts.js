@@ -102,8 +102,7 @@ const STEPS = [["pending", "已受理"], ["in_progress", "办理中"], ["done", 
 
 function progress(body) {
   if (body.kind === "rating") {
-    const state = body.resolved ? "已整改" : body.follow_up_state === "open" ? "回访整改中" : "已收到";
-    return h("p", { class: "state" }, `状态：${state}`);
+    return h("p", { class: "state" }, `状态：${body.state_label}`);
   }
   if (body.state === "cannot_handle") return h("p", { class: "state" }, `状态：${body.state_label}`);
   const at = STEPS.findIndex(([s]) => s === body.state);

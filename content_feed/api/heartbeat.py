@@ -1,0 +1,57 @@
+"""The heartbeat of every terminal, kiosk or screen: one schema, one note, one reply.
+
+A kiosk posts it to ``/api/v1/heartbeat`` (its code in the body), a screen to
+``/display/<code>/heartbeat``; either way the WSGI fast path or the Flask view
+calls :func:`note_heartbeat`, which writes to the presence book in memory only.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from pydantic import ValidationError
+
+from content_feed.api.json_body import checked_strings
+from content_feed.api.validation import checked
+from content_feed.clock import now
+from content_feed.fast_path import address_of
+from content_feed.presence import book
+from content_feed.schemas import dump
+from content_feed.schemas.terminals import Heartbeat, HeartbeatReply
+from content_feed.timefmt import iso
+
+
+def report_seconds(settings: dict, kind: str) -> int:
+    """How often a terminal of ``kind`` reports: its heartbeat (kiosks) or its poll."""
+    if kind == "kiosk":
+        return settings["kiosk"]["heartbeat_seconds"]
+    return settings["display"]["poll_seconds"]
+
+
+def note_heartbeat(app, card, data: dict, address: str, at) -> dict | None:
+    """A terminal is alive, and says which page or entry and which version it shows.
+    None when the body is not a heartbeat: Flask then refuses it, naming the fields."""
+    data = checked_strings(data)
+    if data is None:
+        return None
+    try:
+        beat = Heartbeat.model_validate(data)
+    except ValidationError:
+        return None
+    book(app).seen(
+        card.id,
+        at,
+        address,
+        last_version=beat.version,
+        last_program=beat.program,
+        last_page=beat.page if beat.page is not None else beat.entry,
+    )
+    poll = report_seconds(app.config["SUNLIGHT"], card.kind)
+    return dump(HeartbeatReply(ok=True, server_time=iso(at), poll_seconds=poll))
+
+
+def answer_heartbeat(card, data: dict) -> dict:
+    """The Flask view's answer (the body already read by json_body): a refusal names
+    the fields that are wrong."""
+    checked(Heartbeat, data)
+    app = current_app._get_current_object()
+    return note_heartbeat(app, card, data, address_of(request.environ), now())

@@ -1,0 +1,368 @@
+"""Hall-scoped staff: which halls a member of staff works in. The one rule; every
+console page goes through it, none repeats it.
+
+Who is what:
+
+- **City-level staff** hold city-wide roles (``User.roles``, every account made
+  before grants existed): every hall, as before.
+- **Hall users** hold no city-wide role, only roles in halls (``HallGrant``, given
+  by a city-level administrator on 大厅授权). An account with neither sees nothing.
+
+On a console page (under /admin) a hall user's halls are those where they hold a
+role the page requires (its ``role_required``; every granted hall on pages open to
+all roles), so a drafter of hall A who handles inquiries in hall B drafts for A
+and answers B's inquiries, never the other way round.
+
+What a hall user meets, applied here to every query and every write of the request
+rather than in each view, so a page added later is scoped without doing anything:
+
+- **Reading**: the rows of their halls, and city-wide content (hall NULL: an item
+  without halls, a guide, notice, slogan, playlist or group for every hall), which
+  their halls show too. Inquiries, ratings and refused submissions without a hall,
+  and the ledger entries of objects they cannot see, are city-level work and
+  stay hidden. Lists, counts, dashboards, exports and the ledger all read through
+  the same filter (``with_loader_criteria`` on each query, SQLAlchemy's own
+  mechanism for this).
+- **Another hall's row** answers **404** on its object routes: to a hall user it
+  does not exist, as in every list they see. Row numbers are sequential, so a 403
+  would confirm what another hall holds; a 404 tells nothing.
+- **Changing** needs every hall of the row, before and after the change, to be
+  theirs: a city-wide row, or one shared with a hall they do not hold, is
+  read-only (**403**, nothing stored), and no form can move a row into a hall
+  they do not hold, nor make it city-wide. Only city-level staff change those.
+- A few city-level pages stay closed to hall users (403): the guide import, which
+  matches guides by code across the whole city, and the admin role's pages
+  (catalogue, halls, users, grants), whose role is never granted per hall.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable
+
+from flask import current_app, flash, has_request_context, request
+from sqlalchemy import Select, String, cast, event, false, inspect, or_, select
+from sqlalchemy.orm import Session, with_loader_criteria
+from werkzeug.exceptions import Forbidden
+
+from content_feed import models as m
+
+# Pages city-level staff alone may open (beside those that require "admin").
+CITY_ONLY_ENDPOINTS = frozenset(
+    {
+        "admin.guide_imports",
+        "admin.guide_import_upload",
+        "admin.guide_import",
+        "admin.guide_import_progress",
+        "admin.guide_import_report",
+        "admin.guide_import_write",
+        "admin.guide_import_publish",
+    }
+)
+# Roles a grant may carry: "admin" (catalogue, halls, accounts) is city-level.
+GRANTABLE_ROLES = ("drafter", "reviewer", "approver", "operator", "handler")
+
+_ENVIRON_KEY = "sunlight.hall_scope"
+# Set while the rule itself reads (the user's grants, a row's halls before a write).
+_unscoped = contextvars.ContextVar("hall_scope_unscoped", default=False)
+
+
+class OutsideHalls(Forbidden):
+    description = "这条记录不属于您所在的服务大厅，或是全市共用的内容：只能由市级工作人员修改"
+
+
+# -- who ---------------------------------------------------------------------------
+
+
+def is_city_level(user) -> bool:
+    return bool(user.role_set)
+
+
+def halls_of(user, roles=()) -> frozenset[int] | None:
+    """None for city-level staff (every hall); else the halls where ``user`` holds
+    one of ``roles`` (any granted role when ``roles`` is empty)."""
+    if is_city_level(user):
+        return None
+    wanted = set(roles)
+    return frozenset(g.hall_id for g in user.hall_grants if not wanted or g.role_set & wanted)
+
+
+def holds(user, role: str, hall_id: int | None) -> bool:
+    """Whether ``user`` holds ``role`` for a row of ``hall_id`` (None: every hall):
+    city-level staff with the role, or a grant of it in that very hall. Whom an
+    inquiry may be assigned to, say."""
+    if is_city_level(user):
+        return user.has_role(role)
+    return hall_id is not None and any(
+        g.hall_id == hall_id and role in g.role_set for g in user.hall_grants
+    )
+
+
+def _on_console() -> bool:
+    return request.path == "/admin" or request.path.startswith("/admin/")
+
+
+def current_halls() -> frozenset[int] | None:
+    """The halls of the signed-in hall user on this console request; None when
+    nothing is limited (city-level staff, no user, not a console page, no request).
+
+    Public pages and terminal answers are never limited: their answers are cached
+    for everyone."""
+    if _unscoped.get() or not has_request_context() or not _on_console():
+        return None
+    environ = request.environ
+    if _ENVIRON_KEY not in environ:
+        from flask_login import current_user
+
+        token = _unscoped.set(True)  # loading the user and its grants reads unscoped
+        try:
+            user = current_user._get_current_object()
+            if not user.is_authenticated:
+                return None
+            view = current_app.view_functions.get(request.endpoint)
+            roles = getattr(view, "required_roles", ()) or ()
+            environ[_ENVIRON_KEY] = halls_of(user, roles)
+        finally:
+            _unscoped.reset(token)
+    return environ[_ENVIRON_KEY]
+
+
+def is_hall_user() -> bool:
+    return current_halls() is not None
+
+
+def refuse_city_only() -> None:
+    """Called by role_required: hall users get 403 on the city-level pages."""
+    if request.endpoint in CITY_ONLY_ENDPOINTS and is_hall_user():
+        message = "这是市级工作人员的功能（办事指南按编码全市统一导入），大厅账号不能使用"
+        flash(message, "error")  # the console's 403 page says why
+        raise Forbidden(message)
+
+
+def may_choose_all_halls() -> bool:
+    """Whether a form may offer "every hall" (a city-wide row): city-level staff only.
+    The halls themselves are offered already filtered (Hall is scoped)."""
+    return current_halls() is None
+
+
+# -- what: each scoped model's halls, as SQL (reading) and from a row (writing) ----
+
+
+def _in(column, halls, *, city_wide: bool):
+    own = column.in_(sorted(halls))
+    return or_(column.is_(None), own) if city_wide else own
+
+
+def _visible_ids(model, halls):
+    return select(model.id).where(_criterion(model, halls))
+
+
+def _criterion(model, halls):
+    """Which rows of ``model`` a hall user with ``halls`` may read."""
+    if model is m.Item:
+        # The link table, not Hall: Hall is filtered too, and an item of another
+        # hall only would then look like one for every hall.
+        linked = select(m.item_hall.c.item_id).where(m.item_hall.c.item_id == m.Item.id)
+        return or_(
+            ~linked.exists(),
+            linked.where(m.item_hall.c.hall_id.in_(sorted(halls))).exists(),
+        )
+    if model is m.ItemRevision:
+        return m.ItemRevision.item_id.in_(_visible_ids(m.Item, halls))
+    if model is m.Attachment:
+        return or_(
+            m.Attachment.guide_id.in_(_visible_ids(m.Guide, halls)),
+            m.Attachment.revision_id.in_(_visible_ids(m.ItemRevision, halls)),
+        )
+    if model is m.GuideRevision:
+        return m.GuideRevision.guide_id.in_(_visible_ids(m.Guide, halls))
+    if model is m.PlaylistEntry:
+        return m.PlaylistEntry.playlist_id.in_(_visible_ids(m.Playlist, halls))
+    if model in (m.LedController, m.PlayRecord, m.UrgentNoticeAck):
+        return model.terminal_id.in_(_visible_ids(m.Terminal, halls))
+    if model is m.RotationSchedule:
+        return or_(
+            m.RotationSchedule.terminal_id.in_(_visible_ids(m.Terminal, halls)),
+            m.RotationSchedule.group_id.in_(_visible_ids(m.TerminalGroup, halls)),
+        )
+    if model is m.Hall:
+        return m.Hall.id.in_(sorted(halls))
+    if model is m.LedgerEntry:
+        return or_(
+            false(),
+            *(
+                (m.LedgerEntry.object_type == kind.__tablename__)
+                & m.LedgerEntry.object_id.in_(
+                    select(cast(kind.id, String)).where(_criterion(kind, halls))
+                )
+                for kind in LEDGER_KINDS
+            ),
+        )
+    return _in(model.hall_id, halls, city_wide=model in CITY_WIDE_READABLE)
+
+
+# Rows whose hall NULL means "every hall" (shown in the user's halls too).
+CITY_WIDE_READABLE = (
+    m.Guide,
+    m.MeetingNotice,
+    m.Slogan,
+    m.UrgentNotice,
+    m.Playlist,
+    m.TerminalGroup,
+)
+# Rows of one hall only (the column is NOT NULL, or NULL means no hall's work).
+OWN_ONLY = (m.Terminal, m.Window, m.Inquiry, m.Rating, m.RefusedSubmission, m.GuideImport)
+DEPENDENT = (
+    m.Item,
+    m.ItemRevision,
+    m.Attachment,
+    m.GuideRevision,
+    m.PlaylistEntry,
+    m.LedController,
+    m.PlayRecord,
+    m.UrgentNoticeAck,
+    m.RotationSchedule,
+)
+SCOPED = CITY_WIDE_READABLE + OWN_ONLY + DEPENDENT + (m.Hall, m.LedgerEntry)
+_BY_TABLE = {model.__table__: model for model in SCOPED}
+# Ledger entries a hall user may read: those about an object they may read.
+LEDGER_KINDS = tuple(k for k in CITY_WIDE_READABLE + OWN_ONLY + DEPENDENT if hasattr(k, "id"))
+
+
+def _one(value) -> frozenset[int]:
+    return frozenset() if value is None else frozenset([value])
+
+
+def _get(session: Session, model, ident):
+    return session.get(model, ident) if ident is not None else None
+
+
+def row_halls(obj, get: Callable) -> frozenset[int]:
+    """The halls ``obj`` belongs to (empty: every hall). ``get(obj, name)`` reads an
+    attribute as it is now or as it was committed."""
+    session = inspect(obj).session
+    if isinstance(obj, m.Hall):
+        return _one(obj.id)
+    if isinstance(obj, m.Item):
+        return frozenset(h.id for h in get(obj, "halls") or ())
+    if isinstance(obj, m.ItemRevision):
+        item = obj.item or _get(session, m.Item, get(obj, "item_id"))
+        own = frozenset(get(obj, "hall_ids") or ())
+        return own | (row_halls(item, _now) if item is not None else frozenset())
+    if isinstance(obj, m.Attachment):
+        owner = _get(session, m.Guide, get(obj, "guide_id")) or _get(
+            session, m.ItemRevision, get(obj, "revision_id")
+        )
+        return row_halls(owner, _now) if owner is not None else frozenset()
+    if isinstance(obj, m.GuideRevision):
+        guide = _get(session, m.Guide, get(obj, "guide_id"))
+        return row_halls(guide, _now) if guide is not None else frozenset()
+    if isinstance(obj, m.PlaylistEntry):
+        playlist = _get(session, m.Playlist, get(obj, "playlist_id"))
+        return row_halls(playlist, _now) if playlist is not None else frozenset()
+    if isinstance(obj, m.LedController | m.PlayRecord | m.UrgentNoticeAck):
+        terminal = _get(session, m.Terminal, get(obj, "terminal_id"))
+        return row_halls(terminal, _now) if terminal is not None else frozenset()
+    if isinstance(obj, m.RotationSchedule):
+        target = _get(session, m.Terminal, get(obj, "terminal_id")) or _get(
+            session, m.TerminalGroup, get(obj, "group_id")
+        )
+        return row_halls(target, _now) if target is not None else frozenset()
+    return _one(get(obj, "hall_id"))
+
+
+def _now(obj, name):
+    return getattr(obj, name)
+
+
+def _committed(obj, name):
+    history = inspect(obj).attrs[name].history
+    if not history.has_changes():
+        return getattr(obj, name)
+    old = list(history.unchanged or ()) + list(history.deleted or ())
+    if isinstance(getattr(obj, name), list):
+        return old
+    return old[0] if old else None
+
+
+# -- the two hooks -----------------------------------------------------------------
+
+
+def _is_request_session(session: Session) -> bool:
+    """The request's own session (Flask-SQLAlchemy's): the rule is about what the
+    console shows and changes, never about sessions of the server's own, such as
+    the in-memory terminal directory's reload, which must see every hall."""
+    from content_feed.db import db
+
+    return has_request_context() and session is db.session()
+
+
+def _limit_reads(state) -> None:
+    """Every SELECT of a hall user's console request reads their halls only.
+
+    Loads that follow a relationship or refresh a row start from a row the user
+    already reads (a schedule's playlist, a rating's window) and are left alone."""
+    if not state.is_select or state.is_column_load or state.is_relationship_load:
+        return
+    if state.execution_options.get("all_halls") or not _is_request_session(state.session):
+        return
+    halls = current_halls()
+    if halls is None:
+        return
+    statement = state.statement
+    if isinstance(statement, Select):
+        # A table named only in the WHERE clause (``select(func.count()).where(
+        # Inquiry.state == …)``) is no entity of the statement and would escape the
+        # criteria below: name it as the entity it is (the same FROM, no join).
+        seen = {mapper.class_ for mapper in state.all_mappers}
+        for table in statement.get_final_froms():
+            model = _BY_TABLE.get(table)
+            if model is not None and model not in seen:
+                statement = statement.select_from(model)
+    state.statement = statement.options(
+        *(
+            with_loader_criteria(model, _criterion(model, halls), include_aliases=True)
+            for model in SCOPED
+        )
+    )
+
+
+def _guard_writes(session: Session, flush_context, instances) -> None:
+    """Nothing a hall user's request writes may touch a hall they do not hold, or a
+    city-wide row: checked on every new, changed and deleted scoped row."""
+    if not _is_request_session(session):
+        return
+    halls = current_halls()
+    if halls is None:
+        return
+    token = _unscoped.set(True)
+    try:
+        with session.no_autoflush:
+            changed = [o for o in session.dirty if session.is_modified(o)]
+            for obj in [*session.new, *changed, *session.deleted]:
+                if not isinstance(obj, SCOPED) or isinstance(obj, m.LedgerEntry):
+                    continue
+                states = [row_halls(obj, _now)]
+                if obj not in session.new:
+                    states.append(row_halls(obj, _committed))
+                for owned in states:
+                    if not owned or not owned <= halls:
+                        raise OutsideHalls()
+    finally:
+        _unscoped.reset(token)
+
+
+def _rollback_and_refuse(exc: OutsideHalls):
+    """Nothing of a refused change stays in the session."""
+    from content_feed.db import db
+
+    db.session.rollback()
+    flash(exc.description, "error")  # the console's 403 page says why
+    return current_app.handle_http_exception(Forbidden(exc.description))
+
+
+def install(app) -> None:
+    if not event.contains(Session, "do_orm_execute", _limit_reads):
+        event.listen(Session, "do_orm_execute", _limit_reads)
+        event.listen(Session, "before_flush", _guard_writes)
+    app.register_error_handler(OutsideHalls, _rollback_and_refuse)

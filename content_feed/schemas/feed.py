@@ -1,0 +1,232 @@
+"""The feed's answers: catalogue, halls, items, guides, meetings, slogans, urgent notices."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from content_feed.schemas import DateTimeText, OptDate, OptDateTime, Schema
+
+Surface = Literal["kiosk", "wall", "led"]
+
+
+class Category(Schema):
+    id: int
+    code: str
+    name: str
+    domain: str
+
+
+class CategoryNode(Schema):
+    id: int
+    code: str
+    name: str
+    domain: str
+    required: bool
+    count: int = Field(description="该节点及其下级的公开事项数")
+    children: list[CategoryNode]
+
+
+class Catalogue(Schema):
+    domains: list[str]
+    categories: list[CategoryNode]
+
+
+class Window(Schema):
+    id: int
+    number: str
+    name: str
+    services: str
+
+
+class Hall(Schema):
+    code: str
+    name: str
+    address: str
+    opening_hours: str
+    phone: str
+    windows: list[Window]
+
+
+class Halls(Schema):
+    halls: list[Hall]
+    timezone: str = Field(description="大厅所在时区（IANA 名称）")
+
+
+class Attachment(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str
+    thumbnail_url: str | None
+    width: int | None
+    height: int | None
+
+
+class PreDisclosure(Schema):
+    comment_from: OptDateTime
+    comment_until: OptDateTime
+
+
+class ItemSummary(Schema):
+    id: int
+    index_number: str | None
+    title: str
+    led_text: str
+    domain: str
+    category: Category
+    disclosure_mode: Literal["proactive", "on_request"]
+    disclosure_mode_label: str
+    timeliness: Literal["standing", "periodic", "staged", "immediate"]
+    timeliness_label: str
+    refresh_period_days: int | None
+    publishing_body: str
+    subject: str
+    document_number: str
+    written_on: OptDate
+    published_on: OptDate
+    updated_at: OptDateTime
+    valid_from: OptDateTime
+    valid_until: OptDateTime
+    summary: str = Field(max_length=100)
+    surfaces: list[Surface]
+    halls: list[str]
+    online_url: str
+    qr: str
+    pre_disclosure: PreDisclosure | None = Field(description="预公开（征求意见）期；正式公开时为空")
+
+
+class ItemDetail(ItemSummary):
+    body_html: str
+    attachments: list[Attachment]
+
+
+class ItemsPage(Schema):
+    items: list[ItemSummary]
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+class GuideSummary(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    summary: str
+    implementing_body: str
+    statutory_limit: str
+    promised_limit: str
+    fee: str
+    online: bool
+    window: str
+    hall: str | None
+    page_url: str
+    qr: str
+
+
+class GuideFile(Schema):
+    """A blank form or sample of a material: where to download it, its QR code."""
+
+    id: int
+    filename: str
+    is_image: bool
+    url: str
+    download_url: str
+    thumb: str | None
+    qr: str
+
+
+class GuideFee(Schema):
+    name: str
+    standard: str
+    basis: str
+
+
+class Material(Schema):
+    name: str
+    form: str
+    form_label: str
+    copies: int
+    necessity: str
+    necessity_label: str
+    source: str
+    notes: str
+    blank_form: GuideFile | None = Field(description="空白表格")
+    sample: GuideFile | None = Field(description="填写样例")
+
+
+class GuideStep(Schema):
+    title: str
+    description: str
+
+
+class GuideFaq(Schema):
+    question: str
+    answer: str
+
+
+class GuideDetail(GuideSummary):
+    basis: str
+    conditions: str
+    statutory_days: int
+    promised_days: int
+    is_free: bool
+    fees: list[GuideFee]
+    location: str
+    office_hours: str
+    consult_phone: str
+    complaint_phone: str
+    visits: int
+    online_url: str
+    online_qr: str | None
+    materials: list[Material]
+    steps: list[GuideStep]
+    faqs: list[GuideFaq]
+
+
+class Guides(Schema):
+    guides: list[GuideSummary]
+
+
+class Meeting(Schema):
+    id: int
+    title: str
+    meeting_at: DateTimeText
+    meeting_ends_at: DateTimeText
+    place: str
+    topics: str
+    observer_quota: int
+    eligibility: str
+    how_to_register: str
+    register_until: OptDateTime
+    published_at: OptDateTime
+
+
+class Meetings(Schema):
+    meetings: list[Meeting]
+
+
+class Slogan(Schema):
+    id: int
+    text: str
+
+
+class Slogans(Schema):
+    slogans: list[Slogan]
+
+
+class UrgentNotice(Schema):
+    id: int
+    title: str
+    body: str
+    starts_at: DateTimeText
+    ends_at: DateTimeText
+    surfaces: list[Surface]
+
+
+class UrgentNotices(Schema):
+    urgent_notices: list[UrgentNotice]

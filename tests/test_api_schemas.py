@@ -1,0 +1,303 @@
+"""Every /api/v1 route, called over HTTP on a real waitress server, answers what the
+OpenAPI document says it answers: the status is documented and the body validates
+against the documented schema (formats checked). A route with no call here, or
+missing from the document, fails the test."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+import requests
+from jsonschema import Draft202012Validator
+from sqlalchemy import select
+
+from content_feed.clock import SystemClock
+from content_feed.db import db
+from content_feed.inquiry_handling import reply
+from content_feed.models import Inquiry
+from tests.builders import make_meeting, make_urgent, staff
+
+KIOSK = {"X-Terminal-Token": "demo-kiosk-token"}
+WALL = {"headers": {"X-Terminal-Token": "demo-wall-token"}}
+PLAY = {"key": "e1-0", "title": "标题", "started_at": "2026-11-17T01:00:00Z", "duration": 10}
+
+
+def key() -> str:
+    return f"k-{uuid.uuid4().hex[:20]}"
+
+
+def question(**fields) -> dict:
+    return {
+        "terminal": "kiosk-1",
+        "idempotency_key": key(),
+        "kind": "question",
+        "text": "请问办理不动产登记要带什么材料？电话13812345678",
+        "name": "张三",
+        "phone": "13812345678",
+        **fields,
+    }
+
+
+def rating(**fields) -> dict:
+    return {
+        "terminal": "kiosk-1",
+        "idempotency_key": key(),
+        "level": 1,
+        "phone": "13812345678",
+        **fields,
+    }
+
+
+@pytest.fixture
+def world(live_server):
+    """The demo hall with what the demo lacks: an urgent notice, a meeting, a public
+    answer, a bad rating under follow-up."""
+    app, url = live_server.app, live_server.url
+    at = SystemClock().now()
+    with app.app_context():
+        make_urgent(at)
+        make_meeting(at)
+    # One answer in the asker's words (with consent), one rewritten by the handler.
+    asked = requests.post(
+        f"{url}/api/v1/inquiries", json=question(public_consent=True), headers=KIOSK
+    ).json()
+    private = requests.post(f"{url}/api/v1/inquiries", json=question(), headers=KIOSK).json()
+    rated = requests.post(f"{url}/api/v1/ratings", json=rating(), headers=KIOSK).json()
+    with app.app_context():
+        for number, rewritten in ((asked["receipt_no"], ""), (private["receipt_no"], "所需材料？")):
+            inq = db.session.execute(
+                select(Inquiry).where(Inquiry.receipt_no == number)
+            ).scalar_one()
+            reply(
+                db.session,
+                inq,
+                staff()["handler"],
+                at,
+                text="请带身份证原件。",
+                public=True,
+                public_question=rewritten,
+            )
+        db.session.commit()
+    return live_server, asked["receipt_no"], rated["receipt_no"]
+
+
+def calls(url: str, inquiry_no: str, rating_no: str, first: dict) -> dict:
+    """(method, documented path) → the requests that exercise it: (url, options)."""
+    api = f"{url}/api/v1"
+    return {
+        ("GET", "/api/v1/catalogue"): [
+            (f"{api}/catalogue", {}),
+            (f"{api}/catalogue?surface=x", {}),
+        ],
+        ("GET", "/api/v1/halls"): [(f"{api}/halls", {}), (f"{api}/halls?page=1", {})],
+        ("GET", "/api/v1/items"): [
+            (f"{api}/items?hall=hall-1&surface=kiosk&per_page=5", {}),
+            (f"{api}/items?page=0", {}),
+            (f"{api}/items?hall=nowhere", {}),
+        ],
+        ("GET", "/api/v1/items/{item_id}"): [
+            (f"{api}/items/{first['item']}", {}),
+            (f"{api}/items/999999", {}),
+        ],
+        ("GET", "/api/v1/guides"): [(f"{api}/guides?hall=hall-1", {})],
+        ("GET", "/api/v1/guides/{guide_id}"): [(f"{api}/guides/{first['guide']}", {})],
+        ("GET", "/api/v1/meetings"): [(f"{api}/meetings", {})],
+        ("GET", "/api/v1/slogans"): [(f"{api}/slogans?hall=hall-1", {})],
+        ("GET", "/api/v1/urgent-notices"): [(f"{api}/urgent-notices?surface=wall", {})],
+        ("GET", "/api/v1/answers"): [
+            (f"{api}/answers?hall=hall-1&per_page=10", {}),
+            (f"{api}/answers?per_page=101", {}),
+        ],
+        ("GET", "/api/v1/search"): [
+            # Guides, windows and items: every kind of hit.
+            (f"{api}/search?q=bdc&per_page=50", {}),
+            (f"{api}/search?q=窗口", {}),
+            (f"{api}/search?q=党费&page=2&per_page=1", {}),
+            (f"{api}/search?q=", {}),
+            (f"{api}/search?q=党&page=51", {}),
+        ],
+        ("GET", "/api/v1/inquiries/{receipt_no}"): [
+            (f"{api}/inquiries/{inquiry_no}", {}),
+            (f"{api}/inquiries/{rating_no.lower()}", {}),
+            (f"{api}/inquiries/WX-AAAA-BBBB-CCCC", {}),
+        ],
+        ("GET", "/api/v1/ledger-summary"): [(f"{api}/ledger-summary", {})],
+        ("GET", "/api/v1/openapi.json"): [(f"{api}/openapi.json", {})],
+        ("POST", "/api/v1/inquiries"): [
+            (f"{api}/inquiries", {"json": question()}),
+            (f"{api}/inquiries", {"json": question(text=["不是文字"], kind="gossip")}),
+            (f"{api}/inquiries", {"data": "text", "headers": {"Content-Type": "text/plain"}}),
+        ],
+        ("POST", "/api/v1/ratings"): [
+            (f"{api}/ratings", {"json": rating(level=5, target="hall")}),
+            (f"{api}/ratings", {"json": rating(level=True)}),
+        ],
+        ("POST", "/api/v1/refused-submissions"): [
+            (
+                f"{api}/refused-submissions",
+                {
+                    "json": {
+                        "terminal": "kiosk-1",
+                        "kind": "inquiries",
+                        "body": question(),
+                        "errors": {"item_id": "该事项不在征求意见期内"},
+                        "queued_at": "2026-11-17T01:00:00Z",
+                    }
+                },
+            ),
+            (f"{api}/refused-submissions", {"json": {"terminal": "kiosk-1", "kind": "x"}}),
+        ],
+        ("POST", "/display/{code}/heartbeat"): [
+            (
+                f"{url}/display/wall-1/heartbeat",
+                {"json": {"version": "1", "program": "大屏日常轮播", "entry": "item-1"}, **WALL},
+            ),
+            (f"{url}/display/wall-1/heartbeat", {"json": {"entry": {"x": 1}}, **WALL}),
+            (f"{url}/display/wall-1/heartbeat", {"json": {}, "headers": {"X-Terminal-Token": "x"}}),
+        ],
+        ("POST", "/display/{code}/ack"): [
+            (f"{url}/display/wall-1/ack", {"json": {"notice_id": first["urgent"]}, **WALL}),
+            (f"{url}/display/wall-1/ack", {"json": {"notice_id": "1"}, **WALL}),
+            (f"{url}/display/wall-1/ack", {"json": {"notice_id": 999999}, **WALL}),
+        ],
+        ("POST", "/display/{code}/plays"): [
+            (
+                f"{url}/display/wall-1/plays",
+                {"json": {"batch_key": key(), "plays": [PLAY, {**PLAY, "duration": 3.5}]}, **WALL},
+            ),
+            (f"{url}/display/wall-1/plays", {"json": {"batch_key": "x", "plays": [{}]}, **WALL}),
+            (
+                f"{url}/display/wall-1/plays",
+                {"json": {"batch_key": key(), "plays": [{**PLAY, "started_at": "昨天"}]}, **WALL},
+            ),
+        ],
+        ("POST", "/kiosk/{code}/ack"): [
+            (f"{url}/kiosk/kiosk-1/ack", {"json": {"notice_id": first["urgent"]}}),
+            (f"{url}/kiosk/kiosk-1/ack", {"json": {"notice_id": True}}),
+            (f"{url}/kiosk/kiosk-1/ack", {"json": {"notice_id": 999999}}),
+        ],
+        ("POST", "/api/v1/heartbeat"): [
+            (f"{api}/heartbeat", {"json": {"terminal": "kiosk-1", "page": "#/", "version": "1"}}),
+            (f"{api}/heartbeat", {"json": {"terminal": "kiosk-1", "page": ["#/"]}}),
+            (f"{api}/heartbeat", {"json": {"terminal": "nobody"}}),
+        ],
+    }
+
+
+def response_schema(doc: dict, operation: dict, status: int, media: str) -> dict:
+    answer = operation["responses"].get(str(status))
+    assert answer is not None, f"status {status} is not documented"
+    if "$ref" in answer:
+        answer = doc["components"]["responses"][answer["$ref"].rsplit("/", 1)[1]]
+    assert media in answer.get("content", {}), f"{media} is not documented for {status}"
+    return answer["content"][media]["schema"]
+
+
+def validator(doc: dict, schema: dict) -> Draft202012Validator:
+    # The document's components travel along, so every $ref resolves.
+    return Draft202012Validator(
+        {**schema, "components": doc["components"]},
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def documented_path(rule: str) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+
+
+def test_every_route_answers_its_documented_schema(world):
+    server, inquiry_no, rating_no = world
+    url = server.url
+    doc = requests.get(f"{url}/api/v1/openapi.json").json()
+    first = {
+        "item": requests.get(f"{url}/api/v1/items").json()["items"][0]["id"],
+        "guide": requests.get(f"{url}/api/v1/guides").json()["guides"][0]["id"],
+        "urgent": requests.get(f"{url}/api/v1/urgent-notices").json()["urgent_notices"][0]["id"],
+    }
+    table = calls(url, inquiry_no, rating_no, first)
+    # Every /api/v1 route, and the terminal routes the document describes.
+    routes = {
+        (method, documented_path(rule.rule))
+        for rule in server.app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") or documented_path(rule.rule) in doc["paths"]
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes - set(table) == set(), "routes with no call in this test"
+    assert set(table) - routes == set(), "calls of routes that do not exist"
+    seen_statuses = set()
+    for method, path in sorted(routes):
+        assert path in doc["paths"], f"{path} is not in the OpenAPI document"
+        operation = doc["paths"][path].get(method.lower())
+        assert operation is not None, f"{method} {path} is not documented"
+        for address, options in table[(method, path)]:
+            options = {**options, "headers": {**KIOSK, **options.get("headers", {})}}
+            r = requests.request(method, address, timeout=10, **options)
+            where = f"{method} {address} → {r.status_code}"
+            seen_statuses.add((method, path, r.status_code))
+            if not r.content:  # a terminal refused: an empty answer, documented so
+                assert r.status_code == 404 and "content" not in operation["responses"]["404"]
+                continue
+            media = r.headers["Content-Type"].split(";")[0]
+            schema = response_schema(doc, operation, r.status_code, media)
+            errors = sorted(validator(doc, schema).iter_errors(r.json()), key=str)
+            assert not errors, f"{where}: {errors[0].message} at {list(errors[0].path)}"
+            if r.status_code >= 400:
+                assert r.json()["title"] and not r.json()["title"].isascii(), where
+            if "json" in options and r.status_code < 300:
+                body = operation["requestBody"]["content"]["application/json"]["schema"]
+                assert not list(validator(doc, body).iter_errors(options["json"])), where
+            etag = r.headers.get("ETag")
+            if (
+                method == "GET"
+                and etag
+                and "ETag" in operation["responses"]["200"].get("headers", {})
+            ):
+                again = requests.get(address, headers={"If-None-Match": etag}, timeout=10)
+                assert again.status_code == 304 and "304" in operation["responses"], where
+    # Every kind of answer came back at least once: receipts of both kinds, problems.
+    assert ("POST", "/api/v1/inquiries", 201) in seen_statuses
+    assert ("POST", "/api/v1/inquiries", 422) in seen_statuses
+    assert ("POST", "/api/v1/refused-submissions", 201) in seen_statuses
+    assert ("POST", "/api/v1/heartbeat", 401) in seen_statuses
+    assert ("POST", "/display/{code}/heartbeat", 422) in seen_statuses
+    assert {("POST", "/display/{code}/ack", s) for s in (200, 400, 409)} <= seen_statuses
+    assert {("POST", "/kiosk/{code}/ack", s) for s in (200, 400, 409)} <= seen_statuses
+
+
+def test_the_validation_here_catches_a_wrong_answer(world):
+    """The check above can fail: a body off its schema does not validate."""
+    server, inquiry_no, _ = world
+    doc = requests.get(f"{server.url}/api/v1/openapi.json").json()
+    progress = requests.get(f"{server.url}/api/v1/inquiries/{inquiry_no}").json()
+    schema = response_schema(
+        doc, doc["paths"]["/api/v1/inquiries/{receipt_no}"]["get"], 200, "application/json"
+    )
+    assert not list(validator(doc, schema).iter_errors(progress))
+    for broken in (
+        {k: v for k, v in progress.items() if k != "state_label"},
+        {**progress, "received_at": "yesterday"},
+        {**progress, "kind": "rating"},
+        {**progress, "surplus": 1},
+    ):
+        assert list(validator(doc, schema).iter_errors(broken)), broken
+    halls = requests.get(f"{server.url}/api/v1/halls").json()
+    schema = response_schema(doc, doc["paths"]["/api/v1/halls"]["get"], 200, "application/json")
+    assert not list(validator(doc, schema).iter_errors(halls))
+    halls["halls"][0]["windows"][0]["number"] = 7
+    assert list(validator(doc, schema).iter_errors(halls))
+
+
+def test_a_rating_receipt_reads_the_same_on_the_api_and_the_kiosk_page(world):
+    """One progress view: the state the API labels is the state the page shows."""
+    server, _, rating_no = world
+    body = requests.get(f"{server.url}/api/v1/inquiries/{rating_no}").json()
+    assert (body["kind"], body["state"], body["state_label"]) == (
+        "rating",
+        "follow_up",
+        "回访整改中",
+    )
+    assert body["phone"] == "138****5678"
+    page = requests.get(f"{server.url}/kiosk/receipts/{rating_no}").text
+    assert "回访整改中" in page and "非常不满意" in page and "13812345678" not in page
