@@ -15,15 +15,9 @@ import kiosk
 from config import load_settings
 from content_feed.api.problems import Problem, chinese_detail, problem_response, wants_problem
 from content_feed.clock import SystemClock
-from content_feed.file_modes import (
-    create_private,
-    ensure_dir,
-    private_dir,
-    tighten_sqlite,
-    write_private,
-)
-from content_feed.ids import DB_INT_MAX
 from display.led.fonts import check_fonts
+from shared.file_modes import create_private, ensure_dir, private_dir, tighten_sqlite, write_private
+from shared.ids import DB_INT_MAX
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 
@@ -136,9 +130,9 @@ def register_extensions(app: Flask) -> None:
     """Storage, forms, limits and sign-in, then the feed's versions and caches."""
     from flask_migrate import Migrate
 
+    from admin.auth import login_manager
     from content_feed import hall_scope, rate_limits, text_hygiene
     from content_feed.answers import AnswerCache
-    from content_feed.auth import login_manager
     from content_feed.db import db
     from content_feed.extensions import csrf, limiter
     from content_feed.models.ledger import install_guards
@@ -184,7 +178,7 @@ def register_blueprints(app: Flask) -> None:
     from content_feed.public_pages import bp as public_pages
     from display.blueprints import bp as screens
     from display.blueprints import console_bp as display_console
-    from feedback import bp as feedback_console
+    from inquiries.console import bp as feedback_console
     from kiosk import bp as kiosk
     from kiosk.views import ack as kiosk_ack
 
@@ -215,7 +209,7 @@ def register_jobs(app: Flask) -> None:
     """Background jobs: side effects only (what is public never waits for one).
     ``run.py serve`` starts them unless told ``--no-scheduler``."""
     from content_feed import scheduler
-    from feedback.reminders import send_reminders
+    from inquiries.console.reminders import send_reminders
 
     settings = app.config["SUNLIGHT"]
     scheduler.add_interval_job("archive_closed_items", scheduler.archive_closed_items, minutes=5)

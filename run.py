@@ -151,7 +151,7 @@ def cmd_create_user(args) -> int:
         return EXIT_CONFIG
     password = os.environ.get("SUNLIGHT_NEW_PASSWORD") or getpass.getpass("Password: ")
     app = _app()
-    from content_feed.passwords import password_problem
+    from shared.passwords import password_problem
 
     problem = password_problem(password, args.username, app.config["SUNLIGHT"]["security"])
     if problem:
@@ -194,7 +194,7 @@ def cmd_import_guides(args) -> int:
     from content_feed.guide_import import jobs
     from content_feed.guide_import.upsert import OUTCOMES, REPORT_HEADER, report_cells
     from content_feed.models import GuideImport, Hall
-    from content_feed.spreadsheet import csv_bytes
+    from shared.spreadsheet import csv_bytes
 
     path = Path(args.file)
     try:

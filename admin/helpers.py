@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, request
 from flask_login import current_user
 
-from content_feed import clock, ledger, uploads
+from admin import uploads
+from content_feed import clock, ledger
 from content_feed.db import db
-from content_feed.ids import db_int
+from shared.ids import db_int
 
 
 def now() -> datetime:

@@ -71,7 +71,7 @@ def record_change(
     (everything for a new object, ``before`` None). False, and no row, when nothing
     changed. The one implementation of the console's change recording (admin/,
     display/console/ and feedback/ reach it through admin.changes or, for the
-    inquiry steps, content_feed.inquiry_handling).
+    inquiry steps, inquiries.handling).
 
     ``whole``: a handling step (a reply, an assignment) is recorded even when none of
     the listed fields moved, with both states in full."""

@@ -14,10 +14,10 @@ from content_feed.answers import etag_matches
 from content_feed.api.problems import Problem
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.ids import as_id
 from content_feed.models import Guide
 from content_feed.public_now import public_guide, public_item
 from content_feed.urls import guide_home, item_home, public_base
+from shared.ids import as_id
 
 bp = Blueprint("qr", __name__, url_prefix="/qr")
 

@@ -23,11 +23,11 @@ from sqlalchemy import select
 
 from content_feed import ledger, workflow
 from content_feed.db import db
-from content_feed.file_modes import create_private, private_dir
 from content_feed.leadership import Leadership
 from content_feed.models import Item, LedgerEntry
 from content_feed.timefmt import local
 from content_feed.vocabulary import SHOWN_ITEM_STATES, ItemState
+from shared.file_modes import create_private, private_dir
 
 log = logging.getLogger(__name__)
 

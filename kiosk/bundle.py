@@ -29,10 +29,10 @@ from content_feed.public_now import (
 )
 from content_feed.schemas import dump
 from content_feed.search import ABBREVIATIONS, guide_text, plain_text, syllables, window_text
-from content_feed.submission_rules import RULES, params_for
-from content_feed.submissions import DELIVERY_METHODS
 from content_feed.timefmt import iso
 from content_feed.vocabulary import INQUIRY_KINDS, RATING_LEVELS, RATING_TARGETS
+from inquiries.submission_rules import RULES, params_for
+from inquiries.submissions import DELIVERY_METHODS
 
 SURFACE = "kiosk"
 # Items whose full text travels in the bundle; older ones load on demand.

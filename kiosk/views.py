@@ -15,21 +15,21 @@ from content_feed.api.terminal_auth import REFUSED, authenticated_kiosk
 from content_feed.api.validation import checked
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.ids import as_id
 from content_feed.models import Terminal, UrgentNotice
 from content_feed.presence import book
 from content_feed.public_now import current_urgent_notices
 from content_feed.qr import qr_response
-from content_feed.receipts import find_by_typed
-from content_feed.receipts import normalize as normalize_receipt
 from content_feed.schemas import dump
 from content_feed.schemas.terminals import Ack, AckReply
-from content_feed.submissions import find_receipt
 from content_feed.terminals import directory, find_terminal, presented_token
 from content_feed.timefmt import local_text
 from content_feed.urls import public_base
+from inquiries.receipts import find_by_typed
+from inquiries.receipts import normalize as normalize_receipt
+from inquiries.submissions import find_receipt
 from kiosk import bp
 from kiosk.bundle import build, bundle_topics
+from shared.ids import as_id
 
 
 def _kiosk(code: str) -> Terminal | None:

@@ -215,7 +215,7 @@ def hall_world(at: datetime, code: str, name: str) -> dict:
         UrgentNoticeAck,
         Window,
     )
-    from content_feed.submissions import submit_inquiry, submit_rating
+    from inquiries.submissions import submit_inquiry, submit_rating
 
     hall = make_hall(code, f"{name}服务大厅")
     people = staff()

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from content_feed.clock import SystemClock
 from content_feed.db import db
-from content_feed.inquiry_handling import reply
 from content_feed.models import Inquiry
+from inquiries.handling import reply
 from tests.builders import make_meeting, make_urgent, staff
 
 KIOSK = {"X-Terminal-Token": "demo-kiosk-token"}

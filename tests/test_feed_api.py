@@ -253,8 +253,8 @@ def test_public_pages_for_phones(client, clock):
 
 def test_every_api_get_has_etag_cache_control_and_answers_304(demo_app, client, clock):
     """Every GET under /api/v1, feed or not, can be polled conditionally."""
-    from content_feed.submissions import submit_inquiry
     from content_feed.terminals import find_terminal
+    from inquiries.submissions import submit_inquiry
 
     payload = {"idempotency_key": "etag-test-0001", "kind": "question", "text": "问"}
     receipt = submit_inquiry(

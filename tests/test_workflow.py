@@ -9,7 +9,7 @@ from content_feed import workflow
 from content_feed.db import db
 from content_feed.models import Item, LedgerEntry, LedgerIsAppendOnly
 from content_feed.public_now import public_items
-from content_feed.working_days import add_working_days, is_working_day, working_days_between
+from inquiries.working_days import add_working_days, is_working_day, working_days_between
 from tests.builders import category, publish_item, staff
 
 

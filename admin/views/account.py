@@ -6,13 +6,14 @@ from flask import current_app, flash, redirect, render_template, session, url_fo
 from markupsafe import Markup
 
 from admin import bp
+from admin.auth import role_required
 from admin.forms import PasswordChangeForm, TotpForm, TotpOffForm
 from admin.helpers import actor, now
-from content_feed import ledger, sessions, totp
-from content_feed.auth import role_required
+from content_feed import ledger
 from content_feed.db import db
-from content_feed.passwords import password_problem
 from content_feed.qr import render_qr
+from shared import sessions, totp
+from shared.passwords import password_problem
 
 ENROLL = "sunlight.totp_enroll"
 

@@ -16,14 +16,15 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from admin import bp
+from admin import bp, login_locks
+from admin.auth import role_required
 from admin.forms import LoginForm, TotpForm
 from admin.helpers import now, safe_next
-from content_feed import ledger, login_locks, sessions, totp
-from content_feed.auth import role_required
+from content_feed import ledger
 from content_feed.db import db
 from content_feed.extensions import limiter
 from content_feed.models import User
+from shared import sessions, totp
 
 # Per address (a hall's staff may share one NAT address); the per-account and
 # address lock below stops guessing at any one password.

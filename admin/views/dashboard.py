@@ -9,12 +9,11 @@ from flask import current_app, render_template
 from sqlalchemy import func, select
 
 from admin import bp
+from admin.auth import role_required
 from admin.charts import bar_chart
 from admin.helpers import actor, now
 from content_feed import workflow
-from content_feed.auth import role_required
 from content_feed.db import db
-from content_feed.inquiry_handling import follow_up_counts
 from content_feed.models import Category, Guide, Inquiry, Item, ItemRevision, LedgerEntry
 from content_feed.reach import loopback_qr_warning
 from content_feed.timefmt import local
@@ -27,6 +26,7 @@ from content_feed.vocabulary import (
     ItemState,
     RevisionState,
 )
+from inquiries.handling import follow_up_counts
 
 
 def _top_category(cat: Category | None) -> Category | None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, url_for
 
 from admin import bp
+from admin.auth import role_required
 from admin.forms import ActionForm, AdoptRevisionForm
 from admin.helpers import actor, get_or_404, now
-from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.guide_import.revisions import RevisionError, adopt, discard
 from content_feed.models import Guide, GuideRevision

@@ -8,6 +8,7 @@ from wtforms import FieldList
 from wtforms.fields.core import UnboundField
 
 from admin import bp, changes
+from admin.auth import role_required
 from admin.changes import snapshot
 from admin.crud import form_fields
 from admin.forms import (
@@ -21,7 +22,6 @@ from admin.forms import (
 )
 from admin.helpers import actor, flash_form_errors, get_or_404, now, store_uploads
 from admin.views.items import hall_choices
-from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.guide_import.revisions import diff
 from content_feed.guide_import.upsert import pending_revision

@@ -10,10 +10,10 @@ from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin import bp
+from admin.auth import role_required
 from admin.forms import REQUIRED, ActionForm, ConsoleForm
 from admin.helpers import actor, get_or_404, now
 from content_feed import ledger
-from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.hall_scope import GRANTABLE_ROLES
 from content_feed.models import Hall, HallGrant, User

@@ -8,13 +8,12 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from sqlalchemy import or_, select
 from wtforms.validators import DataRequired
 
-from admin import bp
+from admin import bp, uploads
+from admin.auth import role_required
 from admin.forms import ActionForm, ItemForm, NoteForm, ProposeForm, ReasonForm, channels_for
 from admin.helpers import actor, flash_form_errors, get_or_404, now, page_args, store_uploads
-from content_feed import hall_scope, ledger, uploads, workflow
-from content_feed.auth import role_required
+from content_feed import hall_scope, ledger, workflow
 from content_feed.db import db
-from content_feed.ids import db_int
 from content_feed.markup import plain_text, render_markdown
 from content_feed.models import Attachment, Category, Hall, Item, ItemRevision
 from content_feed.public_now import public_item
@@ -26,6 +25,7 @@ from content_feed.vocabulary import (
     TIMELINESS,
     RevisionState,
 )
+from shared.ids import db_int
 
 READERS = ("drafter", "reviewer", "approver", "operator")
 ACTION_LABELS = {

@@ -10,13 +10,13 @@ from sqlalchemy import or_, select
 
 from admin import bp
 from admin import ledger_names as names
+from admin.auth import role_required
 from admin.forms import LedgerFilterForm
 from admin.helpers import page_args
-from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.models import LedgerEntry
-from content_feed.spreadsheet import csv_response
 from content_feed.timefmt import local_text, local_to_utc
+from shared.spreadsheet import csv_response
 
 # Names of actions and objects: admin/ledger_names.py.
 ACTION_LABELS = names.ACTION_LABELS

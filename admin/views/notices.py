@@ -8,12 +8,12 @@ from flask import current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from admin import bp, changes
+from admin.auth import role_required
 from admin.changes import snapshot
 from admin.crud import edit_object
 from admin.forms import ActionForm, MeetingForm, SloganForm, UrgentForm
 from admin.helpers import actor, get_or_404, now
 from admin.views.items import hall_choices
-from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.models import MeetingNotice, Slogan, UrgentNotice
 from content_feed.vocabulary import SCOPES

@@ -5,16 +5,17 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, url_for
 from sqlalchemy import func, select
 
-from admin import bp
+from admin import bp, login_locks
+from admin.auth import role_required
 from admin.crud import edit_object
 from admin.forms import CategoryForm, HallForm, UserForm, WindowForm
 from admin.helpers import actor, get_or_404, now
-from content_feed import ledger, login_locks, sessions
-from content_feed.auth import role_required
+from content_feed import ledger
 from content_feed.db import db
 from content_feed.models import Category, Hall, Item, LoginLock, User, Window
-from content_feed.passwords import password_problem
 from content_feed.vocabulary import ROLES
+from shared import sessions
+from shared.passwords import password_problem
 
 # -- catalogue ---------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """The feed API's query values that need the database or the configuration (their
 shape is checked by the route's query model, content_feed/schemas/queries.py).
 
-Plain id and integer checks for every package are in content_feed.ids."""
+Plain id and integer checks for every package are in shared.ids."""
 
 from __future__ import annotations
 

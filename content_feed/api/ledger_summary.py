@@ -9,10 +9,10 @@ from content_feed.api.caching import content_etag
 from content_feed.api.declare import declare
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.feedback_stats import public_summary
 from content_feed.schemas import dump
 from content_feed.schemas.inquiries import LedgerSummary
 from content_feed.timefmt import local
+from inquiries.statistics import public_summary
 
 
 @api.get("/ledger-summary")

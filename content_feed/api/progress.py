@@ -5,8 +5,6 @@ kiosk's receipt page (kiosk/views.py) alike."""
 from __future__ import annotations
 
 from content_feed.models import Inquiry, Rating
-from content_feed.privacy import mask_name, mask_phone, mask_text
-from content_feed.receipts import group_receipt_no
 from content_feed.schemas.inquiries import (
     InquiryProgress,
     InquiryReceipt,
@@ -22,6 +20,8 @@ from content_feed.vocabulary import (
     RATING_TARGETS,
     InquiryState,
 )
+from inquiries.privacy import mask_name, mask_phone, mask_text
+from inquiries.receipts import group_receipt_no
 
 
 def _status_url(receipt_no: str) -> str:

@@ -1,5 +1,5 @@
 """``POST /api/v1/refused-submissions``: a kiosk reports a queued submission the server
-refused, before dropping it from its outbox (see content_feed.refusals)."""
+refused, before dropping it from its outbox (see inquiries.refusals)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from content_feed.api.submissions import BODY_PROBLEMS, _kiosk, spend_submission
 from content_feed.api.validation import checked
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.refusals import record_refusal
 from content_feed.schemas import dump
 from content_feed.schemas.inquiries import RefusalRecorded, RefusalReport
-from content_feed.submissions import Refused
+from inquiries.refusals import record_refusal
+from inquiries.submissions import Refused
 
 
 @api.post("/refused-submissions")

@@ -25,10 +25,8 @@ from content_feed.clock import now
 from content_feed.db import db
 from content_feed.fast_path import FastPost, fast_post
 from content_feed.models import Inquiry, Terminal
-from content_feed.privacy import mask_name, mask_text
 from content_feed.public_now import public_answers
 from content_feed.rate_limits import spend
-from content_feed.receipts import find_by_typed
 from content_feed.schemas import dump
 from content_feed.schemas.inquiries import (
     Answers,
@@ -43,10 +41,12 @@ from content_feed.schemas.inquiries import (
 from content_feed.schemas.queries import AnswersQuery, SearchQuery
 from content_feed.schemas.terminals import Heartbeat, HeartbeatReply
 from content_feed.search import search
-from content_feed.submissions import Refused, submit_inquiry, submit_rating
 from content_feed.terminals import directory
 from content_feed.timefmt import local_date
 from content_feed.vocabulary import INQUIRY_KINDS
+from inquiries.privacy import mask_name, mask_text
+from inquiries.receipts import find_by_typed
+from inquiries.submissions import Refused, submit_inquiry, submit_rating
 
 RATE_MESSAGE = "本终端提交过于频繁，请稍等一分钟再提交；您填写的内容已保留"
 # Every JSON body that is not JSON, too big or too deep, and every unknown terminal.
@@ -54,7 +54,7 @@ BODY_PROBLEMS = (400, 401, 413, 415)
 IDEMPOTENCY = (
     "idempotency_key 由触摸查询机为每次提交生成（8–80 位字母、数字、-、_）；"
     "用同一编号重试只会得到同一张回执。每台终端每分钟的提交次数有限（feedback.rate_limit_per_minute）。"
-    "内容须满足的规则（必填、长度、电话、屏蔽词）见 content_feed/submission_rules.json，触摸查询机提交前也按它检查。"
+    "内容须满足的规则（必填、长度、电话、屏蔽词）见 inquiries/submission_rules.json，触摸查询机提交前也按它检查。"
 )
 
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from content_feed.ids import DB_INT_MAX
+from shared.ids import DB_INT_MAX
 
 
 class Schema(BaseModel):

@@ -2,7 +2,7 @@
 answers, search results, the public ledger and refusal reports.
 
 The submission models declare the shape (which fields, of which type, the key's
-pattern); what their text must satisfy is content_feed/submission_rules.json,
+pattern); what their text must satisfy is inquiries/submission_rules.json,
 which the kiosk applies too before it queues anything offline. The enums and
 lengths of those rules are repeated here for the document only, taken from the
 same vocabulary.
@@ -23,8 +23,8 @@ from content_feed.schemas import (
     OptDate,
     Schema,
 )
-from content_feed.submission_rules import DELIVERY_METHODS
 from content_feed.vocabulary import INQUIRY_KINDS, RATING_LEVELS, RATING_TARGETS
+from inquiries.submission_rules import DELIVERY_METHODS
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{8,80}$"
 KEY_MESSAGE = "提交编号缺失或格式不对，请返回重新填写后提交"

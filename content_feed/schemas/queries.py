@@ -6,11 +6,11 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from content_feed.ids import DB_INT_MAX
 from content_feed.schemas import Input
 from content_feed.schemas.feed import Surface
 from content_feed.search import MAX_QUERY
 from content_feed.text_hygiene import clean_text
+from shared.ids import DB_INT_MAX
 
 # Page numbers past this are no page anyone has (and keep offsets far from overflow).
 MAX_PAGE = DB_INT_MAX // 1000

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from pydantic import Field, Strict
 
-from content_feed.ids import DB_INT_MAX
 from content_feed.schemas import DateTimeText, Input, Schema
+from shared.ids import DB_INT_MAX
 
 
 class Heartbeat(Input):

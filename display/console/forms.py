@@ -23,12 +23,12 @@ from admin.forms import (
     in_range,
     strip,
 )
-from content_feed.ids import DB_INT_MAX
 from content_feed.vocabulary import LED_COLOR_MODES, LED_DELIVERY, TERMINAL_KINDS
 from display.daypart import Daypart
 from display.led.onbon.commands import DEVICE_TYPES, MAX_AREAS
 from display.led.palette import COLOURS
 from display.playlist import ENTRY_KINDS, RULES, is_local_url
+from shared.ids import DB_INT_MAX
 
 
 def line(label: str, limit: int, *, required: bool = False, default: str | None = None):

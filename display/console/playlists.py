@@ -6,8 +6,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from admin import changes
+from admin.auth import role_required
 from admin.helpers import flash_form_errors
-from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Category, Hall, Playlist, PlaylistEntry

@@ -12,11 +12,10 @@ from types import SimpleNamespace
 from flask import Response, abort, current_app, jsonify, make_response, render_template, request
 from sqlalchemy import select
 
-from content_feed.auth import role_required
+from admin.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.extensions import csrf
-from content_feed.ids import db_int
 from content_feed.models import Hall, Item, Terminal
 from content_feed.security_headers import frameable_by_own_pages
 from content_feed.timefmt import iso
@@ -26,6 +25,7 @@ from display.led.fonts import NoLedFont
 from display.led.strip import render_program
 from display.playlist import Resolver
 from display.screens import hall_tz
+from shared.ids import db_int
 
 READERS = ("drafter", "reviewer", "approver", "operator")
 PREVIEW_AT_MS = 3000

@@ -10,19 +10,19 @@ from flask import abort, render_template, request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from content_feed.auth import role_required
+from admin.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.ids import db_int
 from content_feed.models import PlayRecord, Terminal, UrgentNotice, UrgentNoticeAck
 from content_feed.presence import book
-from content_feed.spreadsheet import csv_response
 from content_feed.timefmt import hall_zone
 from content_feed.vocabulary import TERMINAL_KINDS
 from display import presence
 from display.blueprints import console_bp
 from display.console.svg import as_date, bar_chart_svg
 from display.screens import screen_of, urgent_rule_of
+from shared.ids import db_int
+from shared.spreadsheet import csv_response
 
 MAX_DAYS = 92
 

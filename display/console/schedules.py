@@ -8,8 +8,8 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from sqlalchemy import select
 
 from admin import changes
+from admin.auth import role_required
 from content_feed import hall_scope
-from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Playlist, RotationSchedule, Terminal, TerminalGroup, UrgentNotice

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from admin import changes
+from admin.auth import role_required
 from admin.helpers import flash_form_errors
-from content_feed.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Hall, Playlist, Terminal, TerminalGroup

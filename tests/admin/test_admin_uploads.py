@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from content_feed import uploads
+from admin import uploads
 from content_feed.db import db
 from content_feed.models import Attachment, Item
 from tests.admin.test_admin_workflow import new_item, walk_to_publication

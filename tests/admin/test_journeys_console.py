@@ -63,7 +63,7 @@ def test_api_problems_are_chinese(client):
 
 
 def test_follow_ups_due_today_and_overdue_on_dashboard_and_queue(app, clock, as_role):
-    from tests.feedback.test_feedback_handling import rate
+    from tests.inquiries.test_feedback_handling import rate
 
     today = local(clock.now()).date()
     due_today = rate(app, clock.now(), 1, "rate-today-01")
@@ -156,7 +156,7 @@ def test_propose_channels_follow_the_surfaces_the_item_targets(app, as_role):
 
 
 def test_ledger_summary_in_progress_agrees_with_its_months(app, client, clock):
-    from tests.feedback.test_feedback_handling import ask
+    from tests.inquiries.test_feedback_handling import ask
 
     ask(app, clock.now(), key="key-sum-0001")  # pending
     second = ask(app, clock.now(), key="key-sum-0002")

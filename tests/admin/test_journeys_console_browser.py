@@ -151,7 +151,7 @@ def test_chart_labels_are_not_clipped(browser, live_server, screenshot_dir):
     from content_feed.clock import SystemClock
     from content_feed.db import db
     from content_feed.models import Terminal, Window
-    from content_feed.submissions import submit_rating
+    from inquiries.submissions import submit_rating
 
     with live_server.app.app_context():
         window = db.session.execute(select(Window).where(Window.number == "5")).scalar_one()

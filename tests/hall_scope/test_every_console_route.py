@@ -237,7 +237,7 @@ def sweep(app, halls, east_client, clock):
 def later_route(request, app):
     """A page added later: one that reads around the rule (as raw access would), or
     one whose argument the sweep does not know."""
-    from content_feed.auth import role_required
+    from admin.auth import role_required
     from content_feed.models import Inquiry
 
     if request.param == "leaks":

@@ -97,7 +97,7 @@ def test_receipt_slip_and_lookup_with_the_keyboard(
     page.click("button[type=submit]")
     page.wait_for_selector(".page.receipt h1:text('提交成功')")
     shown = page.locator(".receipt-no").inner_text()
-    # Shown as content_feed/receipts.py groups it (WX 7KXM 4PQR 9HTW), stored with dashes.
+    # Shown as inquiries/receipts.py groups it (WX 7KXM 4PQR 9HTW), stored with dashes.
     assert re.fullmatch(r"WX( [2-9A-HJ-NP-Z]{4}){3}", shown), shown
     number = shown.replace(" ", "-")
     page.screenshot(path=screenshot_dir / f"kiosk-receipt-{orientation}.png")

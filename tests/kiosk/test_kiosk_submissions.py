@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from content_feed.db import db
 from content_feed.models import Inquiry, Item, Rating
-from content_feed.receipts import normalize
-from content_feed.submissions import Refused, submit_inquiry, submit_rating
 from content_feed.terminals import find_terminal
+from inquiries.receipts import normalize
+from inquiries.submissions import Refused, submit_inquiry, submit_rating
 from tests.conftest import build_app
 from tests.kiosk.conftest import KIOSK_TOKEN, new_key, question, rating
 

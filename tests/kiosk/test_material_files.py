@@ -10,9 +10,9 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
+from admin.uploads import save_upload
 from content_feed.db import db
 from content_feed.models import Guide
-from content_feed.uploads import save_upload
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from content_feed.receipts import (
-    find_by_typed,
-    group_receipt_no,
-    normalize,
-    pending_code,
-)
-from content_feed.submissions import RECEIPT_ALPHABET, RECEIPT_PREFIX
+from inquiries.receipts import find_by_typed, group_receipt_no, normalize, pending_code
+from inquiries.submissions import RECEIPT_ALPHABET, RECEIPT_PREFIX
 from tests.kiosk.conftest import question, rating
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from content_feed import submission_rules
+from inquiries import submission_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = json.loads((ROOT / "tests" / "submission_vectors.json").read_text("utf-8"))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from content_feed.db import db
 from content_feed.models import LedgerEntry
 from tests.builders import make_user
-from tests.feedback.test_feedback_handling import ask
+from tests.inquiries.test_feedback_handling import ask
 
 
 def _reveal(client, inq) -> str:

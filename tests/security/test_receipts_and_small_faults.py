@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from content_feed.receipts import new_receipt_number, normalize
+from inquiries.receipts import new_receipt_number, normalize
 from tests.kiosk.conftest import question
 from tests.security.conftest import KIOSK_TOKEN
 

@@ -70,7 +70,7 @@ def test_a_role_change_or_deactivation_ends_sessions(app, as_role, people, chang
 def test_idle_sessions_end_after_thirty_minutes_and_busy_ones_after_the_lifetime(
     app, people, monkeypatch
 ):
-    from content_feed import sessions
+    from shared import sessions
 
     t = [1_900_000_000.0]
     monkeypatch.setattr(sessions, "wall_clock", lambda: t[0])
@@ -239,7 +239,7 @@ def test_retention_below_180_days_is_a_configuration_error(tmp_path):
 
 
 def test_totp_off_needs_password_and_a_fresh_code(app, people, clock):
-    from content_feed import totp as totp_module
+    from shared import totp as totp_module
 
     user = people["reviewer"]
     secret = totp_module.new_secret()

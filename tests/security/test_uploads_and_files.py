@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from content_feed import uploads
+from admin import uploads
 from content_feed.scheduler import backup_database
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -2,17 +2,17 @@
 // queued while the server is unreachable, a printed slip for either, and
 // 查询回执 — looking a receipt up with the on-screen keyboard.
 //
-// The server decides what a typed number means (content_feed/receipts.py
+// The server decides what a typed number means (inquiries/receipts.py
 // normalises it); the kiosk only sends what was typed.
 
 import { backBar, fill, h, link, localTime, qrCard } from "./dom.js";
 import { keyboard } from "./keyboard.js";
 
 // A 暂存号: the first characters of a kiosk-made idempotency key ("k-" + the
-// receipt alphabet, see outbox.js); content_feed/receipts.py reads it the same way.
+// receipt alphabet, see outbox.js); inquiries/receipts.py reads it the same way.
 export const PENDING_LENGTH = 8;
 export const pendingCode = (key) => (key && key.startsWith("k-") ? key.slice(2, 2 + PENDING_LENGTH) : "");
-// How a number is shown, as content_feed/receipts.py group_receipt_no does it:
+// How a number is shown, as inquiries/receipts.py group_receipt_no does it:
 // WX-7KXM-4PQR-9HTW as "WX 7KXM 4PQR 9HTW"; an older number or a 暂存号 in fours.
 const fours = (text) => text.replace(/(.{4})(?=.)/g, "$1 ");
 export const grouped = (text) => {

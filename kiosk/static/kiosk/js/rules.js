@@ -1,4 +1,4 @@
-// The submission rules of content_feed/submission_rules.json (in the bundle, with
+// The submission rules of inquiries/submission_rules.json (in the bundle, with
 // their parameters), applied on the kiosk before anything is sent or queued, so
 // that what waits in the outbox is what the server will take. Pure functions;
 // tests/submission_vectors.json is run against this and the server alike.

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from content_feed.db import db
-from content_feed.feedback_stats import inquiry_stats, public_summary, satisfaction_stats
-from content_feed.inquiry_handling import (
+from content_feed.models import Inquiry, LedgerEntry, Rating
+from inquiries.handling import (
     HandlingError,
     assign,
     due_status,
@@ -20,8 +20,8 @@ from content_feed.inquiry_handling import (
     resolve_rating,
     set_state,
 )
-from content_feed.models import Inquiry, LedgerEntry, Rating
-from content_feed.submissions import submit_inquiry, submit_rating
+from inquiries.statistics import inquiry_stats, public_summary, satisfaction_stats
+from inquiries.submissions import submit_inquiry, submit_rating
 from tests.builders import PASSWORD, make_hall, make_terminal, staff
 
 # Wednesday 2026-09-30 10:00 in Shanghai: the day before Golden Week.
@@ -195,7 +195,7 @@ def test_due_status_and_reminders(app, clock):
 
 
 def test_reminder_job_writes_the_ledger(app, clock):
-    from feedback.reminders import send_reminders
+    from inquiries.console.reminders import send_reminders
 
     ask(app, clock.now() - timedelta(days=10), key="key-old-0002")
     text = send_reminders(app, clock.now())
@@ -328,7 +328,7 @@ def test_public_ledger_summary_endpoint(app, client, clock):
 
 
 def test_dashboard_shows_the_latest_reminder(app, client, clock):
-    from feedback.reminders import send_reminders
+    from inquiries.console.reminders import send_reminders
 
     staff()
     db.session.commit()

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from content_feed import ledger
 from content_feed.models import Inquiry, Rating, User
-from content_feed.privacy import mask_name, mask_phone
 from content_feed.timefmt import local
 from content_feed.vocabulary import (
     CLOSED_INQUIRY_STATES,
@@ -24,7 +23,8 @@ from content_feed.vocabulary import (
     OPEN_INQUIRY_STATES,
     InquiryState,
 )
-from content_feed.working_days import add_working_days
+from inquiries.privacy import mask_name, mask_phone
+from inquiries.working_days import add_working_days
 
 # Which state may follow which; a closed inquiry may be reopened.
 TRANSITIONS = {

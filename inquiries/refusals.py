@@ -1,6 +1,6 @@
 """Submissions a kiosk queued offline that the server refused when they arrived.
 
-The kiosk checks the same rules before it queues (content_feed.submission_rules),
+The kiosk checks the same rules before it queues (inquiries.submission_rules),
 so this is rare: a comment period that closed during the outage, a rule or a
 blocked word changed meanwhile. The kiosk reports the refusal here and only then
 drops the entry from its outbox; staff follow the list up in the console
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from content_feed.models import RefusedSubmission, Terminal
 from content_feed.schemas.inquiries import KEY_PATTERN, RefusalReport
-from content_feed.submissions import Refused
+from inquiries.submissions import Refused
 
 KINDS = {"inquiries": "问询/意见建议", "ratings": "好差评"}
 MAX_PAYLOAD = 20_000

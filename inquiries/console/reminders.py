@@ -9,8 +9,8 @@ from flask import Flask
 
 from content_feed import clock, ledger
 from content_feed.db import db
-from content_feed.inquiry_handling import reminder_list, reminder_text
 from content_feed.timefmt import local
+from inquiries.handling import reminder_list, reminder_text
 
 
 def send_reminders(app: Flask, now=None) -> str:

@@ -18,16 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from content_feed import submission_rules
 from content_feed.api.validation import field_errors
 from content_feed.models import Inquiry, Rating, Terminal, Window
 from content_feed.public_now import public_guide, public_item
-from content_feed.receipts import ALPHABET, PREFIXES, new_receipt_number
-from content_feed.receipts import normalize as normalize_receipt
 from content_feed.schemas.inquiries import InquiryRequest, RatingRequest
 from content_feed.timefmt import local
 from content_feed.vocabulary import BAD_RATING_MAX, InquiryState, ItemState
-from content_feed.working_days import add_working_days
+from inquiries import submission_rules
+from inquiries.receipts import ALPHABET, PREFIXES, new_receipt_number
+from inquiries.receipts import normalize as normalize_receipt
+from inquiries.working_days import add_working_days
 
 # 依申请公开: how the applicant wants the information (the stored value is the label).
 DELIVERY_METHODS = submission_rules.DELIVERY_METHODS
@@ -87,7 +87,7 @@ def check_inquiry(
 ) -> dict:
     """The cleaned fields of an inquiry, or :class:`Refused`: with every field of the
     wrong shape (its schema), else with every rule broken
-    (:mod:`content_feed.submission_rules`, as the kiosk applies them)."""
+    (:mod:`inquiries.submission_rules`, as the kiosk applies them)."""
     payload, shape_errors = shaped(InquiryRequest, payload)
     fields = {
         name: getattr(payload, name).strip()

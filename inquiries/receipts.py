@@ -88,7 +88,7 @@ def find_by_typed(session, text: str):
     from sqlalchemy import select
 
     from content_feed.models import Inquiry, Rating
-    from content_feed.submissions import find_receipt
+    from inquiries.submissions import find_receipt
 
     number = normalize(text)
     if number is not None:

@@ -6,13 +6,22 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from admin.auth import role_required
 from admin.helpers import flash_form_errors
 from content_feed import clock, hall_scope
-from content_feed.auth import role_required
 from content_feed.db import db
-from content_feed.feedback_stats import inquiry_stats, satisfaction_stats, stats_table
-from content_feed.ids import db_int
-from content_feed.inquiry_handling import (
+from content_feed.models import Inquiry, Rating, User
+from content_feed.timefmt import local, local_text
+from content_feed.vocabulary import (
+    INQUIRY_KINDS,
+    INQUIRY_STATES,
+    OPEN_INQUIRY_STATES,
+    RATING_LEVELS,
+    RATING_TARGETS,
+)
+from inquiries.console import bp
+from inquiries.console.forms import AssignForm, ExtendForm, NoteForm, ReplyForm, StateForm
+from inquiries.handling import (
     HandlingError,
     answered_on_time,
     assign,
@@ -26,19 +35,10 @@ from content_feed.inquiry_handling import (
     resolve_rating,
     set_state,
 )
-from content_feed.models import Inquiry, Rating, User
-from content_feed.privacy import mask_name, mask_phone, mask_text
-from content_feed.spreadsheet import csv_response
-from content_feed.timefmt import local, local_text
-from content_feed.vocabulary import (
-    INQUIRY_KINDS,
-    INQUIRY_STATES,
-    OPEN_INQUIRY_STATES,
-    RATING_LEVELS,
-    RATING_TARGETS,
-)
-from feedback import bp
-from feedback.forms import AssignForm, ExtendForm, NoteForm, ReplyForm, StateForm
+from inquiries.privacy import mask_name, mask_phone, mask_text
+from inquiries.statistics import inquiry_stats, satisfaction_stats, stats_table
+from shared.ids import db_int
+from shared.spreadsheet import csv_response
 
 PAGE_SIZE = 50
 

@@ -27,9 +27,9 @@ PASSWORD_CHANGE_ENDPOINTS = {"admin.account", "admin.logout"}
 def _load_user(user_id: str):
     from flask import session
 
-    from content_feed import sessions
     from content_feed.db import db
     from content_feed.models import User
+    from shared import sessions
 
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     if user is None or not user.active or not sessions.still_valid(user):

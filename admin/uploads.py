@@ -20,8 +20,8 @@ from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
-from content_feed.file_modes import private_dir, write_private
 from content_feed.models import Attachment
+from shared.file_modes import private_dir, write_private
 
 # Bytes per file; MAX_CONTENT_LENGTH bounds the whole request above this.
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024

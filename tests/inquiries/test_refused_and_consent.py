@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from content_feed.db import db
-from content_feed.inquiry_handling import HandlingError, reply
 from content_feed.models import LedgerEntry, RefusedSubmission
+from inquiries.handling import HandlingError, reply
 from tests.builders import PASSWORD, staff
-from tests.feedback.test_feedback_handling import ask
+from tests.inquiries.test_feedback_handling import ask
 from tests.kiosk.conftest import question
 
 

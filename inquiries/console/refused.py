@@ -1,5 +1,5 @@
 """未受理的离线提交: submissions queued on a kiosk that the server refused on arrival
-(content_feed.refusals), for a handler to follow up — call the person back if a
+(inquiries.refusals), for a handler to follow up — call the person back if a
 number was left, note what was done."""
 
 from __future__ import annotations
@@ -8,16 +8,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from admin.auth import role_required
 from content_feed import clock
-from content_feed.auth import role_required
 from content_feed.db import db
 from content_feed.ledger import record
 from content_feed.models import RefusedSubmission
-from content_feed.privacy import mask_name, mask_phone, mask_text
-from content_feed.refusals import KINDS, errors_of, payload_of
 from content_feed.vocabulary import INQUIRY_KINDS, RATING_LEVELS
-from feedback import bp
-from feedback.forms import NoteForm
+from inquiries.console import bp
+from inquiries.console.forms import NoteForm
+from inquiries.privacy import mask_name, mask_phone, mask_text
+from inquiries.refusals import KINDS, errors_of, payload_of
 
 
 def _view(row: RefusedSubmission) -> dict:

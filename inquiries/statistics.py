@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from content_feed.models import Inquiry, Rating, Window
-from content_feed.privacy import mask_text
 from content_feed.timefmt import local
 from content_feed.vocabulary import INQUIRY_KINDS, OPEN_INQUIRY_STATES, RATING_LEVELS, InquiryState
-from content_feed.working_days import working_days_between
+from inquiries.privacy import mask_text
+from inquiries.working_days import working_days_between
 
 GOOD_LEVEL = 4
 
