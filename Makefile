@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(PY) bench/search.py
 	$(PY) bench/led.py
 	$(PY) bench/guide_import.py
+	$(PY) bench/push.py
 
 clean:
 	rm -rf $(VENV) test-output .pytest_cache
