@@ -191,6 +191,7 @@ class Nginx:
         self.port = port or free_port()
         self.publish_port = free_port()
         self.upstreams = list(upstreams)
+        self._own_root = root is None  # a folder of its own is removed at stop
         self.root = root or Path(tempfile.mkdtemp(prefix="sunlight-nginx-"))
         self.proc: subprocess.Popen | None = None
 
@@ -245,6 +246,8 @@ class Nginx:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+        if self._own_root:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def log(self) -> str:
         path = self.root / "access.log"
