@@ -74,8 +74,11 @@ app = create_app()
 with app.app_context():
     halls = [db.session.query(Hall).filter_by(code="hall-1").one()]
     for n in range(2, {HALLS} + 1):
-        hall = Hall(code=f"hall-{{n}}", name=f"第{{n}}服务大厅")
-        db.session.add(hall)
+        # The demo has a second hall already (hall-2): keep it, add the rest.
+        hall = db.session.query(Hall).filter_by(code=f"hall-{{n}}").one_or_none()
+        if hall is None:
+            hall = Hall(code=f"hall-{{n}}", name=f"第{{n}}服务大厅")
+            db.session.add(hall)
         halls.append(hall)
     db.session.flush()
     groups = {{}}
@@ -323,43 +326,17 @@ def editor(env: dict, seconds: float, stop: threading.Event, published: list) ->
     from sqlalchemy import select
 
     from app import create_app
-    from content_feed import workflow
     from content_feed.db import db
-    from content_feed.models import Category, Hall, User
+    from content_feed.models import Hall
+    from tests.builders import publish_item
 
     app = create_app()
     with app.app_context():
-        cat = db.session.execute(select(Category).order_by(Category.id)).scalar()
         halls = db.session.execute(select(Hall).order_by(Hall.id)).scalars().all()
-        people = {u.username: u for u in db.session.execute(select(User)).scalars()}
         n = 0
         while not stop.wait(10 if n else 5):
-            now = datetime.now(UTC)
             hall = halls[n % len(halls)]
-            rev = workflow.create_draft(
-                db.session,
-                people["drafter"],
-                now,
-                title=f"压力测试公开事项{n}",
-                domain=cat.domain,
-                category_id=cat.id,
-                scope="public",
-                body="正文",
-                hall_ids=[hall.id],
-                timeliness="standing",
-            )
-            workflow.propose(
-                db.session,
-                rev,
-                people["drafter"],
-                now,
-                note="",
-                channels="触摸查询机",
-                confidentiality_checked=True,
-            )
-            workflow.review(db.session, rev, people["reviewer"], now)
-            workflow.approve(db.session, rev, people["approver"], now)
-            db.session.commit()
+            publish_item(datetime.now(UTC), f"压力测试公开事项{n}", halls=[hall])
             published.append(time.monotonic())
             n += 1
 

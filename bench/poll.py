@@ -32,7 +32,6 @@ import os
 import re
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 sys.path.insert(0, str(ROOT))
+
+from deploy.services import free_port  # noqa: E402
 
 COLD_LUA = """
 counter = 0
@@ -62,12 +63,6 @@ wrk.headers["X-Terminal-Token"] = "%s"
 KIOSK_TOKEN = {"X-Terminal-Token": "demo-kiosk-token"}
 WALL_TOKEN = {"X-Terminal-Token": "demo-wall-token"}
 LED_TOKEN = {"X-Terminal-Token": "demo-led-token"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(url: str, timeout: float = 60) -> None:
@@ -185,6 +180,22 @@ def nginx_profile(wrk: str, app_port: int, etags: dict, s: int, c: int) -> dict:
             {**WALL_TOKEN, **inm("/display/wall-1/program.json")},
         ),
         ("wall 200 program", "/display/wall-1/program.json", WALL_TOKEN),
+        # After a push every screen fetches with X-Sunlight-Version: nginx passes
+        # it to the node (cache bypassed), which answers 304 from memory.
+        (
+            "wall 304 pushed fetch",
+            "/display/wall-1/program.json",
+            {**WALL_TOKEN, **inm("/display/wall-1/program.json"), "X-Sunlight-Version": "1"},
+        ),
+        (
+            "kiosk 304 pushed urgent",
+            "/api/v1/urgent-notices?hall=hall-1&surface=kiosk",
+            {
+                **KIOSK_TOKEN,
+                **inm("/api/v1/urgent-notices?hall=hall-1&surface=kiosk"),
+                "X-Sunlight-Version": "1",
+            },
+        ),
         ("LED 200 PNG frame", "/display/led/led-1.png", LED_TOKEN),
         ("LED text pull", "/display/led/led-1.txt", LED_TOKEN),
     ]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from app import create_app
 from content_feed.clock import FixedClock, SystemClock
 from content_feed.db import db
 from content_feed.versioning import ensure_feed_state
+from deploy.services import free_port
 
 # Screenshots and rendered frames go here, to be looked at.
 OUTPUT_DIR = Path(__file__).resolve().parent.parent / "test-output"
@@ -88,10 +89,15 @@ def demo_app(app, clock):
     return app
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def wait_until(predicate, timeout: float = 5.0, step: float = 0.02):
+    """Poll ``predicate`` until it gives something true (returned), or None at ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return None
 
 
 class LiveServer:

@@ -18,7 +18,7 @@ import pytest
 from content_feed import push, topics
 from content_feed.db import db
 from content_feed.models import Item, UrgentNotice
-from tests.conftest import build_app
+from tests.conftest import build_app, wait_until
 
 WALL = {"X-Terminal-Token": "demo-wall-token"}
 KIOSK = {"X-Terminal-Token": "demo-kiosk-token"}
@@ -78,15 +78,6 @@ def push_app(tmp_path, clock, nchan):
         db.engine.dispose()
 
 
-def wait_for(predicate, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
-
-
 def test_channels_are_the_topics_an_answer_reads():
     assert push.channel_of(topics.urgent(3)) == "urgent-3"
     assert push.channel_of(topics.content(None)) == "content-all"
@@ -107,8 +98,15 @@ def test_without_push_pages_name_no_subscription(demo_app):
     client = demo_app.test_client()
     program = client.get("/display/wall-1/program.json", headers=WALL).get_json()
     assert program["push"] == ""
-    page = client.get("/kiosk/kiosk-1").get_data(as_text=True)
-    assert '"push": ""' in page or "&#34;push&#34;: &#34;&#34;" in page or '"push":""' in page
+    assert kiosk_config(client)["push"] == ""
+
+
+def kiosk_config(client) -> dict:
+    """The configuration the kiosk's page hands its script."""
+    from lxml import html
+
+    page = html.fromstring(client.get("/kiosk/kiosk-1").data)
+    return json.loads(page.get_element_by_id("kiosk-config").text)
 
 
 def test_the_program_names_exactly_the_channels_of_its_topics(push_app):
@@ -123,6 +121,12 @@ def test_the_program_names_exactly_the_channels_of_its_topics(push_app):
     assert channels == push.channels_of(program_topics(wall, decision))
     assert any(c.startswith("urgent-") for c in channels)
     assert any(c.startswith("terminal-") for c in channels)
+    # The kiosk's page names the channels of what its bundle reads.
+    from kiosk.bundle import bundle_topics
+
+    kiosk = db.session.query(Terminal).filter_by(code="kiosk-1").one()
+    kiosk_channels = kiosk_config(client)["push"].rsplit("/", 1)[1].split(",")
+    assert kiosk_channels == push.channels_of(bundle_topics(kiosk))
 
 
 def test_a_commit_publishes_its_moved_channels_urgent_first(push_app, nchan, clock):
@@ -137,8 +141,8 @@ def test_a_commit_publishes_its_moved_channels_urgent_first(push_app, nchan, clo
     item = db.session.query(Item).filter_by(state="published", scope="public").first()
     item.title = item.title + "（修订）"
     db.session.commit()
-    assert wait_for(lambda: "urgent-all" in nchan.channels())
-    assert wait_for(lambda: any(c.startswith("content-") for c in nchan.channels()))
+    assert wait_until(lambda: "urgent-all" in nchan.channels())
+    assert wait_until(lambda: any(c.startswith("content-") for c in nchan.channels()))
     order = [path.rsplit("/", 1)[1] for path, _ in nchan.received]
     assert order[0].startswith("urgent-"), order
     versions = {body["v"] for _, body in nchan.received}
@@ -167,10 +171,10 @@ def test_publishing_never_waits_for_nginx_and_retries_until_it_answers(push_app,
     )
     db.session.commit()
     assert time.monotonic() - started < 0.5  # the commit did not wait for the publisher
-    assert wait_for(lambda: len(nchan.received) >= 2)  # refused, and tried again
+    assert wait_until(lambda: len(nchan.received) >= 2)  # refused, and tried again
     nchan.status = 201
     count = len(nchan.received)
-    assert wait_for(lambda: len(nchan.received) > count + 0)
+    assert wait_until(lambda: len(nchan.received) > count + 0)
     assert push_app.extensions["sunlight.push"].drain(5)
 
 

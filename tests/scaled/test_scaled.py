@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from bench.sse import subscribe
 from content_feed.models import Inquiry, UrgentNotice
+from tests.conftest import wait_until
 from tests.scaled.console import Console
 
 pytestmark = pytest.mark.xdist_group("scaled")
@@ -63,16 +64,6 @@ def _cancel_form(console: Console, notice_id: int) -> int:
     raise AssertionError(f"no cancel form for urgent notice {notice_id}")
 
 
-def wait_for(predicate, timeout: float, step: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return None
-
-
 def test_an_edit_on_node_a_shows_on_node_b_and_through_nginx_within_the_ttl(running):
     a, b = running.nodes
     before = program(b.url)
@@ -83,14 +74,14 @@ def test_an_edit_on_node_a_shows_on_node_b_and_through_nginx_within_the_ttl(runn
     written = time.monotonic()
     try:
         # Node B reads A's write within its version TTL (1 s here), no push involved.
-        seen = wait_for(lambda: title in str(program(b.url)["entries"]), timeout=3)
+        seen = wait_until(lambda: title in str(program(b.url)["entries"]), timeout=3)
         assert seen, "node B never showed node A's urgent notice"
         assert time.monotonic() - written < 1.0 + 1.5
         # A terminal polling through nginx (1 s cache validity, then revalidated).
-        assert wait_for(lambda: title in str(program(running.nginx.url)["entries"]), timeout=3)
+        assert wait_until(lambda: title in str(program(running.nginx.url)["entries"]), timeout=3)
     finally:
         cancel_urgent(running, title)
-    assert wait_for(lambda: program(b.url)["mode"] != "urgent", timeout=3)
+    assert wait_until(lambda: program(b.url)["mode"] != "urgent", timeout=3)
 
 
 def test_a_pushed_urgent_notice_reaches_50_subscribers_within_a_second(running):
@@ -125,7 +116,7 @@ def test_a_pushed_urgent_notice_reaches_50_subscribers_within_a_second(running):
         time.sleep(0.5)  # the kept message each subscriber gets on connecting has come
         started.append(time.monotonic())
         publish_urgent(running.nodes[0].url, title)
-        assert wait_for(lambda: len(arrivals) >= 50, timeout=5), f"{len(arrivals)} of 50 heard"
+        assert wait_until(lambda: len(arrivals) >= 50, timeout=5), f"{len(arrivals)} of 50 heard"
         # From before the console's request was sent to the last subscriber.
         assert max(arrivals[:50]) < 1.0, sorted(arrivals)[-5:]
         # And what they fetch then, through nginx, is the notice.
