@@ -223,6 +223,15 @@ def etag_matches(header: str | None, etag: str) -> bool:
     return any(tag.strip() in (etag, weak) for tag in header.split(","))
 
 
+def doubt_held(held: Answer | None, if_none_match: str | None, versions) -> None:
+    """A client revalidates an ETag other than the one this process holds for
+    its answer: it had it from another node, which may have read a commit this
+    one has not yet (within the versions' TTL). Re-read before answering, so
+    that a cache in front of several nodes never steps back to an older answer."""
+    if if_none_match and held is not None and not etag_matches(if_none_match, held.etag):
+        versions.doubt()
+
+
 # One terminal's answer: a cache in front (nginx, deploy/) keeps the answer per
 # token (it stores a digest of the header, never the token), so another
 # terminal, or a request without the token, never gets it.

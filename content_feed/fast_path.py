@@ -21,7 +21,7 @@ import json
 
 from werkzeug.exceptions import HTTPException
 
-from content_feed.answers import TERMINAL_VARY, cache_key, respond
+from content_feed.answers import TERMINAL_VARY, cache_key, doubt_held, respond
 
 _MAX_REMEMBERED_PATHS = 8192
 _MAX_HEARTBEAT_BYTES = 16 * 1024
@@ -105,10 +105,12 @@ class FastPath:
             if key != path:  # parameters the view does not take: Flask refuses them
                 return self._answer_in_flask(environ, start_response)
             key = spec.key(args)
+        inm = environ.get("HTTP_IF_NONE_MATCH")
+        if spec.respond is None:  # (an LED frame's ETag is not its answer's)
+            doubt_held(self.answers.peek(key), inm, self.versions)
         answer = self.answers.current(key, self.versions, at)
         if answer is None:
             return self._answer_in_flask(environ, start_response)
-        inm = environ.get("HTTP_IF_NONE_MATCH")
         if spec.respond is not None:
             result = spec.respond(answer, inm, self.feed, at, args)
             if result is None:

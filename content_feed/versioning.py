@@ -190,6 +190,10 @@ def ensure_feed_state(session: Session) -> None:
         session.commit()
 
 
+# The least time between two re-reads a client's doubt (Versions.doubt) causes.
+DOUBT_SECONDS = 0.05
+
+
 class Versions:
     """Per-app, per-process memory of every topic's version and the next boundary."""
 
@@ -279,6 +283,14 @@ class Versions:
         the TTL. Anything that is not a plain number is ignored."""
         if raw and raw.isdigit() and len(raw) < 19 and int(raw) > self.seq:
             self.forget()
+
+    def doubt(self) -> None:
+        """A client holds an answer this process did not give (another node
+        had read further): re-read at the next question, but at most every
+        DOUBT_SECONDS, so that no client can make every request read."""
+        read_at = self._read_at
+        if read_at is not None and time.monotonic() - read_at > DOUBT_SECONDS:
+            self._read_at = 0.0
 
     def forget(self) -> None:
         """Re-read at the next question (e.g. after another process wrote)."""

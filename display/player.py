@@ -60,7 +60,7 @@ def program(code: str):
     refuse_unknown_params(())
     terminal_or_refuse(code, SCREEN_KINDS)
     try:
-        return to_response(program_answer(code))
+        return to_response(program_answer(code, revalidated=True))
     except LookupError:
         raise TerminalRefused(code) from None
 

@@ -58,8 +58,9 @@ def program_key(code: str) -> str:
     return f"/display/{code}/program.json"
 
 
-def program_answer(code: str) -> Answer:
+def program_answer(code: str, *, revalidated: bool = False) -> Answer:
     """The program of terminal ``code`` now, built once per state of what it reads.
+    ``revalidated``: the request asks for this program (caching.obtain).
 
     Raises LookupError when no active wall or LED terminal has that code.
     """
@@ -81,7 +82,7 @@ def program_answer(code: str) -> Answer:
         answer.extra = frozenset(program["urgent"])
         return answer
 
-    return obtain(program_key(code), build)
+    return obtain(program_key(code), build, revalidated=revalidated)
 
 
 def program_etag(code: str) -> str:

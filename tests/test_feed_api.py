@@ -241,6 +241,51 @@ def test_version_written_by_another_process_is_seen_after_the_ttl(tmp_path, cloc
         db.engine.dispose()
 
 
+def test_a_node_shown_a_newer_etag_reads_again_instead_of_stepping_back(
+    tmp_path, clock, monkeypatch
+):
+    """Behind one cache, node two must not answer its older answer to a client
+    that already has node one's newer one (nginx revalidates with it)."""
+    from content_feed import versioning
+    from tests.conftest import build_app
+
+    monkeypatch.setattr(versioning, "DOUBT_SECONDS", 0.0)
+    one = build_app(tmp_path, clock, feed={"version_ttl_seconds": 600.0})
+    two = build_app(tmp_path, clock, feed={"version_ttl_seconds": 600.0})
+    with two.app_context():
+        older = two.test_client().get("/api/v1/items").headers["ETag"]
+    # Another process: one's commits are not told to two's memory.
+    versioning.Versions.instances.discard(two.extensions["sunlight.versions"])
+    with one.app_context():
+        publish_item(clock.now(), "节点一发布的事项")
+        newer = one.test_client().get("/api/v1/items").headers["ETag"]
+        db.session.remove()
+    assert newer != older
+    with two.app_context():
+        client = two.test_client()
+        # Its own ETag it still answers from memory, within the TTL ...
+        assert client.get("/api/v1/items", headers={"If-None-Match": older}).status_code == 304
+        # ... but the newer one makes it read: it has it too.
+        response = client.get("/api/v1/items", headers={"If-None-Match": newer})
+        assert response.status_code == 304 and response.headers["ETag"] == newer
+        db.session.remove()
+        db.engine.dispose()
+    with one.app_context():
+        db.engine.dispose()
+
+
+def test_doubt_re_reads_at_most_once_in_a_while(app):
+    from content_feed.versioning import versions
+
+    state = versions()
+    state.sync()
+    state.doubt()  # just read: no re-read yet
+    assert state._read_at != 0.0
+    state._read_at -= 1.0
+    state.doubt()
+    assert state._read_at == 0.0
+
+
 def test_public_pages_for_phones(client, clock):
     item = publish_item(clock.now(), "党费收缴使用情况")
     hidden = publish_item(clock.now(), "党内", scope="party")

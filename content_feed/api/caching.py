@@ -25,6 +25,7 @@ from content_feed.answers import (
     AnswerCache,
     bytes_answer,
     cache_key,
+    doubt_held,
     json_answer,
     respond,
 )
@@ -89,11 +90,18 @@ def to_response(answer: Answer) -> Response:
     return response
 
 
-def obtain(key: str, build: Callable[[int, object], Answer]) -> Answer:
+def obtain(
+    key: str, build: Callable[[int, object], Answer], *, revalidated: bool = False
+) -> Answer:
+    """The current answer for ``key``. ``revalidated``: the request's
+    If-None-Match names this answer's ETag (not, say, an LED frame's)."""
     state = versions()
+    cache = answer_cache()
     if has_request_context():
         state.wanted(request.headers.get("X-Sunlight-Version"))
-    return answer_cache().obtain(key, state, now(), build)
+        if revalidated:
+            doubt_held(cache.peek(key), request.headers.get("If-None-Match"), state)
+    return cache.obtain(key, state, now(), build)
 
 
 def conditional(
@@ -125,7 +133,7 @@ def conditional(
                     return bytes_answer(payload, mimetype, depends(), seq, boundary, shared=shared)
                 return json_answer(payload, depends(), seq, boundary, shared=shared)
 
-            return to_response(obtain(request_key(), build))
+            return to_response(obtain(request_key(), build, revalidated=True))
 
         wrapper.fast_answer = fast or FastAnswer()
         return wrapper
