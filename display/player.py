@@ -9,7 +9,7 @@ from flask import Response, current_app, render_template
 from pydantic import ValidationError
 
 from content_feed.api.caching import FastAnswer, refuse_unknown_params, to_response
-from content_feed.api.declare import Reply, declare
+from content_feed.api.declare import declare
 from content_feed.api.heartbeat import answer_heartbeat, note_heartbeat
 from content_feed.api.json_body import json_object
 from content_feed.api.problems import Problem
@@ -29,7 +29,7 @@ from content_feed.schemas.terminals import (
 )
 from content_feed.terminals import directory
 from display import acks, proof
-from display.access import TerminalRefused, presented_token, terminal_or_refuse
+from display.access import SCREEN_ROUTE, TerminalRefused, presented_token, terminal_or_refuse
 from display.blueprints import bp
 from display.program import SCREEN_KINDS, program_answer, program_key
 
@@ -106,14 +106,6 @@ def _card(code: str):
     return card
 
 
-# What every screen POST declares: the token, and for an unknown screen or a wrong
-# token an empty 404 that says nothing more (display/access.py).
-SCREEN_POST = {
-    "token": True,
-    "replies": {404: Reply("终端未登记、已停用或令牌不符（空响应，不说明原因）")},
-}
-
-
 @bp.post("/<code>/heartbeat")
 @fast_post(FastPost(SCREEN_KINDS, note_heartbeat))
 @declare(
@@ -122,7 +114,7 @@ SCREEN_POST = {
     response=HeartbeatReply,
     status_description="已记录",
     problems=(400, 413, 415, 422),
-    **SCREEN_POST,
+    **SCREEN_ROUTE,
 )
 def heartbeat(code: str):
     return _answer(answer_heartbeat(_card(code), _json_body()))
@@ -136,7 +128,7 @@ def heartbeat(code: str):
     response=AckReply,
     status_description="已确认",
     problems=(400, 409, 413, 415),
-    **SCREEN_POST,
+    **SCREEN_ROUTE,
 )
 def ack(code: str):
     card = _card(code)
@@ -155,7 +147,7 @@ def ack(code: str):
     response=PlayOutcome,
     status_description="已记录（或该批已记过）",
     problems=(400, 413, 415),
-    **SCREEN_POST,
+    **SCREEN_ROUTE,
 )
 def plays(code: str):
     terminal = terminal_or_refuse(code, SCREEN_KINDS)
