@@ -19,6 +19,7 @@ from content_feed.db import db
 from content_feed.fast_path import FastPost, fast_post
 from content_feed.presence import book
 from content_feed.schemas import dump
+from content_feed.schemas.screens import Program
 from content_feed.schemas.terminals import (
     Ack,
     AckReply,
@@ -56,6 +57,15 @@ def wall(code: str):
 
 
 @bp.get("/<code>/program.json")
+@declare(
+    "大屏、LED 条屏的节目单（条件 GET：未变化时 304）",
+    response=Program,
+    description="紧急通知生效时 mode 为 urgent，entries 只有紧急通知；"
+    "否则按排期、默认节目单或空闲画面。version 即 ETag。",
+    status_description="当前节目单",
+    problems=(400,),
+    **SCREEN_ROUTE,
+)
 def program(code: str):
     refuse_unknown_params(())
     terminal_or_refuse(code, SCREEN_KINDS)
