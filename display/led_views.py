@@ -272,5 +272,9 @@ def led(code: str, fmt: str):
 
 
 led.fast_answer = FastAnswer(
-    kinds=("led",), respond=respond_led, seen=SEEN, key=lambda args: led_key(args["code"])
+    kinds=("led",),
+    respond=respond_led,
+    seen=SEEN,
+    key=lambda args: led_key(args["code"]),
+    token_in_url=True,
 )

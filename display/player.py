@@ -75,7 +75,7 @@ def program(code: str):
         raise TerminalRefused(code) from None
 
 
-program.fast_answer = FastAnswer(kinds=SCREEN_KINDS)
+program.fast_answer = FastAnswer(kinds=SCREEN_KINDS, token_in_url=True)
 
 
 def _json_body() -> dict:
