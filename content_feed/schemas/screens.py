@@ -42,7 +42,7 @@ class Entry(Schema):
     """节目单中的一个条目（各类条目共有的字段）。"""
 
     kind: str
-    key: str = Field(description="条目在本节目单中的唯一键（播放记录、心跳按它报告）")
+    key: str = Field(description="条目在本节目单中的唯一键（播放记录按它报告）")
     label: str = Field(description="角标文字")
     title: str
     text: str = Field(description="一行文字（LED 条屏显示这一行）")
@@ -185,7 +185,10 @@ class LedPage(Schema):
 class LedText(Schema):
     """LED 条屏节目的文字（供接收文字指令的控制卡使用）。"""
 
-    version: Version
+    # The program's ETag: this answer's own is made from it and the format.
+    version: str = Field(
+        description="所依据的节目单版本（节目单的 ETag，不含引号；本答复的 ETag 另算）"
+    )
     text: str = Field(description="全部页面的文字，每页一行")
     outside_gb2312: list[str] = Field(description="GB2312 不能编码的字符（各一次）")
     gb2312_safe: bool = Field(description="全部文字都能用 GB2312 编码")
