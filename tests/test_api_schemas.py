@@ -15,14 +15,22 @@ from sqlalchemy import select
 
 from content_feed.clock import SystemClock
 from content_feed.db import db
-from content_feed.models import Inquiry, Playlist, PlaylistEntry, RotationSchedule, Terminal
+from content_feed.models import (
+    Inquiry,
+    Playlist,
+    PlaylistEntry,
+    RotationSchedule,
+    Terminal,
+    TerminalGroup,
+)
 from content_feed.public_now import public_guides, public_items, public_slogans
 from inquiries.handling import reply
-from tests.builders import make_meeting, make_urgent, staff
+from tests.builders import make_meeting, make_terminal, make_urgent, staff
 
 KIOSK = {"X-Terminal-Token": "demo-kiosk-token"}
 WALL = {"headers": {"X-Terminal-Token": "demo-wall-token"}}
 LED = {"headers": {"X-Terminal-Token": "demo-led-token"}}
+WALL_2 = {"headers": {"X-Terminal-Token": "wall-2-token"}}
 # No header at all (requests drops a None header): the token in the URL only.
 NO_HEADER = {"headers": {"X-Terminal-Token": None}}
 PLAY = {"key": "e1-0", "title": "标题", "started_at": "2026-11-17T01:00:00Z", "duration": 10}
@@ -54,10 +62,29 @@ def rating(**fields) -> dict:
     }
 
 
+def terminal(code: str) -> Terminal:
+    return db.session.execute(select(Terminal).where(Terminal.code == code)).scalar_one()
+
+
+def urgent_for_some(at) -> None:
+    """An urgent notice for wall-1 and kiosk-1 only: wall-2 plays its default
+    playlist meanwhile, so a wall's program is seen in both modes."""
+    wall, kiosk = terminal("wall-1"), terminal("kiosk-1")
+    group = TerminalGroup(name="紧急通知对象", hall_id=wall.hall_id)
+    wall.groups.append(group)
+    kiosk.groups.append(group)
+    db.session.commit()
+    make_urgent(at, group_id=group.id)
+    other = make_terminal("wall-2", "wall", hall=wall.hall, token="wall-2-token")
+    daily = db.session.execute(select(Playlist).where(Playlist.name == "大屏日常轮播")).scalar()
+    db.session.add(RotationSchedule(playlist_id=daily.id, terminal_id=other.id, is_default=True))
+    db.session.commit()
+
+
 def every_entry_kind(at, meeting) -> None:
     """The LED strip plays a playlist with an entry of every kind (the demo's have
     no full item page, image or slogan entry)."""
-    led = db.session.execute(select(Terminal).where(Terminal.code == "led-1")).scalar_one()
+    led = terminal("led-1")
     hall = led.hall_id
     item = db.session.execute(public_items(at, hall_id=hall, surface="led").limit(1)).scalar()
     guide = db.session.execute(public_guides(at, hall_id=hall).limit(1)).scalar()
@@ -82,13 +109,13 @@ def every_entry_kind(at, meeting) -> None:
 
 @pytest.fixture
 def world(live_server):
-    """The demo hall with what the demo lacks: an urgent notice (on the wall, not on
-    the LED strip, so both modes of a program are seen), a meeting, a public answer,
-    a bad rating under follow-up, a playlist with every kind of entry."""
+    """The demo hall with what the demo lacks: an urgent notice (for some terminals
+    only, so both modes of a program are seen), a meeting, a public answer, a bad
+    rating under follow-up, a playlist with every kind of entry."""
     app, url = live_server.app, live_server.url
     at = SystemClock().now()
     with app.app_context():
-        make_urgent(at, on_led=False)
+        urgent_for_some(at)
         every_entry_kind(at, make_meeting(at))
     # One answer in the asker's words (with consent), one rewritten by the handler.
     asked = requests.post(
@@ -211,6 +238,7 @@ def calls(url: str, inquiry_no: str, rating_no: str, first: dict) -> dict:
         ],
         ("GET", "/display/{code}/program.json"): [
             (f"{url}/display/wall-1/program.json", WALL),  # urgent mode
+            (f"{url}/display/wall-2/program.json", WALL_2),  # its default playlist
             (f"{url}/display/led-1/program.json", LED),  # scheduled: every entry kind
             (f"{url}/display/led-1/program.json?token=demo-led-token", NO_HEADER),
             (f"{url}/display/wall-1/program.json", {"headers": {"X-Terminal-Token": "x"}}),
@@ -342,7 +370,11 @@ def test_every_route_answers_its_documented_schema(world):
     assert {(*bundle, s) for s in (200, 400, 401)} <= seen_statuses
     # Both modes of a program, every documented kind of entry, the version as ETag.
     programs = [body for _, body in bodies[(*program, 200)]]
-    assert {p["mode"] for p in programs} == {"urgent", "scheduled"}
+    assert {(p["terminal"]["kind"], p["mode"]) for p in programs} == {
+        ("wall", "urgent"),
+        ("wall", "default"),
+        ("led", "scheduled"),
+    }
     mapping = doc["components"]["schemas"]["Program"]["properties"]["entries"]["items"]
     kinds = set(mapping["discriminator"]["mapping"])
     assert {e["kind"] for p in programs for e in p["entries"]} == kinds
