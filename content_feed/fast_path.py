@@ -28,9 +28,10 @@ _MAX_HEARTBEAT_BYTES = 16 * 1024
 _STATUS = {200: "200 OK", 304: "304 NOT MODIFIED"}
 
 
-def token_of(environ) -> str | None:
+def token_of(environ, url: bool = True) -> str | None:
+    """The terminal's token from its header, or with ``url`` from ``?token=``."""
     token = environ.get("HTTP_X_TERMINAL_TOKEN")
-    if token:
+    if token or not url:
         return token
     query = environ.get("QUERY_STRING", "")
     if "token=" in query:
@@ -95,7 +96,8 @@ class FastPath:
         spec, args = route
         card = None
         if spec.kinds is not None:
-            card = self.directory.authenticate(args.get("code"), token_of(environ), spec.kinds)
+            token = token_of(environ, spec.token_in_url)
+            card = self.directory.authenticate(args.get("code"), token, spec.kinds)
             if card is None:
                 return self._answer_in_flask(environ, start_response)
         self.versions.wanted(environ.get("HTTP_X_SUNLIGHT_VERSION"))

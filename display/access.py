@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from flask import Response, request
 
+from content_feed.api.declare import Reply
 from content_feed.db import db
 from content_feed.models import Terminal
 from content_feed.terminals import authenticate
+
+# What every screen route declares (api/declare.py): the token (header, or URL for
+# LED cards that can only pull one), and for an unknown screen or a wrong token an
+# empty 404 that says nothing more.
+SCREEN_ROUTE = {
+    "token": True,
+    "token_in_url": True,
+    "replies": {404: Reply("终端未登记、已停用或令牌不符（空响应，不说明原因）")},
+}
 
 
 class TerminalRefused(Exception):

@@ -16,14 +16,16 @@ from sqlalchemy import select
 
 from content_feed.answers import TERMINAL_VARY, Answer, etag_matches
 from content_feed.api.caching import FastAnswer, answer_cache, refuse_unknown_params
+from content_feed.api.declare import Reply, declare
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.fast_path import address_of, note_seen
 from content_feed.models import Terminal
 from content_feed.presence import book
+from content_feed.schemas.screens import LedText
 from content_feed.terminals import directory
 from content_feed.versioning import versions
-from display.access import TerminalRefused, presented_token
+from display.access import SCREEN_ROUTE, TerminalRefused, presented_token
 from display.blueprints import bp
 from display.led.fonts import NoLedFont
 from display.led.gb2312 import outside_gb2312
@@ -207,6 +209,40 @@ def _no_font(exc: NoLedFont) -> Response:
 
 
 @bp.get("/led/<code>.<fmt>")
+@declare(
+    "LED 条屏拉取：当前一帧（PNG/BMP）、整套动画（GIF）、文字（TXT/JSON）",
+    description="png、bmp：此刻应显示的一帧（X-Frame-Index 等说明它在循环中的位置）；"
+    "gif：整个节目的动画；txt：每页一行的文字（UTF-8）；json：逐页文字及 GB2312 不能编码的字符。"
+    "ETag 随格式（png、bmp 还随帧）而不同。",
+    status_description="当前内容",
+    content={
+        "image/png": None,
+        "image/bmp": None,
+        "image/gif": None,
+        "text/plain": str,
+        "application/json": LedText,
+    },
+    headers={
+        "X-Frame-Index": "png、bmp：这是第几帧（从 0 起）",
+        "X-Frame-Count": "png、bmp：循环共几帧",
+        "X-Frame-Ms": "png、bmp：这一帧显示的毫秒数",
+        "X-Outside-GB2312": "gif、txt、json：1 表示有 GB2312 不能编码的字符，0 表示没有",
+    },
+    path={"fmt": {"enum": list(FORMATS), "description": "格式"}},
+    problems=(400,),
+    **{
+        **SCREEN_ROUTE,
+        "replies": {
+            **SCREEN_ROUTE["replies"],
+            503: Reply(
+                "服务器缺少 LED 字体，暂时不能生成（纯文本说明）",
+                schema=str,
+                headers={"Retry-After": "60"},
+                media_type="text/plain",
+            ),
+        },
+    },
+)
 def led(code: str, fmt: str):
     if fmt not in FORMATS:
         return Response(b"", status=404)
@@ -236,5 +272,9 @@ def led(code: str, fmt: str):
 
 
 led.fast_answer = FastAnswer(
-    kinds=("led",), respond=respond_led, seen=SEEN, key=lambda args: led_key(args["code"])
+    kinds=("led",),
+    respond=respond_led,
+    seen=SEEN,
+    key=lambda args: led_key(args["code"]),
+    token_in_url=True,
 )

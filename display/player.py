@@ -9,7 +9,7 @@ from flask import Response, current_app, render_template
 from pydantic import ValidationError
 
 from content_feed.api.caching import FastAnswer, refuse_unknown_params, to_response
-from content_feed.api.declare import Reply, declare
+from content_feed.api.declare import declare
 from content_feed.api.heartbeat import answer_heartbeat, note_heartbeat
 from content_feed.api.json_body import json_object
 from content_feed.api.problems import Problem
@@ -19,6 +19,7 @@ from content_feed.db import db
 from content_feed.fast_path import FastPost, fast_post
 from content_feed.presence import book
 from content_feed.schemas import dump
+from content_feed.schemas.screens import Program
 from content_feed.schemas.terminals import (
     Ack,
     AckReply,
@@ -29,7 +30,7 @@ from content_feed.schemas.terminals import (
 )
 from content_feed.terminals import directory
 from display import acks, proof
-from display.access import TerminalRefused, presented_token, terminal_or_refuse
+from display.access import SCREEN_ROUTE, TerminalRefused, presented_token, terminal_or_refuse
 from display.blueprints import bp
 from display.program import SCREEN_KINDS, program_answer, program_key
 
@@ -56,6 +57,15 @@ def wall(code: str):
 
 
 @bp.get("/<code>/program.json")
+@declare(
+    "大屏、LED 条屏的节目单（条件 GET：未变化时 304）",
+    response=Program,
+    description="紧急通知生效时 mode 为 urgent，entries 只有紧急通知；"
+    "否则按排期、默认节目单或空闲画面。version 即 ETag。",
+    status_description="当前节目单",
+    problems=(400,),
+    **SCREEN_ROUTE,
+)
 def program(code: str):
     refuse_unknown_params(())
     terminal_or_refuse(code, SCREEN_KINDS)
@@ -65,7 +75,7 @@ def program(code: str):
         raise TerminalRefused(code) from None
 
 
-program.fast_answer = FastAnswer(kinds=SCREEN_KINDS)
+program.fast_answer = FastAnswer(kinds=SCREEN_KINDS, token_in_url=True)
 
 
 def _json_body() -> dict:
@@ -106,14 +116,6 @@ def _card(code: str):
     return card
 
 
-# What every screen POST declares: the token, and for an unknown screen or a wrong
-# token an empty 404 that says nothing more (display/access.py).
-SCREEN_POST = {
-    "token": True,
-    "replies": {404: Reply("终端未登记、已停用或令牌不符（空响应，不说明原因）")},
-}
-
-
 @bp.post("/<code>/heartbeat")
 @fast_post(FastPost(SCREEN_KINDS, note_heartbeat))
 @declare(
@@ -122,7 +124,7 @@ SCREEN_POST = {
     response=HeartbeatReply,
     status_description="已记录",
     problems=(400, 413, 415, 422),
-    **SCREEN_POST,
+    **SCREEN_ROUTE,
 )
 def heartbeat(code: str):
     return _answer(answer_heartbeat(_card(code), _json_body()))
@@ -136,7 +138,7 @@ def heartbeat(code: str):
     response=AckReply,
     status_description="已确认",
     problems=(400, 409, 413, 415),
-    **SCREEN_POST,
+    **SCREEN_ROUTE,
 )
 def ack(code: str):
     card = _card(code)
@@ -155,7 +157,7 @@ def ack(code: str):
     response=PlayOutcome,
     status_description="已记录（或该批已记过）",
     problems=(400, 413, 415),
-    **SCREEN_POST,
+    **SCREEN_ROUTE,
 )
 def plays(code: str):
     terminal = terminal_or_refuse(code, SCREEN_KINDS)

@@ -20,6 +20,7 @@ from content_feed.presence import book
 from content_feed.public_now import current_urgent_notices
 from content_feed.qr import qr_response
 from content_feed.schemas import dump
+from content_feed.schemas.screens import Bundle
 from content_feed.schemas.terminals import Ack, AckReply
 from content_feed.terminals import directory, find_terminal, presented_token
 from content_feed.timefmt import local_text
@@ -78,6 +79,16 @@ def _bundle_answer(code: str):
 
 
 @bp.get("/<code>/bundle.json")
+@declare(
+    "触摸查询机的内容包（条件 GET：未变化时 304）",
+    response=Bundle,
+    description="本大厅触摸查询机上公开的全部内容：事项、办事指南、会议公告、紧急通知、"
+    "宣传标语、公开答复，以及离线搜索与提交检查所需的词表和规则。"
+    "查询机保存一份，服务器不可用时照常浏览。",
+    status_description="当前内容包",
+    problems=(400, 401),
+    token=True,
+)
 def bundle(code: str):
     """The kiosk's content, for the kiosk itself only (its token in X-Terminal-Token):
     the token is checked before any kept answer is given, here and in the fast path."""

@@ -15,12 +15,24 @@ from sqlalchemy import select
 
 from content_feed.clock import SystemClock
 from content_feed.db import db
-from content_feed.models import Inquiry
+from content_feed.models import (
+    Inquiry,
+    Playlist,
+    PlaylistEntry,
+    RotationSchedule,
+    Terminal,
+    TerminalGroup,
+)
+from content_feed.public_now import public_guides, public_items, public_slogans
 from inquiries.handling import reply
-from tests.builders import make_meeting, make_urgent, staff
+from tests.builders import make_meeting, make_terminal, make_urgent, staff
 
 KIOSK = {"X-Terminal-Token": "demo-kiosk-token"}
 WALL = {"headers": {"X-Terminal-Token": "demo-wall-token"}}
+LED = {"headers": {"X-Terminal-Token": "demo-led-token"}}
+WALL_2 = {"headers": {"X-Terminal-Token": "wall-2-token"}}
+# No header at all (requests drops a None header): the token in the URL only.
+NO_HEADER = {"headers": {"X-Terminal-Token": None}}
 PLAY = {"key": "e1-0", "title": "标题", "started_at": "2026-11-17T01:00:00Z", "duration": 10}
 
 
@@ -50,15 +62,61 @@ def rating(**fields) -> dict:
     }
 
 
+def terminal(code: str) -> Terminal:
+    return db.session.execute(select(Terminal).where(Terminal.code == code)).scalar_one()
+
+
+def urgent_for_some(at) -> None:
+    """An urgent notice for wall-1 and kiosk-1 only: wall-2 plays its default
+    playlist meanwhile, so a wall's program is seen in both modes."""
+    wall, kiosk = terminal("wall-1"), terminal("kiosk-1")
+    group = TerminalGroup(name="紧急通知对象", hall_id=wall.hall_id)
+    wall.groups.append(group)
+    kiosk.groups.append(group)
+    db.session.commit()
+    make_urgent(at, group_id=group.id)
+    other = make_terminal("wall-2", "wall", hall=wall.hall, token="wall-2-token")
+    daily = db.session.execute(select(Playlist).where(Playlist.name == "大屏日常轮播")).scalar()
+    db.session.add(RotationSchedule(playlist_id=daily.id, terminal_id=other.id, is_default=True))
+    db.session.commit()
+
+
+def every_entry_kind(at, meeting) -> None:
+    """The LED strip plays a playlist with an entry of every kind (the demo's have
+    no full item page, image or slogan entry)."""
+    led = terminal("led-1")
+    hall = led.hall_id
+    item = db.session.execute(public_items(at, hall_id=hall, surface="led").limit(1)).scalar()
+    guide = db.session.execute(public_guides(at, hall_id=hall).limit(1)).scalar()
+    slogan = db.session.execute(public_slogans(at, hall_id=hall).limit(1)).scalar()
+    playlist = Playlist(name="各类条目", hall_id=hall)
+    for kind, params in (
+        ("item_headline", {"item_id": item.id}),
+        ("item_page", {"item_id": item.id}),
+        ("guide", {"guide_id": guide.id}),
+        ("slogan", {"slogan_id": slogan.id}),
+        ("meeting", {"meeting_id": meeting.id}),
+        ("qr_card", {"url": "https://example.test/x", "title": "扫码"}),
+        ("image", {"url": "/static/hall.png", "title": "大厅"}),
+        ("rule", {"rule": "slogans", "limit": 2}),
+    ):
+        playlist.entries.append(PlaylistEntry(kind=kind, params=params, duration_seconds=5))
+    db.session.add(playlist)
+    db.session.flush()
+    db.session.add(RotationSchedule(playlist_id=playlist.id, terminal_id=led.id, priority=99))
+    db.session.commit()
+
+
 @pytest.fixture
 def world(live_server):
-    """The demo hall with what the demo lacks: an urgent notice, a meeting, a public
-    answer, a bad rating under follow-up."""
+    """The demo hall with what the demo lacks: an urgent notice (for some terminals
+    only, so both modes of a program are seen), a meeting, a public answer, a bad
+    rating under follow-up, a playlist with every kind of entry."""
     app, url = live_server.app, live_server.url
     at = SystemClock().now()
     with app.app_context():
-        make_urgent(at)
-        make_meeting(at)
+        urgent_for_some(at)
+        every_entry_kind(at, make_meeting(at))
     # One answer in the asker's words (with consent), one rewritten by the handler.
     asked = requests.post(
         f"{url}/api/v1/inquiries", json=question(public_consent=True), headers=KIOSK
@@ -178,6 +236,31 @@ def calls(url: str, inquiry_no: str, rating_no: str, first: dict) -> dict:
             (f"{url}/kiosk/kiosk-1/ack", {"json": {"notice_id": True}}),
             (f"{url}/kiosk/kiosk-1/ack", {"json": {"notice_id": 999999}}),
         ],
+        ("GET", "/display/{code}/program.json"): [
+            (f"{url}/display/wall-1/program.json", WALL),  # urgent mode
+            (f"{url}/display/wall-2/program.json", WALL_2),  # its default playlist
+            (f"{url}/display/led-1/program.json", LED),  # scheduled: every entry kind
+            (f"{url}/display/led-1/program.json?token=demo-led-token", NO_HEADER),
+            (f"{url}/display/wall-1/program.json", {"headers": {"X-Terminal-Token": "x"}}),
+            (f"{url}/display/led-1/program.json", WALL),  # another screen's token
+            (f"{url}/display/wall-1/program.json?page=1", WALL),
+        ],
+        ("GET", "/display/led/{code}.{fmt}"): [
+            (f"{url}/display/led/led-1.txt", LED),
+            (f"{url}/display/led/led-1.json", LED),
+            (f"{url}/display/led/led-1.png?token=demo-led-token", NO_HEADER),
+            (f"{url}/display/led/led-1.bmp", LED),
+            (f"{url}/display/led/led-1.gif", LED),
+            (f"{url}/display/led/led-1.txt", WALL),  # a wall is no strip
+            (f"{url}/display/led/led-1.jpg", LED),
+            (f"{url}/display/led/led-1.txt?x=1", LED),
+        ],
+        ("GET", "/kiosk/{code}/bundle.json"): [
+            (f"{url}/kiosk/kiosk-1/bundle.json", {}),
+            (f"{url}/kiosk/kiosk-1/bundle.json", {"headers": {"X-Terminal-Token": "x"}}),
+            (f"{url}/kiosk/kiosk-1/bundle.json", WALL),
+            (f"{url}/kiosk/kiosk-1/bundle.json?x=1", {}),
+        ],
         ("POST", "/api/v1/heartbeat"): [
             (f"{api}/heartbeat", {"json": {"terminal": "kiosk-1", "page": "#/", "version": "1"}}),
             (f"{api}/heartbeat", {"json": {"terminal": "kiosk-1", "page": ["#/"]}}),
@@ -192,7 +275,8 @@ def response_schema(doc: dict, operation: dict, status: int, media: str) -> dict
     if "$ref" in answer:
         answer = doc["components"]["responses"][answer["$ref"].rsplit("/", 1)[1]]
     assert media in answer.get("content", {}), f"{media} is not documented for {status}"
-    return answer["content"][media]["schema"]
+    # None: bytes (an LED frame), documented by their media type alone.
+    return answer["content"][media].get("schema")
 
 
 def validator(doc: dict, schema: dict) -> Draft202012Validator:
@@ -227,6 +311,7 @@ def test_every_route_answers_its_documented_schema(world):
     assert routes - set(table) == set(), "routes with no call in this test"
     assert set(table) - routes == set(), "calls of routes that do not exist"
     seen_statuses = set()
+    bodies: dict[tuple, list] = {}
     for method, path in sorted(routes):
         assert path in doc["paths"], f"{path} is not in the OpenAPI document"
         operation = doc["paths"][path].get(method.lower())
@@ -241,9 +326,15 @@ def test_every_route_answers_its_documented_schema(world):
                 continue
             media = r.headers["Content-Type"].split(";")[0]
             schema = response_schema(doc, operation, r.status_code, media)
-            errors = sorted(validator(doc, schema).iter_errors(r.json()), key=str)
-            assert not errors, f"{where}: {errors[0].message} at {list(errors[0].path)}"
-            if r.status_code >= 400:
+            if media.startswith("image/"):
+                assert schema is None, f"{where}: {media} is bytes, no JSON schema"
+                body = r.content
+            else:
+                body = r.text if media.startswith("text/") else r.json()
+                errors = sorted(validator(doc, schema).iter_errors(body), key=str)
+                assert not errors, f"{where}: {errors[0].message[:300]} at {list(errors[0].path)}"
+            bodies.setdefault((method, path, r.status_code), []).append((r, body))
+            if media == "application/problem+json":
                 assert r.json()["title"] and not r.json()["title"].isascii(), where
             if "json" in options and r.status_code < 300:
                 body = operation["requestBody"]["content"]["application/json"]["schema"]
@@ -254,8 +345,13 @@ def test_every_route_answers_its_documented_schema(world):
                 and etag
                 and "ETag" in operation["responses"]["200"].get("headers", {})
             ):
-                again = requests.get(address, headers={"If-None-Match": etag}, timeout=10)
-                assert again.status_code == 304 and "304" in operation["responses"], where
+                again = requests.get(
+                    address, headers={**options["headers"], "If-None-Match": etag}, timeout=10
+                )
+                assert "304" in operation["responses"], where
+                # (An LED frame's ETag is the frame's: the loop may have moved on.)
+                if not (again.status_code == 200 and "X-Frame-Index" in again.headers):
+                    assert again.status_code == 304, where
     # Every kind of answer came back at least once: receipts of both kinds, problems.
     assert ("POST", "/api/v1/inquiries", 201) in seen_statuses
     assert ("POST", "/api/v1/inquiries", 422) in seen_statuses
@@ -264,6 +360,28 @@ def test_every_route_answers_its_documented_schema(world):
     assert ("POST", "/display/{code}/heartbeat", 422) in seen_statuses
     assert {("POST", "/display/{code}/ack", s) for s in (200, 400, 409)} <= seen_statuses
     assert {("POST", "/kiosk/{code}/ack", s) for s in (200, 400, 409)} <= seen_statuses
+    program, led, bundle = (
+        ("GET", "/display/{code}/program.json"),
+        ("GET", "/display/led/{code}.{fmt}"),
+        ("GET", "/kiosk/{code}/bundle.json"),
+    )
+    assert {(*program, s) for s in (200, 400, 404)} <= seen_statuses
+    assert {(*led, s) for s in (200, 400, 404)} <= seen_statuses
+    assert {(*bundle, s) for s in (200, 400, 401)} <= seen_statuses
+    # Both modes of a program, every documented kind of entry, the version as ETag.
+    programs = [body for _, body in bodies[(*program, 200)]]
+    assert {(p["terminal"]["kind"], p["mode"]) for p in programs} == {
+        ("wall", "urgent"),
+        ("wall", "default"),
+        ("led", "scheduled"),
+    }
+    mapping = doc["components"]["schemas"]["Program"]["properties"]["entries"]["items"]
+    kinds = set(mapping["discriminator"]["mapping"])
+    assert {e["kind"] for p in programs for e in p["entries"]} == kinds
+    for r, body in bodies[(*program, 200)]:
+        assert r.headers["ETag"] == f'"{body["version"]}"'
+    media = {r.headers["Content-Type"].split(";")[0] for r, _ in bodies[(*led, 200)]}
+    assert media == {"image/png", "image/bmp", "image/gif", "text/plain", "application/json"}
 
 
 def test_the_validation_here_catches_a_wrong_answer(world):
@@ -287,6 +405,20 @@ def test_the_validation_here_catches_a_wrong_answer(world):
     assert not list(validator(doc, schema).iter_errors(halls))
     halls["halls"][0]["windows"][0]["number"] = 7
     assert list(validator(doc, schema).iter_errors(halls))
+    # A screen's program: a key nobody declared, in it or in an entry, is refused.
+    program = requests.get(f"{server.url}/display/wall-1/program.json", **WALL).json()
+    operation = doc["paths"]["/display/{code}/program.json"]["get"]
+    schema = response_schema(doc, operation, 200, "application/json")
+    assert not list(validator(doc, schema).iter_errors(program))
+    entry = program["entries"][0]
+    for broken in (
+        {**program, "surplus": 1},
+        {**program, "entries": [{**entry, "surplus": 1}]},
+        {**program, "entries": [{**entry, "kind": "video"}]},
+        {**program, "entries": [{k: v for k, v in entry.items() if k != "notice_id"}]},
+        {**program, "mode": "maybe"},
+    ):
+        assert list(validator(doc, schema).iter_errors(broken)), broken
 
 
 def test_a_rating_receipt_reads_the_same_on_the_api_and_the_kiosk_page(world):

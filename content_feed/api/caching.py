@@ -48,12 +48,15 @@ class FastAnswer:
     reports (e.g. ``{"last_program": "LED"}``).
     ``key``: the answer's cache key from the view arguments, when it is not
     the URL (one LED answer serves every format of a strip).
+    ``token_in_url``: the token may come as ``?token=`` (screens: LED cards
+    that only pull a URL); a kiosk's comes in its header only, as in Flask.
     """
 
     kinds: tuple[str, ...] | None = None
     respond: Callable | None = None
     seen: dict | None = None
     key: Callable | None = None
+    token_in_url: bool = False
 
 
 def answer_cache() -> AnswerCache:

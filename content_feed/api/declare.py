@@ -23,6 +23,7 @@ class Reply:
     description: str
     schema: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    media_type: str = "application/json"
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,18 @@ class Route:
     status_description: str = "成功"
     problems: tuple[int, ...] = (400, 404)
     token: bool = False
+    # The screens' token may come as ``?token=`` too (LED cards that only pull a URL).
+    token_in_url: bool = False
     replies: dict[int, Reply] = field(default_factory=dict)
     media_type: str = "application/json"
+    # An answer in several media types (an LED strip's frame, GIF, text, JSON):
+    # media type → its model, ``str`` for text, None for bytes (no schema).
+    # When given, it replaces ``media_type``/``response``.
+    content: dict[str, Any] = field(default_factory=dict)
+    # Headers of the main answer beyond the conditional GET's: name → description.
+    headers: dict[str, str] = field(default_factory=dict)
+    # Path parameters' schema and description beyond their type: name → fields.
+    path: dict[str, dict] = field(default_factory=dict)
 
 
 def declare(summary: str, **details) -> Any:

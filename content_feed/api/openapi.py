@@ -33,6 +33,19 @@ TOKEN_HEADER = {
     "schema": {"type": "string"},
     "description": "终端的令牌（登记时发放一次）；不接受放在网址中",
 }
+# A screen's token: in the header, or in the address for LED cards that can only
+# pull a URL (display/access.py); a kiosk's is never in a URL.
+SCREEN_TOKEN_HEADER = {
+    **TOKEN_HEADER,
+    "required": False,
+    "description": "终端的令牌（登记时发放一次）；只能拉取网址的 LED 控制卡可改用参数 token",
+}
+SCREEN_TOKEN_QUERY = {
+    "name": "token",
+    "in": "query",
+    "schema": {"type": "string"},
+    "description": "终端的令牌，供不能设置请求头的 LED 控制卡使用（有请求头时以请求头为准）",
+}
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}
 CONDITIONAL_HEADERS = {
     "ETag": {"schema": {"type": "string"}, "description": "内容版本（内容的摘要）"},
@@ -92,12 +105,17 @@ def _query_parameters(model, config: dict, parameters: dict) -> list[dict]:
     return refs
 
 
-def _path_parameters(rule) -> list[dict]:
+def _path_parameters(rule, route: Route) -> list[dict]:
     out = []
     for name in sorted(rule.arguments):
         converter = rule._converters[name]
         kind = "integer" if type(converter).__name__ == "IntegerConverter" else "string"
-        out.append({"name": name, "in": "path", "required": True, "schema": {"type": kind}})
+        parameter = {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+        extra = dict(route.path.get(name, {}))
+        if "description" in extra:
+            parameter["description"] = extra.pop("description")
+        parameter["schema"].update(extra)
+        out.append(parameter)
     return out
 
 
@@ -110,19 +128,31 @@ def _operation(rule, view, route: Route, schemas: dict, config: dict, parameters
     params = []
     if route.query is not None:
         params += _query_parameters(route.query, config, parameters)
-    params += _path_parameters(rule)
-    if route.token:
+    params += _path_parameters(rule, route)
+    if route.token and route.token_in_url:
+        params += [SCREEN_TOKEN_HEADER, SCREEN_TOKEN_QUERY]
+    elif route.token:
         params.append(TOKEN_HEADER)
     if conditional:
         params.append(IF_NONE_MATCH)
     main: dict = {"description": route.status_description}
-    if conditional:
-        main["headers"] = CONDITIONAL_HEADERS
-    main["content"] = {
-        route.media_type: {
-            "schema": schemas[id(route.response)] if route.response is not None else {}
-        }
+    headers = {
+        name: {"schema": {"type": "string"}, "description": text}
+        for name, text in route.headers.items()
     }
+    if conditional or headers:
+        main["headers"] = {**(CONDITIONAL_HEADERS if conditional else {}), **headers}
+    if route.content:
+        main["content"] = {
+            media: {"schema": schemas[id(model)]} if model is not None else {}
+            for media, model in route.content.items()
+        }
+    else:
+        main["content"] = {
+            route.media_type: {
+                "schema": schemas[id(route.response)] if route.response is not None else {}
+            }
+        }
     responses = {str(route.status): main}
     for status, reply in route.replies.items():
         answer: dict = {"description": reply.description}
@@ -132,7 +162,7 @@ def _operation(rule, view, route: Route, schemas: dict, config: dict, parameters
                 for name, value in reply.headers.items()
             }
         if reply.schema is not None:
-            answer["content"] = _json(schemas[id(reply.schema)])
+            answer["content"] = {reply.media_type: {"schema": schemas[id(reply.schema)]}}
         responses[str(status)] = answer
     if conditional:
         responses["304"] = {
@@ -169,7 +199,12 @@ def _declared(app: Flask):
 def _models(routes) -> list:
     found: dict[int, object] = {id(Problem): Problem}
     for *_, route in routes:
-        for model in (route.response, route.body, *(r.schema for r in route.replies.values())):
+        for model in (
+            route.response,
+            route.body,
+            *route.content.values(),
+            *(r.schema for r in route.replies.values()),
+        ):
             if model is not None:
                 found[id(model)] = model
     return list(found.values())

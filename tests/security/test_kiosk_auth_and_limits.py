@@ -76,6 +76,11 @@ def test_submissions_heartbeats_and_bundle_need_the_kiosk_token(demo_app, client
 def test_the_token_in_the_address_is_not_accepted_by_the_api(demo_app, client):
     r = client.post("/api/v1/inquiries?token=demo-kiosk-token", json=question())
     assert r.status_code == 401
+    # Nor for the bundle, cold (Flask) or kept (the fast path answers it).
+    bundle = "/kiosk/kiosk-1/bundle.json"
+    assert client.get(f"{bundle}?token=demo-kiosk-token").status_code == 401
+    assert client.get(bundle, headers=KIOSK_TOKEN).status_code == 200
+    assert client.get(f"{bundle}?token=demo-kiosk-token").status_code == 401
 
 
 def test_strangers_cannot_use_up_a_kiosks_budget(tmp_path):
