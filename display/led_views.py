@@ -245,7 +245,7 @@ def _no_font(exc: NoLedFont) -> Response:
 )
 def led(code: str, fmt: str):
     if fmt not in FORMATS:
-        return Response(b"", status=404)
+        raise TerminalRefused(code)  # the same empty, uncached 404 as any refusal
     refuse_unknown_params(())
     card = directory().authenticate(code, presented_token(), ("led",))
     if card is None:

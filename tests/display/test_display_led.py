@@ -128,6 +128,10 @@ def test_endpoints_png_bmp_gif_text(demo_app, client):
     assert "党务公开" in text.get_data(as_text=True)
     again = client.get(LED.format("gif"), headers={"If-None-Match": gif.headers["ETag"]})
     assert again.status_code == 304
+    # A format we do not make: the same empty, uncached 404 as a wrong token.
+    unknown = client.get(LED.format("jpg"))
+    assert unknown.status_code == 404 and unknown.data == b""
+    assert unknown.headers["Cache-Control"] == "no-store"
 
 
 def test_gif_frame_count_and_timing(font):
