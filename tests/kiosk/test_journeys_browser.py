@@ -429,3 +429,44 @@ def test_a_kiosk_on_a_plain_http_lan_address_survives_a_reload_in_an_outage(brow
         page.wait_for_selector(".guide-tile")
     finally:
         flagged.close()
+
+
+def test_a_server_that_never_answers_does_not_hold_a_submission(open_kiosk, live_server):  # noqa: F811
+    """A connection the network keeps and nobody answers (a switch restarting, a node
+    killed mid-answer): after ten seconds the kiosk keeps the submission and says so,
+    instead of 正在提交…… for minutes; it is stored once when the server is back."""
+    import socket
+    import time
+
+    from sqlalchemy import func, select
+
+    from content_feed.db import db
+    from content_feed.models import Inquiry
+    from tests.conftest import LiveServer
+
+    page = open_kiosk(query="?poll=1")
+    live_server.stop()
+    # Connections complete in the kernel's backlog and are never read.
+    hole = socket.socket()
+    hole.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    hole.bind(("127.0.0.1", live_server.port))
+    hole.listen(128)
+    try:
+        dock(page, "咨询建议")
+        page.fill("#f-text", "网络时断时续时提交的问题")
+        started = time.monotonic()
+        page.click("button[type=submit]")
+        page.wait_for_selector(".page.receipt.queued", timeout=25000)
+        waited = time.monotonic() - started
+        assert 9 < waited < 20, waited
+        assert page.evaluate("sunlightKiosk.outbox.entries().length") == 1
+    finally:
+        hole.close()
+    back = LiveServer(live_server.app, port=live_server.port).start()
+    try:
+        page.wait_for_function("() => sunlightKiosk.outbox.entries().length === 0", timeout=30000)
+        with live_server.app.app_context():
+            assert db.session.execute(select(func.count(Inquiry.id))).scalar() == 1
+    finally:
+        back.stop()
+    assert page.errors == []

@@ -41,8 +41,14 @@
     if (text) e.textContent = text;
     return e;
   }
+  // A connection the network left half-open (a switch restarting) would hold a
+  // request for minutes, and the next poll, or a pushed fetch, waits for it.
+  var WAIT_MS = 20000;
+  function patience() {
+    return window.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(WAIT_MS) : undefined;
+  }
   function post(url, data) {
-    return fetch(url, { method: "POST", cache: "no-store",
+    return fetch(url, { method: "POST", cache: "no-store", signal: patience(),
       headers: { "Content-Type": "application/json", "X-Terminal-Token": token },
       body: JSON.stringify(data) });
   }
@@ -297,7 +303,7 @@
     if (state.etag) headers["If-None-Match"] = state.etag;
     if (polling.wanted) headers["X-Sunlight-Version"] = polling.wanted;
     polling.wanted = "";
-    fetch(body.dataset.programUrl, { headers: headers, cache: "no-store" })
+    fetch(body.dataset.programUrl, { headers: headers, cache: "no-store", signal: patience() })
       .then(function (r) {
         if (r.status === 304) return null;
         if (!r.ok) throw new Error("HTTP " + r.status);

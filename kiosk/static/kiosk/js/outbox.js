@@ -8,6 +8,7 @@ import { pendingCode } from "./receipts.js";
 
 const KEY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 import { withToken } from "./token.js";
+import { personWaits } from "./waiting.js";
 
 export class Outbox extends EventTarget {
   constructor(cfg, store) {
@@ -72,6 +73,7 @@ export class Outbox extends EventTarget {
         method: "POST",
         headers: withToken(this.cfg, { "Content-Type": "application/json", Accept: "application/json" }),
         body: JSON.stringify({ terminal: this.cfg.terminal, kind: entry.kind, body: entry.body, errors: problem.errors || {}, queued_at: entry.queuedAt }),
+        signal: personWaits(),
       });
     } catch (err) {
       return false;
@@ -92,6 +94,7 @@ export class Outbox extends EventTarget {
         method: "POST",
         headers: withToken(this.cfg, { "Content-Type": "application/json", Accept: "application/json" }),
         body: JSON.stringify(entry.body),
+        signal: personWaits(),
       });
     } catch (err) {
       this.store.setOnline(false);

@@ -7,6 +7,7 @@
 
 import { backBar, fill, h, link, localTime, qrCard } from "./dom.js";
 import { keyboard } from "./keyboard.js";
+import { personWaits } from "./waiting.js";
 
 // A 暂存号: the first characters of a kiosk-made idempotency key ("k-" + the
 // receipt alphabet, see outbox.js); inquiries/receipts.py reads it the same way.
@@ -156,7 +157,7 @@ export function lookup(ctx, prefill) {
     status.textContent = "正在查询……";
     status.dataset.state = "busy";
     try {
-      const response = await fetch(`${ctx.cfg.base}/api/v1/inquiries/${encodeURIComponent(number)}`, { headers: { Accept: "application/json" }, cache: "no-store" });
+      const response = await fetch(`${ctx.cfg.base}/api/v1/inquiries/${encodeURIComponent(number)}`, { headers: { Accept: "application/json" }, cache: "no-store", signal: personWaits() });
       if (mine !== seq) return;
       const body = await response.json().catch(() => ({}));
       if (response.status === 404) status.textContent = `没有找到 ${typedGrouped(typed)}，请核对号码；离线时提交的内容联网后才会生成回执`;

@@ -3,6 +3,7 @@
 
 import { backBar, fill, h, link, marked } from "./dom.js";
 import { keyboard } from "./keyboard.js";
+import { personWaits } from "./waiting.js";
 
 const HOT = ["党费", "社保", "不动产", "养老保险", "身份证", "营业执照", "入学", "党员发展", "预算", "征求意见"];
 
@@ -73,7 +74,7 @@ export function search(ctx) {
     }
     const url = `${ctx.cfg.base}/api/v1/search?q=${encodeURIComponent(q)}&hall=${encodeURIComponent(ctx.cfg.hall)}&surface=kiosk&per_page=30`;
     try {
-      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      const response = await fetch(url, { headers: { Accept: "application/json" }, signal: personWaits() });
       if (!response.ok) throw new Error(String(response.status));
       const body = await response.json();
       if (mine === seq) show(body.results, body.total, body.total_capped ? "+" : "");

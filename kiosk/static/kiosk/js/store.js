@@ -4,6 +4,7 @@
 
 import { makeDoc, searchDocs } from "./searchcore.js";
 import { withToken } from "./token.js";
+import { pollWaits } from "./waiting.js";
 
 const STALE_STATUSES = new Set([502, 503, 504]);
 
@@ -46,7 +47,7 @@ export class Store extends EventTarget {
     if (version) headers["X-Sunlight-Version"] = version;
     let response;
     try {
-      response = await fetch(this.url, { headers, cache: "no-store" });
+      response = await fetch(this.url, { headers, cache: "no-store", signal: pollWaits() });
     } catch (err) {
       this.setOnline(false);
       return false;

@@ -3,6 +3,7 @@
 // the console knows which kiosks show them.
 
 import { withToken } from "./token.js";
+import { pollWaits } from "./waiting.js";
 
 export class Urgent extends EventTarget {
   constructor(cfg, store) {
@@ -41,7 +42,7 @@ export class Urgent extends EventTarget {
     if (version) headers["X-Sunlight-Version"] = version;
     let response;
     try {
-      response = await fetch(this.url, { headers, cache: "no-store" });
+      response = await fetch(this.url, { headers, cache: "no-store", signal: pollWaits() });
     } catch (err) {
       this.store.setOnline(false);
       return;
