@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
@@ -190,3 +191,31 @@ def browser():
 def screenshot_dir() -> Path:
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     return OUTPUT_DIR
+
+
+# -- PostgreSQL: one real server per xdist worker, a fresh database per test ----
+
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server (deploy/services.py), started on first use."""
+    from deploy.services import PostgresServer
+
+    server = PostgresServer(free_port())
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A new empty database on the shared server, for this test alone."""
+    import psycopg
+
+    name = f"test_{next(_databases)}"
+    plain = postgres_server.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return postgres_server.rsplit("/", 1)[0] + f"/{name}"

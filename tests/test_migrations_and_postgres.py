@@ -10,7 +10,7 @@ from app import create_app, load_demo
 from content_feed.clock import FixedClock
 from content_feed.db import db
 from content_feed.models import FeedState
-from tests.conftest import FIXED_NOW, free_port, settings_for
+from tests.conftest import FIXED_NOW, settings_for
 
 
 def migrated_app(tmp_path, url: str):
@@ -50,16 +50,6 @@ def test_migrations_have_one_head():
     config = Config()
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    from deploy.services import PostgresServer
-
-    server = PostgresServer(free_port())
-    url = server.start()
-    yield url
-    server.stop()
 
 
 @pytest.mark.slow

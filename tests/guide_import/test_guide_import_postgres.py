@@ -11,19 +11,9 @@ from content_feed.guide_import import jobs
 from content_feed.guide_import.revisions import adopt
 from content_feed.models import Guide, GuideImport, GuideRevision
 from tests.builders import make_guide, staff
-from tests.conftest import FIXED_NOW, free_port
+from tests.conftest import FIXED_NOW
 from tests.guide_import import workbooks as wb
 from tests.test_migrations_and_postgres import migrated_app
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    from deploy.services import PostgresServer
-
-    server = PostgresServer(free_port())
-    url = server.start()
-    yield url
-    server.stop()
 
 
 @pytest.mark.slow

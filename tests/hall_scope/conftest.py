@@ -5,7 +5,6 @@ import pytest
 from content_feed.db import db
 from tests.admin.conftest import login
 from tests.builders import hall_world, make_hall_user
-from tests.test_migrations_and_postgres import postgres_url  # noqa: F401 (a real server, shared)
 
 ALL_HALL_ROLES = "drafter reviewer approver operator handler"
 

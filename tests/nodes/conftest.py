@@ -4,39 +4,16 @@ runs them all), a fresh database per test."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from tests.conftest import FIXED_NOW, free_port, settings_for
 
-_names = itertools.count()
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    from deploy.services import PostgresServer
-
-    server = PostgresServer(free_port())
-    url = server.start()
-    yield url
-    server.stop()
-
-
-@pytest.fixture
-def postgres_url(postgres_server):
-    """A new empty database on the shared server, for this test alone."""
-    name = f"node_test_{next(_names)}"
-    plain = postgres_server.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return postgres_server.rsplit("/", 1)[0] + f"/{name}"
 
 
 @pytest.fixture(scope="session")
