@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin.auth import role_required
+from admin.helpers import flash_form_errors
 from content_feed import clock
 from content_feed.db import db
 from content_feed.ledger import record
@@ -55,9 +56,7 @@ def handle_refused(refused_id: int):
         abort(404)
     form = NoteForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        flash_form_errors(form)
         return redirect(url_for(".refused"))
     if row.handled_at is not None:
         flash("这条已跟进过", "error")
