@@ -431,7 +431,11 @@ def test_a_kiosk_on_a_plain_http_lan_address_survives_a_reload_in_an_outage(brow
         flagged.close()
 
 
-def test_a_server_that_never_answers_does_not_hold_a_submission(open_kiosk, live_server):  # noqa: F811
+def test_a_server_that_never_answers_does_not_hold_a_submission(
+    open_kiosk,  # noqa: F811
+    live_server,
+    screenshot_dir,
+):
     """A connection the network keeps and nobody answers (a switch restarting, a node
     killed mid-answer): after ten seconds the kiosk keeps the submission and says so,
     instead of 正在提交…… for minutes; it is stored once when the server is back."""
@@ -460,6 +464,7 @@ def test_a_server_that_never_answers_does_not_hold_a_submission(open_kiosk, live
         waited = time.monotonic() - started
         assert 9 < waited < 20, waited
         assert page.evaluate("sunlightKiosk.outbox.entries().length") == 1
+        page.screenshot(path=screenshot_dir / "kiosk-queued-no-answer.png")
     finally:
         hole.close()
     back = LiveServer(live_server.app, port=live_server.port).start()
