@@ -132,16 +132,22 @@ class LiveServer:
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            # As a stopped process would: the listener and every open
-            # (keep-alive) connection go, so terminals see the server gone.
+        if self._server is None:
+            return
+        # As a stopped process would: the listener goes first, so no new connection
+        # is taken, then every open (keep-alive) connection, until the loop has none
+        # left and ends. One sweep is not enough: the loop thread may be accepting a
+        # connection while we close, and a kept-alive one would go on answering.
+        self._server.close()
+        deadline = time.monotonic() + 5
+        while self._thread.is_alive():
             for channel in list(self._server._map.values()):
-                if channel not in (self._server, self._server.trigger):
-                    channel.close()
-            self._server.close()
-            self._thread.join(timeout=5)
-            self._server = None
-            self._flusher.stop()
+                channel.close()
+            self._thread.join(timeout=0.05)
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"waitress on port {self.port} did not stop")
+        self._server = None
+        self._flusher.stop()
 
 
 @pytest.fixture
