@@ -134,18 +134,23 @@ class LiveServer:
     def stop(self) -> None:
         if self._server is None:
             return
-        # As a stopped process would: the listener goes first, so no new connection
-        # is taken, then every open (keep-alive) connection, until the loop has none
-        # left and ends. One sweep is not enough: the loop thread may be accepting a
-        # connection while we close, and a kept-alive one would go on answering.
-        self._server.close()
-        deadline = time.monotonic() + 5
-        while self._thread.is_alive():
-            for channel in list(self._server._map.values()):
-                channel.close()
-            self._thread.join(timeout=0.05)
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"waitress on port {self.port} did not stop")
+        # As a stopped process would: the listener and every open (keep-alive)
+        # connection go at once. Closed from the server's own loop thread: from here,
+        # a connection being accepted meanwhile would survive the sweep and go on
+        # answering, and the listening socket would stay bound until the loop's poll
+        # returned, up to a second, in which nothing can take the port over.
+        server = self._server
+
+        def close_everything():
+            for channel in list(server._map.values()):
+                if channel is not server and channel is not server.trigger:
+                    channel.close()
+            server.close()  # the listener and the trigger: the loop's map is empty
+
+        server.trigger.pull_trigger(close_everything)
+        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            raise RuntimeError(f"waitress on port {self.port} did not stop")
         self._server = None
         self._flusher.stop()
 

@@ -36,14 +36,15 @@ def test_wall_and_kiosk_show_a_pushed_urgent_notice_at_once(browser, running, sc
         started = time.monotonic()
         publish_urgent(running.nodes[1].url, title)
         try:
-            wall.wait_for_function("() => document.body.dataset.mode === 'urgent'", timeout=5000)
+            wall.wait_for_function("() => document.body.dataset.mode === 'urgent'", timeout=10000)
             wall_after = time.monotonic() - started
-            kiosk.wait_for_selector("#urgent:not([hidden])", timeout=5000)
+            kiosk.wait_for_selector("#urgent:not([hidden])", timeout=10000)
             kiosk_after = time.monotonic() - started
             assert title in wall.inner_text("body")
             assert title in kiosk.inner_text("#urgent")
-            # Polls come once a minute here: only push explains seconds.
-            assert wall_after < 3 and kiosk_after < 3, (wall_after, kiosk_after)
+            # Polls come once a minute here: only push explains seconds (bench/push.py
+            # measures how many; the margin is for a busy CI machine).
+            assert wall_after < 10 and kiosk_after < 10, (wall_after, kiosk_after)
             wall.screenshot(path=screenshot_dir / "scaled-wall-pushed-urgent.png")
             kiosk.screenshot(path=screenshot_dir / "scaled-kiosk-pushed-urgent.png")
         finally:
