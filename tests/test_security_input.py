@@ -135,3 +135,30 @@ def test_console_sort_order_out_of_range_is_a_form_error(demo_app):
 )
 def test_digit_strings_python_cannot_convert_do_not_crash(demo_app, client, url):
     assert client.get(url).status_code in (200, 400, 404)
+
+
+def test_a_code_with_a_control_character_is_checked_as_it_will_be_stored(demo_app):
+    """The flush hook removes control characters; the form does first, so "hall-1\\x00"
+    is the taken code "hall-1" (a form error), not a new one that fails at the database."""
+    from sqlalchemy import func, select
+
+    from content_feed.db import db
+    from content_feed.models import Hall
+
+    client = demo_app.test_client()
+    assert login(client, "admin", "sunlight-demo").status_code == 302
+    taken = db.session.execute(select(Hall.code).order_by(Hall.id)).scalars().first()
+    before = db.session.execute(select(func.count(Hall.id))).scalar()
+    response = client.post("/admin/halls/new", data={"code": taken + "\x00", "name": "新大厅"})
+    assert response.status_code == 200
+    assert "大厅代码已存在" in response.get_data(as_text=True)
+    assert db.session.execute(select(func.count(Hall.id))).scalar() == before
+
+
+def test_a_console_form_posted_as_json_is_a_form_not_a_crash(demo_app):
+    client = demo_app.test_client()
+    assert login(client, "admin", "sunlight-demo").status_code == 302
+    for body in ("[1, 2]", '"text"', '{"name": ["a", "b"]}'):
+        response = client.post("/admin/slogans/new", data=body, content_type="application/json")
+        assert response.status_code == 200, (body, response.status_code)
+        assert "此项必填" in response.get_data(as_text=True)

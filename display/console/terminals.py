@@ -86,7 +86,7 @@ def _terminal_form(terminal: Terminal | None):
 def _apply(terminal: Terminal, form: TerminalForm) -> None:
     for name in TERMINAL_COLUMNS:
         form[name].populate_obj(terminal, name)
-    terminal.groups = [g for g in _groups() if g.id in set(form.group_ids.data)]
+    terminal.groups = [g for g in _groups() if g.id in set(form.group_ids.data or ())]
 
 
 def _form(terminal: Terminal | None, form: TerminalForm, status: int = 200):
