@@ -4,7 +4,7 @@ query string, as a form, as a JSON object and as a JSON list. Nothing answers 50
 Routes come from ``app.url_map``, so a route added later is swept too. The sweep found
 a JSON list posted to a console form (Flask-WTF read it as the form and crashed), a hall
 code "x\\x00" that passed the uniqueness check and collided once stored as "x", and a
-terminal saved without its group field."""
+terminal edit posted with no fields at all (which CSRF refuses first in production)."""
 
 from __future__ import annotations
 
