@@ -77,7 +77,8 @@ def requests_for(method: str, junk: str, names: set[str]):
         return
     yield {"data": data}
     yield {"data": json.dumps(data), "content_type": "application/json"}
-    yield {"data": json.dumps([junk]), "content_type": "application/json"}
+    if junk == JUNK[0]:  # a list is a list, whatever it holds: once per route
+        yield {"data": json.dumps(["x", 1, None]), "content_type": "application/json"}
 
 
 def test_no_junk_anywhere_gives_a_500(demo_app, monkeypatch):
@@ -113,5 +114,5 @@ def test_no_junk_anywhere_gives_a_500(demo_app, monkeypatch):
                             db.session.rollback()
                         # Still signed in: a crash mid-sweep would hide the routes after it.
                         assert "/admin/login" not in response.headers.get("Location", ""), path
-    assert answered > 5000, answered
+    assert answered > 4000, answered
     assert crashes == [], crashes
