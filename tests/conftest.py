@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
+import socket
 import threading
 import time
 from datetime import UTC, datetime
@@ -153,6 +155,20 @@ class LiveServer:
             raise RuntimeError(f"waitress on port {self.port} did not stop")
         self._server = None
         self._flusher.stop()
+
+
+@contextlib.contextmanager
+def never_answering(port: int):
+    """Port ``port`` taken by a listener that never reads (a switch restarting, a node
+    killed mid-answer): connections complete in the kernel's backlog and get no answer."""
+    hole = socket.socket()
+    hole.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    hole.bind(("127.0.0.1", port))
+    hole.listen(128)
+    try:
+        yield
+    finally:
+        hole.close()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from content_feed.models import (
     UrgentNoticeAck,
 )
 from tests.builders import publish_item
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, never_answering
 
 pytestmark = pytest.mark.browser
 
@@ -138,16 +138,9 @@ def test_a_server_that_never_answers_does_not_stop_the_wall(browser, live_server
     """A connection the network keeps and nobody answers (a switch restarting): after
     twenty seconds the wall gives up that poll, says it is offline, keeps rotating its
     stored program and polls again, so it is back once the server answers."""
-    import socket
-
     page = open_wall(browser, live_server)
     live_server.stop()
-    # Connections complete in the kernel's backlog and are never read.
-    hole = socket.socket()
-    hole.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    hole.bind(("127.0.0.1", live_server.port))
-    hole.listen(128)
-    try:
+    with never_answering(live_server.port):
         started = time.monotonic()
         page.wait_for_function("() => document.body.dataset.online === '0'", timeout=40_000)
         waited = time.monotonic() - started
@@ -155,8 +148,6 @@ def test_a_server_that_never_answers_does_not_stop_the_wall(browser, live_server
         seen = entries_seen(page, 3)
         assert len(set(seen)) >= 2, seen
         page.screenshot(path=str(screenshot_dir / "wall-no-answer-1920x1080.png"))
-    finally:
-        hole.close()
     server = LiveServer(live_server.app, port=live_server.port).start()
     try:
         page.wait_for_function("() => document.body.dataset.online === '1'", timeout=30_000)

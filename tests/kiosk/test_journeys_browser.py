@@ -439,23 +439,17 @@ def test_a_server_that_never_answers_does_not_hold_a_submission(
     """A connection the network keeps and nobody answers (a switch restarting, a node
     killed mid-answer): after ten seconds the kiosk keeps the submission and says so,
     instead of 正在提交…… for minutes; it is stored once when the server is back."""
-    import socket
     import time
 
     from sqlalchemy import func, select
 
     from content_feed.db import db
     from content_feed.models import Inquiry
-    from tests.conftest import LiveServer
+    from tests.conftest import LiveServer, never_answering
 
     page = open_kiosk(query="?poll=1")
     live_server.stop()
-    # Connections complete in the kernel's backlog and are never read.
-    hole = socket.socket()
-    hole.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    hole.bind(("127.0.0.1", live_server.port))
-    hole.listen(128)
-    try:
+    with never_answering(live_server.port):
         dock(page, "咨询建议")
         page.fill("#f-text", "网络时断时续时提交的问题")
         started = time.monotonic()
@@ -465,8 +459,6 @@ def test_a_server_that_never_answers_does_not_hold_a_submission(
         assert 9 < waited < 20, waited
         assert page.evaluate("sunlightKiosk.outbox.entries().length") == 1
         page.screenshot(path=screenshot_dir / "kiosk-queued-no-answer.png")
-    finally:
-        hole.close()
     back = LiveServer(live_server.app, port=live_server.port).start()
     try:
         page.wait_for_function("() => sunlightKiosk.outbox.entries().length === 0", timeout=30000)
