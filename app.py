@@ -62,7 +62,7 @@ def create_app(
 
 def load_demo(session, now) -> dict:
     """The demo hall: the feed's content, then what each surface adds (playlists …)."""
-    from content_feed.demo import load_demo as load_feed_demo
+    from demo import load_demo as load_feed_demo
 
     summary = load_feed_demo(session, now)
     for package in (kiosk, display, admin):
@@ -131,15 +131,16 @@ def register_extensions(app: Flask) -> None:
     from flask_migrate import Migrate
 
     from admin.auth import login_manager
-    from content_feed import hall_scope, rate_limits, text_hygiene
+    from content_feed import text_hygiene
     from content_feed.answers import AnswerCache
     from content_feed.db import db
-    from content_feed.extensions import csrf, limiter
     from content_feed.models.ledger import install_guards
     from content_feed.presence import PresenceBook
     from content_feed.terminals import TerminalDirectory
     from content_feed.versioning import Versions, install_session_hooks
     from display.boundaries import daypart_boundary, daypart_topics_at
+    from web import hall_scope, rate_limits
+    from web.extensions import csrf, limiter
 
     db.init_app(app)
     Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -174,13 +175,14 @@ def register_blueprints(app: Flask) -> None:
     from admin import bp as admin_console
     from content_feed import atom, qr
     from content_feed.api import api
-    from content_feed.extensions import csrf
     from content_feed.public_pages import bp as public_pages
     from display.blueprints import bp as screens
     from display.blueprints import console_bp as display_console
+    from inquiries import api as inquiries_api  # noqa: F401  (its routes join /api/v1)
     from inquiries.console import bp as feedback_console
     from kiosk import bp as kiosk
     from kiosk.views import ack as kiosk_ack
+    from web.extensions import csrf
 
     # No session cookie reaches these, so CSRF does not apply: the JSON API and
     # the screens answer to terminal tokens, kiosk submissions carry idempotency
@@ -208,8 +210,8 @@ def register_blueprints(app: Flask) -> None:
 def register_jobs(app: Flask) -> None:
     """Background jobs: side effects only (what is public never waits for one).
     ``run.py serve`` starts them unless told ``--no-scheduler``."""
-    from content_feed import scheduler
     from inquiries.console.reminders import send_reminders
+    from operations import scheduler
 
     settings = app.config["SUNLIGHT"]
     scheduler.add_interval_job("archive_closed_items", scheduler.archive_closed_items, minutes=5)
@@ -224,8 +226,8 @@ def register_jobs(app: Flask) -> None:
 
 def register_push(app: Flask) -> None:
     """With nginx + Nchan in front, every commit tells the screens it moves at
-    once (content_feed/push.py); without, screens poll."""
-    from content_feed import push
+    once (operations/push.py); without, screens poll."""
+    from operations import push
 
     push.install(app)
 
@@ -233,7 +235,7 @@ def register_push(app: Flask) -> None:
 def register_middleware(app: Flask) -> None:
     """WSGI layers around Flask, innermost first."""
     from content_feed.fast_path import FastPath
-    from content_feed.security_headers import SecurityHeaders
+    from web.security_headers import SecurityHeaders
 
     # Terminals' repeat requests (polls, LED frames, heartbeats) are answered
     # from memory in front of Flask: see content_feed/fast_path.py.
@@ -284,8 +286,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 def _retry_after() -> int:
     """Seconds until the rate limit that refused this request lets it through."""
-    from content_feed.extensions import limiter
-    from content_feed.limit_storage import seconds_until
+    from web.extensions import limiter
+    from web.limit_storage import seconds_until
 
     limit = limiter.current_limit
     if limit is None:

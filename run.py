@@ -65,7 +65,7 @@ def load_demo(app, if_empty: bool) -> bool:
     from app import load_demo as load
     from content_feed.clock import now
     from content_feed.db import db
-    from content_feed.demo import is_empty
+    from demo import is_empty
 
     with app.app_context():
         if not is_empty(db.session):
@@ -90,7 +90,7 @@ def cmd_demo(args) -> int:
     if args.remove:
         from content_feed.clock import now
         from content_feed.db import db
-        from content_feed.demo.removal import remove_demo
+        from demo.removal import remove_demo
 
         with app.app_context():
             counts = remove_demo(db.session, now())
@@ -123,7 +123,7 @@ def is_loopback(host: str) -> bool:
 def demo_leftovers(app) -> str:
     """What still has demo credentials, in words ('' when nothing does)."""
     from content_feed.db import db
-    from content_feed.demo import accounts_with_demo_password, terminals_with_demo_tokens
+    from demo import accounts_with_demo_password, terminals_with_demo_tokens
 
     with app.app_context():
         accounts = accounts_with_demo_password(db.session)
@@ -191,9 +191,9 @@ def cmd_import_guides(args) -> int:
     from sqlalchemy import select
 
     from content_feed.db import db
-    from content_feed.guide_import import jobs
-    from content_feed.guide_import.upsert import OUTCOMES, REPORT_HEADER, report_cells
     from content_feed.models import GuideImport, Hall
+    from guide_import import jobs
+    from guide_import.upsert import OUTCOMES, REPORT_HEADER, report_cells
     from shared.spreadsheet import csv_bytes
 
     path = Path(args.file)
@@ -247,9 +247,9 @@ def cmd_export_guides(args) -> int:
     from sqlalchemy import select
 
     from content_feed.db import db
-    from content_feed.guide_import import ImportRefused, export, jobs
-    from content_feed.guide_import.mapping import load_mapping
     from content_feed.models import Guide
+    from guide_import import ImportRefused, export, jobs
+    from guide_import.mapping import load_mapping
 
     path = Path(args.file)
     if path.suffix not in (".xlsx", ".csv"):
@@ -279,9 +279,9 @@ def terminal_urls(app, base: str) -> list[tuple[str, str]]:
     from sqlalchemy import select
 
     from content_feed.db import db
-    from content_feed.demo import DEMO_TERMINALS
     from content_feed.models import Terminal
     from content_feed.terminals import hash_token
+    from demo import DEMO_TERMINALS
 
     demo_tokens = {hash_token(t[5]): t[5] for t in DEMO_TERMINALS}
     urls = []
@@ -328,7 +328,7 @@ def cmd_serve(args) -> int:
     if warning:
         print(f"注意 / warning: {warning}", flush=True)
     if not args.no_scheduler:
-        from content_feed.scheduler import start_scheduler
+        from operations.scheduler import start_scheduler
 
         start_scheduler(app)
         from display.led.sender import start_sender

@@ -12,8 +12,8 @@ from flask import redirect, request, url_for
 from flask_login import LoginManager, current_user
 from werkzeug.exceptions import Forbidden
 
-from content_feed import hall_scope
 from content_feed.api.problems import problem_response
+from web import hall_scope
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"

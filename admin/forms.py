@@ -287,7 +287,7 @@ class ProposeForm(ConsoleForm):
     )
 
 
-# A guide's rows: text as long as the guide import takes (content_feed/guide_import/parse.py).
+# A guide's rows: text as long as the guide import takes (guide_import/parse.py).
 ROW_TEXT_MAX = 20_000
 MAX_ROWS = 500
 
@@ -478,13 +478,22 @@ class UrgentForm(ConsoleForm):
     starts_at = HallDateTimeField("开始时间", validators=[DataRequired(REQUIRED)])
     ends_at = HallDateTimeField("结束时间", validators=[DataRequired(REQUIRED)])
     hall_id = SelectField("大厅（不选为全部）", coerce=int)
+    group_id = SelectField("终端分组（不选为该大厅全部终端）", coerce=int)
     on_kiosk = BooleanField("触摸查询机", default=True)
     on_wall = BooleanField("大屏", default=True)
     on_led = BooleanField("LED条屏", default=True)
 
+    # The groups' halls (group id → hall id or None), set by the view with the choices.
+    group_halls: dict[int, int | None] = {}
+
     def validate_ends_at(self, field):
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:
             raise ValidationError("结束时间须晚于开始时间")
+
+    def validate_group_id(self, field):
+        group_hall = self.group_halls.get(field.data)
+        if field.data and group_hall is not None and group_hall != (self.hall_id.data or None):
+            raise ValidationError("所选分组不属于所选大厅：请改选该大厅的分组，或不选分组")
 
 
 class CategoryForm(ConsoleForm):

@@ -9,7 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
-from content_feed import hall_scope
+from web import hall_scope
 
 # (group label, [(endpoint, label), ...]) in menu order.
 NAV = [

@@ -50,9 +50,9 @@ def main(argv=None) -> int:
     from app import create_app
     from content_feed.clock import FixedClock
     from content_feed.db import db
-    from content_feed.guide_import import jobs
     from content_feed.models import Guide, GuideImport, GuideMaterial
     from content_feed.versioning import ensure_feed_state
+    from guide_import import jobs
     from tests.guide_import.workbooks import province_a, sample_guides
 
     start = time.perf_counter()

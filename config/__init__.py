@@ -57,6 +57,15 @@ def _score(key: str, value: Any) -> None:
         raise ConfigError(f"{key}: must be a zxcvbn score from 0 (off) to 4, got {value!r}")
 
 
+def _password_method(key: str, value: str) -> None:
+    from werkzeug.security import generate_password_hash
+
+    try:
+        generate_password_hash("probe", method=value)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{key}: not a password hashing method werkzeug knows ({exc})") from None
+
+
 def _port(key: str, value: int) -> None:
     if not 1 <= value <= 65535:
         raise ConfigError(f"{key}: must be a port number from 1 to 65535, got {value!r}")
@@ -168,7 +177,7 @@ VALIDATORS = {
     "security.session_idle_minutes": _positive,
     "security.password_min_length": _at_least(12),
     "security.password_min_score": _score,
-    "security.audit_retention_days": _at_least(180),
+    "security.password_hash_method": _password_method,
     "feedback.receipt_lookups_per_minute": _positive,
     "security.login_max_failures": _positive,
     "security.login_lockout_minutes": _positive,

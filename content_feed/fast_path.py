@@ -22,24 +22,11 @@ import json
 from werkzeug.exceptions import HTTPException
 
 from content_feed.answers import TERMINAL_VARY, cache_key, doubt_held, respond
+from content_feed.terminals import presented_token
 
 _MAX_REMEMBERED_PATHS = 8192
 _MAX_HEARTBEAT_BYTES = 16 * 1024
 _STATUS = {200: "200 OK", 304: "304 NOT MODIFIED"}
-
-
-def token_of(environ, url: bool = True) -> str | None:
-    """The terminal's token from its header, or with ``url`` from ``?token=``."""
-    token = environ.get("HTTP_X_TERMINAL_TOKEN")
-    if token or not url:
-        return token
-    query = environ.get("QUERY_STRING", "")
-    if "token=" in query:
-        from urllib.parse import parse_qs
-
-        values = parse_qs(query).get("token")
-        return values[0] if values else None
-    return None
 
 
 def address_of(environ) -> str:
@@ -96,7 +83,7 @@ class FastPath:
         spec, args = route
         card = None
         if spec.kinds is not None:
-            token = token_of(environ, spec.token_in_url)
+            token = presented_token(environ, in_url=spec.token_in_url)
             card = self.directory.authenticate(args.get("code"), token, spec.kinds)
             if card is None:
                 return self._answer_in_flask(environ, start_response)
@@ -159,7 +146,7 @@ class FastPath:
         if not isinstance(data, dict):
             return self.wsgi_app(environ, start_response)
         code = data.get("terminal") if spec.code_in_body else args.get("code")
-        card = self.directory.authenticate(code, token_of(environ), spec.kinds)
+        card = self.directory.authenticate(code, presented_token(environ), spec.kinds)
         if card is None:
             return self.wsgi_app(environ, start_response)
         reply = spec.note(self.app, card, data, address_of(environ), self.clock.now())
@@ -215,4 +202,4 @@ def fast_post(spec: FastPost):
     return decorate
 
 
-__all__ = ["FastPath", "FastPost", "fast_post", "token_of", "address_of"]
+__all__ = ["FastPath", "FastPost", "fast_post", "address_of"]

@@ -8,6 +8,7 @@ time is right the moment it comes back. Only scope ``public`` ever passes.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import Select, and_, or_, select
@@ -109,9 +110,23 @@ def public_slogans(now: datetime, *, hall_id: int | None = None) -> Select:
     return stmt.order_by(Slogan.sort_order, Slogan.id)
 
 
+def notice_reaches(group_id: int | None, group_ids: Collection[int]) -> bool:
+    """An urgent notice for one terminal group reaches that group's terminals
+    only; one without a group reaches every terminal of its halls. The same
+    rule as SQL is in ``current_urgent_notices``; this is it in memory."""
+    return group_id is None or group_id in group_ids
+
+
 def current_urgent_notices(
-    now: datetime, *, hall_id: int | None = None, surface: str | None = None
+    now: datetime,
+    *,
+    hall_id: int | None = None,
+    surface: str | None = None,
+    group_ids: Collection[int],
 ) -> Select:
+    """The urgent notices in force at ``now`` for a terminal of ``hall_id`` on
+    ``surface`` in the terminal groups ``group_ids``. A caller that is no
+    terminal (the public API) passes ``()`` and sees only notices for all."""
     _check_surface(surface)
     stmt = select(UrgentNotice).where(
         UrgentNotice.cancelled_at.is_(None),
@@ -122,6 +137,10 @@ def current_urgent_notices(
         stmt = stmt.where(or_(UrgentNotice.hall_id.is_(None), UrgentNotice.hall_id == hall_id))
     if surface is not None:
         stmt = stmt.where(getattr(UrgentNotice, SURFACE_FLAGS[surface]).is_(True))
+    for_all = UrgentNotice.group_id.is_(None)
+    stmt = stmt.where(
+        or_(for_all, UrgentNotice.group_id.in_(sorted(group_ids))) if group_ids else for_all
+    )
     return stmt.order_by(UrgentNotice.starts_at.desc(), UrgentNotice.id.desc())
 
 

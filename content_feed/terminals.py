@@ -1,4 +1,8 @@
-"""Terminal registration, token checks and the in-memory table of terminals."""
+"""Terminal registration, token checks and the in-memory table of terminals.
+
+One reader of a presented token (``presented_token``) and one check of it
+(``TerminalDirectory.authenticate``, from memory), for the fast path and every
+Flask view alike."""
 
 from __future__ import annotations
 
@@ -23,32 +27,22 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def find_terminal(session: Session, code: str, kind: str | None = None) -> Terminal | None:
-    stmt = select(Terminal).where(Terminal.code == code, Terminal.active.is_(True))
-    if kind is not None:
-        stmt = stmt.where(Terminal.kind == kind)
-    return session.execute(stmt).scalar_one_or_none()
-
-
-def authenticate(
-    session: Session, code: str, token: str | None, kind: str | None = None
-) -> Terminal | None:
-    """The active terminal ``code`` if ``token`` is its token, else None."""
-    terminal = find_terminal(session, code, kind)
-    if terminal is None or not token or not terminal.token_hash:
-        return None
-    if not hmac.compare_digest(terminal.token_hash, hash_token(token)):
-        return None
-    return terminal
-
-
 TOKEN_HEADER = "X-Terminal-Token"
+MAX_TOKEN_LENGTH = 200
 
 
-def presented_token(headers) -> str | None:
-    """The token a terminal sends in ``X-Terminal-Token`` (never in a URL)."""
-    token = headers.get(TOKEN_HEADER)
-    return token if token and len(token) <= 200 else None
+def presented_token(environ, *, in_url: bool = False) -> str | None:
+    """The token a terminal presents, from a WSGI environ (Flask's
+    ``request.environ`` or the fast path's): its ``X-Terminal-Token`` header,
+    or, only where ``in_url`` (an LED card or bridge that can only pull a URL, a
+    screen's one provisioning visit), ``?token=``. The one reader of tokens."""
+    token = environ.get("HTTP_X_TERMINAL_TOKEN")
+    if not token and in_url and "token=" in environ.get("QUERY_STRING", ""):
+        from urllib.parse import parse_qs
+
+        values = parse_qs(environ["QUERY_STRING"]).get("token")
+        token = values[0] if values else None
+    return token if token and len(token) <= MAX_TOKEN_LENGTH else None
 
 
 @dataclass(frozen=True)
@@ -129,7 +123,7 @@ class TerminalDirectory:
     ) -> TerminalCard | None:
         """The active terminal ``code`` of one of ``kinds`` if ``token`` is its token."""
         card = self.lookup(code, kinds)
-        if card is None or not token or not card.token_hash or len(token) > 200:
+        if card is None or not token or not card.token_hash or len(token) > MAX_TOKEN_LENGTH:
             return None
         if not hmac.compare_digest(card.token_hash, hash_token(token)):
             return None

@@ -194,6 +194,11 @@ def ensure_feed_state(session: Session) -> None:
 DOUBT_SECONDS = 0.05
 
 
+# "Read long ago": older than any TTL. Not 0.0: ``time.monotonic()`` counts from
+# boot, so on a machine up for less than a TTL a read "at 0" still looked fresh.
+STALE = float("-inf")
+
+
 class Versions:
     """Per-app, per-process memory of every topic's version and the next boundary."""
 
@@ -273,7 +278,7 @@ class Versions:
     # -- after a commit in this process ---------------------------------
 
     def committed(self, topics: frozenset[str]) -> None:
-        self._read_at = 0.0 if self._read_at is not None else None
+        self._read_at = STALE if self._read_at is not None else None
         for listener in list(self.listeners):
             listener(topics)
 
@@ -290,12 +295,12 @@ class Versions:
         DOUBT_SECONDS, so that no client can make every request read."""
         read_at = self._read_at
         if read_at is not None and time.monotonic() - read_at > DOUBT_SECONDS:
-            self._read_at = 0.0
+            self._read_at = STALE
 
     def forget(self) -> None:
         """Re-read at the next question (e.g. after another process wrote)."""
         if self._read_at is not None:
-            self._read_at = 0.0
+            self._read_at = STALE
 
 
 def _column_boundaries(session: Session, now: datetime) -> datetime | None:

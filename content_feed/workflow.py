@@ -309,7 +309,7 @@ def review(session: Session, rev: ItemRevision, actor: User, at: datetime, note:
 
 def _unpublished_halls(session: Session, rev: ItemRevision) -> None:
     """An item never shown yet belongs to its draft's halls, so the console finds
-    it by hall (content_feed.hall_scope); no public answer reads them before
+    it by hall (web.hall_scope); no public answer reads them before
     publication, which copies them again (_copy_to_item)."""
     if rev.item.state in (None, "unpublished"):  # None: not inserted yet
         with session.no_autoflush:

@@ -320,7 +320,7 @@ class Cluster:
                 "SUNLIGHT_DATABASE_URL": self.database_url,
                 "SUNLIGHT_SERVER_PROXIES": "1",
                 "SUNLIGHT_PUSH_PUBLISH_URL": self.nginx.publish_url,
-                # Rate limits hold across the nodes (content_feed/rate_limits.py).
+                # Rate limits hold across the nodes (web/rate_limits.py).
                 "SUNLIGHT_RATE_LIMITS_STORAGE_URL": self.redis.url,
                 "SUNLIGHT_SERVER_HOST": "127.0.0.1",
                 # Every node signs sessions with the same key: a console user may

@@ -7,7 +7,7 @@ from flask import Response, request
 from content_feed.api.declare import Reply
 from content_feed.db import db
 from content_feed.models import Terminal
-from content_feed.terminals import authenticate
+from content_feed.terminals import directory, presented_token
 
 # What every screen route declares (api/declare.py): the token (header, or URL for
 # LED cards that can only pull one), and for an unknown screen or a wrong token an
@@ -23,14 +23,17 @@ class TerminalRefused(Exception):
     """Raised for an unknown terminal or a wrong token; answered with a bare 404."""
 
 
-def presented_token() -> str | None:
-    return request.headers.get("X-Terminal-Token") or request.args.get("token")
+def screen_token() -> str | None:
+    """A screen's token: its header, or ``?token=`` (SCREEN_ROUTE: cards that
+    only pull a URL, and a wall's one provisioning visit)."""
+    return presented_token(request.environ, in_url=True)
 
 
 def terminal_or_refuse(code: str, kind: str | tuple[str, ...]) -> Terminal:
     kinds = (kind,) if isinstance(kind, str) else kind
-    terminal = authenticate(db.session, code, presented_token())
-    if terminal is None or terminal.kind not in kinds:
+    card = directory().authenticate(code, screen_token(), kinds)
+    terminal = db.session.get(Terminal, card.id) if card is not None else None
+    if terminal is None or not terminal.active:
         raise TerminalRefused(code)
     return terminal
 

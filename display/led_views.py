@@ -25,7 +25,7 @@ from content_feed.presence import book
 from content_feed.schemas.screens import LedText
 from content_feed.terminals import directory
 from content_feed.versioning import versions
-from display.access import SCREEN_ROUTE, TerminalRefused, presented_token
+from display.access import SCREEN_ROUTE, TerminalRefused, screen_token
 from display.blueprints import bp
 from display.led.fonts import NoLedFont
 from display.led.gb2312 import outside_gb2312
@@ -247,7 +247,7 @@ def led(code: str, fmt: str):
     if fmt not in FORMATS:
         raise TerminalRefused(code)  # the same empty, uncached 404 as any refusal
     refuse_unknown_params(())
-    card = directory().authenticate(code, presented_token(), ("led",))
+    card = directory().authenticate(code, screen_token(), ("led",))
     if card is None:
         raise TerminalRefused(code)
     try:

@@ -30,7 +30,7 @@ from content_feed.schemas.terminals import (
 )
 from content_feed.terminals import directory
 from display import acks, proof
-from display.access import SCREEN_ROUTE, TerminalRefused, presented_token, terminal_or_refuse
+from display.access import SCREEN_ROUTE, TerminalRefused, screen_token, terminal_or_refuse
 from display.blueprints import bp
 from display.program import SCREEN_KINDS, program_answer, program_key
 
@@ -42,7 +42,7 @@ def wall(code: str):
     player takes its token from localStorage and sends it as a header."""
     if len(code) > 40:
         raise TerminalRefused(code)
-    if presented_token() is None:
+    if screen_token() is None:
         terminal = SimpleNamespace(code=code, name="阳光公开", hall=SimpleNamespace(name=""))
     else:
         terminal = terminal_or_refuse(code, SCREEN_KINDS)
@@ -110,7 +110,7 @@ def note_ack(app, card, data: dict, address: str, at) -> dict | None:
 
 
 def _card(code: str):
-    card = directory().authenticate(code, presented_token(), SCREEN_KINDS)
+    card = directory().authenticate(code, screen_token(), SCREEN_KINDS)
     if card is None:
         raise TerminalRefused(code)
     return card

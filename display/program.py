@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from content_feed import push, topics
+from content_feed import topics
 from content_feed.answers import Answer, json_answer
 from content_feed.api.caching import obtain
 from content_feed.clock import now as clock_now
@@ -27,6 +27,7 @@ from display.screens import (
     urgent_notices_for,
     urgent_rule_of,
 )
+from operations import push
 
 # Seconds an urgent notice stays on screen before the player shows it again.
 URGENT_SECONDS = 30

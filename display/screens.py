@@ -82,8 +82,11 @@ def urgent_rule_of(notice: UrgentNotice) -> UrgentRule:
 
 
 def urgent_notices_for(session: Session, screen: Screen, now: datetime) -> list[UrgentNotice]:
-    """The notices showing now on this screen (public_now's rule, then the group)."""
-    rows = session.execute(
-        current_urgent_notices(now, hall_id=screen.hall_id, surface=screen.kind)
-    ).scalars()
-    return [n for n in rows if n.group_id is None or n.group_id in screen.group_ids]
+    """The notices showing now on this screen (public_now's rule)."""
+    return list(
+        session.execute(
+            current_urgent_notices(
+                now, hall_id=screen.hall_id, surface=screen.kind, group_ids=screen.group_ids
+            )
+        ).scalars()
+    )

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from content_feed.models import RefusedSubmission, Terminal
-from content_feed.schemas.inquiries import KEY_PATTERN, RefusalReport
+from inquiries.schemas import KEY_PATTERN, RefusalReport
 from inquiries.submissions import Refused
 
 KINDS = {"inquiries": "问询/意见建议", "ratings": "好差评"}

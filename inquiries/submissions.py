@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 from content_feed.api.validation import field_errors
 from content_feed.models import Inquiry, Rating, Terminal, Window
 from content_feed.public_now import public_guide, public_item
-from content_feed.schemas.inquiries import InquiryRequest, RatingRequest
 from content_feed.timefmt import local
 from content_feed.vocabulary import BAD_RATING_MAX, InquiryState, ItemState
 from inquiries import submission_rules
 from inquiries.receipts import ALPHABET, PREFIXES, new_receipt_number
 from inquiries.receipts import normalize as normalize_receipt
+from inquiries.schemas import InquiryRequest, RatingRequest
 from inquiries.working_days import add_working_days
 
 # 依申请公开: how the applicant wants the information (the stored value is the label).

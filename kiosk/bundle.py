@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from content_feed import serialize, topics
-from content_feed.api.submissions import answer
 from content_feed.catalogue import category_tree
 from content_feed.clock import now
 from content_feed.db import db
@@ -31,6 +30,7 @@ from content_feed.schemas import dump
 from content_feed.search import ABBREVIATIONS, guide_text, plain_text, syllables, window_text
 from content_feed.timefmt import iso
 from content_feed.vocabulary import INQUIRY_KINDS, RATING_LEVELS, RATING_TARGETS
+from inquiries.api.submissions import answer
 from inquiries.submission_rules import RULES, params_for
 from inquiries.submissions import DELIVERY_METHODS
 
@@ -56,6 +56,19 @@ def bundle_topics(terminal: Terminal) -> list[str]:
         *topics.of_hall(topics.ANSWERS, terminal.hall_id),
         topics.CATALOGUE,
     ]
+
+
+def urgent_notices(terminal: Terminal, at) -> list[dict]:
+    """The urgent notices this kiosk shows: its hall's, and its groups' (public_now)."""
+    rows = db.session.execute(
+        current_urgent_notices(
+            at,
+            hall_id=terminal.hall_id,
+            surface=SURFACE,
+            group_ids=frozenset(g.id for g in terminal.groups),
+        )
+    ).scalars()
+    return [dump(serialize.urgent(u)) for u in rows]
 
 
 def build(terminal: Terminal) -> dict:
@@ -119,12 +132,7 @@ def build(terminal: Terminal) -> dict:
             dump(serialize.meeting(m))
             for m in db.session.execute(public_meetings(at, hall_id=hall.id)).scalars()
         ],
-        "urgent_notices": [
-            dump(serialize.urgent(u))
-            for u in db.session.execute(
-                current_urgent_notices(at, hall_id=hall.id, surface=SURFACE)
-            ).scalars()
-        ],
+        "urgent_notices": urgent_notices(terminal, at),
         "slogans": [
             s.text for s in db.session.execute(public_slogans(at, hall_id=hall.id)).scalars()
         ],

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from flask import Response, current_app, render_template, request, send_from_directory
 
-from content_feed import push
+from content_feed import topics
 from content_feed.api.caching import FastAnswer, conditional
 from content_feed.api.declare import declare
 from content_feed.api.json_body import json_object
 from content_feed.api.problems import Problem
-from content_feed.api.progress import progress
-from content_feed.api.submissions import spend_receipt_lookup
 from content_feed.api.terminal_auth import REFUSED, authenticated_kiosk
 from content_feed.api.validation import checked
 from content_feed.clock import now
@@ -20,21 +18,26 @@ from content_feed.presence import book
 from content_feed.public_now import current_urgent_notices
 from content_feed.qr import qr_response
 from content_feed.schemas import dump
+from content_feed.schemas.feed import UrgentNotices
 from content_feed.schemas.screens import Bundle
 from content_feed.schemas.terminals import Ack, AckReply
-from content_feed.terminals import directory, find_terminal, presented_token
+from content_feed.terminals import directory, presented_token
 from content_feed.timefmt import local_text
 from content_feed.urls import public_base
+from inquiries.api.progress import progress
+from inquiries.api.submissions import spend_receipt_lookup
 from inquiries.receipts import find_by_typed
 from inquiries.receipts import normalize as normalize_receipt
 from inquiries.submissions import find_receipt
 from kiosk import bp
-from kiosk.bundle import build, bundle_topics
+from kiosk.bundle import build, bundle_topics, urgent_notices
+from operations import push
 from shared.ids import as_id
 
 
 def _kiosk(code: str) -> Terminal | None:
-    return find_terminal(db.session, code, "kiosk")
+    card = directory().lookup(code, ("kiosk",))
+    return db.session.get(Terminal, card.id) if card is not None else None
 
 
 def _seconds(name: str, default: int) -> int:
@@ -99,6 +102,34 @@ def bundle(code: str):
 bundle.fast_answer = FastAnswer(kinds=("kiosk",))
 
 
+def _urgent_topics() -> list[str]:
+    terminal = _kiosk(request.view_args["code"])
+    return [topics.terminal(terminal.id), *topics.of_hall(topics.URGENT, terminal.hall_id)]
+
+
+@conditional(depends=_urgent_topics, shared=False)
+def _urgent_answer(code: str):
+    return UrgentNotices(urgent_notices=urgent_notices(_kiosk(code), now()))
+
+
+@bp.get("/<code>/urgent.json")
+@declare(
+    "触摸查询机当前的紧急通知（条件 GET：未变化时 304）",
+    response=UrgentNotices,
+    description="本机所在大厅面向全部终端的紧急通知，以及面向本机所在分组的紧急通知。",
+    status_description="当前紧急通知",
+    problems=(400, 401),
+    token=True,
+)
+def urgent(code: str):
+    """The urgent notices this kiosk shows (its groups' too): polled every few seconds."""
+    authenticated_kiosk(code)
+    return _urgent_answer(code)
+
+
+urgent.fast_answer = FastAnswer(kinds=("kiosk",))
+
+
 @bp.post("/<code>/ack")
 @declare(
     "触摸查询机确认正在显示的紧急通知",
@@ -110,17 +141,17 @@ bundle.fast_answer = FastAnswer(kinds=("kiosk",))
 )
 def ack(code: str):
     """The kiosk shows an urgent notice: noted for the console's confirmation page."""
-    card = directory().authenticate(code, presented_token(request.headers), ("kiosk",))
+    card = directory().authenticate(code, presented_token(request.environ), ("kiosk",))
     if card is None:
         raise Problem(401, REFUSED, errors={"terminal": "终端未登记、已停用或令牌不符"})
     notice_id = checked(Ack, json_object(), status=400).notice_id
     at = now()
     showing = db.session.execute(
-        current_urgent_notices(at, hall_id=card.hall_id, surface="kiosk").where(
-            UrgentNotice.id == notice_id
-        )
+        current_urgent_notices(
+            at, hall_id=card.hall_id, surface="kiosk", group_ids=card.group_ids
+        ).where(UrgentNotice.id == notice_id)
     ).scalar_one_or_none()
-    if showing is None or (showing.group_id is not None and showing.group_id not in card.group_ids):
+    if showing is None:
         raise Problem(409, "该终端当前没有这条紧急通知")
     first = book().confirmed(notice_id, card.id, at)
     return dump(AckReply(ok=True, first_shown_at=first.isoformat()))

@@ -31,7 +31,9 @@ def settings_for(tmp_path: Path, **extra) -> dict:
     settings = {
         "database": {"url": f"sqlite:///{tmp_path / 'sunlight.db'}"},
         "hall": {"public_base_url": "http://hall.example.test"},
-        "security": {"secret_key": "test-secret"},
+        # Hundreds of staff passwords are hashed per run: a cheap method here only
+        # (as cookiecutter-flask lowers bcrypt's rounds in its tests).
+        "security": {"secret_key": "test-secret", "password_hash_method": "pbkdf2:sha256:1000"},
         "feed": {"version_ttl_seconds": 0.0},
         "backup": {"folder": str(tmp_path / "backups")},
     }
@@ -69,8 +71,38 @@ def clock() -> FixedClock:
     return FixedClock(FIXED_NOW)
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo hall loaded once per worker at FIXED_NOW, into a file each test
+    that wants it gets a copy of (the demo alone hashes seven passwords and
+    writes hundreds of rows)."""
+    from app import load_demo
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    template = build_app(folder, FixedClock(FIXED_NOW))
+    with template.app_context():
+        load_demo(db.session, FIXED_NOW)
+        db.session.remove()
+        db.engine.dispose()
+    return folder / "sunlight.db"
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(source)) as src:
+        with contextlib.closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+
+
+def _wants_demo_copy(request, clock) -> bool:
+    return "demo_app" in request.fixturenames and clock.now() == FIXED_NOW
+
+
 @pytest.fixture
-def app(tmp_path, clock):
+def app(request, tmp_path, clock):
+    if _wants_demo_copy(request, clock):
+        _copy_database(request.getfixturevalue("demo_template"), tmp_path / "sunlight.db")
     app = build_app(tmp_path, clock)
     with app.app_context():
         yield app
@@ -84,12 +116,55 @@ def client(app):
 
 
 @pytest.fixture
-def demo_app(app, clock):
-    """The app with the demo hall loaded at the fixed clock."""
-    from app import load_demo
+def demo_app(request, app, clock):
+    """The app with the demo hall loaded at the test's clock (a copy of the
+    worker's demo database when that is FIXED_NOW)."""
+    if not _wants_demo_copy(request, clock):
+        from app import load_demo
 
-    load_demo(db.session, clock.now())
+        load_demo(db.session, clock.now())
     return app
+
+
+@pytest.fixture
+def csrf_off(app):
+    """Tests that post console forms directly (CSRF has tests of its own)."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app
+
+
+@pytest.fixture
+def people(app):
+    """The staff accounts of ``tests.builders.staff``: role name → User."""
+    from tests.builders import staff
+
+    users = staff()
+    db.session.commit()
+    return users
+
+
+def login(client, username: str, password: str | None = None):
+    from tests.builders import PASSWORD
+
+    return client.post(
+        "/admin/login", data={"username": username, "password": password or PASSWORD}
+    )
+
+
+@pytest.fixture
+def as_role(app, people, csrf_off):
+    """as_role("reviewer") → a test client signed in as that role (CSRF off)."""
+    clients = {}
+
+    def make(role: str):
+        if role not in clients:
+            client = app.test_client()
+            response = login(client, people[role].username)
+            assert response.status_code == 302, response.data[:500]
+            clients[role] = client
+        return clients[role]
+
+    return make
 
 
 def wait_until(predicate, timeout: float = 5.0, step: float = 0.02):

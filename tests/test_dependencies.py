@@ -78,6 +78,7 @@ NOT_SHOWN = {
 # hall), hall B (made here) and every hall at once.
 ANSWERS = {
     "kiosk A": ("/kiosk/kiosk-1/bundle.json", KIOSK),
+    "kiosk urgent A": ("/kiosk/kiosk-1/urgent.json", KIOSK),
     "wall A": ("/display/wall-1/program.json", WALL),
     "led A": ("/display/led-1/program.json", LED),
     "urgent A": ("/api/v1/urgent-notices?hall=hall-1&surface=kiosk", {}),

@@ -298,14 +298,14 @@ def test_public_pages_for_phones(client, clock):
 
 def test_every_api_get_has_etag_cache_control_and_answers_304(demo_app, client, clock):
     """Every GET under /api/v1, feed or not, can be polled conditionally."""
-    from content_feed.terminals import find_terminal
+    from content_feed.models import Terminal
     from inquiries.submissions import submit_inquiry
 
     payload = {"idempotency_key": "etag-test-0001", "kind": "question", "text": "问"}
     receipt = submit_inquiry(
         db.session,
         payload,
-        find_terminal(db.session, "kiosk-1"),
+        db.session.execute(db.select(Terminal).filter_by(code="kiosk-1")).scalar_one(),
         demo_app.config["SUNLIGHT"]["feedback"],
         clock.now(),
     )
@@ -324,3 +324,31 @@ def test_every_api_get_has_etag_cache_control_and_answers_304(demo_app, client, 
         assert first.headers.get("ETag") and first.headers.get("Cache-Control"), url
         again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304, url
+
+
+def test_forget_rereads_on_a_machine_booted_moments_ago(tmp_path, clock, monkeypatch):
+    """``time.monotonic()`` counts from boot: a hall server started at boot asks
+    within seconds of it. "Forget" must re-read there too (it once marked stale
+    with 0.0, which looked fresh for the first TTL seconds after a boot)."""
+    from types import SimpleNamespace
+
+    from content_feed import versioning
+    from tests.conftest import build_app
+
+    monkeypatch.setattr(versioning, "time", SimpleNamespace(monotonic=lambda: 5.0))
+    one = build_app(tmp_path, clock, feed={"version_ttl_seconds": 600.0})
+    two = build_app(tmp_path, clock, feed={"version_ttl_seconds": 600.0})
+    versions = two.extensions["sunlight.versions"]
+    versioning.Versions.instances.discard(versions)  # another process
+    with two.app_context():
+        before = versions.sync()
+    with one.app_context():
+        publish_item(clock.now(), "开机后发布的事项")
+        db.session.remove()
+    with two.app_context():
+        assert versions.sync() == before  # within the TTL: from memory
+        versions.forget()
+        assert versions.sync() > before
+        db.engine.dispose()
+    with one.app_context():
+        db.engine.dispose()

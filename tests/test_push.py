@@ -15,9 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from content_feed import push, topics
+from content_feed import topics
 from content_feed.db import db
 from content_feed.models import Item, UrgentNotice
+from operations import push
 from tests.conftest import build_app, wait_until
 
 WALL = {"X-Terminal-Token": "demo-wall-token"}

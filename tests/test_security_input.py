@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.admin.conftest import login
+from tests.conftest import login
 
 HUGE = "9" * 30  # far past SQLite's INTEGER and PostgreSQL's int4
 BIG = str(2**40)  # fits SQLite, not a PostgreSQL integer id
 
 
-@pytest.fixture(autouse=True)
-def _csrf_off(app):
-    """These tests post console forms directly (CSRF has its own tests)."""
-    app.config["WTF_CSRF_ENABLED"] = False
+# These tests post console forms directly (CSRF has its own tests).
+pytestmark = pytest.mark.usefixtures("csrf_off")
 
 
 def _int_rules(app):

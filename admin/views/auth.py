@@ -22,9 +22,10 @@ from admin.forms import LoginForm, TotpForm
 from admin.helpers import now, safe_next
 from content_feed import ledger
 from content_feed.db import db
-from content_feed.extensions import limiter
 from content_feed.models import User
+from content_feed.models.user import password_method
 from shared import sessions, totp
+from web.extensions import limiter
 
 # Per address (a hall's staff may share one NAT address); the per-account and
 # address lock below stops guessing at any one password.
@@ -67,12 +68,19 @@ def _fail(user: User | None, username: str, why: str) -> None:
 
 # Checked against when the user name is unknown, so that a wrong name costs the
 # same hashing time as a wrong password and timing does not reveal accounts.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    method = password_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-real-password", method=method)
+    return _DUMMY_HASHES[method]
 
 
 def _password_ok(user, password: str) -> bool:
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return False
     return user.check_password(password) and user.active
 

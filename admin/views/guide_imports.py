@@ -16,13 +16,13 @@ from admin.forms import ActionForm, BulkPublishForm, GuideImportForm
 from admin.helpers import actor, flash_form_errors, get_or_404, now, page_args
 from admin.views.items import hall_choices
 from content_feed.db import db
-from content_feed.guide_import import ImportRefused, export, jobs
-from content_feed.guide_import.mapping import load_mapping, mapping_names
-from content_feed.guide_import.revisions import publish_many
-from content_feed.guide_import.upsert import OUTCOMES, REPORT_HEADER, report_cells
 from content_feed.models import Guide, GuideImport, GuideRevision, Hall
 from content_feed.timefmt import local
 from content_feed.vocabulary import GuideState
+from guide_import import ImportRefused, export, jobs
+from guide_import.mapping import load_mapping, mapping_names
+from guide_import.revisions import publish_many
+from guide_import.upsert import OUTCOMES, REPORT_HEADER, report_cells
 from shared.spreadsheet import csv_response
 
 REPORT_PAGE = 100

@@ -10,8 +10,8 @@ from admin.auth import role_required
 from admin.forms import ActionForm, AdoptRevisionForm
 from admin.helpers import actor, get_or_404, now
 from content_feed.db import db
-from content_feed.guide_import.revisions import RevisionError, adopt, discard
 from content_feed.models import Guide, GuideRevision
+from guide_import.revisions import RevisionError, adopt, discard
 
 
 def _revision(guide_id: int, revision_id: int, form) -> tuple[Guide, GuideRevision]:

@@ -23,8 +23,6 @@ from admin.forms import (
 from admin.helpers import actor, flash_form_errors, get_or_404, now, store_uploads
 from admin.views.items import hall_choices
 from content_feed.db import db
-from content_feed.guide_import.revisions import diff
-from content_feed.guide_import.upsert import pending_revision
 from content_feed.models import (
     Attachment,
     Guide,
@@ -36,6 +34,8 @@ from content_feed.models import (
 )
 from content_feed.models import Window as HallWindow
 from content_feed.vocabulary import GUIDE_STATES, GuideState
+from guide_import.revisions import diff
+from guide_import.upsert import pending_revision
 
 # The guide's own columns (its row tables are FieldLists, saved apart).
 GUIDE_FIELDS = [

@@ -1,5 +1,5 @@
 """大厅授权: a city-level administrator gives an account roles in particular halls
-(content_feed.hall_scope says what that account then sees and changes)."""
+(web.hall_scope says what that account then sees and changes)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from admin.forms import REQUIRED, ActionForm, ConsoleForm
 from admin.helpers import actor, get_or_404, now
 from content_feed import ledger
 from content_feed.db import db
-from content_feed.hall_scope import GRANTABLE_ROLES
 from content_feed.models import Hall, HallGrant, User
 from content_feed.vocabulary import ROLES
+from web.hall_scope import GRANTABLE_ROLES
 
 
 class HallGrantForm(ConsoleForm):

@@ -12,7 +12,7 @@ from admin import bp, uploads
 from admin.auth import role_required
 from admin.forms import ActionForm, ItemForm, NoteForm, ProposeForm, ReasonForm, channels_for
 from admin.helpers import actor, flash_form_errors, get_or_404, now, page_args, store_uploads
-from content_feed import hall_scope, ledger, workflow
+from content_feed import ledger, workflow
 from content_feed.db import db
 from content_feed.markup import plain_text, render_markdown
 from content_feed.models import Attachment, Category, Hall, Item, ItemRevision
@@ -26,6 +26,7 @@ from content_feed.vocabulary import (
     RevisionState,
 )
 from shared.ids import db_int
+from web import hall_scope
 
 READERS = ("drafter", "reviewer", "approver", "operator")
 ACTION_LABELS = {

@@ -15,7 +15,7 @@ from admin.forms import ActionForm, MeetingForm, SloganForm, UrgentForm
 from admin.helpers import actor, get_or_404, now
 from admin.views.items import hall_choices
 from content_feed.db import db
-from content_feed.models import MeetingNotice, Slogan, UrgentNotice
+from content_feed.models import MeetingNotice, Slogan, TerminalGroup, UrgentNotice
 from content_feed.vocabulary import SCOPES
 
 ALL_HALLS = "（全部大厅）"
@@ -234,8 +234,19 @@ def urgent_notices():
     return render_template("admin/urgent.html", rows=rows, at=now(), action_form=ActionForm())
 
 
+def _with_groups(form: UrgentForm, notice: UrgentNotice | None) -> UrgentForm:
+    groups = db.session.execute(select(TerminalGroup).order_by(TerminalGroup.name)).scalars()
+    groups = list(groups)
+    form.group_id.choices = [(0, "（全部终端）")] + [(g.id, g.name) for g in groups]
+    form.group_halls = {g.id: g.hall_id for g in groups}
+    if notice is not None and not form.is_submitted():
+        form.group_id.data = notice.group_id or 0
+    return form
+
+
 def _urgent_apply(notice: UrgentNotice, form) -> None:
     _apply_with_hall(notice, form)
+    notice.group_id = form.group_id.data or None
     if notice.created_by_id is None:
         notice.created_by_id = actor().id
 
@@ -245,7 +256,7 @@ def _urgent_edit(notice: UrgentNotice | None):
     if notice is None and not form.is_submitted():
         at = now()
         form.starts_at.data, form.ends_at.data = at, at + timedelta(hours=2)
-    form = _with_halls(form, notice)
+    form = _with_groups(_with_halls(form, notice), notice)
     return edit_object(
         obj=notice,
         model=UrgentNotice,

@@ -184,7 +184,7 @@ def window_edit(hall_id: int, window_id: int):
 
 # -- users -------------------------------------------------------------------------
 
-USER_FIELDS = ["username", "display_name", "department", "roles", "active", "locked_until"]
+USER_FIELDS = ["username", "display_name", "department", "roles", "active"]
 
 
 @bp.get("/users")
@@ -267,10 +267,8 @@ def _user_edit(user: User | None):
                 summary=f"管理员停用动态口令：{target.username}",
                 at=now(),
             )
-        if f.unlock.data:
-            target.failed_logins, target.locked_until = 0, None
-            if target.id is not None:
-                login_locks.clear(db.session, target)
+        if f.unlock.data and target.id is not None:
+            login_locks.clear(db.session, target)
 
     return edit_object(
         obj=user,

@@ -7,16 +7,20 @@ calls :func:`note_heartbeat`, which writes to the presence book in memory only.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, jsonify, request
 from pydantic import ValidationError
 
-from content_feed.api.json_body import checked_strings
+from content_feed.api import api
+from content_feed.api.declare import declare
+from content_feed.api.json_body import BODY_PROBLEMS, checked_strings, json_object
+from content_feed.api.terminal_auth import authenticated_kiosk
 from content_feed.api.validation import checked
 from content_feed.clock import now
-from content_feed.fast_path import address_of
+from content_feed.fast_path import FastPost, address_of, fast_post
 from content_feed.presence import book
 from content_feed.schemas import dump
 from content_feed.schemas.terminals import Heartbeat, HeartbeatReply
+from content_feed.terminals import directory
 from content_feed.timefmt import iso
 
 
@@ -55,3 +59,22 @@ def answer_heartbeat(card, data: dict) -> dict:
     checked(Heartbeat, data)
     app = current_app._get_current_object()
     return note_heartbeat(app, card, data, address_of(request.environ), now())
+
+
+@api.post("/heartbeat")
+@fast_post(FastPost(("kiosk",), note_heartbeat, code_in_body=True))
+@declare(
+    "终端心跳：编号、当前页面、内容版本",
+    body=Heartbeat,
+    response=HeartbeatReply,
+    status_description="已记录",
+    problems=(*BODY_PROBLEMS, 422),
+    token=True,
+)
+def heartbeat():
+    """A kiosk says it is alive, which page it shows and which content version it has."""
+    data = json_object()
+    terminal = authenticated_kiosk(data.get("terminal"))
+    response = jsonify(answer_heartbeat(directory().lookup(terminal.code, ("kiosk",)), data))
+    response.headers["Cache-Control"] = "no-store"
+    return response

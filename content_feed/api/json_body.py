@@ -23,6 +23,9 @@ from content_feed.text_hygiene import clean_text
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_DEPTH = 16
+# What a JSON endpoint may answer besides its own: not JSON, an unknown terminal,
+# too big, not an object.
+BODY_PROBLEMS = (400, 401, 413, 415)
 
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")

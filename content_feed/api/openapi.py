@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 
 from flask import Flask, Response, current_app
 from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
+from werkzeug.routing import IntegerConverter
 
 from content_feed.api import api
 from content_feed.api.caching import content_etag
@@ -105,11 +107,20 @@ def _query_parameters(model, config: dict, parameters: dict) -> list[dict]:
     return refs
 
 
+# ``<converter(args):name>`` or ``<name>`` in a rule's public text.
+_PLACEHOLDER = re.compile(
+    r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\([^)]*\))?:)?(?P<name>\w+)>"
+)
+
+
 def _path_parameters(rule, route: Route) -> list[dict]:
+    converters = rule.map.converters
+    declared = {
+        m["name"]: converters[m["converter"] or "default"] for m in _PLACEHOLDER.finditer(rule.rule)
+    }
     out = []
     for name in sorted(rule.arguments):
-        converter = rule._converters[name]
-        kind = "integer" if type(converter).__name__ == "IntegerConverter" else "string"
+        kind = "integer" if issubclass(declared[name], IntegerConverter) else "string"
         parameter = {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
         extra = dict(route.path.get(name, {}))
         if "description" in extra:

@@ -163,9 +163,16 @@ def slogans(query: HallQuery):
 
 @api.get("/urgent-notices")
 @conditional(depends=urgent_of_hall)
-@declare("当前紧急通知", query=SurfaceQuery, response=schema.UrgentNotices)
+@declare(
+    "当前紧急通知（面向本大厅全部终端的）",
+    query=SurfaceQuery,
+    response=schema.UrgentNotices,
+    description="只针对某个终端分组的紧急通知不在此列：终端凭令牌各自获取（触摸查询机 "
+    "/kiosk/{code}/urgent.json，大屏节目单）。",
+)
 def urgent_notices(query: SurfaceQuery):
+    # No terminal asks here, so no group: notices for every terminal only.
     rows = db.session.execute(
-        current_urgent_notices(now(), hall_id=_hall_id(), surface=query.surface)
+        current_urgent_notices(now(), hall_id=_hall_id(), surface=query.surface, group_ids=())
     ).scalars()
     return schema.UrgentNotices(urgent_notices=[serialize.urgent(n) for n in rows])

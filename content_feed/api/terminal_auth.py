@@ -21,7 +21,7 @@ REFUSED = "本终端未通过认证，请联系大厅工作人员用登记时发
 
 def authenticated_kiosk(code) -> Terminal:
     """The active kiosk ``code`` whose token came with the request, else a 401."""
-    token = presented_token(request.headers)
+    token = presented_token(request.environ)
     card = None
     if isinstance(code, str) and 0 < len(code) <= 60 and token:
         card = directory().authenticate(code, token, ("kiosk",))

@@ -43,9 +43,9 @@ def _refuse_delete(mapper, connection, target):
 
 def _refuse_bulk_changes(execute_state) -> None:
     """``session.execute(delete(LedgerEntry))`` or ``update(...)`` skips the mapper
-    events above; refuse those too. The ledger keeps every row (at least
-    ``security.audit_retention_days``, 180, as 等保 2.0 asks; in fact forever):
-    nothing in the application deletes from it."""
+    events above; refuse those too. The ledger keeps every row (等保 2.0 asks
+    for 180 days at least; this keeps them forever): nothing in the
+    application deletes from it."""
     if not (execute_state.is_delete or execute_state.is_update):
         return
     table = getattr(execute_state.statement, "table", None)

@@ -95,6 +95,7 @@ class UrgentNotice(FeedContent, Timestamps, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     hall = relationship("Hall")
+    group = relationship("TerminalGroup")
 
     __console_only__ = frozenset({"created_at", "updated_at", "created_by_id"})
 

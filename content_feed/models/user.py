@@ -12,6 +12,15 @@ from content_feed.db import UTCDateTime, db
 from content_feed.models._common import Timestamps
 
 
+def password_method() -> str:
+    """``security.password_hash_method`` of the running app (scrypt by default)."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        return current_app.config["SUNLIGHT"]["security"]["password_hash_method"]
+    return "scrypt"
+
+
 class User(Timestamps, db.Model):
     __tablename__ = "user"
 
@@ -23,8 +32,6 @@ class User(Timestamps, db.Model):
     roles: Mapped[str] = mapped_column(String(200), default="")
     department: Mapped[str] = mapped_column(String(100), default="")
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Moved on logout, password change, role change and deactivation: every
     # session carries the generation it was made in and ends when it moves.
@@ -38,14 +45,14 @@ class User(Timestamps, db.Model):
     # The last time step accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int] = mapped_column(default=0)
 
-    # Roles held in particular halls (content_feed.hall_scope). An account with
+    # Roles held in particular halls (web.hall_scope). An account with
     # city-wide ``roles`` is city-level staff and holds no grants.
     hall_grants: Mapped[list[HallGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="HallGrant.hall_id"
     )
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_method())
 
     def end_sessions(self) -> None:
         """Every session of this account stops working at its next request."""
@@ -61,7 +68,7 @@ class User(Timestamps, db.Model):
     @property
     def hall_role_set(self) -> set[str]:
         """Roles held in at least one hall: enough to open a route, whose rows
-        content_feed.hall_scope then limits to the halls holding them."""
+        web.hall_scope then limits to the halls holding them."""
         return {r for g in self.hall_grants for r in g.role_set}
 
     def has_role(self, *roles: str) -> bool:

@@ -1,8 +1,9 @@
-"""The feed's answers: catalogue, halls, items, guides, meetings, slogans, urgent notices."""
+"""The feed's answers: catalogue, halls, items, guides, meetings, slogans, urgent notices,
+public answers to inquiries and search results."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -230,3 +231,67 @@ class UrgentNotice(Schema):
 
 class UrgentNotices(Schema):
     urgent_notices: list[UrgentNotice]
+
+
+class PublicAnswer(Schema):
+    receipt_no: str
+    kind: str
+    kind_label: str
+    topic: str
+    category: str
+    question: str
+    asker: str = Field(description="已脱敏；改写的问答为空")
+    rewritten: bool = Field(description="提问人未同意公开：问题由工作人员改写、匿名公开")
+    reply: str
+    received_on: OptDate
+    replied_on: OptDate
+
+
+class Answers(Schema):
+    answers: list[PublicAnswer]
+    page: int
+    per_page: int
+
+
+Spans = Annotated[list[tuple[int, int]], Field(description="命中的字符区间 [起, 止)")]
+
+
+class Hit(Schema):
+    # Fields in the order content_feed.search writes them (the body's bytes, its ETag).
+    kind: str
+    id: int
+    title: str
+    title_spans: Spans
+    snippet: str
+    snippet_spans: Spans
+    matched_in: Literal["title", "summary", "body"]
+
+
+class ItemHit(Hit):
+    kind: Literal["item"]
+    index_number: str | None
+    category: str
+    date: OptDate
+
+
+class GuideHit(Hit):
+    kind: Literal["guide"]
+    code: str
+    date: OptDate
+    category: str
+
+
+class WindowHit(Hit):
+    kind: Literal["window"]
+    category: str
+    date: None
+    number: str
+
+
+class SearchAnswer(Schema):
+    query: str
+    total: int
+    total_capped: bool = Field(description="命中数达到上限，total 为下限")
+    results: list[Annotated[ItemHit | GuideHit | WindowHit, Field(discriminator="kind")]]
+    page: int
+    per_page: int

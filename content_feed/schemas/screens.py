@@ -21,9 +21,9 @@ from content_feed.schemas.feed import (
     ItemDetail,
     ItemSummary,
     Meeting,
+    PublicAnswer,
     UrgentNotice,
 )
-from content_feed.schemas.inquiries import PublicAnswer
 
 Version = Annotated[str, Field(description="内容版本：即 ETag（不含引号）")]
 QrImage = Annotated[

@@ -15,9 +15,7 @@ from sqlalchemy import select
 from admin.auth import role_required
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.extensions import csrf
 from content_feed.models import Hall, Item, Terminal
-from content_feed.security_headers import frameable_by_own_pages
 from content_feed.timefmt import iso
 from content_feed.vocabulary import LED_COLOR_MODES
 from display.blueprints import console_bp
@@ -26,6 +24,8 @@ from display.led.strip import render_program
 from display.playlist import Resolver
 from display.screens import hall_tz
 from shared.ids import db_int
+from web.extensions import csrf
+from web.security_headers import frameable_by_own_pages
 
 READERS = ("drafter", "reviewer", "approver", "operator")
 PREVIEW_AT_MS = 3000

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from admin import changes
 from admin.auth import role_required
-from content_feed import hall_scope
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import Playlist, RotationSchedule, Terminal, TerminalGroup, UrgentNotice
@@ -20,6 +19,7 @@ from display.console.svg import timeline_svg
 from display.daypart import describe_weekdays
 from display.rotation import day_timeline
 from display.screens import hall_tz, schedules_for, screen_of, urgent_rule_of
+from web import hall_scope
 
 # What the form sets directly (the target is a terminal or a group, below).
 SCHEDULE_COLUMNS = [f for f in SCHEDULE_FIELDS if f not in ("terminal_id", "group_id")]

@@ -234,7 +234,7 @@ class Sender:
     def __init__(self, app, settings: Settings | None = None, leads=None):
         self.app = app
         self.settings = settings or Settings.from_config(app.config["SUNLIGHT"])
-        # Whether this node leads (content_feed/leadership.py): only the leader's
+        # Whether this node leads (operations/leadership.py): only the leader's
         # sender talks to the cards, so several nodes never push to one card.
         self._leads = leads
         self.workers: dict[int, Worker] = {}

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 
 from admin.auth import role_required
 from admin.helpers import flash_form_errors
-from content_feed import clock, hall_scope
+from content_feed import clock
 from content_feed.db import db
 from content_feed.models import Inquiry, Rating, User
 from content_feed.timefmt import local, local_text
@@ -39,6 +39,7 @@ from inquiries.privacy import mask_name, mask_phone, mask_text
 from inquiries.statistics import inquiry_stats, satisfaction_stats, stats_table
 from shared.ids import db_int
 from shared.spreadsheet import csv_response
+from web import hall_scope
 
 PAGE_SIZE = 50
 

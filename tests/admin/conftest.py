@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from content_feed.db import db
-from tests.builders import PASSWORD, staff
-
 
 @pytest.fixture(autouse=True)
 def _console_test_app(request):
@@ -15,13 +12,6 @@ def _console_test_app(request):
         return
     app = request.getfixturevalue("app")
     app.config["WTF_CSRF_ENABLED"] = False
-
-
-@pytest.fixture
-def people(app):
-    users = staff()
-    db.session.commit()
-    return users
 
 
 # What a guide's form needs besides its name and code (time limits, place, order).
@@ -42,24 +32,3 @@ def guide_rows(table: str, *rows: dict) -> dict:
         for i, row in enumerate(rows)
         for column, value in row.items()
     }
-
-
-def login(client, username: str, password: str = PASSWORD):
-    return client.post("/admin/login", data={"username": username, "password": password})
-
-
-@pytest.fixture
-def as_role(app, people):
-    """as_role("reviewer") → a test client signed in as that demo role."""
-
-    clients = {}
-
-    def make(role: str):
-        if role not in clients:
-            client = app.test_client()
-            response = login(client, people[role].username)
-            assert response.status_code == 302, response.data[:500]
-            clients[role] = client
-        return clients[role]
-
-    return make

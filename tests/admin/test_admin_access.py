@@ -10,8 +10,8 @@ from sqlalchemy import select
 from content_feed.db import db
 from content_feed.models import LedgerEntry, LoginLock, User
 from content_feed.vocabulary import ROLES
-from tests.admin.conftest import login
 from tests.builders import PASSWORD, make_user
+from tests.conftest import login
 
 # The sign-in steps themselves (the second asks for the code after the password).
 OPEN = {"admin.login", "admin.login_totp", "admin.static"}

@@ -7,8 +7,8 @@ import io
 
 from content_feed.db import db
 from content_feed.models import LedgerEntry
-from tests.admin.conftest import login
 from tests.admin.test_admin_workflow import walk_to_publication
+from tests.conftest import login
 
 
 def test_csv_export_has_a_bom_and_chinese_and_defuses_formulas(app, as_role, client):

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from content_feed.db import db
 from content_feed.models import Attachment, Guide, ItemRevision
-from tests.admin.conftest import GUIDE_BASICS, guide_rows, login
+from tests.admin.conftest import GUIDE_BASICS, guide_rows
 from tests.admin.test_admin_workflow import new_item, propose
 from tests.builders import make_guide, make_user
+from tests.conftest import login
 
 
 def other_drafter(app):

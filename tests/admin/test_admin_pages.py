@@ -10,9 +10,10 @@ from sqlalchemy import select
 from content_feed.db import db
 from content_feed.models import Guide, LedgerEntry, MeetingNotice, UrgentNotice, User
 from content_feed.timefmt import local
-from tests.admin.conftest import guide_rows, login
+from tests.admin.conftest import guide_rows
 from tests.admin.test_admin_workflow import walk_to_publication
 from tests.builders import make_hall
+from tests.conftest import login
 
 XSS_TITLE = '<img src=x onerror="alert(1)">公示'
 XSS_BODY = (

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from content_feed import scheduler
 from content_feed.db import db
 from content_feed.models import Item, LedgerEntry
+from operations import scheduler
 from tests.builders import publish_item
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from content_feed.db import db
 from content_feed.models import Item, LedgerEntry
-from tests.admin.conftest import login
 from tests.builders import category, make_user
+from tests.conftest import login
 
 
 def new_item(client, title="2026年党费收缴使用情况", **fields) -> int:

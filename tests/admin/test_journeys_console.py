@@ -12,7 +12,7 @@ from sqlalchemy import select
 from content_feed.db import db
 from content_feed.models import Guide, Rating
 from content_feed.timefmt import local
-from tests.admin.conftest import login
+from tests.conftest import login
 
 
 @pytest.mark.parametrize(

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from flask import g
 
-from content_feed.demo import DEMO_PASSWORD
+from demo import DEMO_PASSWORD
 
 
 @pytest.fixture
-def console_app(demo_app):
-    """The demo app with console forms posted directly (CSRF is the admin tests' concern).
-
-    The ``app`` fixture keeps one app context for the whole test, so Flask-Login's
-    user in ``g`` would leak from one client's request into the next: forget it.
-    """
-    demo_app.config["WTF_CSRF_ENABLED"] = False
-
-    @demo_app.before_request
-    def _forget_previous_user():
-        g.pop("_login_user", None)
-
+def console_app(demo_app, csrf_off):
+    """The demo app with console forms posted directly (CSRF is the admin tests' concern)."""
     return demo_app
 
 

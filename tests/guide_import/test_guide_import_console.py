@@ -242,7 +242,7 @@ def test_a_mapping_from_the_instance_folder(as_role, app, tmp_path):
 def test_an_unexpected_error_on_the_worker_fails_the_job_and_writes_nothing(
     as_role, app, monkeypatch
 ):
-    from content_feed.guide_import import jobs
+    from guide_import import jobs
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

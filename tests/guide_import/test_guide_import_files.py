@@ -8,10 +8,10 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from content_feed.guide_import import ImportRefused, cleaning
-from content_feed.guide_import.mapping import Mapping, parse_mapping
-from content_feed.guide_import.parse import parse_tables
-from content_feed.guide_import.reader import Limits, read_tables
+from guide_import import ImportRefused, cleaning
+from guide_import.mapping import Mapping, parse_mapping
+from guide_import.parse import parse_tables
+from guide_import.reader import Limits, read_tables
 from tests.guide_import import workbooks as wb
 
 
@@ -306,7 +306,7 @@ def test_a_missing_key_column_refuses_the_file():
 def test_the_shipped_example_mapping_is_valid():
     from pathlib import Path
 
-    from content_feed.guide_import.mapping import load_mapping
+    from guide_import.mapping import load_mapping
 
     folder = Path(__file__).resolve().parents[2] / "deploy" / "guide-mappings"
     mapping = load_mapping("example", folder)
@@ -316,7 +316,7 @@ def test_the_shipped_example_mapping_is_valid():
 
 
 def test_a_far_away_cell_or_too_many_cells_cannot_blow_up_memory(monkeypatch):
-    from content_feed.guide_import import reader
+    from guide_import import reader
 
     book = Workbook()
     ws = book.active

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from content_feed.db import db
-from content_feed.guide_import import jobs
-from content_feed.guide_import.revisions import adopt
 from content_feed.models import Guide, GuideImport, GuideRevision
+from guide_import import jobs
+from guide_import.revisions import adopt
 from tests.builders import make_guide, staff
 from tests.conftest import FIXED_NOW
 from tests.guide_import import workbooks as wb

@@ -7,8 +7,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from content_feed.db import db
-from content_feed.guide_import import export, jobs
-from content_feed.guide_import.revisions import RevisionError, adopt, diff, publish_many
 from content_feed.models import (
     Attachment,
     Guide,
@@ -17,6 +15,8 @@ from content_feed.models import (
     GuideRevision,
     LedgerEntry,
 )
+from guide_import import export, jobs
+from guide_import.revisions import RevisionError, adopt, diff, publish_many
 from tests.builders import make_guide, staff
 from tests.conftest import FIXED_NOW
 from tests.guide_import import workbooks as wb

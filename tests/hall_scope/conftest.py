@@ -3,8 +3,8 @@
 import pytest
 
 from content_feed.db import db
-from tests.admin.conftest import login
 from tests.builders import hall_world, make_hall_user
+from tests.conftest import login
 
 ALL_HALL_ROLES = "drafter reviewer approver operator handler"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select
 
-from content_feed import hall_scope
 from content_feed.db import db
 from tests.builders import city_world
+from web import hall_scope
 
 MARKERS = ("西城", "xicheng", "XICHENG")
 

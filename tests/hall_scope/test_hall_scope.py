@@ -22,8 +22,8 @@ from content_feed.models import (
     Terminal,
     User,
 )
-from tests.admin.conftest import login
 from tests.builders import make_guide, make_hall_user, make_slogan, publish_item, staff
+from tests.conftest import login
 
 
 def client_of(app, username):

@@ -7,9 +7,8 @@ import pytest
 
 from content_feed.db import db
 from content_feed.models import Hall
-from tests.admin.conftest import login
 from tests.builders import hall_world, make_hall_user
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, login
 from tests.test_migrations_and_postgres import migrated_app
 
 

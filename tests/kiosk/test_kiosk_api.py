@@ -137,7 +137,7 @@ def test_heartbeat_records_page_and_version(kiosk_client, clock):
 
 
 def test_bundle_holds_public_content_only(kiosk_client):
-    from content_feed.demo.items import ITEMS
+    from demo.items import ITEMS
 
     r = kiosk_client.get("/kiosk/kiosk-1/bundle.json")
     bundle = r.get_json()

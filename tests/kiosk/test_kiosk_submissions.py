@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from content_feed.db import db
-from content_feed.models import Inquiry, Item, Rating
-from content_feed.terminals import find_terminal
+from content_feed.models import Inquiry, Item, Rating, Terminal
 from inquiries.receipts import normalize
 from inquiries.submissions import Refused, submit_inquiry, submit_rating
 from tests.conftest import build_app
@@ -21,7 +20,7 @@ def feedback(app, **changes):
 
 
 def kiosk():
-    return find_terminal(db.session, "kiosk-1", "kiosk")
+    return db.session.execute(select(Terminal).filter_by(code="kiosk-1")).scalar_one()
 
 
 def count(model):

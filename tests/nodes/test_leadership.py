@@ -13,10 +13,10 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
-from content_feed import scheduler
 from content_feed.db import db
-from content_feed.leadership import Leadership
 from content_feed.models import LedgerEntry
+from operations import scheduler
+from operations.leadership import Leadership
 from tests.nodes.conftest import dispose, node_app, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nodes")]

@@ -124,10 +124,10 @@ def test_counting_goes_back_to_redis_when_it_answers_again(tmp_path, monkeypatch
     import redis
 
     from app import load_demo
-    from content_feed import rate_limits
     from content_feed.clock import SystemClock
     from deploy.services import RedisServer
     from tests.conftest import build_app
+    from web import rate_limits
 
     monkeypatch.setattr(rate_limits, "RETRY_SECONDS", 0.2)
     server = RedisServer(free_port())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import requests
 from lxml import html
 
-from content_feed.demo import DEMO_PASSWORD as PASSWORD
+from demo import DEMO_PASSWORD as PASSWORD
 
 
 class Console:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.admin.conftest import as_role, people  # noqa: F401  (fixtures used here too)
-
 KIOSK_TOKEN = {"X-Terminal-Token": "demo-kiosk-token"}
 WALL_TOKEN = {"X-Terminal-Token": "demo-wall-token"}
 

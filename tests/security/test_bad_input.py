@@ -10,8 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from content_feed.db import db
-from tests.admin.conftest import login
-from tests.conftest import build_app
+from tests.conftest import build_app, login
 from tests.kiosk.conftest import question, rating
 from tests.security.conftest import KIOSK_TOKEN, WALL_TOKEN
 

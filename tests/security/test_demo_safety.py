@@ -16,9 +16,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from content_feed.db import db
-from content_feed.demo import DEMO_USERS, is_empty
-from content_feed.demo.removal import remove_demo
 from content_feed.models import Guide, Item, LedgerEntry, Slogan, Terminal, User
+from demo import DEMO_USERS, is_empty
+from demo.removal import remove_demo
 from tests.builders import make_user
 from tests.kiosk.conftest import question
 from tests.security.conftest import KIOSK_TOKEN

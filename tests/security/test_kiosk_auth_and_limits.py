@@ -12,12 +12,12 @@ import json
 from sqlalchemy import select
 
 from content_feed.db import db
-from content_feed.extensions import limiter
 from content_feed.models import Inquiry, Terminal
 from tests.builders import make_terminal
 from tests.conftest import build_app
 from tests.kiosk.conftest import question, rating
 from tests.security.conftest import KIOSK_TOKEN
+from web.extensions import limiter
 
 
 def _limiter_keys() -> int:

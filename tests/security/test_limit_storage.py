@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from content_feed.extensions import limiter
-from content_feed.limit_storage import ClockedMemoryStorage
+from web.extensions import limiter
+from web.limit_storage import ClockedMemoryStorage
 
 
 def test_the_limiter_counts_in_the_clocked_storage(app):

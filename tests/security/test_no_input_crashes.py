@@ -14,8 +14,8 @@ import re
 from werkzeug.routing.converters import NumberConverter
 
 from content_feed.db import db
-from content_feed.extensions import limiter
 from tests.builders import PASSWORD, make_user
+from web.extensions import limiter
 
 # Empty, text, numbers out of every range, what Python cannot convert, control and
 # markup characters, full-width digits, JSON-looking text, a date that is no date.

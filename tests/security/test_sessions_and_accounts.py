@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from content_feed.db import db
 from content_feed.models import LedgerEntry, User
-from tests.admin.conftest import login
 from tests.builders import PASSWORD
+from tests.conftest import login
 
 NEW_PASSWORD = "autumn-river-bridge-88"
 
@@ -186,8 +186,8 @@ def test_every_ledger_row_is_kept(app, people, clock):
     """No job and no page deletes ledger rows younger than 180 days (none at all)."""
     from sqlalchemy import delete, update
 
-    from content_feed import scheduler
     from content_feed.models import LedgerIsAppendOnly
+    from operations import scheduler
 
     client = app.test_client()
     login(client, "admin")
@@ -229,11 +229,11 @@ def test_every_ledger_row_is_kept(app, people, clock):
     assert count() >= before
 
 
-def test_retention_below_180_days_is_a_configuration_error(tmp_path):
+def test_weak_security_settings_are_configuration_errors(tmp_path):
     from config import ConfigError, load_settings
 
-    with pytest.raises(ConfigError, match="audit_retention_days: must be at least 180"):
-        load_settings(environ={}, overrides={"security": {"audit_retention_days": 90}})
+    with pytest.raises(ConfigError, match="password_hash_method: not a password hashing"):
+        load_settings(environ={}, overrides={"security": {"password_hash_method": "md5"}})
     with pytest.raises(ConfigError, match="password_min_length: must be at least 12"):
         load_settings(environ={}, overrides={"security": {"password_min_length": 8}})
 

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from admin import uploads
-from content_feed.scheduler import backup_database
+from operations.scheduler import backup_database
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

@@ -23,7 +23,8 @@ export class Urgent extends EventTarget {
   }
 
   get url() {
-    return `${this.cfg.base}/api/v1/urgent-notices?hall=${encodeURIComponent(this.cfg.hall)}&surface=kiosk`;
+    // Its own list (notices for its groups too), with its token, as the bundle.
+    return `${this.cfg.base}/kiosk/${encodeURIComponent(this.cfg.terminal)}/urgent.json`;
   }
 
   headers() {

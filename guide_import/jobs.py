@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from content_feed import ledger
 from content_feed.clock import now as clock_now
 from content_feed.db import db
-from content_feed.guide_import import ImportRefused, upsert
-from content_feed.guide_import.mapping import load_mapping
-from content_feed.guide_import.parse import parse_tables
-from content_feed.guide_import.reader import Limits, read_tables
 from content_feed.models import GuideImport, User
 from content_feed.models.guide_import import RUNNING_STATES
+from guide_import import ImportRefused, upsert
+from guide_import.mapping import load_mapping
+from guide_import.parse import parse_tables
+from guide_import.reader import Limits, read_tables
 
 log = logging.getLogger(__name__)
 CHECK_STEPS = 3  # read the file, parse it, compare with the database

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Session
 
 from content_feed import workflow
 from content_feed.catalogue import seed_catalogue
-from content_feed.demo.guides import COMMON, GUIDES, WINDOWS
-from content_feed.demo.items import ITEMS, ORG
 from content_feed.models import (
     Category,
     Guide,
@@ -29,6 +27,8 @@ from content_feed.models import (
 )
 from content_feed.terminals import hash_token
 from content_feed.timefmt import local, local_to_utc
+from demo.guides import COMMON, GUIDES, WINDOWS
+from demo.items import ITEMS, ORG
 
 # Seed 004's slogans (the last entry there is a definition, not a slogan).
 SLOGANS = [

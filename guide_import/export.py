@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import io
 
-from content_feed.guide_import.cleaning import days_text
-from content_feed.guide_import.mapping import GROUP_LABELS, Mapping
-from content_feed.guide_import.parse import GUIDE_FIELDS, ROW_CONVERTERS
 from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY
+from guide_import.cleaning import days_text
+from guide_import.mapping import GROUP_LABELS, Mapping
+from guide_import.parse import GUIDE_FIELDS, ROW_CONVERTERS
 from shared.spreadsheet import csv_bytes
 
 EXPORT_FIELDS = ["code", *GUIDE_FIELDS]

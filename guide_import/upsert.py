@@ -16,9 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from content_feed import ledger
-from content_feed.guide_import import cleaning
-from content_feed.guide_import.mapping import GROUP_LABELS, GUIDE_COLUMNS
-from content_feed.guide_import.parse import GUIDE_FIELDS, ROW_CONVERTERS, Parsed
 from content_feed.models import (
     Guide,
     GuideFaq,
@@ -28,6 +25,9 @@ from content_feed.models import (
     GuideStep,
 )
 from content_feed.vocabulary import GuideState
+from guide_import import cleaning
+from guide_import.mapping import GROUP_LABELS, GUIDE_COLUMNS
+from guide_import.parse import GUIDE_FIELDS, ROW_CONVERTERS, Parsed
 
 OUTCOMES = {
     "created": "新建（草稿）",

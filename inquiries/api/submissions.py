@@ -1,5 +1,4 @@
-"""What kiosks send and ask: inquiries, ratings, their status, public answers,
-search, and the heartbeat.
+"""What kiosks send and ask: inquiries, ratings, their status and public answers.
 
 Submissions are keyed by terminal for rate limiting: every kiosk has its own
 budget of ``feedback.rate_limit_per_minute``, so one busy hall does not starve
@@ -15,42 +14,33 @@ from content_feed.api import api
 from content_feed.api.args import hall_arg
 from content_feed.api.caching import conditional, content_etag
 from content_feed.api.declare import Reply, declare
-from content_feed.api.heartbeat import answer_heartbeat, note_heartbeat
-from content_feed.api.json_body import json_object
+from content_feed.api.json_body import BODY_PROBLEMS, json_object
 from content_feed.api.problems import Problem
-from content_feed.api.progress import inquiry_receipt, progress, rating_receipt
-from content_feed.api.resources import content_of_hall, of_asked_hall
+from content_feed.api.resources import of_asked_hall
 from content_feed.api.terminal_auth import authenticated_kiosk
 from content_feed.clock import now
 from content_feed.db import db
-from content_feed.fast_path import FastPost, fast_post
 from content_feed.models import Inquiry, Terminal
 from content_feed.public_now import public_answers
-from content_feed.rate_limits import spend
 from content_feed.schemas import dump
-from content_feed.schemas.inquiries import (
-    Answers,
+from content_feed.schemas.feed import Answers, PublicAnswer
+from content_feed.schemas.queries import AnswersQuery
+from content_feed.timefmt import local_date
+from content_feed.vocabulary import INQUIRY_KINDS
+from inquiries.api.progress import inquiry_receipt, progress, rating_receipt
+from inquiries.privacy import mask_name, mask_text
+from inquiries.receipts import find_by_typed
+from inquiries.schemas import (
     InquiryReceipt,
     InquiryRequest,
     Progress,
-    PublicAnswer,
     RatingReceipt,
     RatingRequest,
-    SearchAnswer,
 )
-from content_feed.schemas.queries import AnswersQuery, SearchQuery
-from content_feed.schemas.terminals import Heartbeat, HeartbeatReply
-from content_feed.search import search
-from content_feed.terminals import directory
-from content_feed.timefmt import local_date
-from content_feed.vocabulary import INQUIRY_KINDS
-from inquiries.privacy import mask_name, mask_text
-from inquiries.receipts import find_by_typed
 from inquiries.submissions import Refused, submit_inquiry, submit_rating
+from web.rate_limits import spend
 
 RATE_MESSAGE = "本终端提交过于频繁，请稍等一分钟再提交；您填写的内容已保留"
-# Every JSON body that is not JSON, too big or too deep, and every unknown terminal.
-BODY_PROBLEMS = (400, 401, 413, 415)
 IDEMPOTENCY = (
     "idempotency_key 由触摸查询机为每次提交生成（8–80 位字母、数字、-、_）；"
     "用同一编号重试只会得到同一张回执。每台终端每分钟的提交次数有限（feedback.rate_limit_per_minute）。"
@@ -197,39 +187,3 @@ def answers(query: AnswersQuery):
         .offset((query.page - 1) * query.per_page)
     ).scalars()
     return Answers(answers=[answer(i) for i in rows], page=query.page, per_page=query.per_page)
-
-
-@api.get("/search")
-@conditional(depends=content_of_hall)
-@declare(
-    "查找公开事项和办事指南（中文、拼音全拼或首字母）", query=SearchQuery, response=SearchAnswer
-)
-def search_public(query: SearchQuery):
-    hall = hall_arg()
-    results = search(
-        query.q,
-        hall_id=hall.id if hall else None,
-        surface=query.surface,
-        offset=(query.page - 1) * query.per_page,
-        limit=query.per_page,
-    )
-    return SearchAnswer(**results.to_json(), page=query.page, per_page=query.per_page)
-
-
-@api.post("/heartbeat")
-@fast_post(FastPost(("kiosk",), note_heartbeat, code_in_body=True))
-@declare(
-    "终端心跳：编号、当前页面、内容版本",
-    body=Heartbeat,
-    response=HeartbeatReply,
-    status_description="已记录",
-    problems=(*BODY_PROBLEMS, 422),
-    token=True,
-)
-def heartbeat():
-    """A kiosk says it is alive, which page it shows and which content version it has."""
-    data = json_object()
-    terminal = _kiosk(data)
-    response = jsonify(answer_heartbeat(directory().lookup(terminal.code, ("kiosk",)), data))
-    response.headers["Cache-Control"] = "no-store"
-    return response

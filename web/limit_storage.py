@@ -34,7 +34,7 @@ def clock_seconds() -> float:
 def seconds_until(reset_at: float) -> int:
     """Whole seconds (at least one) until a window that ends at ``reset_at`` ends,
     on the clock its storage counts by."""
-    from content_feed.extensions import limiter
+    from web.extensions import limiter
 
     now = clock_seconds() if isinstance(limiter.storage, ClockedMemoryStorage) else time.time()
     return max(1, int(-(-(reset_at - now) // 1)))

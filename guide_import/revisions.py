@@ -13,16 +13,16 @@ import difflib
 from sqlalchemy.orm import Session
 
 from content_feed import ledger
-from content_feed.guide_import.cleaning import days_text
-from content_feed.guide_import.upsert import (
+from content_feed.models import Guide, GuideRevision
+from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY, GuideState
+from guide_import.cleaning import days_text
+from guide_import.upsert import (
     ROW_FIELDS,
     ROW_MODELS,
     changed_keys,
     current_content,
     field_label,
 )
-from content_feed.models import Guide, GuideRevision
-from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY, GuideState
 
 PUBLISH_NEEDS = "公开前须至少填写一项申请材料和一个办理步骤"
 

@@ -7,15 +7,15 @@ from flask import jsonify
 
 from content_feed.api import api
 from content_feed.api.declare import Reply, declare
-from content_feed.api.json_body import json_object
+from content_feed.api.json_body import BODY_PROBLEMS, json_object
 from content_feed.api.problems import Problem
-from content_feed.api.submissions import BODY_PROBLEMS, _kiosk, spend_submission
 from content_feed.api.validation import checked
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.schemas import dump
-from content_feed.schemas.inquiries import RefusalRecorded, RefusalReport
+from inquiries.api.submissions import _kiosk, spend_submission
 from inquiries.refusals import record_refusal
+from inquiries.schemas import RefusalRecorded, RefusalReport
 from inquiries.submissions import Refused
 
 

@@ -27,8 +27,8 @@ from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter, RateLimiter
 
 from content_feed.api.problems import Problem
-from content_feed.extensions import limiter
-from content_feed.limit_storage import seconds_until
+from web.extensions import limiter
+from web.limit_storage import seconds_until
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def configure(app: Flask) -> None:
     url = app.config["SUNLIGHT"]["rate_limits"]["storage_url"]
     options: dict = {"wrap_exceptions": True}  # any storage failure is a StorageError
     if url.startswith("memory://"):
-        # This process's memory, counted on the app's clock (content_feed/limit_storage.py).
+        # This process's memory, counted on the app's clock (web/limit_storage.py).
         url = "sunlight-memory://"
     else:
         # A Redis that stops answering costs a request one second, not a thread.

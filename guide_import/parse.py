@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from content_feed.guide_import import ImportRefused, cleaning
-from content_feed.guide_import.cleaning import FieldError
-from content_feed.guide_import.mapping import (
+from guide_import import ImportRefused, cleaning
+from guide_import.cleaning import FieldError
+from guide_import.mapping import (
     GROUP_LABELS,
     ROW_COLUMNS,
     ROW_KEYS,
@@ -27,7 +27,7 @@ from content_feed.guide_import.mapping import (
     normalise_header,
     resolve,
 )
-from content_feed.guide_import.reader import Table
+from guide_import.reader import Table
 
 HEADER_SEARCH_ROWS = 20
 

@@ -23,7 +23,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from content_feed.guide_import import ImportRefused
+from guide_import import ImportRefused
 
 # group → field → aliases; the first alias is the name the export writes.
 GUIDE_COLUMNS: dict[str, list[str]] = {

@@ -5,12 +5,6 @@ kiosk's receipt page (kiosk/views.py) alike."""
 from __future__ import annotations
 
 from content_feed.models import Inquiry, Rating
-from content_feed.schemas.inquiries import (
-    InquiryProgress,
-    InquiryReceipt,
-    RatingProgress,
-    RatingReceipt,
-)
 from content_feed.timefmt import iso, local_date
 from content_feed.vocabulary import (
     INQUIRY_KINDS,
@@ -22,6 +16,12 @@ from content_feed.vocabulary import (
 )
 from inquiries.privacy import mask_name, mask_phone, mask_text
 from inquiries.receipts import group_receipt_no
+from inquiries.schemas import (
+    InquiryProgress,
+    InquiryReceipt,
+    RatingProgress,
+    RatingReceipt,
+)
 
 
 def _status_url(receipt_no: str) -> str:

@@ -1,5 +1,5 @@
 """Background jobs (APScheduler), started once per serving process, run by the
-node that leads (content_feed/leadership.py).
+node that leads (operations/leadership.py).
 
 Which jobs run, and when, is listed in one place: ``register_jobs`` in app.py.
 
@@ -23,10 +23,10 @@ from sqlalchemy import select
 
 from content_feed import ledger, workflow
 from content_feed.db import db
-from content_feed.leadership import Leadership
 from content_feed.models import Item, LedgerEntry
 from content_feed.timefmt import local
 from content_feed.vocabulary import SHOWN_ITEM_STATES, ItemState
+from operations.leadership import Leadership
 from shared.file_modes import create_private, private_dir
 
 log = logging.getLogger(__name__)
@@ -249,7 +249,7 @@ def start_scheduler(app):
     a second call returns the running one.
 
     Every node runs one; on PostgreSQL only the node that holds the lead runs
-    the jobs (content_feed/leadership.py), on SQLite this process does.
+    the jobs (operations/leadership.py), on SQLite this process does.
     """
     global _scheduler, _scheduler_app, _leadership
     with _lock:

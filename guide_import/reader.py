@@ -15,7 +15,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from content_feed.guide_import import ImportRefused
+from guide_import import ImportRefused
 
 MAX_COLUMNS = 200
 # Cells with a value, over all sheets: 50,000 rows of a normal export hold well under

@@ -18,15 +18,6 @@ from sqlalchemy.orm import Session
 
 from content_feed import ledger
 from content_feed.db import db
-from content_feed.demo import (
-    DEMO_HALL2_ITEM,
-    DEMO_PASSWORD,
-    DEMO_TERMINALS,
-    DEMO_USERS,
-    SLOGANS,
-)
-from content_feed.demo.guides import GUIDES
-from content_feed.demo.items import ITEMS
 from content_feed.models import (
     FeedState,
     Guide,
@@ -40,6 +31,15 @@ from content_feed.models import (
     User,
 )
 from content_feed.terminals import hash_token
+from demo import (
+    DEMO_HALL2_ITEM,
+    DEMO_PASSWORD,
+    DEMO_TERMINALS,
+    DEMO_USERS,
+    SLOGANS,
+)
+from demo.guides import GUIDES
+from demo.items import ITEMS
 
 COMMENT_DRAFT = "关于调整党员固定活动日安排的征求意见稿"
 MEETING = "关于召开局党组会议邀请党员旁听的公告"

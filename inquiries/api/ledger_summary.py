@@ -10,8 +10,8 @@ from content_feed.api.declare import declare
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.schemas import dump
-from content_feed.schemas.inquiries import LedgerSummary
 from content_feed.timefmt import local
+from inquiries.schemas import LedgerSummary
 from inquiries.statistics import public_summary
 
 
