@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadgroup
 
-# Several nodes on PostgreSQL behind nginx + Nchan, with Redis (README "Scaled deployment").
+# Several nodes on PostgreSQL behind nginx + Nchan, with Redis (docs/deploying.md, "Scaled deployment").
 scaled: $(STAMP)
 	scripts/system-deps.sh scaled
 	$(PY) deploy/scaled.py

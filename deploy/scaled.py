@@ -3,7 +3,7 @@
 
 PostgreSQL, Redis, two (or --nodes N) waitress nodes and nginx with Nchan in
 front, each in a temporary folder on its own ports, with the demo hall. Ctrl-C
-stops them all and removes the folder. See README "Scaled deployment".
+stops them all and removes the folder. See docs/deploying.md, "Scaled deployment".
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The layout's import rules (README, Layout): imports go one way.
+"""The layout's import rules (README.md, Layout): imports go one way.
 
 Read from the source with ``ast``, every import of every module, at any depth
 (imports inside functions count): a rule broken anywhere fails here with the
