@@ -209,7 +209,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_jobs(app: Flask) -> None:
     """Background jobs: side effects only (what is public never waits for one).
-    ``run.py serve`` starts them unless told ``--no-scheduler``."""
+    ``Background`` (below) starts them in a serving process unless ``--no-scheduler``."""
     from inquiries.console.reminders import send_reminders
     from operations import scheduler
 
@@ -248,6 +248,45 @@ def register_middleware(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
     # Outermost, so every answer has them, the fast path's included.
     app.wsgi_app = SecurityHeaders(app.wsgi_app)
+
+
+class Background:
+    """The work a serving process does off its request threads. Started and
+    stopped here, beside the factory, by ``run.py serve`` (and nothing else)."""
+
+    def __init__(self, app: Flask, *, jobs: bool):
+        self.app, self.jobs = app, jobs
+        self._stops: list = []
+
+    def start(self) -> Background:
+        from content_feed.presence import start_flusher
+
+        app = self.app
+        if self.jobs:
+            from display.led.sender import start_sender
+            from operations.scheduler import start_scheduler, stop_scheduler
+
+            # The scheduler's jobs run on the leading node only (operations/leadership.py).
+            start_scheduler(app)
+            self._stops.append(stop_scheduler)
+            # LED cards are pushed to while this node leads; after the scheduler.
+            sender = start_sender(app)
+            if sender is not None:
+                self._stops.append(sender.stop)
+        publisher = app.extensions.get("sunlight.push")
+        if publisher is not None:
+            # Commits publish from any process; time boundaries from every node that
+            # runs the scheduler (a screen may hear one twice and fetch a 304).
+            publisher.watch_boundaries(self.jobs).start()
+            self._stops.append(publisher.stop)
+        # Every process writes what its own terminals reported, scheduler or not.
+        self._stops.append(start_flusher(app).stop)
+        return self
+
+    def stop(self) -> None:
+        """Last started, first stopped: the flusher writes what is pending last but one."""
+        while self._stops:
+            self._stops.pop()()
 
 
 def register_errorhandlers(app: Flask) -> None:

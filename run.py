@@ -327,26 +327,13 @@ def cmd_serve(args) -> int:
     warning = loopback_qr_warning(app.config["SUNLIGHT"], host)
     if warning:
         print(f"注意 / warning: {warning}", flush=True)
-    if not args.no_scheduler:
-        from operations.scheduler import start_scheduler
+    from app import Background
 
-        start_scheduler(app)
-        from display.led.sender import start_sender
-
-        start_sender(app)  # pushes to LED controller cards, off the request threads
-    publisher = app.extensions.get("sunlight.push")
-    if publisher is not None:
-        # Commits publish from any process; time boundaries from every node that
-        # runs the scheduler (a screen may hear one twice and fetch a 304).
-        publisher.watch_boundaries(not args.no_scheduler).start()
-    # Every process writes what its own terminals reported, scheduler or not.
-    from content_feed.presence import start_flusher
-
-    flusher = start_flusher(app)
+    background = Background(app, jobs=not args.no_scheduler).start()
     try:
         _serve(app, host, port, server)
     finally:
-        flusher.stop()
+        background.stop()
     return 0
 
 

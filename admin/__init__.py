@@ -2,8 +2,12 @@
 
 from flask import Blueprint
 
-bp = Blueprint(
-    "admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static"
+from web.hall_scope import console_blueprint
+
+bp = console_blueprint(
+    Blueprint(
+        "admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static"
+    )
 )
 
 from admin import views  # noqa: E402,F401  (routes register on import)

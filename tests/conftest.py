@@ -90,9 +90,11 @@ def demo_template(tmp_path_factory) -> Path:
 def _copy_database(source: Path, target: Path) -> None:
     import sqlite3
 
-    with contextlib.closing(sqlite3.connect(source)) as src:
-        with contextlib.closing(sqlite3.connect(target)) as dst:
-            src.backup(dst)
+    with (
+        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst)
 
 
 def _wants_demo_copy(request, clock) -> bool:

@@ -275,15 +275,15 @@ def test_a_node_shown_a_newer_etag_reads_again_instead_of_stepping_back(
 
 
 def test_doubt_re_reads_at_most_once_in_a_while(app):
-    from content_feed.versioning import versions
+    from content_feed.versioning import STALE, versions
 
     state = versions()
     state.sync()
     state.doubt()  # just read: no re-read yet
-    assert state._read_at != 0.0
+    assert state._read_at != STALE
     state._read_at -= 1.0
     state.doubt()
-    assert state._read_at == 0.0
+    assert state._read_at == STALE
 
 
 def test_public_pages_for_phones(client, clock):

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import current_app, flash, has_request_context, request
 from sqlalchemy import Select, String, cast, event, false, inspect, or_, select
@@ -98,8 +99,17 @@ def holds(user, role: str, hall_id: int | None) -> bool:
     )
 
 
-def _on_console() -> bool:
-    return request.path == "/admin" or request.path.startswith("/admin/")
+def console_blueprint(blueprint):
+    """Mark ``blueprint`` as a console: its views read and write within the signed-in
+    hall user's halls. Every console blueprint says so where it is made (a test
+    checks that every route under /admin belongs to a marked one)."""
+    blueprint.hall_scoped = True
+    return blueprint
+
+
+def is_console_view() -> bool:
+    blueprint = current_app.blueprints.get(request.blueprint or "")
+    return bool(getattr(blueprint, "hall_scoped", False))
 
 
 def current_halls() -> frozenset[int] | None:
@@ -108,7 +118,7 @@ def current_halls() -> frozenset[int] | None:
 
     Public pages and terminal answers are never limited: their answers are cached
     for everyone."""
-    if _unscoped.get() or not has_request_context() or not _on_console():
+    if _unscoped.get() or not has_request_context() or not is_console_view():
         return None
     environ = request.environ
     if _ENVIRON_KEY not in environ:
@@ -145,12 +155,71 @@ def may_choose_all_halls() -> bool:
     return current_halls() is None
 
 
-# -- what: each scoped model's halls, as SQL (reading) and from a row (writing) ----
+# -- what: each scoped model's way to its halls, declared once ----------------------
+#
+# From one declaration per model both rules are derived: the read filter (SQL,
+# ``_criterion``) and the write check (a row's halls in Python, ``row_halls``).
 
 
-def _in(column, halls, *, city_wide: bool):
-    own = column.in_(sorted(halls))
-    return or_(column.is_(None), own) if city_wide else own
+@dataclass(frozen=True)
+class OwnHall:
+    """The row's own ``hall_id``. ``city_wide``: NULL means every hall (such rows
+    show in the user's halls too, and only city-level staff change them)."""
+
+    city_wide: bool
+
+
+@dataclass(frozen=True)
+class Through:
+    """The halls of the row(s) its foreign keys point at: (column, model) pairs,
+    the first one set wins. ``own_halls``: a list column of hall ids on the row
+    itself, added to them (a revision's proposed halls)."""
+
+    parents: tuple[tuple[str, type], ...]
+    own_halls: str | None = None
+
+
+class ItemHalls:
+    """An item's halls are its links in ``item_hall`` (none: every hall)."""
+
+
+class IsHall:
+    """A hall is its own."""
+
+
+class AboutObject:
+    """A ledger entry belongs to the halls of the object it is about (read only)."""
+
+
+SCOPE: dict[type, object] = {
+    m.Guide: OwnHall(city_wide=True),
+    m.MeetingNotice: OwnHall(city_wide=True),
+    m.Slogan: OwnHall(city_wide=True),
+    m.UrgentNotice: OwnHall(city_wide=True),
+    m.Playlist: OwnHall(city_wide=True),
+    m.TerminalGroup: OwnHall(city_wide=True),
+    m.Terminal: OwnHall(city_wide=False),
+    m.Window: OwnHall(city_wide=False),
+    m.Inquiry: OwnHall(city_wide=False),
+    m.Rating: OwnHall(city_wide=False),
+    m.RefusedSubmission: OwnHall(city_wide=False),
+    m.GuideImport: OwnHall(city_wide=False),
+    m.Item: ItemHalls(),
+    m.ItemRevision: Through((("item_id", m.Item),), own_halls="hall_ids"),
+    m.Attachment: Through((("guide_id", m.Guide), ("revision_id", m.ItemRevision))),
+    m.GuideRevision: Through((("guide_id", m.Guide),)),
+    m.PlaylistEntry: Through((("playlist_id", m.Playlist),)),
+    m.LedController: Through((("terminal_id", m.Terminal),)),
+    m.PlayRecord: Through((("terminal_id", m.Terminal),)),
+    m.UrgentNoticeAck: Through((("terminal_id", m.Terminal),)),
+    m.RotationSchedule: Through((("terminal_id", m.Terminal), ("group_id", m.TerminalGroup))),
+    m.Hall: IsHall(),
+    m.LedgerEntry: AboutObject(),
+}
+SCOPED = tuple(SCOPE)
+_BY_TABLE = {model.__table__: model for model in SCOPED}
+# Ledger entries a hall user may read: those about an object they may read.
+LEDGER_KINDS = tuple(k for k, rule in SCOPE.items() if not isinstance(rule, IsHall | AboutObject))
 
 
 def _visible_ids(model, halls):
@@ -159,7 +228,19 @@ def _visible_ids(model, halls):
 
 def _criterion(model, halls):
     """Which rows of ``model`` a hall user with ``halls`` may read."""
-    if model is m.Item:
+    rule = SCOPE[model]
+    if isinstance(rule, OwnHall):
+        own = model.hall_id.in_(sorted(halls))
+        return or_(model.hall_id.is_(None), own) if rule.city_wide else own
+    if isinstance(rule, Through):
+        # A revision's own proposed halls are not read here: its item decides.
+        return or_(
+            *(
+                getattr(model, column).in_(_visible_ids(parent, halls))
+                for column, parent in rule.parents
+            )
+        )
+    if isinstance(rule, ItemHalls):
         # The link table, not Hall: Hall is filtered too, and an item of another
         # hall only would then look like one for every hall.
         linked = select(m.item_hall.c.item_id).where(m.item_hall.c.item_id == m.Item.id)
@@ -167,107 +248,52 @@ def _criterion(model, halls):
             ~linked.exists(),
             linked.where(m.item_hall.c.hall_id.in_(sorted(halls))).exists(),
         )
-    if model is m.ItemRevision:
-        return m.ItemRevision.item_id.in_(_visible_ids(m.Item, halls))
-    if model is m.Attachment:
-        return or_(
-            m.Attachment.guide_id.in_(_visible_ids(m.Guide, halls)),
-            m.Attachment.revision_id.in_(_visible_ids(m.ItemRevision, halls)),
-        )
-    if model is m.GuideRevision:
-        return m.GuideRevision.guide_id.in_(_visible_ids(m.Guide, halls))
-    if model is m.PlaylistEntry:
-        return m.PlaylistEntry.playlist_id.in_(_visible_ids(m.Playlist, halls))
-    if model in (m.LedController, m.PlayRecord, m.UrgentNoticeAck):
-        return model.terminal_id.in_(_visible_ids(m.Terminal, halls))
-    if model is m.RotationSchedule:
-        return or_(
-            m.RotationSchedule.terminal_id.in_(_visible_ids(m.Terminal, halls)),
-            m.RotationSchedule.group_id.in_(_visible_ids(m.TerminalGroup, halls)),
-        )
-    if model is m.Hall:
+    if isinstance(rule, IsHall):
         return m.Hall.id.in_(sorted(halls))
-    if model is m.LedgerEntry:
-        return or_(
-            false(),
-            *(
-                (m.LedgerEntry.object_type == kind.__tablename__)
-                & m.LedgerEntry.object_id.in_(
-                    select(cast(kind.id, String)).where(_criterion(kind, halls))
-                )
-                for kind in LEDGER_KINDS
-            ),
-        )
-    return _in(model.hall_id, halls, city_wide=model in CITY_WIDE_READABLE)
-
-
-# Rows whose hall NULL means "every hall" (shown in the user's halls too).
-CITY_WIDE_READABLE = (
-    m.Guide,
-    m.MeetingNotice,
-    m.Slogan,
-    m.UrgentNotice,
-    m.Playlist,
-    m.TerminalGroup,
-)
-# Rows of one hall only (the column is NOT NULL, or NULL means no hall's work).
-OWN_ONLY = (m.Terminal, m.Window, m.Inquiry, m.Rating, m.RefusedSubmission, m.GuideImport)
-DEPENDENT = (
-    m.Item,
-    m.ItemRevision,
-    m.Attachment,
-    m.GuideRevision,
-    m.PlaylistEntry,
-    m.LedController,
-    m.PlayRecord,
-    m.UrgentNoticeAck,
-    m.RotationSchedule,
-)
-SCOPED = CITY_WIDE_READABLE + OWN_ONLY + DEPENDENT + (m.Hall, m.LedgerEntry)
-_BY_TABLE = {model.__table__: model for model in SCOPED}
-# Ledger entries a hall user may read: those about an object they may read.
-LEDGER_KINDS = tuple(k for k in CITY_WIDE_READABLE + OWN_ONLY + DEPENDENT if hasattr(k, "id"))
+    return or_(
+        false(),
+        *(
+            (m.LedgerEntry.object_type == kind.__tablename__)
+            & m.LedgerEntry.object_id.in_(
+                select(cast(kind.id, String)).where(_criterion(kind, halls))
+            )
+            for kind in LEDGER_KINDS
+        ),
+    )
 
 
 def _one(value) -> frozenset[int]:
     return frozenset() if value is None else frozenset([value])
 
 
-def _get(session: Session, model, ident):
-    return session.get(model, ident) if ident is not None else None
+def _parent(obj, column: str, model, get: Callable, session: Session):
+    """The row ``column`` points at; for a row not flushed yet, its relationship
+    over that column (a new revision knows its item before its ``item_id``)."""
+    ident = get(obj, column)
+    if ident is not None:
+        return session.get(model, ident)
+    for relation in inspect(type(obj)).relationships:
+        if [c.key for c in relation.local_columns] == [column]:
+            return getattr(obj, relation.key)
+    return None
 
 
 def row_halls(obj, get: Callable) -> frozenset[int]:
     """The halls ``obj`` belongs to (empty: every hall). ``get(obj, name)`` reads an
     attribute as it is now or as it was committed."""
-    session = inspect(obj).session
-    if isinstance(obj, m.Hall):
+    rule = SCOPE.get(type(obj))
+    if isinstance(rule, IsHall):
         return _one(obj.id)
-    if isinstance(obj, m.Item):
+    if isinstance(rule, ItemHalls):
         return frozenset(h.id for h in get(obj, "halls") or ())
-    if isinstance(obj, m.ItemRevision):
-        item = obj.item or _get(session, m.Item, get(obj, "item_id"))
-        own = frozenset(get(obj, "hall_ids") or ())
-        return own | (row_halls(item, _now) if item is not None else frozenset())
-    if isinstance(obj, m.Attachment):
-        owner = _get(session, m.Guide, get(obj, "guide_id")) or _get(
-            session, m.ItemRevision, get(obj, "revision_id")
-        )
-        return row_halls(owner, _now) if owner is not None else frozenset()
-    if isinstance(obj, m.GuideRevision):
-        guide = _get(session, m.Guide, get(obj, "guide_id"))
-        return row_halls(guide, _now) if guide is not None else frozenset()
-    if isinstance(obj, m.PlaylistEntry):
-        playlist = _get(session, m.Playlist, get(obj, "playlist_id"))
-        return row_halls(playlist, _now) if playlist is not None else frozenset()
-    if isinstance(obj, m.LedController | m.PlayRecord | m.UrgentNoticeAck):
-        terminal = _get(session, m.Terminal, get(obj, "terminal_id"))
-        return row_halls(terminal, _now) if terminal is not None else frozenset()
-    if isinstance(obj, m.RotationSchedule):
-        target = _get(session, m.Terminal, get(obj, "terminal_id")) or _get(
-            session, m.TerminalGroup, get(obj, "group_id")
-        )
-        return row_halls(target, _now) if target is not None else frozenset()
+    if isinstance(rule, Through):
+        session = inspect(obj).session
+        own = frozenset(get(obj, rule.own_halls) or ()) if rule.own_halls else frozenset()
+        for column, parent_model in rule.parents:
+            parent = _parent(obj, column, parent_model, get, session)
+            if parent is not None:
+                return own | row_halls(parent, _now)
+        return own
     return _one(get(obj, "hall_id"))
 
 

@@ -7,8 +7,12 @@ inquiries.statistics. This package is the console on top of them.
 
 from flask import Blueprint
 
-bp = Blueprint(
-    "feedback_console", __name__, url_prefix="/admin/feedback", template_folder="templates"
+from web.hall_scope import console_blueprint
+
+bp = console_blueprint(
+    Blueprint(
+        "feedback_console", __name__, url_prefix="/admin/feedback", template_folder="templates"
+    )
 )
 
 from inquiries.console import refused, views  # noqa: E402,F401  (routes register on import)

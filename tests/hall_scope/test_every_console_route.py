@@ -56,6 +56,18 @@ def console_rules(app):
             yield rule
 
 
+def test_every_console_route_is_in_a_hall_scoped_blueprint(app):
+    """Hall scope applies to views of blueprints marked as consoles
+    (web.hall_scope.console_blueprint), not to a URL prefix: a console page
+    under /admin in an unmarked blueprint would read every hall."""
+    unmarked = {
+        rule.endpoint
+        for rule in console_rules(app)
+        if not getattr(app.blueprints.get(rule.endpoint.rpartition(".")[0]), "hall_scoped", False)
+    }
+    assert unmarked == set()
+
+
 def kind_of(app, rule) -> str:
     """session / own / city (403) / list / object: every console route is one."""
     view = app.view_functions[rule.endpoint]
