@@ -48,8 +48,7 @@ def create_app(
     )
     app.url_map.converters["int"] = IdConverter
     configure(app, settings)
-    app.extensions["sunlight.clock"] = clock or SystemClock()
-    register_extensions(app)
+    register_extensions(app, clock or SystemClock())
     register_blueprints(app)
     register_jobs(app)
     register_errorhandlers(app)
@@ -126,12 +125,13 @@ def configure(app: Flask, settings: dict) -> None:
     _private_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
-def register_extensions(app: Flask) -> None:
-    """Storage, forms, limits and sign-in, then the feed's versions and caches."""
+def register_extensions(app: Flask, clock) -> None:
+    """Storage, forms, limits and sign-in, then the feed's services (one typed
+    object: content_feed/services.py)."""
     from flask_migrate import Migrate
 
     from admin.auth import login_manager
-    from content_feed import text_hygiene
+    from content_feed import services, text_hygiene
     from content_feed.answers import AnswerCache
     from content_feed.db import db
     from content_feed.models.ledger import install_guards
@@ -155,18 +155,19 @@ def register_extensions(app: Flask) -> None:
     hall_scope.install(app)
     with app.app_context():
         engine = db.engine
-    versions = Versions(
-        lambda: engine,
-        app.extensions["sunlight.clock"],
-        app.config["SUNLIGHT"]["feed"]["version_ttl_seconds"],
-    )
+    settings = app.config["SUNLIGHT"]
+    versions = Versions(lambda: engine, clock, settings["feed"]["version_ttl_seconds"])
     # Screens' answers also move when a daypart of their rotation starts or ends.
     versions.boundary_sources.append(daypart_boundary(app))
     versions.boundary_topics.append(daypart_topics_at)
-    app.extensions["sunlight.versions"] = versions
-    app.extensions["sunlight.answers"] = AnswerCache()
-    app.extensions["sunlight.terminals"] = TerminalDirectory(lambda: engine, versions)
-    app.extensions["sunlight.presence"] = PresenceBook()
+    app.extensions[services.KEY] = services.Services(
+        settings=settings,
+        clock=clock,
+        versions=versions,
+        answers=AnswerCache(),
+        terminals=TerminalDirectory(lambda: engine, versions),
+        presence=PresenceBook(),
+    )
 
 
 def register_blueprints(app: Flask) -> None:

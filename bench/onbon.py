@@ -22,6 +22,8 @@ import threading
 import time
 from pathlib import Path
 
+from content_feed.services import services
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
@@ -99,7 +101,7 @@ def run(app, count: int, rounds: int) -> dict:
         return {"measured": measured, "baseline": baseline}
     finally:
         sender.stop()
-        app.extensions["sunlight.versions"].listeners.remove(sender.wake)
+        services(app).versions.listeners.remove(sender.wake)
         for sim in sims:
             sim.stop()
 

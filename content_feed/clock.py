@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
-from flask import current_app
+from content_feed.services import services
+
+
+class Clock(Protocol):
+    """What every part of the app asks the time of (tests stand it still)."""
+
+    def now(self) -> datetime: ...
 
 
 class SystemClock:
@@ -29,4 +36,4 @@ class FixedClock:
 
 
 def now() -> datetime:
-    return current_app.extensions["sunlight.clock"].now()
+    return services().clock.now()

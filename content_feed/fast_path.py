@@ -22,6 +22,7 @@ import json
 from werkzeug.exceptions import HTTPException
 
 from content_feed.answers import TERMINAL_VARY, cache_key, doubt_held, respond
+from content_feed.services import services
 from content_feed.terminals import presented_token
 
 _MAX_REMEMBERED_PATHS = 8192
@@ -39,12 +40,12 @@ class FastPath:
         self.wsgi_app = wsgi_app
         self.app = app
         self._routes: dict[tuple[str, str], tuple | None] = {}
-        ext = app.extensions
-        self.versions = ext["sunlight.versions"]
-        self.answers = ext["sunlight.answers"]
-        self.directory = ext["sunlight.terminals"]
-        self.presence = ext["sunlight.presence"]
-        self.clock = ext["sunlight.clock"]
+        held = services(app)
+        self.versions = held.versions
+        self.answers = held.answers
+        self.directory = held.terminals
+        self.presence = held.presence
+        self.clock = held.clock
         self.feed = app.config["SUNLIGHT"]["feed"]
 
     def _route(self, method: str, path: str):

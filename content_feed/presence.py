@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from content_feed.models import Terminal, UrgentNoticeAck
+from content_feed.services import services
 
 log = logging.getLogger(__name__)
 
@@ -168,9 +169,8 @@ class PresenceBook:
 
 
 def book(app=None) -> PresenceBook:
-    from flask import current_app
 
-    return (app or current_app).extensions["sunlight.presence"]
+    return services(app).presence
 
 
 def flush_now(app) -> int:

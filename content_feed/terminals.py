@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from content_feed import topics
 from content_feed.models import Terminal
+from content_feed.services import services
 
 
 def hash_token(token: str) -> str:
@@ -131,6 +132,5 @@ class TerminalDirectory:
 
 
 def directory(app=None) -> TerminalDirectory:
-    from flask import current_app
 
-    return (app or current_app).extensions["sunlight.terminals"]
+    return services(app).terminals

@@ -31,6 +31,7 @@ from sqlalchemy.orm.attributes import NO_VALUE
 from content_feed.db import db
 from content_feed.models import FeedState, FeedTopic
 from content_feed.public_now import BOUNDARY_COLUMNS
+from content_feed.services import services
 from content_feed.topics import family_of
 
 BoundarySource = Callable[[Session, datetime], "datetime | None"]
@@ -322,9 +323,8 @@ def _column_topics_at(session: Session, at: datetime) -> set[str]:
 
 
 def versions(app=None) -> Versions:
-    from flask import current_app
 
-    return (app or current_app).extensions["sunlight.versions"]
+    return services(app).versions
 
 
 __all__ = [

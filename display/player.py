@@ -28,6 +28,7 @@ from content_feed.schemas.terminals import (
     PlayBatch,
     PlayOutcome,
 )
+from content_feed.services import services
 from content_feed.terminals import directory
 from display import acks, proof
 from display.access import SCREEN_ROUTE, TerminalRefused, screen_token, terminal_or_refuse
@@ -100,9 +101,7 @@ def note_ack(app, card, data: dict, address: str, at) -> dict | None:
         notice_id = Ack.model_validate(data).notice_id
     except ValidationError:
         return None
-    answer = app.extensions["sunlight.answers"].current(
-        program_key(card.code), app.extensions["sunlight.versions"], at
-    )
+    answer = services(app).answers.current(program_key(card.code), services(app).versions, at)
     if answer is None or notice_id not in (answer.extra or ()):
         return None
     first = book(app).confirmed(notice_id, card.id, at)

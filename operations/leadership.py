@@ -25,6 +25,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from content_feed.services import services
+
 log = logging.getLogger(__name__)
 
 # "Sunlight" in ASCII as one bigint: the advisory lock key of the scheduler.
@@ -193,7 +195,7 @@ class Leadership:
                     db.session,
                     "system.leader",
                     summary=f"节点 {self.node} 接管定时任务",
-                    at=self.app.extensions["sunlight.clock"].now(),
+                    at=services(self.app).clock.now(),
                 )
                 db.session.commit()
         except SQLAlchemyError:  # the lead stands; the trace is in the log above

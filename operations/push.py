@@ -32,6 +32,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from content_feed import topics
+from content_feed.services import services
 
 log = logging.getLogger("sunlight.push")
 
@@ -98,8 +99,8 @@ class Publisher:
         self._port = url.port or 80
         self._base = url.path
         self._app = app
-        self._versions = app.extensions["sunlight.versions"]
-        self._clock = app.extensions["sunlight.clock"]
+        self._versions = services(app).versions
+        self._clock = services(app).clock
         self._watch_boundaries = push["boundaries"]
         self._cond = threading.Condition()
         self._pending: set[str] = set()
@@ -266,7 +267,7 @@ def install(app) -> Publisher | None:
         return None
     publisher = Publisher(app)
     app.extensions["sunlight.push"] = publisher
-    app.extensions["sunlight.versions"].listeners.append(publisher.note)
+    services(app).versions.listeners.append(publisher.note)
     # A command-line write (an import, the demo) is published before the process exits.
     atexit.register(publisher.drain)
     return publisher

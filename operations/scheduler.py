@@ -24,6 +24,7 @@ from sqlalchemy import select
 from content_feed import ledger, workflow
 from content_feed.db import db
 from content_feed.models import Item, LedgerEntry
+from content_feed.services import services
 from content_feed.timefmt import local
 from content_feed.vocabulary import SHOWN_ITEM_STATES, ItemState
 from operations.leadership import Leadership
@@ -157,7 +158,7 @@ def runner(app, func: Callable, leadership: Leadership) -> Callable[[], None]:
     def run() -> None:
         if not leadership.leads():
             return  # another node leads and runs this job
-        clock = app.extensions["sunlight.clock"]
+        clock = services(app).clock
         try:
             func(app, clock.now())
         except Exception:  # a failed run must not kill the scheduler thread

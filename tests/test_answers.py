@@ -28,7 +28,7 @@ LED = {"X-Terminal-Token": "demo-led-token"}
     ],
 )
 def test_unknown_parameters_are_refused_and_cached_nowhere(demo_app, client, url, headers):
-    answers = demo_app.extensions["sunlight.answers"]
+    answers = demo_app.extensions["sunlight"].answers
     before = len(answers)
     r = client.get(url, headers=headers)
     assert r.status_code == 400 and r.mimetype == PROBLEM
@@ -139,8 +139,8 @@ def test_a_rebuild_with_nothing_visible_changed_keeps_the_etag(demo_app, client)
     client.environ_base["HTTP_X_TERMINAL_TOKEN"] = "demo-kiosk-token"
     first = client.get("/kiosk/kiosk-1/bundle.json")
     assert first.status_code == 200
-    publish_item(demo_app.extensions["sunlight.clock"].now(), "党内通报", scope="party")
-    demo_app.extensions["sunlight.answers"].clear()  # rebuilt from scratch
+    publish_item(demo_app.extensions["sunlight"].clock.now(), "党内通报", scope="party")
+    demo_app.extensions["sunlight"].answers.clear()  # rebuilt from scratch
     again = client.get(
         "/kiosk/kiosk-1/bundle.json", headers={"If-None-Match": first.headers["ETag"]}
     )

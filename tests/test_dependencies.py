@@ -116,8 +116,8 @@ def served(client) -> dict:
 
 def forget_everything(app) -> None:
     ext = app.extensions
-    ext["sunlight.answers"].clear()
-    ext["sunlight.terminals"].clear()
+    ext["sunlight"].answers.clear()
+    ext["sunlight"].terminals.clear()
     ext.pop("sunlight.search", None)
     ext.pop("sunlight.led_frames", None)
 
@@ -461,7 +461,7 @@ def test_internal_items_drafts_and_reviews_move_nothing(world, client, clock):
 
 def test_a_change_in_hall_a_moves_nothing_of_hall_b(world, client, clock):
     state = versions()
-    answers = current_app.extensions["sunlight.answers"]
+    answers = current_app.extensions["sunlight"].answers
     served(client)
 
     def stamps():

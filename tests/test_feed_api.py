@@ -255,7 +255,7 @@ def test_a_node_shown_a_newer_etag_reads_again_instead_of_stepping_back(
     with two.app_context():
         older = two.test_client().get("/api/v1/items").headers["ETag"]
     # Another process: one's commits are not told to two's memory.
-    versioning.Versions.instances.discard(two.extensions["sunlight.versions"])
+    versioning.Versions.instances.discard(two.extensions["sunlight"].versions)
     with one.app_context():
         publish_item(clock.now(), "节点一发布的事项")
         newer = one.test_client().get("/api/v1/items").headers["ETag"]
@@ -338,7 +338,7 @@ def test_forget_rereads_on_a_machine_booted_moments_ago(tmp_path, clock, monkeyp
     monkeypatch.setattr(versioning, "time", SimpleNamespace(monotonic=lambda: 5.0))
     one = build_app(tmp_path, clock, feed={"version_ttl_seconds": 600.0})
     two = build_app(tmp_path, clock, feed={"version_ttl_seconds": 600.0})
-    versions = two.extensions["sunlight.versions"]
+    versions = two.extensions["sunlight"].versions
     versioning.Versions.instances.discard(versions)  # another process
     with two.app_context():
         before = versions.sync()

@@ -118,7 +118,7 @@ def test_the_program_names_exactly_the_channels_of_its_topics(push_app):
     from display.program import decide, program_topics
 
     wall = db.session.query(Terminal).filter_by(code="wall-1").one()
-    decision, _ = decide(db.session, wall, push_app.extensions["sunlight.clock"].now())
+    decision, _ = decide(db.session, wall, push_app.extensions["sunlight"].clock.now())
     assert channels == push.channels_of(program_topics(wall, decision))
     assert any(c.startswith("urgent-") for c in channels)
     assert any(c.startswith("terminal-") for c in channels)
@@ -182,7 +182,7 @@ def test_publishing_never_waits_for_nginx_and_retries_until_it_answers(push_app,
 def test_a_pushed_version_makes_a_node_read_before_answering(push_app):
     from content_feed.versioning import STALE
 
-    state = push_app.extensions["sunlight.versions"]
+    state = push_app.extensions["sunlight"].versions
     state.sync()
     state._read_at = time.monotonic() + 3600  # as if the TTL were long
     seq = state.seq

@@ -34,6 +34,7 @@ from content_feed.api.problems import Problem
 from content_feed.api.validation import checked_query
 from content_feed.clock import now
 from content_feed.schemas import dump
+from content_feed.services import services
 from content_feed.versioning import versions
 
 
@@ -60,7 +61,7 @@ class FastAnswer:
 
 
 def answer_cache() -> AnswerCache:
-    return current_app.extensions["sunlight.answers"]
+    return services().answers
 
 
 def refuse_unknown_params(allowed: Iterable[str]) -> None:

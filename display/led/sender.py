@@ -38,6 +38,7 @@ from sqlalchemy import select, update
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import LedController, Terminal
+from content_feed.services import services
 from display.led.card_pages import CardPage, inputs_for, pages_for_panel
 from display.led.delivery import PushDriver, drivers
 from display.led.errors import DeliveryError
@@ -314,7 +315,7 @@ class Sender:
             worker = self.workers.get(terminal.id)
             if worker is None:
                 worker = self.workers[terminal.id] = Worker(
-                    terminal.id, driver, card, self.settings, self.app.extensions["sunlight.clock"]
+                    terminal.id, driver, card, self.settings, services(self.app).clock
                 )
             elif worker.card != card or worker.driver.name != driver.name:
                 worker.retarget(driver, card)
@@ -407,6 +408,6 @@ def start_sender(app) -> Sender | None:
     sender = Sender(app, leads=leads).start()
     app.extensions["sunlight.led_sender"] = sender
     # A commit in this process wakes the sender at once; other nodes' within a tick.
-    app.extensions["sunlight.versions"].listeners.append(sender.wake)
+    services(app).versions.listeners.append(sender.wake)
     log.info("LED push sender started")
     return sender

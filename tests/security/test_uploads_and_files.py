@@ -118,7 +118,7 @@ def test_app_made_files_are_private(tmp_path, monkeypatch):
         assert _mode(instance / "secret_key") == 0o600
         assert _mode(instance / "hall.db") == 0o600
         assert _mode(instance / "uploads") == 0o700
-        backup = backup_database(app, app.extensions["sunlight.clock"].now())
+        backup = backup_database(app, app.extensions["sunlight"].clock.now())
         assert _mode(backup.parent) == 0o700 and _mode(backup) == 0o600
         from content_feed.models import ItemRevision  # noqa: F401
 
