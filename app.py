@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 import admin
+import calling.models  # noqa: F401  (queue calling's tables, for db.create_all)
 import display
 import kiosk
 from config import load_settings
@@ -172,6 +173,9 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per package (display/ has two: the screens and their console).
     The feed's come first: kiosk/, display/ and the consoles build on it."""
     from admin import bp as admin_console
+    from calling import api_bp as calling_api
+    from calling import bp as calling_screens
+    from calling import console_bp as calling_console
     from content_feed import atom, qr
     from content_feed.api import api
     from content_feed.extensions import csrf
@@ -185,7 +189,8 @@ def register_blueprints(app: Flask) -> None:
     # No session cookie reaches these, so CSRF does not apply: the JSON API and
     # the screens answer to terminal tokens, kiosk submissions carry idempotency
     # keys and rate limits, and a kiosk's urgent-notice confirmation is not a form.
-    for exempt in (api, screens, kiosk_ack):
+    # The queue system's endpoint answers to its hall's token, as terminals do.
+    for exempt in (api, screens, kiosk_ack, calling_api, calling_screens):
         csrf.exempt(exempt)
     for blueprint in (
         api,
@@ -197,6 +202,9 @@ def register_blueprints(app: Flask) -> None:
         display_console,
         admin_console,
         feedback_console,
+        calling_api,
+        calling_screens,
+        calling_console,
     ):
         app.register_blueprint(blueprint)
 

@@ -334,6 +334,9 @@ def cmd_serve(args) -> int:
         from display.led.sender import start_sender
 
         start_sender(app)  # pushes to LED controller cards, off the request threads
+        from calling.strips import start_strips
+
+        start_strips(app)  # the windows' strips (排队叫号), the same way
     publisher = app.extensions.get("sunlight.push")
     if publisher is not None:
         # Commits publish from any process; time boundaries from every node that

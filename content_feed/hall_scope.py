@@ -229,6 +229,17 @@ _BY_TABLE = {model.__table__: model for model in SCOPED}
 LEDGER_KINDS = tuple(k for k in CITY_WIDE_READABLE + OWN_ONLY + DEPENDENT if hasattr(k, "id"))
 
 
+def scope_by_hall(*models) -> None:
+    """A package's own rows of one hall (``hall_id`` NOT NULL: calling/) under the
+    same rule as the feed's, registered when the package is imported."""
+    global OWN_ONLY, SCOPED, LEDGER_KINDS
+    new = tuple(model for model in models if model not in SCOPED)
+    OWN_ONLY += new
+    SCOPED += new
+    LEDGER_KINDS += new
+    _BY_TABLE.update({model.__table__: model for model in new})
+
+
 def _one(value) -> frozenset[int]:
     return frozenset() if value is None else frozenset([value])
 

@@ -1,0 +1,146 @@
+"""What the hall's screens read of its calls: one answer per terminal, whose ETag
+moves with the hall's calls topic (and the terminal's own settings) only; the
+announcements' audio; the band the wall player lays over its program."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, send_file
+from sqlalchemy import select
+
+from calling import bp
+from calling.announcements import audio_path, pending
+from calling.models import CallEvent, CallingWindow
+from calling.schemas import AnnouncementShown, CallsAnswer, CallShown
+from calling.state import settings_of, shown_state
+from content_feed import push, topics
+from content_feed.answers import json_answer
+from content_feed.api.caching import FastAnswer, obtain, refuse_unknown_params, to_response
+from content_feed.api.declare import declare
+from content_feed.clock import now as clock_now
+from content_feed.db import db
+from content_feed.models import Hall, Terminal, Window
+from content_feed.schemas import dump
+from content_feed.timefmt import iso
+from display.access import SCREEN_ROUTE, TerminalRefused, terminal_or_refuse
+
+# Walls show the band, kiosks the calls on request, LED strips may pull them.
+CALL_KINDS = ("wall", "kiosk", "led")
+BAND_MAX = 20
+
+
+def calls_topics(terminal: Terminal) -> list[str]:
+    return [topics.terminal(terminal.id), topics.calls(terminal.hall_id)]
+
+
+def build_calls(terminal: Terminal, at) -> tuple[dict, list[str], object]:
+    """The answer, the topics it read, and when it stops being true (an
+    announcement ends), for ``terminal``'s hall."""
+    session = db.session
+    hall = session.get(Hall, terminal.hall_id)
+    settings = settings_of(session, hall.id)
+    rows = session.execute(
+        select(CallingWindow)
+        .join(Window, Window.id == CallingWindow.window_id)
+        .where(CallingWindow.hall_id == hall.id)
+        .order_by(Window.sort_order, Window.number)
+    ).scalars()
+    size = max(1, min(BAND_MAX, settings.band_size))
+    calls = session.execute(
+        select(CallEvent)
+        .where(CallEvent.hall_id == hall.id, CallEvent.kind.in_(("call", "recall")))
+        .order_by(CallEvent.occurred_at.desc(), CallEvent.id.desc())
+        .limit(size * 3)
+    ).scalars()
+    shown, seen = [], set()
+    for event in calls:  # a recalled ticket once, at its latest call
+        if (event.ticket, event.window_id) in seen:
+            continue
+        seen.add((event.ticket, event.window_id))
+        shown.append(
+            CallShown(
+                ticket=event.ticket,
+                window=event.window.number,
+                window_name=event.window.name,
+                at=iso(event.occurred_at),
+                newest=not shown,
+            )
+        )
+        if len(shown) == size:
+            break
+    announcements = pending(session, hall.id, at)
+    deps = calls_topics(terminal)
+    answer = CallsAnswer(
+        version="",
+        hall=hall.name,
+        windows=[shown_state(row) for row in rows],
+        calls=shown,
+        announcements=[
+            AnnouncementShown(
+                id=a.id,
+                text=a.text,
+                area=a.area,
+                starts_at=iso(a.starts_at),
+                ends_at=iso(a.ends_at),
+                repeats=a.repeats,
+                volume=a.volume,
+                audio=f"{current_app.config['APPLICATION_ROOT'].rstrip('/')}/calling/audio/{a.audio}.wav",
+            )
+            for a in announcements
+        ],
+        push=push.subscription(current_app.config["SUNLIGHT"], deps),
+    )
+    until = min((a.ends_at for a in announcements), default=None)
+    return dump(answer), deps, until
+
+
+def calls_key(code: str) -> str:
+    return f"/calling/screens/{code}/calls.json"
+
+
+def calls_answer(code: str, *, revalidated: bool = False):
+    def build(seq, boundary):
+        terminal = db.session.execute(
+            select(Terminal).where(
+                Terminal.code == code, Terminal.active.is_(True), Terminal.kind.in_(CALL_KINDS)
+            )
+        ).scalar_one_or_none()
+        if terminal is None:
+            raise LookupError(code)
+        payload, deps, until = build_calls(terminal, clock_now())
+        valid = min((t for t in (boundary, until) if t is not None), default=None)
+        return json_answer(payload, deps, seq, valid, shared=False)
+
+    return obtain(calls_key(code), build, revalidated=revalidated)
+
+
+@bp.get("/screens/<code>/calls.json")
+@declare(
+    "大厅当前的叫号：各窗口状态、最近的叫号（最新的在前）、待播的语音（条件 GET）",
+    response=CallsAnswer,
+    description="大屏叠加“正在叫号”条、触摸查询机按需查看、LED 网关拉取。"
+    "ETag 只随本大厅的叫号和本终端的设置变化。",
+    status_description="当前叫号",
+    problems=(400,),
+    **SCREEN_ROUTE,
+)
+def calls(code: str):
+    refuse_unknown_params(())
+    terminal_or_refuse(code, CALL_KINDS)
+    try:
+        return to_response(calls_answer(code, revalidated=True))
+    except LookupError:
+        raise TerminalRefused(code) from None
+
+
+calls.fast_answer = FastAnswer(kinds=CALL_KINDS, token_in_url=True)
+
+
+@bp.get("/audio/<key>.wav")
+def audio(key: str):
+    """An announcement's sound (made when the call arrived, cached by its words):
+    public, as the call itself is spoken in the hall."""
+    path = audio_path(key)
+    if path is None:
+        abort(404)
+    response: Response = send_file(path, mimetype="audio/wav", max_age=86400, conditional=True)
+    return response
