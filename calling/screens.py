@@ -22,6 +22,7 @@ from content_feed.models import Hall, Terminal, Window
 from content_feed.schemas import dump
 from content_feed.timefmt import iso
 from display.access import SCREEN_ROUTE, TerminalRefused, terminal_or_refuse
+from display.program import SharedParts
 
 # Walls show the band, kiosks the calls on request, LED strips may pull them.
 CALL_KINDS = ("wall", "kiosk", "led")
@@ -32,11 +33,24 @@ def calls_topics(terminal: Terminal) -> list[str]:
     return [topics.terminal(terminal.id), topics.calls(terminal.hall_id)]
 
 
-def build_calls(terminal: Terminal, at) -> tuple[dict, list[str], object]:
+def build_calls(terminal: Terminal, at, state: tuple = ()) -> tuple[dict, list[str], object]:
     """The answer, the topics it read, and when it stops being true (an
-    announcement ends), for ``terminal``'s hall."""
+    announcement ends), for ``terminal``'s hall. With the content ``state`` it is
+    read in, the hall's part is read once for all its screens."""
+    deps = calls_topics(terminal)
+    subscription = push.subscription(current_app.config["SUNLIGHT"], deps)
+    if not state:
+        return {**_hall_calls(terminal.hall_id, at)[0], "push": subscription}, deps, None
+    shared = current_app.extensions.setdefault("sunlight.calling_parts", SharedParts(64))
+    payload, until = shared.get(
+        (state, terminal.hall_id), lambda: _hall_calls(terminal.hall_id, at)
+    )
+    return {**payload, "push": subscription}, deps, until
+
+
+def _hall_calls(hall_id: int, at) -> tuple[dict, object]:
     session = db.session
-    hall = session.get(Hall, terminal.hall_id)
+    hall = session.get(Hall, hall_id)
     settings = settings_of(session, hall.id)
     rows = session.execute(
         select(CallingWindow)
@@ -68,7 +82,6 @@ def build_calls(terminal: Terminal, at) -> tuple[dict, list[str], object]:
         if len(shown) == size:
             break
     announcements = pending(session, hall.id, at)
-    deps = calls_topics(terminal)
     answer = CallsAnswer(
         version="",
         hall=hall.name,
@@ -87,10 +100,10 @@ def build_calls(terminal: Terminal, at) -> tuple[dict, list[str], object]:
             )
             for a in announcements
         ],
-        push=push.subscription(current_app.config["SUNLIGHT"], deps),
+        push="",
     )
     until = min((a.ends_at for a in announcements), default=None)
-    return dump(answer), deps, until
+    return dump(answer), until
 
 
 def calls_key(code: str) -> str:
@@ -106,7 +119,7 @@ def calls_answer(code: str, *, revalidated: bool = False):
         ).scalar_one_or_none()
         if terminal is None:
             raise LookupError(code)
-        payload, deps, until = build_calls(terminal, clock_now())
+        payload, deps, until = build_calls(terminal, clock_now(), (seq, boundary))
         valid = min((t for t in (boundary, until) if t is not None), default=None)
         return json_answer(payload, deps, seq, valid, shared=False)
 

@@ -79,6 +79,7 @@ class WindowStrips(Sender):
     def __init__(self, app, settings: Settings | None = None, leads=None):
         super().__init__(app, settings, leads)
         self._calls: dict[int, tuple[tuple, float]] = {}  # window → (call, first seen)
+        self._font = None  # looked up once: finding it reads the font files
         self.submitted = 0
 
     def flush(self) -> None:
@@ -123,8 +124,9 @@ class WindowStrips(Sender):
             if self._seen.get(row.window_id) == key:
                 continue
             try:
-                font = find_font(configured_fonts(), 16)
-                rendered = pages_for_panel(pages, panel_of(row), font)
+                if self._font is None:
+                    self._font = find_font(configured_fonts(), 16)
+                rendered = pages_for_panel(pages, panel_of(row), self._font)
             except Exception as exc:  # one strip that cannot render holds no other up
                 log.warning("window strip %s cannot be rendered: %s", row.window_id, exc)
                 continue
