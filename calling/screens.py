@@ -22,7 +22,6 @@ from content_feed.models import Hall, Terminal, Window
 from content_feed.schemas import dump
 from content_feed.timefmt import iso
 from display.access import SCREEN_ROUTE, TerminalRefused, terminal_or_refuse
-from display.program import SharedParts
 
 # Walls show the band, kiosks the calls on request, LED strips may pull them.
 CALL_KINDS = ("wall", "kiosk", "led")
@@ -41,10 +40,14 @@ def build_calls(terminal: Terminal, at, state: tuple = ()) -> tuple[dict, list[s
     subscription = push.subscription(current_app.config["SUNLIGHT"], deps)
     if not state:
         return {**_hall_calls(terminal.hall_id, at)[0], "push": subscription}, deps, None
-    shared = current_app.extensions.setdefault("sunlight.calling_parts", SharedParts(64))
-    payload, until = shared.get(
-        (state, terminal.hall_id), lambda: _hall_calls(terminal.hall_id, at)
-    )
+    shared = current_app.extensions.setdefault("sunlight.calling_parts", {})
+    key = (state, terminal.hall_id)
+    hit = shared.get(key)
+    if hit is None or (hit[1] is not None and at >= hit[1]):  # an announcement ended
+        if len(shared) > 64:
+            shared.clear()
+        hit = shared[key] = _hall_calls(terminal.hall_id, at)
+    payload, until = hit
     return {**payload, "push": subscription}, deps, until
 
 

@@ -2,8 +2,8 @@
 
 Real halls speak calls from clips (请, 号, 到, 窗口, 办理, the digits, the letters,
 a chime). The default set is made with Debian's espeak-ng (``cmn-latn-pinyin``
-for Chinese syllables, ``en`` for letter names) by ``python -m calling.voice
-DIR`` (``make voice``) or on first use; a hall's own recordings (uploaded in the
+for Chinese syllables, ``en`` for letter names) by ``make voice`` (``main``) or on
+first use; a hall's own recordings (uploaded in the
 console) take their place word by word. A word outside the vocabulary is spoken
 by espeak-ng ``cmn`` on the spot. Every clip is brought to one format (22050 Hz,
 mono, 16 bit) and the joined WAV is cached by what it says.
@@ -279,12 +279,8 @@ class Voice:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m calling.voice DIR``: make the default clips into DIR."""
+    """``make voice``: make the default clips into DIR (argument)."""
     args = argv if argv is not None else sys.argv[1:]
     folder = ensure_default_clips(Path(args[0] if args else "instance/calling/clips"))
     print(f"{len(VOCABULARY)} clips in {folder}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -150,3 +150,24 @@ def test_the_endpoint_is_in_the_openapi_document_with_examples(client):
     assert schema["examples"][0]["type"] == "call"
     assert set(post["responses"]) >= {"200", "401", "422"}
     assert "/calling/screens/{code}/calls.json" in doc["paths"]
+
+
+def test_when_the_queue_system_goes_silent_screens_keep_the_last_calls_and_staff_are_told(
+    events, client, clock, operator
+):
+    events.send("call", "2", ticket="A005")
+    shown = client.get("/calling/screens/wall-1/calls.json", headers=WALL)
+    assert "queue-silent" not in operator.get("/admin/calling/").get_data(as_text=True)
+    clock.advance(minutes=11)
+    page = operator.get("/admin/calling/").get_data(as_text=True)
+    assert "叫号系统已超过 10 分钟没有消息" in page
+    later = client.get(
+        "/calling/screens/wall-1/calls.json",
+        headers={**WALL, "If-None-Match": shown.headers["ETag"]},
+    )
+    assert later.status_code == 200  # the announcement is over: the answer moved with time
+    assert later.json["calls"][0]["ticket"] == "A005" and later.json["announcements"] == []
+    assert later.json["windows"][0]["text"] == "请A005号"
+    # It comes back: the warning goes.
+    events.send("end", "2", ticket="A005", at=clock.now())
+    assert "叫号系统已超过" not in operator.get("/admin/calling/").get_data(as_text=True)

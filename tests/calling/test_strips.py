@@ -68,9 +68,9 @@ def lit(image: Image.Image) -> bytes:
 
 def drawn(row: CallingWindow, flashing: bool) -> list[bytes]:
     db.session.refresh(row)
-    pages = pages_for_panel(strip_pages(row, flashing), strips.panel_of(row), find_font(
-        configured_fonts(), 16
-    ))
+    pages = pages_for_panel(
+        strip_pages(row, flashing), strips.panel_of(row), find_font(configured_fonts(), 16)
+    )
     return [lit(p.image) for p in pages]
 
 

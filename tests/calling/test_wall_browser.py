@@ -34,7 +34,9 @@ def post(server, n: int, window: str, ticket: str) -> dict:
     return response.json()
 
 
-def test_calls_reach_the_wall_band_and_its_speaker(browser, live_server, clip_folder, screenshot_dir):
+def test_calls_reach_the_wall_band_and_its_speaker(
+    browser, live_server, clip_folder, screenshot_dir
+):
     app = live_server.app
     app.config["CALLING_CLIPS"] = str(clip_folder)
     with app.app_context():
@@ -48,7 +50,9 @@ def test_calls_reach_the_wall_band_and_its_speaker(browser, live_server, clip_fo
     post(live_server, 1, "3", "A001")
     post(live_server, 2, "5", "B002")
     page.wait_for_selector("#calling-band .newest[data-ticket='B002']", timeout=5_000)
-    tickets = page.eval_on_selector_all("#calling-band .calling-call", "els => els.map(e => e.dataset.ticket)")
+    tickets = page.eval_on_selector_all(
+        "#calling-band .calling-call", "els => els.map(e => e.dataset.ticket)"
+    )
     assert tickets == ["B002", "A001"]
     assert "5号窗口" in page.inner_text("#calling-band .newest")
     # The first call is spoken first; while it is, its text is on screen.
