@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import Response, abort, current_app, send_file
 from sqlalchemy import select
 
-from calling import bp
-from calling.announcements import audio_path, pending
+from calling import bp, voice
+from calling.announcements import audio_path, pending, voice_of
 from calling.models import CallEvent, CallingWindow
 from calling.schemas import AnnouncementShown, CallsAnswer, CallShown
 from calling.state import settings_of, shown_state
@@ -16,6 +16,8 @@ from content_feed import push, topics
 from content_feed.answers import json_answer
 from content_feed.api.caching import FastAnswer, obtain, refuse_unknown_params, to_response
 from content_feed.api.declare import declare
+from content_feed.api.json_body import json_object
+from content_feed.api.problems import Problem
 from content_feed.clock import now as clock_now
 from content_feed.db import db
 from content_feed.models import Hall, Terminal, Window
@@ -149,6 +151,21 @@ def calls(code: str):
 
 
 calls.fast_answer = FastAnswer(kinds=CALL_KINDS, token_in_url=True)
+
+
+READ_ALOUD_MAX = 1000  # characters a kiosk may have read aloud at once
+
+
+@bp.post("/screens/<code>/speak.wav")
+def speak(code: str):
+    """朗读 (无障碍): a kiosk has an item or a guide read aloud by the calls' voice.
+    The WAV is cached by its words, as announcements are."""
+    terminal = terminal_or_refuse(code, ("kiosk",))
+    text = " ".join(str(json_object().get("text", "")).split())[:READ_ALOUD_MAX]
+    if not text:
+        raise Problem(422, "没有要朗读的文字", errors={"text": "请给出要朗读的文字"})
+    _key, wav = voice_of(db.session, terminal.hall_id).speak(voice.text_words(text))
+    return Response(wav, mimetype="audio/wav", headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/audio/<key>.wav")

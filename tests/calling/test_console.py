@@ -11,6 +11,7 @@ from calling.models import CallCase, CallEvent, CallingHall, CallingWindow
 from content_feed.db import db
 from content_feed.models import Rating, Window
 from content_feed.terminals import hash_token
+from tests.builders import PASSWORD
 
 
 def window_id(number: str, hall_code: str = "hall-1") -> int:
@@ -73,7 +74,7 @@ def test_the_console_is_in_the_navigation_and_needs_the_operator_role(operator, 
     assert anonymous.status_code == 302 and "/admin/login" in anonymous.headers["Location"]
 
 
-def test_an_end_opens_the_windows_rating_once(operator, events, clock):
+def test_an_end_opens_the_windows_rating_once(operator, events, app):
     w = window_id("3")
     assert "办结后请在此评价" in operator.get(f"/admin/calling/rate?window={w}").get_data(True)
     events.send("call", "3", ticket="A009", service="不动产登记")
@@ -91,6 +92,11 @@ def test_an_end_opens_the_windows_rating_once(operator, events, clock):
     assert rating.follow_up_state == "open" and rating.contact_due_on  # 差评: followed up
     db.session.expire_all()
     assert db.session.get(CallCase, case.id).rating_id == rating.id
+    # The 好差评 follow-up list has it, for the window.
+    handler = app.test_client()
+    handler.post("/admin/login", data={"username": "handler", "password": PASSWORD})
+    listed = handler.get("/admin/feedback/ratings").get_data(as_text=True)
+    assert rating.receipt_no in listed and "3号窗口" in listed
 
 
 def test_window_settings_are_checked_and_saved(operator, hall):

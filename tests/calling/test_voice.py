@@ -133,3 +133,22 @@ def test_a_hall_records_its_own_words(operator, events, hall):
     clips, cache = _folders()
     lengths = [voice.seconds_of((cache / f"{a.audio}.wav").read_bytes()) for a in (old, new)]
     assert lengths[0] != lengths[1]
+
+
+def test_a_kiosk_has_text_read_aloud(app, client):
+    kiosk = {"X-Terminal-Token": "kiosk-token"}
+    spoken = client.post(
+        "/calling/screens/kiosk-1/speak.wav", json={"text": "不动产登记 3 个工作日"}, headers=kiosk
+    )
+    assert spoken.status_code == 200 and spoken.mimetype == "audio/wav"
+    assert voice.seconds_of(spoken.data) > 1
+    assert voice.text_words("不动产登记 3 个工作日") == ["不动产登记", "三", "个工作日"]
+    empty = client.post("/calling/screens/kiosk-1/speak.wav", json={"text": " "}, headers=kiosk)
+    assert empty.status_code == 422 and empty.json["errors"] == {"text": "请给出要朗读的文字"}
+    wall = {"X-Terminal-Token": "wall-token"}
+    assert (
+        client.post(
+            "/calling/screens/wall-1/speak.wav", json={"text": "x"}, headers=wall
+        ).status_code
+        == 404
+    )

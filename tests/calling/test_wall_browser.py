@@ -63,3 +63,17 @@ def test_calls_reach_the_wall_band_and_its_speaker(
     # The program underneath plays on.
     assert page.evaluate("document.querySelectorAll('.slide').length") >= 1
     page.close()
+
+    # A kiosk shows the calls on request, and reads a guide aloud.
+    kiosk = browser.new_page(viewport={"width": 1080, "height": 1920})
+    kiosk.goto(f"{live_server.url}/kiosk/kiosk-1?token=demo-kiosk-token")
+    kiosk.click("nav button[data-go='#/calls']")
+    kiosk.wait_for_selector(".calls-list li.newest", timeout=10_000)
+    assert "B002" in kiosk.inner_text(".calls-list li.newest")
+    kiosk.screenshot(path=str(screenshot_dir / "calling-kiosk-calls.png"))
+    kiosk.click("nav button[data-go='#/guides']")
+    kiosk.locator(".guides .guide-tile").first.click()
+    with kiosk.expect_response(lambda r: r.url.endswith("/speak.wav")) as spoken:
+        kiosk.click("button.read-aloud")
+    assert spoken.value.status == 200 and spoken.value.headers["content-type"] == "audio/wav"
+    kiosk.close()
