@@ -116,6 +116,8 @@ def test_bad_input_and_wrong_tokens_are_refused_in_chinese(events, client):
 
 def test_a_call_moves_the_halls_calls_and_nothing_else(events, client):
     program = client.get("/display/wall-1/program.json", headers=WALL)
+    elsewhere = {"X-Terminal-Token": "wall-2-token"}
+    other_hall = client.get("/calling/screens/wall-2/calls.json", headers=elsewhere)
     calls = client.get("/calling/screens/wall-1/calls.json", headers=WALL)
     assert calls.status_code == 200 and calls.json["calls"] == []
     same = client.get(
@@ -139,6 +141,11 @@ def test_a_call_moves_the_halls_calls_and_nothing_else(events, client):
         headers={**WALL, "If-None-Match": program.headers["ETag"]},
     )
     assert still.status_code == 304
+    unmoved = client.get(
+        "/calling/screens/wall-2/calls.json",
+        headers={**elsewhere, "If-None-Match": other_hall.headers["ETag"]},
+    )
+    assert unmoved.status_code == 304  # another hall's calls did not move
     assert client.get("/calling/screens/wall-1/calls.json").status_code == 404
 
 
