@@ -4,7 +4,7 @@ announcements' audio; the band the wall player lays over its program."""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, send_file
+from flask import Response, abort, current_app, send_file, url_for
 from sqlalchemy import select
 
 from calling import bp, voice
@@ -101,7 +101,7 @@ def _hall_calls(hall_id: int, at) -> tuple[dict, object]:
                 ends_at=iso(a.ends_at),
                 repeats=a.repeats,
                 volume=a.volume,
-                audio=f"{current_app.config['APPLICATION_ROOT'].rstrip('/')}/calling/audio/{a.audio}.wav",
+                audio=audio_url(a.audio),
             )
             for a in announcements
         ],
@@ -156,16 +156,21 @@ calls.fast_answer = FastAnswer(kinds=CALL_KINDS, token_in_url=True)
 READ_ALOUD_MAX = 1000  # characters a kiosk may have read aloud at once
 
 
-@bp.post("/screens/<code>/speak.wav")
+@bp.post("/screens/<code>/speak")
 def speak(code: str):
     """朗读 (无障碍): a kiosk has an item or a guide read aloud by the calls' voice.
-    The WAV is cached by its words, as announcements are."""
+    Answers where the WAV is (cached by its words, as announcements are): the
+    pages' policy lets media come from this server only."""
     terminal = terminal_or_refuse(code, ("kiosk",))
     text = " ".join(str(json_object().get("text", "")).split())[:READ_ALOUD_MAX]
     if not text:
         raise Problem(422, "没有要朗读的文字", errors={"text": "请给出要朗读的文字"})
-    _key, wav = voice_of(db.session, terminal.hall_id).speak(voice.text_words(text))
-    return Response(wav, mimetype="audio/wav", headers={"Cache-Control": "no-store"})
+    key, wav = voice_of(db.session, terminal.hall_id).speak(voice.text_words(text))
+    return {"audio": audio_url(key), "seconds": round(voice.seconds_of(wav), 2)}
+
+
+def audio_url(key: str) -> str:
+    return url_for("calling.audio", key=key)
 
 
 @bp.get("/audio/<key>.wav")

@@ -138,17 +138,16 @@ def test_a_hall_records_its_own_words(operator, events, hall):
 def test_a_kiosk_has_text_read_aloud(app, client):
     kiosk = {"X-Terminal-Token": "kiosk-token"}
     spoken = client.post(
-        "/calling/screens/kiosk-1/speak.wav", json={"text": "不动产登记 3 个工作日"}, headers=kiosk
+        "/calling/screens/kiosk-1/speak", json={"text": "不动产登记 3 个工作日"}, headers=kiosk
     )
-    assert spoken.status_code == 200 and spoken.mimetype == "audio/wav"
-    assert voice.seconds_of(spoken.data) > 1
+    assert spoken.status_code == 200 and spoken.json["seconds"] > 1
+    audio = client.get(spoken.json["audio"])
+    assert audio.mimetype == "audio/wav" and voice.seconds_of(audio.data) > 1
     assert voice.text_words("不动产登记 3 个工作日") == ["不动产登记", "三", "个工作日"]
-    empty = client.post("/calling/screens/kiosk-1/speak.wav", json={"text": " "}, headers=kiosk)
+    empty = client.post("/calling/screens/kiosk-1/speak", json={"text": " "}, headers=kiosk)
     assert empty.status_code == 422 and empty.json["errors"] == {"text": "请给出要朗读的文字"}
     wall = {"X-Terminal-Token": "wall-token"}
     assert (
-        client.post(
-            "/calling/screens/wall-1/speak.wav", json={"text": "x"}, headers=wall
-        ).status_code
+        client.post("/calling/screens/wall-1/speak", json={"text": "x"}, headers=wall).status_code
         == 404
     )

@@ -45,9 +45,9 @@ export function readAloudButton(ctx, text) {
       body: JSON.stringify({ text }),
       signal: personWaits(),
     })
-      .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(`HTTP ${r.status}`))))
-      .then((blob) => {
-        const audio = new Audio(URL.createObjectURL(blob));
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((made) => {
+        const audio = new Audio(made.audio);
         playing = audio;
         button.textContent = "■ 停止朗读";
         audio.onended = () => { playing = null; button.textContent = "🔊 朗读"; };
