@@ -198,3 +198,25 @@ def test_statistics_show_wait_and_handling_per_window_and_service(operator, even
     assert "<svg" in page and "5号窗口" in page and "不动产登记" in page
     row = re.search(r"<td>5号窗口 不动产登记</td>(.*?)</tr>", page).group(1)
     assert "<td>10.0</td><td>20.0</td>" in row
+
+
+def test_a_hall_user_calls_at_their_own_windows_only(app, hall):
+    from content_feed.models import Hall, User
+    from tests.builders import make_hall_user
+
+    east = db.session.execute(select(Hall).where(Hall.code == "hall-2")).scalar_one()
+    if db.session.execute(select(User).where(User.username == "east-operator")).scalar() is None:
+        make_hall_user("east-operator", {east: "operator"})  # (the module's world keeps it)
+    client = app.test_client()
+    client.post("/admin/login", data={"username": "east-operator", "password": PASSWORD})
+    page = client.get("/admin/calling/").get_data(as_text=True)
+    assert "东区分厅" in page and "测试大厅" not in page
+    theirs, other = window_id("1", "hall-2"), window_id("1")
+    assert client.get(f"/admin/calling/caller?window={theirs}").status_code == 200
+    assert client.get(f"/admin/calling/caller?window={other}").status_code == 404
+    refused = client.post(
+        "/admin/calling/caller", data={"window": other, "action": "call", "ticket": "A1"}
+    )
+    assert refused.status_code == 404
+    assert client.post("/admin/calling/hall/token", data={"hall": hall.id}).status_code == 404
+    assert db.session.execute(select(func.count()).select_from(CallEvent)).scalar() == 0
