@@ -178,3 +178,14 @@ def test_when_the_queue_system_goes_silent_screens_keep_the_last_calls_and_staff
     # It comes back: the warning goes.
     events.send("end", "2", ticket="A005", at=clock.now())
     assert "叫号系统已超过" not in operator.get("/admin/calling/").get_data(as_text=True)
+
+
+def test_with_push_a_wall_hears_of_its_halls_calls_at_once():
+    from content_feed import push, topics
+
+    assert push.channel_of(topics.calls(3)) == "calls-3"
+    settings = {
+        "push": {"publish_url": "http://127.0.0.1:9/_push/pub", "subscribe_path": "/_push/sub"}
+    }
+    deps = [topics.terminal(7), topics.calls(3)]
+    assert push.subscription(settings, deps) == "/_push/sub/calls-3,terminal-7"
