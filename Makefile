@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench scaled clean
+.PHONY: run test lint format bench scaled clean voice
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,13 @@ run: $(STAMP)
 	@# Fonts are needed for crisp LED frames; without them the hall still runs
 	@# and the console says what is missing.
 	scripts/system-deps.sh run || echo "warning: continuing without the packages named above"
+	$(MAKE) voice || echo "warning: no default voice clips (espeak-ng missing?): calls are shown, not spoken"
 	$(PY) run.py serve --prepare --demo
+
+# The calls' default voice clips (请, 号, 到, 窗口, 办理, digits, letters, a chime), made with
+# espeak-ng into the instance folder; not committed (generated, and a hall may record its own).
+voice: $(STAMP)
+	$(PY) -c 'from calling.voice import main; main(["instance/calling/clips"])'
 
 test: $(STAMP)
 	scripts/system-deps.sh test
@@ -42,6 +48,7 @@ bench: $(STAMP)
 	$(PY) bench/led.py
 	$(PY) bench/guide_import.py
 	$(PY) bench/push.py
+	$(PY) bench/calling.py
 
 clean:
 	rm -rf $(VENV) test-output .pytest_cache

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 import admin
+import calling.models  # noqa: F401  (queue calling's tables, for db.create_all)
 import display
 import kiosk
 from config import load_settings
@@ -174,6 +175,9 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per package (display/ has two: the screens and their console).
     The feed's come first: kiosk/, display/ and the consoles build on it."""
     from admin import bp as admin_console
+    from calling import api_bp as calling_api
+    from calling import bp as calling_screens
+    from calling import console_bp as calling_console
     from content_feed import atom, qr
     from content_feed.api import api
     from content_feed.public_pages import bp as public_pages
@@ -188,7 +192,8 @@ def register_blueprints(app: Flask) -> None:
     # No session cookie reaches these, so CSRF does not apply: the JSON API and
     # the screens answer to terminal tokens, kiosk submissions carry idempotency
     # keys and rate limits, and a kiosk's urgent-notice confirmation is not a form.
-    for exempt in (api, screens, kiosk_ack):
+    # The queue system's endpoint answers to its hall's token, as terminals do.
+    for exempt in (api, screens, kiosk_ack, calling_api, calling_screens):
         csrf.exempt(exempt)
     for blueprint in (
         api,
@@ -200,6 +205,9 @@ def register_blueprints(app: Flask) -> None:
         display_console,
         admin_console,
         feedback_console,
+        calling_api,
+        calling_screens,
+        calling_console,
     ):
         app.register_blueprint(blueprint)
 
@@ -274,6 +282,12 @@ class Background:
             sender = start_sender(app)
             if sender is not None:
                 self._stops.append(sender.stop)
+            from calling.strips import start_strips
+
+            # The windows' strips (排队叫号), the same way.
+            strips = start_strips(app)
+            if strips is not None:
+                self._stops.append(strips.stop)
         publisher = app.extensions.get("sunlight.push")
         if publisher is not None:
             # Commits publish from any process; time boundaries from every node that

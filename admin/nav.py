@@ -36,6 +36,13 @@ NAV = [
         ],
     ),
     (
+        "排队叫号",
+        [
+            ("calling_console.index", "叫号器与窗口屏"),
+            ("calling_console.stats", "等候与办理统计"),
+        ],
+    ),
+    (
         "问询与评价",
         [
             ("feedback_console.queue", "问询办理"),

@@ -26,6 +26,7 @@ URGENT = "urgent"  # urgent notices
 ANSWERS = "answers"  # inquiries answered in public (问答公开)
 CATALOGUE = "catalogue"  # the category tree (names travel with every item)
 TERMINALS = "terminals"  # the in-memory table of terminals (any setting of any terminal)
+CALLS = "calls"  # a hall's queue calls: window states, the last calls, announcements
 
 
 def _hall(family: str, hall_id: int | None) -> str:
@@ -42,6 +43,11 @@ def urgent(hall_id: int | None) -> str:
 
 def answers(hall_id: int | None) -> str:
     return _hall(ANSWERS, hall_id)
+
+
+def calls(hall_id: int) -> str:
+    """A hall's queue calls (calling/): a call moves this and nothing else."""
+    return _hall(CALLS, hall_id)
 
 
 def hall(hall_id: int) -> str:

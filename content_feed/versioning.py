@@ -120,8 +120,14 @@ def _ignored(row) -> frozenset[str]:
     return getattr(type(row), "__console_only__", frozenset())
 
 
+def move_topics(session: Session, names: Iterable[str]) -> None:
+    """Move ``names`` with the session's next flush, in its transaction: for state
+    kept outside FeedContent rows (a hall's queue calls, calling/state.py)."""
+    session.info.setdefault("feed_moves", set()).update(names)
+
+
 def _before_flush(session: Session, flush_context, instances) -> None:
-    moved: set[str] = set()
+    moved: set[str] = set(session.info.pop("feed_moves", ()))
     for row in session.new:
         moved |= topics_moved_by(row)
     for row in session.dirty:
@@ -171,6 +177,7 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_rollback(session: Session) -> None:
+    session.info.pop("feed_moves", None)
     session.info.pop("feed_topics", None)
     session.info.pop("feed_seq", None)
 
@@ -335,5 +342,6 @@ __all__ = [
     "install_session_hooks",
     "ensure_feed_state",
     "topics_moved_by",
+    "move_topics",
     "db",
 ]

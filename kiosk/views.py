@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, request, send_from_directory
+from flask import Response, current_app, render_template, request, send_from_directory, url_for
 
 from content_feed import topics
 from content_feed.api.caching import FastAnswer, conditional
@@ -68,8 +68,19 @@ def shell(code: str):
         "base": request.script_root,
         # Where to hear at once that the bundle or urgent notices moved; "" polls only.
         "push": push.subscription(settings, bundle_topics(terminal)),
+        # The hall's current calls and the read-aloud voice, where calling/ is installed.
+        **_calling_urls(terminal.code),
     }
     return render_template("kiosk/shell.html", config=config)
+
+
+def _calling_urls(code: str) -> dict:
+    if "calling.calls" not in current_app.view_functions:
+        return {"calls": "", "speak": ""}
+    return {
+        "calls": url_for("calling.calls", code=code),
+        "speak": url_for("calling.speak", code=code),
+    }
 
 
 def _bundle_topics() -> list[str]:

@@ -44,6 +44,7 @@ _CHANNEL_FAMILIES = frozenset(
         topics.URGENT,
         topics.ANSWERS,
         topics.CATALOGUE,
+        topics.CALLS,
         "hall",
         "terminal",
         "group",

@@ -1,12 +1,13 @@
 #!/bin/sh
 # Install the Debian packages Sunlight needs, or say clearly what is missing.
-#   scripts/system-deps.sh run   CJK fonts for the LED renderer and pages
+#   scripts/system-deps.sh run   CJK fonts for the LED renderer and pages, espeak-ng for
+#                                the calls' default voice clips and other words (calling/voice.py)
 #   scripts/system-deps.sh test  the above, plus Chromium (browser tests) and PostgreSQL
 #   scripts/system-deps.sh bench the above, plus wrk for load benchmarks
 #   scripts/system-deps.sh scaled  PostgreSQL, Redis, nginx with Nchan (make scaled)
 # Tests and benchmarks also run the scaled deployment, so they take its packages.
 set -eu
-want="fonts-noto-cjk fonts-wqy-zenhei xfonts-wqy"
+want="fonts-noto-cjk fonts-wqy-zenhei xfonts-wqy espeak-ng"
 scaled="redis-server nginx libnginx-mod-nchan"
 case "${1:-run}" in
   # poppler-utils: the print tests read the PDF Chromium prints (pages, margins);

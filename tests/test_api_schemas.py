@@ -117,6 +117,7 @@ def world(live_server):
     with app.app_context():
         urgent_for_some(at)
         every_entry_kind(at, make_meeting(at))
+        connect_queue_system()
     # One answer in the asker's words (with consent), one rewritten by the handler.
     asked = requests.post(
         f"{url}/api/v1/inquiries", json=question(public_consent=True), headers=KIOSK
@@ -139,6 +140,25 @@ def world(live_server):
             )
         db.session.commit()
     return live_server, asked["receipt_no"], rated["receipt_no"]
+
+
+def connect_queue_system() -> None:
+    """The demo hall's queue system (calling/) gets its token."""
+    from calling.models import CallingHall
+    from content_feed.models import Hall
+    from content_feed.terminals import hash_token
+
+    hall = db.session.execute(select(Hall).where(Hall.code == "hall-1")).scalar_one()
+    db.session.add(CallingHall(hall_id=hall.id, token_hash=hash_token("queue-token")))
+    db.session.commit()
+
+
+def queue_event(**fields) -> dict:
+    event = {"event_id": key(), "type": "call", "window": "3", "ticket": "A001"}
+    return {**event, "occurred_at": "2026-11-17T02:00:05Z", **fields}
+
+
+QUEUE = {"headers": {"X-Queue-Token": "queue-token"}}
 
 
 def calls(url: str, inquiry_no: str, rating_no: str, first: dict) -> dict:
@@ -261,6 +281,25 @@ def calls(url: str, inquiry_no: str, rating_no: str, first: dict) -> dict:
             (f"{url}/kiosk/kiosk-1/bundle.json", WALL),
             (f"{url}/kiosk/kiosk-1/bundle.json?x=1", {}),
         ],
+        ("GET", "/kiosk/{code}/urgent.json"): [
+            (f"{url}/kiosk/kiosk-1/urgent.json", {}),
+            (f"{url}/kiosk/kiosk-1/urgent.json", {"headers": {"X-Terminal-Token": "x"}}),
+            (f"{url}/kiosk/kiosk-1/urgent.json", WALL),
+            (f"{url}/kiosk/kiosk-1/urgent.json?x=1", {}),
+        ],
+        ("POST", "/api/v1/calling/{hall}/events"): [
+            (f"{api}/calling/hall-1/events", {"json": queue_event(), **QUEUE}),
+            (f"{api}/calling/hall-1/events", {"json": queue_event(window="99"), **QUEUE}),
+            (f"{api}/calling/hall-1/events", {"json": queue_event(type="x"), **QUEUE}),
+            (f"{api}/calling/hall-1/events", {"json": queue_event()}),
+            (f"{api}/calling/hall-1/events", {"data": "x", **QUEUE}),
+        ],
+        ("GET", "/calling/screens/{code}/calls.json"): [
+            (f"{url}/calling/screens/wall-1/calls.json", WALL),
+            (f"{url}/calling/screens/kiosk-1/calls.json", {}),
+            (f"{url}/calling/screens/wall-1/calls.json", {"headers": {"X-Terminal-Token": "x"}}),
+            (f"{url}/calling/screens/wall-1/calls.json?x=1", WALL),
+        ],
         ("POST", "/api/v1/heartbeat"): [
             (f"{api}/heartbeat", {"json": {"terminal": "kiosk-1", "page": "#/", "version": "1"}}),
             (f"{api}/heartbeat", {"json": {"terminal": "kiosk-1", "page": ["#/"]}}),
@@ -298,7 +337,10 @@ def test_every_route_answers_its_documented_schema(world):
     first = {
         "item": requests.get(f"{url}/api/v1/items").json()["items"][0]["id"],
         "guide": requests.get(f"{url}/api/v1/guides").json()["guides"][0]["id"],
-        "urgent": requests.get(f"{url}/api/v1/urgent-notices").json()["urgent_notices"][0]["id"],
+        # The world's notice is for a group (wall-1, kiosk-1): the public list has none.
+        "urgent": requests.get(f"{url}/kiosk/kiosk-1/urgent.json", headers=KIOSK).json()[
+            "urgent_notices"
+        ][0]["id"],
     }
     table = calls(url, inquiry_no, rating_no, first)
     # Every /api/v1 route, and the terminal routes the document describes.

@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 OURS = (
     "admin",
+    "calling",
     "config",
     "content_feed",
     "demo",
@@ -58,7 +59,16 @@ def within(name: str, *packages: str) -> bool:
 
 # The layers, lowest first; the consoles sit on top. New capability packages
 # (calling, alerts, monitoring) join ABOVE_CORE as they land.
-ABOVE_CORE = ("demo", "guide_import", "inquiries", "kiosk", "display", "operations", "web")
+ABOVE_CORE = (
+    "calling",
+    "demo",
+    "guide_import",
+    "inquiries",
+    "kiosk",
+    "display",
+    "operations",
+    "web",
+)
 
 # (the modules, what they must not import, the modules the rule leaves out)
 RULES = [
@@ -73,6 +83,13 @@ RULES = [
     ("kiosk", ("display", "demo", "guide_import", *CONSOLES), ()),
     ("display", ("kiosk", "demo", "guide_import"), ()),
     ("display", CONSOLES, ("display.console",)),
+    # Queue calling drives the display's renderer and card drivers; its console is its own.
+    (
+        "calling",
+        ("kiosk", "demo", "guide_import", *CONSOLES),
+        ("calling.console", "calling.statistics"),
+    ),
+    ("display", ("calling",), ()),
 ]
 
 

@@ -262,6 +262,17 @@ def _criterion(model, halls):
     )
 
 
+def declare(model, rule) -> None:
+    """A capability's own model (calling/, alerts/ …) under the same rules, declared
+    when its package is imported: web/ imports nothing above it."""
+    global SCOPED, LEDGER_KINDS
+    SCOPE[model] = rule
+    SCOPED = tuple(SCOPE)
+    _BY_TABLE[model.__table__] = model
+    if not isinstance(rule, IsHall | AboutObject) and model not in LEDGER_KINDS:
+        LEDGER_KINDS = (*LEDGER_KINDS, model)
+
+
 def _one(value) -> frozenset[int]:
     return frozenset() if value is None else frozenset([value])
 

@@ -3,6 +3,7 @@
 import { backBar, fill, h, link, localTime, onSwipe, qrCard, section } from "./dom.js";
 import { pager } from "./pager.js";
 import { materialFiles } from "./materials.js";
+import { readAloudButton } from "./calls.js";
 
 // Rows per screen: what fits without scrolling in each orientation.
 const perPage = () => (matchMedia("(orientation: landscape)").matches ? 5 : 9);
@@ -182,8 +183,9 @@ export function item(ctx, id) {
     }
     const tz = ctx.store.data.timezone;
     const pre = item.pre_disclosure;
+    const spoken = [item.title, item.summary].filter(Boolean).join("。");
     fill(view,
-      backBar(h("span", { class: "crumb" }, item.category.name)),
+      backBar(h("span", { class: "crumb" }, item.category.name), h("span", { class: "spacer" }), readAloudButton(ctx, spoken)),
       h("h1", { class: "item-title" }, item.title),
       h("div", { class: "item-head" }, metaList(item), qrCard(`${item.qr}?box=8`, "扫码带走")),
       pre
@@ -248,6 +250,7 @@ export function guide(ctx, id) {
     { class: "page guide-page" },
     backBar(
       h("span", { class: "spacer" }),
+      readAloudButton(ctx, [g.name, g.summary, g.promised_limit && `承诺办结时限 ${g.promised_limit}`, g.window && `办理窗口 ${g.window}`].filter(Boolean).join("。")),
       h("button", { type: "button", class: "btn", onclick: () => window.print() }, "打印本指南"),
       link(`#/rate/guide/${g.id}`, { class: "btn" }, "★ 评价此事项"),
     ),

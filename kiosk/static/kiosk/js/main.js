@@ -7,6 +7,7 @@ import { attract, startIdle } from "./idle.js";
 import { ledger } from "./ledger.js";
 import { Outbox } from "./outbox.js";
 import { installPrinting } from "./printing.js";
+import { callsPage } from "./calls.js";
 import * as receipts from "./receipts.js";
 import { search } from "./search.js";
 import { Store } from "./store.js";
@@ -45,6 +46,7 @@ const ROUTES = [
   [/^#\/window\/(\d+)$/, (id) => windowPage(ctx, id)],
   [/^#\/answers$/, () => browse.answers(ctx)],
   [/^#\/ledger$/, () => ledger(ctx)],
+  [/^#\/calls$/, () => callsPage(ctx)],
   [/^#\/search$/, () => search(ctx)],
   [/^#\/ask(?:\/(\w+))?$/, (kind) => forms.ask(ctx, kind)],
   [/^#\/comment\/(\d+)$/, (id) => forms.comment(ctx, id)],
