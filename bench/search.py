@@ -31,6 +31,8 @@ QUERIES = {
     "拼音全拼": ["budongchan", "yanglao", "dangfei", "shehui", "gongshi"],
     "多个词": ["党费 2025", "登记 不动产", "社保 养老", "公示 第一党支部", "bdc 2024"],
     "材料与窗口": ["户口簿", "完税凭证", "公证", "营业执照副本", "户籍"],
+    # Pinyin of words inside guides' materials and windows' services (not in titles).
+    "拼音 材料窗口": ["hukoubu", "wanshui", "gongzheng", "hkb", "hukou", "budongchan gongzheng"],
 }
 
 MATERIALS = [
