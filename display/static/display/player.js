@@ -137,12 +137,15 @@
     if (!text.querySelector(".summary") && full) {
       text.insertBefore(el("p", "summary excerpt", full.textContent.replace(/\s+/g, " ").trim()), full);
     }
-    if (node.querySelector(".qr")) text.append(el("p", "see-qr", "全文请扫码查看"));
+    if (node.querySelector(".qr")) {
+      text.append(el("p", "see-qr", node.classList.contains("kind-guide") ? "完整指南请扫码查看" : "全文请扫码查看"));
+    }
     var lines = 8;
     while (over() && lines > 1) {
       lines -= 1;
       text.style.setProperty("--lines", String(lines));
     }
+    if (over()) node.classList.add("no-summary");
     if (over()) node.classList.add("title-clamped");
   }
 

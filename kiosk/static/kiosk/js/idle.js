@@ -12,10 +12,14 @@ export function startIdle(ctx, onIdle) {
   const attractShown = () => !document.getElementById("attract").hidden;
   let timer = null;
   let ticker = null;
-  const arm = () => {
+  const arm = (event) => {
     clearTimeout(timer);
     clearInterval(ticker);
-    box.hidden = true;
+    // The touch that answers the warning belongs to it: the warning goes when that
+    // touch ends, so it never lands on what lies beneath.
+    if (!box.hidden && event && event.type !== "keydown") {
+      box.addEventListener("click", () => { box.hidden = true; }, { once: true });
+    } else box.hidden = true;
     timer = setTimeout(warn, ctx.cfg.idleSeconds * 1000);
   };
   const warn = () => {

@@ -68,9 +68,10 @@ export function search(ctx) {
     toggle.setAttribute("aria-expanded", String(!folded));
     toggle.textContent = folded ? "⌨ 打开键盘" : "⌨ 收起键盘";
   };
-  // A hot word adds to what is typed ("登记" then "不动产": both words), once.
-  const pick = (word) => {
-    const words = input.value.split(/\s+/).filter(Boolean);
+  // A hot word adds to what is typed ("登记" then "不动产": both words), once; a word
+  // offered when nothing was found replaces the query.
+  const pick = (word, replace = false) => {
+    const words = replace ? [] : input.value.split(/\s+/).filter(Boolean);
     if (!words.includes(word)) words.push(word);
     input.value = words.join(" ");
     changed(true);
@@ -79,7 +80,7 @@ export function search(ctx) {
   const show = (list, total, note) => {
     status.dataset.query = draft.q.trim();
     status.textContent = list.length ? `找到 ${total} 条${note || ""}` : `没有找到${note || ""}，请换个词试试`;
-    fill(results, ...(list.length ? list.map(resultRow) : [emptyHelp(ctx, draft.q.trim(), pick)]));
+    fill(results, ...(list.length ? list.map(resultRow) : [emptyHelp(ctx, draft.q.trim(), (word) => pick(word, true))]));
   };
   const run = async () => {
     const q = draft.q.trim();
