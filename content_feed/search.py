@@ -172,21 +172,26 @@ def spell(sylls: list[str] | tuple[str, ...]) -> Spelling:
     return Spelling("".join(s[0] for s in sylls), "".join(sylls), tuple(starts))
 
 
+def syllable_spans(full: str, starts: tuple[int, ...], term: str) -> list[tuple[int, int]]:
+    """Characters covered by ``term`` read as pinyin starting on a syllable of ``full``
+    (``starts``: where each character's syllable begins)."""
+    spans = []
+    pos = full.find(term)
+    while pos >= 0:
+        index = bisect_right(starts, pos) - 1
+        if index >= 0 and starts[index] == pos:
+            spans.append((index, bisect_right(starts, pos + len(term) - 1)))
+        pos = full.find(term, pos + 1)
+    return spans
+
+
 def spelled_spans(sp: Spelling | None, term: str) -> list[tuple[int, int]]:
     """Characters of the spelled text that ``term`` matches as initials or as full
     pinyin starting on a syllable."""
     if sp is None or len(term) < MIN_SPELLED:
         return []
     spans = SearchIndex._literal_spans(sp.initials, term)
-    if term in sp.full:
-        pos = sp.full.find(term)
-        while pos >= 0:
-            index = bisect_right(sp.starts, pos) - 1
-            if index >= 0 and sp.starts[index] == pos:
-                last = bisect_right(sp.starts, pos + len(term) - 1) - 1
-                spans.append((index, last + 1))
-            pos = sp.full.find(term, pos + 1)
-    return _merge(spans)
+    return _merge(spans + syllable_spans(sp.full, sp.starts, term))
 
 
 def spelled_in(sp: Spelling | None, term: str) -> bool:
@@ -452,13 +457,7 @@ class SearchIndex:
     @staticmethod
     def _full_spans(doc: Doc, term: str) -> list[tuple[int, int]]:
         """Title characters covered by ``term`` read as pinyin starting on a syllable."""
-        spans = []
-        for char_index, start in enumerate(doc.starts):
-            if doc.full.startswith(term, start):
-                end = start + len(term)
-                last = bisect_right(doc.starts, end - 1) - 1
-                spans.append((char_index, last + 1))
-        return spans
+        return syllable_spans(doc.full, doc.starts, term)
 
     def _title_spans(self, doc: Doc, variants: list[str]) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []

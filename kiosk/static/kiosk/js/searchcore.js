@@ -48,18 +48,7 @@ export function spell(sylls) {
 // starting on a syllable.
 export function spelledSpans(sp, term) {
   if (!sp || term.length < MIN_SPELLED) return [];
-  const spans = literalSpans(sp.initials, term);
-  let pos = sp.full.indexOf(term);
-  while (pos >= 0) {
-    const index = sp.starts.indexOf(pos);
-    if (index >= 0) {
-      let last = index;
-      while (last + 1 < sp.starts.length && sp.starts[last + 1] <= pos + term.length - 1) last++;
-      spans.push([index, last + 1]);
-    }
-    pos = sp.full.indexOf(term, pos + 1);
-  }
-  return merge(spans);
+  return merge(literalSpans(sp.initials, term).concat(syllableSpans(sp.full, sp.starts, term)));
 }
 
 const spelledIn = (sp, term) => spelledSpans(sp, term).length > 0;
@@ -82,18 +71,21 @@ export function makeDoc({ kind, id, title, summary, body, pinyin, spelled, info 
   };
 }
 
-function fullSpans(doc, term) {
+// Characters covered by `term` read as pinyin starting on a syllable of `full`.
+function syllableSpans(full, starts, term) {
   const spans = [];
-  doc.starts.forEach((start, index) => {
-    if (doc.full.startsWith(term, start)) {
+  starts.forEach((start, index) => {
+    if (full.startsWith(term, start)) {
       const end = start + term.length;
       let last = index;
-      while (last + 1 < doc.starts.length && doc.starts[last + 1] <= end - 1) last++;
+      while (last + 1 < starts.length && starts[last + 1] <= end - 1) last++;
       spans.push([index, last + 1]);
     }
   });
   return spans;
 }
+
+const fullSpans = (doc, term) => syllableSpans(doc.full, doc.starts, term);
 
 function literalSpans(text, term) {
   const spans = [];
