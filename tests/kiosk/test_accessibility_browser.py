@@ -208,10 +208,10 @@ def test_state_is_never_told_by_colour_alone(open_kiosk):  # noqa: F811
 
 
 def test_the_idle_reset_warns_and_can_be_put_off(open_kiosk, screenshot_dir):  # noqa: F811
-    page = open_kiosk(query="?idle=2&idlewarn=3")
+    page = open_kiosk(query="?idle=4&idlewarn=3")
     dock(page, "咨询建议")
     page.fill("#f-text", "我读得慢，还没写完")
-    page.wait_for_selector("#idle-warning:not([hidden])", timeout=6000)
+    page.wait_for_selector("#idle-warning:not([hidden])", timeout=8000)
     assert "您还在使用吗" in page.locator("#idle-warning").inner_text()
     measure(page, "normal", "idle warning", problems := [])
     assert problems == []
@@ -220,7 +220,7 @@ def test_the_idle_reset_warns_and_can_be_put_off(open_kiosk, screenshot_dir):  #
     assert page.locator("#idle-warning").is_hidden()
     assert page.input_value("#f-text") == "我读得慢，还没写完"
     # Left alone: the warning comes back, counts down, and the kiosk resets.
-    page.wait_for_selector("#idle-warning:not([hidden])", timeout=6000)
+    page.wait_for_selector("#idle-warning:not([hidden])", timeout=8000)
     page.wait_for_selector("#attract:not([hidden])", timeout=8000)
     assert page.evaluate("location.hash") in ("", "#/")
     assert page.errors == []

@@ -110,7 +110,11 @@ export function search(ctx) {
   input.addEventListener("input", () => changed(false));
   const onKey = (key) => {
     if (key === "back") input.value = input.value.slice(0, -1);
-    else if (key === "clear") input.value = "";
+    else if (key === "clear") {
+      // Starting over: the keyboard opens again.
+      input.value = "";
+      fold(false);
+    }
     else if (key === "go") {
       changed(true);
       if (input.value.trim()) fold(true);
