@@ -188,6 +188,7 @@ VALIDATORS = {
     "scheduler.lead_retry_seconds": _positive,
     "rate_limits.storage_url": _storage_url,
     "kiosk.idle_seconds": _positive,
+    "kiosk.idle_warn_seconds": _positive,
     "kiosk.heartbeat_seconds": _positive,
     "display.poll_seconds": _positive,
     "display.offline_after_polls": _positive,

@@ -2,7 +2,10 @@
 
 Chinese substring search (one or two characters included), pinyin by full
 syllables and by initials on titles (``bdc`` → 不动产登记, ``ylbx`` →
-养老保险), and a few common abbreviations (社保 → 社会保险/社会保障).
+养老保险) and, for guides and windows, on their summaries and bodies too
+(materials, steps, window services: ``hukou`` → a guide asking for the 户口簿),
+and a few common abbreviations (社保 → 社会保险/社会保障; typed in full pinyin too:
+``shebao``).
 Several words separated by spaces (``党费 2025``, ``登记 不动产``) find the
 documents holding all of them, in any order. Guides are found by their
 materials, steps, conditions, FAQ and the services of their window; windows
@@ -66,7 +69,7 @@ TIER_TITLE, TIER_SUMMARY, TIER_BODY = 0, 1, 2
 TIER_NAMES = {TIER_TITLE: "title", TIER_SUMMARY: "summary", TIER_BODY: "body"}
 
 # Short words people say for the long names documents use.
-ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+_SHORT_WORDS: dict[str, tuple[str, ...]] = {
     "社保": ("社会保险", "社会保障"),
     "医保": ("医疗保险", "医疗保障"),
     "低保": ("最低生活保障",),
@@ -77,6 +80,9 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "户籍": ("户口", "户政"),
     "退休金": ("养老金", "养老保险"),
 }
+# Fewer letters than this are not looked for in summaries and bodies: two letters of
+# initials already match most guides, one would match all of them.
+MIN_SPELLED = 2
 
 _MARKDOWN = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[#>*_`|\[\]~-]{1,}")
 _SPACE = re.compile(r"\s+")
@@ -104,6 +110,18 @@ def terms(query: str) -> list[str]:
 
 def variants_of(term: str) -> list[str]:
     return [term, *ABBREVIATIONS.get(term, ())]
+
+
+def _with_pinyin_keys(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Each short word also under its full pinyin (``hukou`` → 户口 and what 户口 means),
+    so a word typed on the kiosk's letter keyboard finds what the word itself finds."""
+    out = dict(table)
+    for word, longer in table.items():
+        out.setdefault("".join(lazy_pinyin(word)), (word, *longer))
+    return out
+
+
+ABBREVIATIONS = _with_pinyin_keys(_SHORT_WORDS)
 
 
 def is_pinyin(term: str) -> bool:
@@ -136,6 +154,52 @@ def _syllables(title: str) -> tuple[str, ...]:
     return tuple(s.lower() if s.isalnum() else " " for s in out)
 
 
+@dataclass(slots=True, frozen=True)
+class Spelling:
+    """A text's pinyin: one syllable per character, as initials and run together
+    (``starts``: where each character's syllable begins in ``full``)."""
+
+    initials: str
+    full: str
+    starts: tuple[int, ...]
+
+
+def spell(sylls: list[str] | tuple[str, ...]) -> Spelling:
+    starts, pos = [], 0
+    for s in sylls:
+        starts.append(pos)
+        pos += len(s)
+    return Spelling("".join(s[0] for s in sylls), "".join(sylls), tuple(starts))
+
+
+def syllable_spans(full: str, starts: tuple[int, ...], term: str) -> list[tuple[int, int]]:
+    """Characters covered by ``term`` read as pinyin starting on a syllable of ``full``
+    (``starts``: where each character's syllable begins)."""
+    spans = []
+    pos = full.find(term)
+    while pos >= 0:
+        index = bisect_right(starts, pos) - 1
+        if index >= 0 and starts[index] == pos:
+            spans.append((index, bisect_right(starts, pos + len(term) - 1)))
+        pos = full.find(term, pos + 1)
+    return spans
+
+
+def spelled_spans(sp: Spelling | None, term: str) -> list[tuple[int, int]]:
+    """Characters of the spelled text that ``term`` matches as initials or as full
+    pinyin starting on a syllable."""
+    if sp is None or len(term) < MIN_SPELLED:
+        return []
+    spans = SearchIndex._literal_spans(sp.initials, term)
+    return _merge(spans + syllable_spans(sp.full, sp.starts, term))
+
+
+def spelled_in(sp: Spelling | None, term: str) -> bool:
+    if sp is None or len(term) < MIN_SPELLED:
+        return False
+    return term in sp.initials or bool(term in sp.full and spelled_spans(sp, term))
+
+
 @dataclass(slots=True)
 class Doc:
     kind: str  # "item", "guide" or "window"
@@ -151,6 +215,9 @@ class Doc:
     initials: str = ""
     full: str = ""
     starts: tuple[int, ...] = ()
+    # Pinyin of the summary and body (guides and windows only), else None.
+    py_summary: Spelling | None = None
+    py_body: Spelling | None = None
 
 
 @dataclass
@@ -225,6 +292,8 @@ class SearchIndex:
         self.titles = _Field([d.n_title for d in docs])
         self.initials = _Field([d.initials for d in docs])
         self.full = _Field([d.full for d in docs])
+        # Documents whose summary and body are spelled out in pinyin (a few hundred).
+        self.spelled = [n for n, d in enumerate(docs) if d.py_summary or d.py_body]
         self.postings: dict[str, array] = {}
         # Characters of the titles not already in the summary or body, so that
         # postings ∪ title_postings covers every field (for several words).
@@ -273,6 +342,19 @@ class SearchIndex:
                 break
         return found
 
+    def _spelled_hits(self, term: str, skip: set[int]) -> dict[int, int]:
+        """Documents holding ``term`` as pinyin in summary (tier 1) or body (tier 2)."""
+        found: dict[int, int] = {}
+        for n in self.spelled:
+            if n in skip:
+                continue
+            doc = self.docs[n]
+            if spelled_in(doc.py_summary, term):
+                found[n] = TIER_SUMMARY
+            elif spelled_in(doc.py_body, term):
+                found[n] = TIER_BODY
+        return found
+
     def _candidates(self, variants: list[str]) -> set[int]:
         """Every document that may hold one of ``variants`` in some field (a superset)."""
         found: set[int] = set()
@@ -281,6 +363,7 @@ class SearchIndex:
             if is_pinyin(v):
                 found.update(self.initials.scan(v, everything))
                 found.update(self.full.scan(v, everything))
+                found.update(self.spelled)
             lists = []
             for ch in set(v):
                 a, b = self.postings.get(ch), self.title_postings.get(ch)
@@ -301,9 +384,10 @@ class SearchIndex:
                 return TIER_TITLE
             if is_pinyin(v) and (v in doc.initials or (v in doc.full and self._full_spans(doc, v))):
                 return TIER_TITLE
-            if v in doc.n_summary:
+            pinyin = is_pinyin(v)
+            if v in doc.n_summary or (pinyin and spelled_in(doc.py_summary, v)):
                 best = TIER_SUMMARY
-            elif best is None and v in doc.n_body:
+            elif best is None and (v in doc.n_body or (pinyin and spelled_in(doc.py_body, v))):
                 best = TIER_BODY
         return best
 
@@ -347,7 +431,11 @@ class SearchIndex:
         others: dict[int, int] = {}
         # Past COUNT_CAP title matches nothing else can reach the pages shown.
         for v in variants if len(titles) < COUNT_CAP else ():
-            for n, tier in self._other_hits(v, title_set, COUNT_CAP).items():
+            found = self._other_hits(v, title_set, COUNT_CAP)
+            if is_pinyin(v):
+                for n, tier in self._spelled_hits(v, title_set).items():
+                    found[n] = min(tier, found.get(n, tier))
+            for n, tier in found.items():
                 others[n] = min(tier, others.get(n, tier))
         ranked = titles + sorted(others, key=lambda n: (others[n], n))
         total = len(ranked)
@@ -369,13 +457,7 @@ class SearchIndex:
     @staticmethod
     def _full_spans(doc: Doc, term: str) -> list[tuple[int, int]]:
         """Title characters covered by ``term`` read as pinyin starting on a syllable."""
-        spans = []
-        for char_index, start in enumerate(doc.starts):
-            if doc.full.startswith(term, start):
-                end = start + len(term)
-                last = bisect_right(doc.starts, end - 1) - 1
-                spans.append((char_index, last + 1))
-        return spans
+        return syllable_spans(doc.full, doc.starts, term)
 
     def _title_spans(self, doc: Doc, variants: list[str]) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
@@ -388,10 +470,10 @@ class SearchIndex:
 
     def _hit(self, doc: Doc, tier: int, variants: list[str]) -> Hit:
         title_spans = self._title_spans(doc, variants)
-        source, text = (doc.n_summary, doc.summary)
+        source, text, spelled = doc.n_summary, doc.summary, doc.py_summary
         if tier == TIER_BODY:
-            source, text = doc.n_body, doc.body
-        snippet, spans = _snippet(text, source, variants)
+            source, text, spelled = doc.n_body, doc.body, doc.py_body
+        snippet, spans = _snippet(text, source, variants, spelled)
         return Hit(doc, tier, title_spans, snippet, spans)
 
 
@@ -405,16 +487,23 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _snippet(text: str, normalized: str, variants: list[str]) -> tuple[str, list]:
+def _snippet(
+    text: str, normalized: str, variants: list[str], spelled: Spelling | None = None
+) -> tuple[str, list]:
     """A short window of ``text`` around the first match, with the spans inside it
-    (``normalized`` is the :func:`fold`ed text)."""
-    first = min((p for v in variants if (p := normalized.find(v)) >= 0), default=-1)
-    if first < 0:
+    (``normalized`` is the :func:`fold`ed text, ``spelled`` its pinyin if any)."""
+    every = [
+        *(s for v in variants for s in SearchIndex._literal_spans(normalized, v)),
+        *(s for v in variants if is_pinyin(v) for s in spelled_spans(spelled, v)),
+    ]
+    if not every:
         return text[: SNIPPET * 2], []
+    first = min(a for a, _ in every)
     start = max(0, first - SNIPPET // 3)
     end = min(len(text), start + SNIPPET * 2)
-    window = normalized[start:end]
-    spans = _merge([s for v in variants for s in SearchIndex._literal_spans(window, v)])
+    spans = _merge(
+        [(max(a, start) - start, min(b, end) - start) for a, b in every if a < end and b > start]
+    )
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     shift = len(prefix)
@@ -440,7 +529,25 @@ class _PinyinCache:
         return found
 
 
-def make_doc(kind: str, id: int, title: str, summary: str, body: str, info: dict, pinyin) -> Doc:
+def text_syllables(text: str) -> list[str]:
+    """Like :func:`syllables`, for a summary or body (not kept in the title cache)."""
+    out = lazy_pinyin(text, errors=_no_pinyin)
+    if len(out) != len(text):
+        out = [lazy_pinyin(ch, errors=_no_pinyin)[0] for ch in text]
+    return [s.lower() if s.isalnum() else " " for s in out]
+
+
+def make_doc(
+    kind: str,
+    id: int,
+    title: str,
+    summary: str,
+    body: str,
+    info: dict,
+    pinyin,
+    spelled: tuple[list[str], list[str]] | None = None,
+) -> Doc:
+    """A document; ``spelled`` is the pinyin of its summary and body (guides, windows)."""
     sylls = pinyin.get(title)
     starts, pos = [], 0
     for s in sylls:
@@ -459,7 +566,14 @@ def make_doc(kind: str, id: int, title: str, summary: str, body: str, info: dict
         initials="".join(s[0] for s in sylls),
         full="".join(sylls),
         starts=tuple(starts),
+        py_summary=spell(spelled[0]) if spelled else None,
+        py_body=spell(spelled[1]) if spelled else None,
     )
+
+
+def spelled_text(summary: str, body: str) -> tuple[list[str], list[str]]:
+    """The pinyin of a guide's or window's summary and body, as the bundle carries it."""
+    return text_syllables(summary), text_syllables(body)
 
 
 @dataclass
@@ -529,14 +643,16 @@ def load_docs(session, at: datetime, hall_id, surface, pinyin) -> list[Doc]:
     for g in session.execute(guides).scalars():
         info = {"code": g.code, "date": local_date(g.published_at), "category": "办事指南"}
         summary, body = guide_text(g)
-        docs.append(make_doc("guide", g.id, g.name, summary, body, info, pinyin))
+        spelled = spelled_text(summary, body)
+        docs.append(make_doc("guide", g.id, g.name, summary, body, info, pinyin, spelled))
     windows = select(Window).order_by(Window.hall_id, Window.sort_order, Window.id)
     if hall_id is not None:
         windows = windows.where(Window.hall_id == hall_id)
     for w in session.execute(windows).scalars():
         title, summary, body = window_text(w)
         info = {"category": "办理窗口", "date": None, "number": w.number}
-        docs.append(make_doc("window", w.id, title, summary, body, info, pinyin))
+        spelled = spelled_text(summary, body)
+        docs.append(make_doc("window", w.id, title, summary, body, info, pinyin, spelled))
     names = dict(session.execute(select(Category.id, Category.name)).all())
     rows = session.execute(
         select(

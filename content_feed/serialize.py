@@ -27,6 +27,7 @@ from content_feed.vocabulary import (
     TIMELINESS,
     ItemState,
 )
+from content_feed.wording import urgent_heading, visits_text
 
 
 def category(cat: Category) -> schema.Category:
@@ -171,6 +172,7 @@ def guide_detail(guide: Guide) -> schema.GuideDetail:
             "consult_phone": guide.consult_phone,
             "complaint_phone": guide.complaint_phone,
             "visits": guide.visits,
+            "visits_text": visits_text(guide.visits),
             "online_url": guide.online_url,
             "online_qr": (
                 url_for("qr.guide_online_qr", guide_id=guide.id, fmt="png")
@@ -224,6 +226,7 @@ def urgent(notice: UrgentNotice) -> schema.UrgentNotice:
         **{
             "id": notice.id,
             "title": notice.title,
+            "heading": urgent_heading(notice.title),
             "body": notice.body,
             "starts_at": iso(notice.starts_at),
             "ends_at": iso(notice.ends_at),

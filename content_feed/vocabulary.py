@@ -122,6 +122,16 @@ INQUIRY_STATES = {
     InquiryState.DONE: "已办结",
     InquiryState.CANNOT_HANDLE: "暂不能办",
 }
+# The same states as the person who sent the request sees them (kiosk, phone page,
+# API): 待办 is a staff word. One vocabulary for every citizen's view of progress.
+CITIZEN_INQUIRY_STATES = {
+    InquiryState.PENDING: "已受理",
+    InquiryState.IN_PROGRESS: "办理中",
+    InquiryState.DONE: "已办结",
+    InquiryState.CANNOT_HANDLE: "暂不能办理",
+}
+# The date a citizen waits for: an answer to a request, the fix of a bad rating.
+CITIZEN_DUE_LABELS = {"inquiry": "答复期限", "rating": "整改期限"}
 # Still to be answered: these count against the due date.
 OPEN_INQUIRY_STATES = (InquiryState.PENDING, InquiryState.IN_PROGRESS)
 CLOSED_INQUIRY_STATES = (InquiryState.DONE, InquiryState.CANNOT_HANDLE)

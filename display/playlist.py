@@ -26,6 +26,7 @@ from content_feed.public_now import (
 from content_feed.qr import render_qr
 from content_feed.timefmt import local_text
 from content_feed.urls import guide_home, item_home
+from content_feed.wording import visits_text
 
 ENTRY_KINDS = {
     "item_headline": "公开事项标题",
@@ -193,7 +194,7 @@ class Resolver:
             ("承诺时限", limit),
             ("收费", fee),
             ("办理窗口", guide.window.label if guide.window else ""),
-            ("到现场次数", f"{guide.visits} 次" if guide.visits else "无需到现场"),
+            ("到现场次数", visits_text(guide.visits)),
         ]
         return {
             "kind": "guide",

@@ -18,6 +18,7 @@ from content_feed.db import db
 from content_feed.models import Playlist, RotationSchedule, Terminal
 from content_feed.public_now import public_slogans
 from content_feed.timefmt import iso
+from content_feed.wording import urgent_heading, urgent_title
 from display.playlist import LABELS, Resolver
 from display.rotation import Decision, what_plays
 from display.screens import (
@@ -110,8 +111,9 @@ def urgent_entry(notice) -> dict:
         "key": f"urgent{notice.id}",
         "notice_id": notice.id,
         "label": LABELS["urgent"],
-        "title": notice.title,
-        "text": f"{notice.title}　{notice.body}".strip(),
+        # The player's label already says 紧急通知.
+        "title": urgent_title(notice.title),
+        "text": f"{urgent_heading(notice.title)}　{notice.body}".strip(),
         "body": notice.body,
         "starts_at": iso(notice.starts_at),
         "ends_at": iso(notice.ends_at),
@@ -228,7 +230,7 @@ def build_program(
 def program_label(program: dict) -> str:
     """One line for the console: what this program is."""
     if program["mode"] == "urgent":
-        return "紧急通知：" + "、".join(e["title"] for e in program["entries"])[:150]
+        return urgent_heading("、".join(e["title"] for e in program["entries"]))[:155]
     if program["playlist"]:
         return f"{program['playlist']['name']}（{len(program['entries'])} 条）"
     return "空闲画面"

@@ -27,9 +27,23 @@ from content_feed.public_now import (
     public_slogans,
 )
 from content_feed.schemas import dump
-from content_feed.search import ABBREVIATIONS, guide_text, plain_text, syllables, window_text
+from content_feed.search import (
+    ABBREVIATIONS,
+    guide_text,
+    plain_text,
+    spelled_text,
+    syllables,
+    window_text,
+)
 from content_feed.timefmt import iso
-from content_feed.vocabulary import INQUIRY_KINDS, RATING_LEVELS, RATING_TARGETS
+from content_feed.vocabulary import (
+    CITIZEN_DUE_LABELS,
+    CITIZEN_INQUIRY_STATES,
+    INQUIRY_KINDS,
+    RATING_LEVELS,
+    RATING_PROGRESS,
+    RATING_TARGETS,
+)
 from inquiries.api.submissions import answer
 from inquiries.submission_rules import RULES, params_for
 from inquiries.submissions import DELIVERY_METHODS
@@ -112,13 +126,21 @@ def build(terminal: Terminal) -> dict:
         data["keywords"] = guide.keywords
         data.update(_pinyin(guide.name))
         data["search"] = list(guide_text(guide))
+        data["spelled"] = list(spelled_text(*data["search"]))
         guides.append(data)
     settings = current_app.config["SUNLIGHT"]
     windows = []
     for w in hall.windows:
         title, summary, body = window_text(w)
         windows.append(
-            {"id": w.id, "title": title, "summary": summary, "body": body, **_pinyin(title)}
+            {
+                "id": w.id,
+                "title": title,
+                "summary": summary,
+                "body": body,
+                "spelled": list(spelled_text(summary, body)),
+                **_pinyin(title),
+            }
         )
     return {
         "terminal": {"code": terminal.code, "name": terminal.name},
@@ -147,6 +169,12 @@ def build(terminal: Terminal) -> dict:
             "rating_levels": {str(k): v for k, v in RATING_LEVELS.items()},
             "rating_targets": RATING_TARGETS,
             "delivery_methods": list(DELIVERY_METHODS),
+            # A citizen's view of progress, worded as the phone page words it.
+            "progress": {
+                "inquiry": CITIZEN_INQUIRY_STATES,
+                "rating": RATING_PROGRESS,
+                "due": CITIZEN_DUE_LABELS,
+            },
         },
         "search": {"abbreviations": ABBREVIATIONS, "windows": windows},
         # What a submission must satisfy: the kiosk checks before it queues anything.

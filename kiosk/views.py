@@ -24,6 +24,7 @@ from content_feed.schemas.terminals import Ack, AckReply
 from content_feed.terminals import directory, presented_token
 from content_feed.timefmt import local_text
 from content_feed.urls import public_base
+from content_feed.vocabulary import CITIZEN_DUE_LABELS
 from inquiries.api.progress import progress
 from inquiries.api.submissions import spend_receipt_lookup
 from inquiries.receipts import find_by_typed
@@ -60,6 +61,8 @@ def shell(code: str):
         "hallName": terminal.hall.name,
         "timezone": settings["hall"]["timezone"],
         "idleSeconds": _seconds("idle", kiosk["idle_seconds"]),
+        # How long "您还在使用吗？" counts down before the reset (any touch puts it off).
+        "idleWarnSeconds": _seconds("idlewarn", kiosk["idle_warn_seconds"]),
         "heartbeatSeconds": _seconds("heartbeat", kiosk["heartbeat_seconds"]),
         "pollSeconds": _seconds("poll", kiosk["bundle_poll_seconds"]),
         "urgentPollSeconds": _seconds("urgent", kiosk["urgent_poll_seconds"]),
@@ -203,6 +206,7 @@ def receipt_page(receipt_no: str):
             record=progress(found),
             received=local_text(found.received_at),
             receipt_no=found.receipt_no,
+            due_labels=CITIZEN_DUE_LABELS,
         )
     )
     response.headers["Cache-Control"] = "no-store"

@@ -1,19 +1,20 @@
 #!/bin/sh
 # Install the Debian packages Sunlight needs, or say clearly what is missing.
 #   scripts/system-deps.sh run   CJK fonts for the LED renderer and pages, espeak-ng for
-#                                the calls' default voice clips and other words (calling/voice.py)
+#                                the calls' default voice clips and other words (calling/voice.py),
+#                                poppler-utils (pdftoppm renders public PDFs' pages for the kiosk)
 #   scripts/system-deps.sh test  the above, plus Chromium (browser tests) and PostgreSQL
 #   scripts/system-deps.sh bench the above, plus wrk for load benchmarks
 #   scripts/system-deps.sh scaled  PostgreSQL, Redis, nginx with Nchan (make scaled)
 # Tests and benchmarks also run the scaled deployment, so they take its packages.
 set -eu
-want="fonts-noto-cjk fonts-wqy-zenhei xfonts-wqy espeak-ng"
+want="fonts-noto-cjk fonts-wqy-zenhei xfonts-wqy espeak-ng poppler-utils"
 scaled="redis-server nginx libnginx-mod-nchan"
 case "${1:-run}" in
-  # poppler-utils: the print tests read the PDF Chromium prints (pages, margins);
+  # poppler-utils (in $want): the print tests also read the PDF Chromium prints;
   # nodejs: the kiosk's search and submission rules run against shared test vectors;
   # redis-server (in $scaled): shared rate-limit counters of several nodes.
-  test) want="$want chromium postgresql poppler-utils $scaled" ;;
+  test) want="$want chromium postgresql $scaled" ;;
   bench) want="$want chromium postgresql wrk $scaled" ;;
   scaled) want="$want postgresql $scaled" ;;
 esac

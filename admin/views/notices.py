@@ -17,6 +17,7 @@ from admin.views.items import hall_choices
 from content_feed.db import db
 from content_feed.models import MeetingNotice, Slogan, TerminalGroup, UrgentNotice
 from content_feed.vocabulary import SCOPES
+from content_feed.wording import urgent_heading
 
 ALL_HALLS = "（全部大厅）"
 
@@ -301,7 +302,7 @@ def urgent_cancel(notice_id: int):
         notice,
         before,
         snapshot(notice, ["cancelled_at"]),
-        f"紧急通知：{notice.title}",
+        urgent_heading(notice.title),
     )
     db.session.commit()
     flash("紧急通知已撤销，屏幕将恢复正常轮播", "success")

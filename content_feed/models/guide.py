@@ -81,7 +81,14 @@ class Guide(FeedContent, Timestamps, db.Model):
 
     @property
     def fee_text(self) -> str:
-        return "不收费" if self.is_free else "收费"
+        """收费 in words: "不收费", or what is charged (the first fee item), never a bare "收费"."""
+        if self.is_free:
+            return "不收费"
+        if not self.fees:
+            return "按规定收费"
+        first = self.fees[0]
+        more = f" 等 {len(self.fees)} 项" if len(self.fees) > 1 else ""
+        return f"{first.name} {first.standard}".strip() + more
 
 
 class GuideLine(FeedContent):

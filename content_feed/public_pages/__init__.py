@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template, send_file
 from sqlalchemy import select
 
+from content_feed import pdf_pages as pdf_pages_of
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.markup import render_markdown
@@ -15,6 +16,7 @@ from content_feed.public_now import public_guide, public_item
 from content_feed.serialize import material_files
 from content_feed.timefmt import local_date
 from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY
+from content_feed.wording import visits_text
 
 bp = Blueprint(
     "public_pages",
@@ -50,6 +52,7 @@ def guide_page(guide_id: int):
         forms=MATERIAL_FORMS,
         necessity=MATERIAL_NECESSITY,
         files=files,
+        visits_text=visits_text,
     )
 
 
@@ -91,6 +94,38 @@ def attachment(attachment_id: int):
         as_attachment=not att.is_image,
         max_age=3600,
     )
+
+
+def _public_pdf(attachment_id: int) -> tuple[Path, Path, str]:
+    att = public_attachment(attachment_id)
+    path = upload_folder() / att.stored_name
+    if att.content_type != "application/pdf" or not path.is_file():
+        abort(404)
+    return path, upload_folder() / "pages", att.sha256
+
+
+@bp.get("/files/<int:attachment_id>/pages")
+def pdf_pages(attachment_id: int):
+    """How many pages a public PDF has, for the kiosk's reader."""
+    path, cache, key = _public_pdf(attachment_id)
+    try:
+        count = pdf_pages_of.page_count(path, cache, key)
+    except pdf_pages_of.PdfError:
+        abort(404)
+    return {"pages": count}
+
+
+@bp.get("/files/<int:attachment_id>/pages/<int:number>.png")
+def pdf_page(attachment_id: int, number: int):
+    """One page of a public PDF as an image (rendered once, then kept)."""
+    path, cache, key = _public_pdf(attachment_id)
+    try:
+        if not 1 <= number <= pdf_pages_of.page_count(path, cache, key):
+            abort(404)
+        png = pdf_pages_of.page_png(path, cache, key, number)
+    except pdf_pages_of.PdfError:
+        abort(404)
+    return send_file(png, mimetype="image/png", max_age=3600)
 
 
 @bp.get("/files/<int:attachment_id>/thumb")

@@ -182,6 +182,7 @@ class GuideDetail(GuideSummary):
     consult_phone: str
     complaint_phone: str
     visits: int
+    visits_text: str  # 到现场次数 in words ("无需到现场", "1 次")
     online_url: str
     online_qr: str | None
     materials: list[Material]
@@ -223,6 +224,8 @@ class Slogans(Schema):
 class UrgentNotice(Schema):
     id: int
     title: str
+    # "紧急通知：…" as a surface shows it (content_feed/wording.py), said once.
+    heading: str
     body: str
     starts_at: DateTimeText
     ends_at: DateTimeText

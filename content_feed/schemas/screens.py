@@ -218,8 +218,13 @@ class BundleItemSummary(ItemSummary, Searchable):
     """较早的公开事项：全文按需从事项接口读取。"""
 
 
+SpelledText = list[list[str]]
+SPELLED = "摘要与正文逐字的拼音（离线搜索用拼音查找材料、窗口业务等）"
+
+
 class BundleGuide(GuideDetail, Searchable):
     keywords: str = Field(description="检索关键词")
+    spelled: SpelledText = Field(description=SPELLED)
 
 
 class BundleWindow(Spelled):
@@ -227,6 +232,7 @@ class BundleWindow(Spelled):
     title: str
     summary: str
     body: str
+    spelled: SpelledText = Field(description=SPELLED)
 
 
 class KioskOf(Schema):
@@ -234,11 +240,18 @@ class KioskOf(Schema):
     name: str
 
 
+class ProgressWords(Schema):
+    inquiry: dict[str, str] = Field(description="问询等的办理状态（群众看到的说法：已受理……）")
+    rating: dict[str, str] = Field(description="好差评的处理状态")
+    due: dict[str, str] = Field(description="期限的叫法：inquiry 答复期限，rating 整改期限")
+
+
 class Vocabulary(Schema):
     inquiry_kinds: dict[str, str]
     rating_levels: dict[str, str] = Field(description='满意程度："5" 到 "1"')
     rating_targets: dict[str, str]
     delivery_methods: list[str] = Field(description="依申请公开的信息获取方式")
+    progress: ProgressWords = Field(description="办理进度的用语，与手机进度页相同")
 
 
 class OfflineSearch(Schema):

@@ -7,8 +7,8 @@ from __future__ import annotations
 from content_feed.models import Inquiry, Rating
 from content_feed.timefmt import iso, local_date
 from content_feed.vocabulary import (
+    CITIZEN_INQUIRY_STATES,
     INQUIRY_KINDS,
-    INQUIRY_STATES,
     RATING_LEVELS,
     RATING_PROGRESS,
     RATING_TARGETS,
@@ -35,7 +35,7 @@ def _inquiry_fields(inq: Inquiry) -> dict:
         "kind": inq.kind,
         "kind_label": INQUIRY_KINDS.get(inq.kind, inq.kind),
         "state": inq.state,
-        "state_label": INQUIRY_STATES.get(inq.state, inq.state),
+        "state_label": CITIZEN_INQUIRY_STATES.get(inq.state, inq.state),
         "received_at": iso(inq.received_at),
         "status_url": _status_url(inq.receipt_no),
         "due_on": iso(inq.due_on),

@@ -161,18 +161,19 @@ def inquiry(inquiry_id: int):
     )
 
 
+def _reveal(record: Inquiry | Rating, back: str) -> str:
+    """Show the unmasked contact once, and record who looked."""
+    if not _may_see_contact(record):
+        abort(403)
+    open_personal_record(db.session, record, current_user, clock.now())
+    db.session.commit()
+    return render_template("feedback/contact.html", record=record, back=back)
+
+
 @bp.post("/<int:inquiry_id>/contact")
 @role_required("handler")
 def reveal_contact(inquiry_id: int):
-    """Show the unmasked name and phone once, and record who looked."""
-    inq = _inquiry(inquiry_id)
-    if not _may_see_contact(inq):
-        abort(403)
-    open_personal_record(db.session, inq, current_user, clock.now())
-    db.session.commit()
-    return render_template(
-        "feedback/contact.html", record=inq, back=url_for(".inquiry", inquiry_id=inq.id)
-    )
+    return _reveal(_inquiry(inquiry_id), url_for(".inquiry", inquiry_id=inquiry_id))
 
 
 def _act(inq: Inquiry, form, action) -> Response:
@@ -283,12 +284,24 @@ def ratings():
     )
 
 
+def _rating(rating_id: int) -> Rating:
+    found = db.session.get(Rating, rating_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.post("/ratings/<int:rating_id>/contact")
+@role_required("handler")
+def reveal_rating_contact(rating_id: int):
+    """The call-back number of a bad rating, for whoever calls back (差评回访)."""
+    return _reveal(_rating(rating_id), url_for(".rating", rating_id=rating_id))
+
+
 @bp.route("/ratings/<int:rating_id>", methods=["GET", "POST"])
 @role_required("handler")
 def rating(rating_id: int):
-    item = db.session.get(Rating, rating_id)
-    if item is None:
-        abort(404)
+    item = _rating(rating_id)
     form = NoteForm()
     if request.method == "POST":
         if form.validate_on_submit():
@@ -313,6 +326,7 @@ def rating(rating_id: int):
         status=follow_up_status(item, _today()),
         mask_phone=mask_phone,
         mask_text=mask_text,
+        may_reveal=bool(item.phone) and _may_see_contact(item),
     )
 
 

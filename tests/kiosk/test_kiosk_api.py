@@ -25,7 +25,8 @@ def test_submit_then_retry_then_check_status_masked(kiosk_client):
     assert first.status_code == 201
     body = first.get_json()
     assert body["kind_label"] == "问询"
-    assert body["state_label"] == "待办"
+    # The citizen's word (已受理), as the kiosk and the phone page say it; 待办 is staff's.
+    assert body["state_label"] == "已受理"
     assert body["due_on"] == "2026-11-20"
     retry = kiosk_client.post("/api/v1/inquiries", json=payload)
     assert retry.status_code == 200
@@ -172,7 +173,8 @@ def test_receipt_qr_points_to_the_progress_page(kiosk_client):
     assert decoded[0].text == f"http://hall.example.test/kiosk/receipts/{number}"
     page = kiosk_client.get(f"/kiosk/receipts/{number}")
     assert page.status_code == 200
-    assert "待办" in page.text and "138****5678" in page.text and "13812345678" not in page.text
+    assert "已受理" in page.text and "待办" not in page.text
+    assert "答复期限" in page.text and "138****5678" in page.text and "13812345678" not in page.text
 
 
 def test_openapi_describes_every_route_and_validates(app):

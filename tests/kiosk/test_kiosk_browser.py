@@ -132,12 +132,13 @@ def test_browse_search_and_take_home(open_kiosk, live_server, screenshot_dir, or
 
 
 def test_idle_reset_clears_a_half_typed_question(open_kiosk, live_server):
-    page = open_kiosk(query="?idle=2&attract=1")
+    # The reset warns first (test_accessibility_browser.py): here a warning of one second.
+    page = open_kiosk(query="?idle=5&idlewarn=1&attract=1")
     page.locator("#toggle-large").click()
     assert "large" in page.evaluate("document.documentElement.className")
     dock(page, "咨询建议")
     page.fill("#f-text", "我想问一下党员组织关系转接")
-    page.wait_for_selector("#attract:not([hidden])", timeout=6000)
+    page.wait_for_selector("#attract:not([hidden])", timeout=12000)
     assert page.evaluate("location.hash") in ("", "#/")
     page.locator("#attract").click()
     page.wait_for_selector("#attract", state="hidden")

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from content_feed.search import ABBREVIATIONS, SearchIndex, _PinyinCache, make_doc, syllables
+from content_feed.search import (
+    ABBREVIATIONS,
+    SearchIndex,
+    _PinyinCache,
+    make_doc,
+    spelled_text,
+    syllables,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = json.loads((ROOT / "tests" / "search_vectors.json").read_text("utf-8"))
@@ -25,10 +32,15 @@ def key(kind, id_):
     return f"{kind}:{id_}"
 
 
+def spelled(doc: dict):
+    """Guides and windows are spelled out in pinyin, as load_docs and the bundle do."""
+    return spelled_text(doc["summary"], doc["body"]) if doc["kind"] != "item" else None
+
+
 def python_index() -> SearchIndex:
     cache = _PinyinCache()
     docs = [
-        make_doc(d["kind"], d["id"], d["title"], d["summary"], d["body"], {}, cache)
+        make_doc(d["kind"], d["id"], d["title"], d["summary"], d["body"], {}, cache, spelled(d))
         for d in VECTORS["docs"]
     ]
     return SearchIndex(docs)
@@ -47,7 +59,7 @@ def test_kiosk_offline_search_answers_every_case(tmp_path):
         pytest.fail("node is needed to run the kiosk's search module (Debian: nodejs)")
     # node reads ES modules from .mjs files; the kiosk serves the same text as .js.
     shutil.copy(CORE, tmp_path / "searchcore.mjs")
-    docs = [{**d, "pinyin": syllables(d["title"])} for d in VECTORS["docs"]]
+    docs = [{**d, "pinyin": syllables(d["title"]), "spelled": spelled(d)} for d in VECTORS["docs"]]
     (tmp_path / "input.json").write_text(
         json.dumps({"docs": docs, "cases": VECTORS["cases"], "abbreviations": ABBREVIATIONS}),
         "utf-8",

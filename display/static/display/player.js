@@ -125,15 +125,28 @@
   }
 
   function fitText(node) {
-    // Shrink long titles and bodies until the slide fits its box.
+    // Text never shrinks below what reads from across a hall (player.css): a slide too
+    // long for the screen shows its summary, or the start of its text, clamped to the
+    // lines that fit, and points to its QR code for the full text.
     var text = node.querySelector(".slide-text");
-    if (!text) return;
-    var size = 100;
-    text.style.fontSize = "";
-    while (size > 40 && text.scrollHeight > text.clientHeight + 2) {
-      size -= 8;
-      text.style.fontSize = size + "%";
+    if (!text || strip.matches) return;
+    var over = function () { return text.scrollHeight > text.clientHeight + 2; };
+    if (!over()) return;
+    node.classList.add("condensed");
+    var full = text.querySelector(".body-html, .body");
+    if (!text.querySelector(".summary") && full) {
+      text.insertBefore(el("p", "summary excerpt", full.textContent.replace(/\s+/g, " ").trim()), full);
     }
+    if (node.querySelector(".qr")) {
+      text.append(el("p", "see-qr", node.classList.contains("kind-guide") ? "完整指南请扫码查看" : "全文请扫码查看"));
+    }
+    var lines = 8;
+    while (over() && lines > 1) {
+      lines -= 1;
+      text.style.setProperty("--lines", String(lines));
+    }
+    if (over()) node.classList.add("no-summary");
+    if (over()) node.classList.add("title-clamped");
   }
 
   var strip = window.matchMedia("(min-aspect-ratio: 3/1)");

@@ -4,9 +4,13 @@ import { backBar, fill, h, link, localTime, onSwipe, qrCard, section } from "./d
 import { pager } from "./pager.js";
 import { materialFiles } from "./materials.js";
 import { readAloudButton } from "./calls.js";
+import { isPdf } from "./document.js";
 
 // Rows per screen: what fits without scrolling in each orientation.
 const perPage = () => (matchMedia("(orientation: landscape)").matches ? 5 : 9);
+
+// When an item's comment period (征求意见) ends, or null: the one place that reads it.
+export const commentUntil = (item) => (item && item.pre_disclosure ? item.pre_disclosure.comment_until : null);
 
 function itemRow(item) {
   return link(
@@ -16,7 +20,7 @@ function itemRow(item) {
     h(
       "span",
       { class: "row-meta" },
-      item.pre_disclosure ? h("em", { class: "badge warn" }, "征求意见中") : null,
+      commentUntil(item) ? h("em", { class: "badge warn" }, "征求意见中") : null,
       item.published_on || "",
       item.index_number ? `　索引号 ${item.index_number}` : "",
     ),
@@ -162,14 +166,24 @@ function metaList(item) {
   return h("dl", { class: "meta" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
 
+// A picture's caption from its file name: the words of a name like "党员大会现场_1.jpg",
+// "附图 N" for a camera's "IMG_2041.JPG" — never the raw file name.
+export function caption(filename, n) {
+  const stem = (filename || "").replace(/\.[A-Za-z0-9]{1,5}$/, "").replace(/[_\-]+/g, " ").replace(/\s*\d+$/, "").trim();
+  return /[\u3400-\u9fff]/.test(stem) ? stem : `附图 ${n}`;
+}
+
 function attachments(item) {
   const list = item.attachments || [];
   const images = list.filter((a) => a.content_type.startsWith("image/"));
   const files = list.filter((a) => !a.content_type.startsWith("image/"));
   return [
-    images.map((a) => h("figure", { class: "attachment" }, h("img", { src: a.thumbnail_url || a.url, alt: a.filename }), h("figcaption", {}, a.filename))),
+    images.map((a, n) => h("figure", { class: "attachment" }, h("img", { src: a.thumbnail_url || a.url, alt: caption(a.filename, n + 1) }), h("figcaption", {}, caption(a.filename, n + 1)))),
     files.length
-      ? h("div", { class: "files" }, h("h3", {}, "附件"), h("ul", {}, files.map((a) => h("li", {}, `${a.filename}（扫码在手机上查看）`))))
+      ? h("div", { class: "files" }, h("h3", {}, "附件"), h("ul", {}, files.map((a) =>
+          h("li", {}, isPdf(a)
+            ? link(`#/doc/${item.id}/${a.id}`, { class: "btn doc-open" }, `阅读 ${a.filename}`)
+            : `${a.filename}（扫码在手机上查看）`))))
       : null,
   ];
 }
@@ -182,17 +196,17 @@ export function item(ctx, id) {
       return;
     }
     const tz = ctx.store.data.timezone;
-    const pre = item.pre_disclosure;
+    const until = commentUntil(item);
     const spoken = [item.title, item.summary].filter(Boolean).join("。");
     fill(view,
       backBar(h("span", { class: "crumb" }, item.category.name), h("span", { class: "spacer" }), readAloudButton(ctx, spoken)),
       h("h1", { class: "item-title" }, item.title),
       h("div", { class: "item-head" }, metaList(item), qrCard(`${item.qr}?box=8`, "扫码带走")),
-      pre
+      until
         ? h(
             "div",
             { class: "pre-disclosure" },
-            h("span", {}, `征求意见中，截止 ${localTime(pre.comment_until, tz)}`),
+            h("span", {}, `征求意见中，截止 ${localTime(until, tz)}`),
             link(`#/comment/${item.id}`, { class: "btn primary" }, "我要提意见"),
           )
         : null,
@@ -219,7 +233,7 @@ function facts(g) {
     ["法定办结时限", g.statutory_limit],
     ["承诺办结时限", g.promised_limit],
     ["收费", g.fee],
-    ["到现场次数", `${g.visits} 次`],
+    ["到现场次数", g.visits_text],
     ["办理窗口", g.window || g.location],
     ["办理时间", g.office_hours],
     ["咨询电话", g.consult_phone],

@@ -2,7 +2,7 @@
 // idle reset forgets it) and submit through the outbox.
 
 import { backBar, fill, h, link } from "./dom.js";
-import { notFound } from "./browse.js";
+import { commentUntil, notFound } from "./browse.js";
 import { check } from "./rules.js";
 
 const KINDS = [
@@ -66,8 +66,8 @@ function refusedHere(ctx, kind, body) {
   if (!rules) return null;
   const fields = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === "string" ? v.trim() : String(v ?? "")]));
   const commentOpen = (id) => {
-    const item = items.find((i) => String(i.id) === id);
-    return Boolean(item && item.comment_until && new Date(item.comment_until) > new Date());
+    const until = commentUntil(items.find((i) => String(i.id) === id));
+    return Boolean(until && new Date(until) > new Date());
   };
   const errors = check(rules.rules, kind === "inquiries" ? "inquiry" : "rating", fields, rules.params, commentOpen);
   return Object.keys(errors).length ? { detail: "请按提示修改后再提交", errors } : null;
@@ -98,7 +98,9 @@ async function submit(ctx, form, kind, body, draftName) {
   }
 }
 
-function formShell(title, lead, ...kids) {
+const PRIVACY = "您留下的姓名和电话只用于答复您，公开时会隐去。";
+
+function formShell(title, lead, privacy, ...kids) {
   return h(
     "form",
     { class: "page form", novalidate: true, autocomplete: "off" },
@@ -108,7 +110,7 @@ function formShell(title, lead, ...kids) {
     h("p", { class: "form-error", role: "alert", hidden: true }),
     ...kids,
     h("button", { type: "submit", class: "btn primary big" }, "提 交"),
-    h("p", { class: "privacy" }, "您留下的姓名和电话只用于答复您，公开时会隐去。"),
+    h("p", { class: "privacy" }, privacy),
   );
 }
 
@@ -133,6 +135,7 @@ export function ask(ctx, kindParam) {
   const form = formShell(
     "咨询建议",
     "",
+    PRIVACY,
     link("#/lookup", { class: "btn lookup-link" }, "已提交过？查询回执与办理进度 ›"),
     lead,
     choice(draft, "kind", KINDS.map(([k, label]) => [k, label]), renderExtra),
@@ -165,13 +168,14 @@ export function ask(ctx, kindParam) {
 
 export function comment(ctx, id) {
   const item = ctx.store.items.get(Number(id));
-  if (!item || !item.pre_disclosure) return notFound("该事项已不在征求意见期内");
+  if (!commentUntil(item)) return notFound("该事项已不在征求意见期内");
   const name = `comment-${id}`;
   const draft = draftOf(ctx, name, {});
   const max = ctx.store.data.limits.max_text_length;
   const form = formShell(
     "提出意见",
     `对“${item.title}”的意见`,
+    PRIVACY,
     field(draft, "text", "您的意见", { multiline: true, max }),
     field(draft, "name", "姓名（可不填）"),
     field(draft, "phone", "联系电话（可不填）", { type: "tel", inputmode: "tel" }),
@@ -205,6 +209,8 @@ export function rate(ctx, target, id) {
   const form = formShell(
     "服务评价（好差评）",
     "请为我们的服务打分，您的评价是改进工作的依据",
+    // A rating asks for a phone number only (no name).
+    "您留下的电话只用于回访，不会公开。",
     choice(draft, "target", Object.entries(data.vocabulary.rating_targets), renderPick),
     pick,
     h("div", { class: "field" },

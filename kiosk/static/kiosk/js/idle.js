@@ -1,15 +1,46 @@
-// Idle reset: after idleSeconds without a touch, forget the visitor (half-typed
-// forms, modes), go home and play the attract loop until someone touches.
+// Idle reset: after idleSeconds without a touch, the kiosk asks whether the visitor
+// is still there and counts down (idleWarnSeconds); "继续使用" or any touch puts the
+// reset off, so a slow reader is never cut short. Then it forgets the visitor
+// (half-typed forms, modes), goes home and plays the attract loop until someone touches.
 
 import { fill, h } from "./dom.js";
 
 const ACTIVITY = ["pointerdown", "keydown", "input", "wheel", "touchstart"];
 
 export function startIdle(ctx, onIdle) {
+  const box = document.getElementById("idle-warning");
+  const attractShown = () => !document.getElementById("attract").hidden;
   let timer = null;
-  const arm = () => {
+  let ticker = null;
+  const arm = (event) => {
     clearTimeout(timer);
-    timer = setTimeout(onIdle, ctx.cfg.idleSeconds * 1000);
+    clearInterval(ticker);
+    // The touch that answers the warning belongs to it: the warning goes when that
+    // touch ends, so it never lands on what lies beneath.
+    if (!box.hidden && event && event.type !== "keydown") {
+      box.addEventListener("click", () => { box.hidden = true; }, { once: true });
+    } else box.hidden = true;
+    timer = setTimeout(warn, ctx.cfg.idleSeconds * 1000);
+  };
+  const warn = () => {
+    if (attractShown()) return arm();
+    let left = ctx.cfg.idleWarnSeconds;
+    const count = h("strong", { class: "idle-count" }, String(left));
+    fill(box, h("div", { class: "idle-card" },
+      h("p", { class: "idle-title" }, "您还在使用吗？"),
+      h("p", {}, count, " 秒后将返回首页，并清除您填写的内容"),
+      h("button", { type: "button", class: "btn primary big idle-stay" }, "继续使用")));
+    box.hidden = false;
+    ticker = setInterval(() => {
+      left -= 1;
+      count.textContent = String(Math.max(left, 0));
+      if (left <= 0) {
+        clearInterval(ticker);
+        box.hidden = true;
+        onIdle();
+        timer = setTimeout(warn, ctx.cfg.idleSeconds * 1000);
+      }
+    }, 1000);
   };
   ACTIVITY.forEach((type) => window.addEventListener(type, arm, { capture: true, passive: true }));
   arm();

@@ -1,12 +1,13 @@
-// The on-screen keyboard: letters (for pinyin) and digits, no system keyboard needed.
+// The on-screen keyboard: letters (for pinyin) and digits, a space between words
+// where the page takes several, no system keyboard needed.
 
 import { h } from "./dom.js";
 
 const ROWS = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
 
-export function keyboard(onKey) {
-  const key = (value, label, cls = "") =>
-    h("button", { type: "button", class: `key ${cls}`, dataset: { key: value } }, label);
+export function keyboard(onKey, { space = false } = {}) {
+  const key = (value, label, cls = "", aria = null) =>
+    h("button", { type: "button", class: `key ${cls}`, dataset: { key: value }, "aria-label": aria }, label);
   const rows = ROWS.map((row, n) =>
     h(
       "div",
@@ -20,6 +21,7 @@ export function keyboard(onKey) {
       "div",
       { class: "krow" },
       key("clear", "清空", "wide"),
+      space ? key("space", "空格", "wider space", "空格（分隔两个词）") : null,
       key("go", "查 找", "wider primary"),
     ),
   );

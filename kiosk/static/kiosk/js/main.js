@@ -1,6 +1,7 @@
 // The kiosk app: routes, polling, heartbeat, idle reset, offline mark.
 
 import * as browse from "./browse.js";
+import { documentPage } from "./document.js";
 import { clockText, fill, h } from "./dom.js";
 import * as forms from "./forms.js";
 import { attract, startIdle } from "./idle.js";
@@ -40,6 +41,7 @@ const ROUTES = [
   [/^#?\/?$/, () => browse.home(ctx)],
   [/^#\/cat\/([\w-]+)(?:\/(\d+))?$/, (code, page) => browse.category(ctx, code, page)],
   [/^#\/item\/(\d+)$/, (id) => browse.item(ctx, id)],
+  [/^#\/doc\/(\d+)\/(\d+)$/, (item, file) => documentPage(ctx, item, file)],
   [/^#\/guides$/, () => browse.guides(ctx)],
   [/^#\/guide\/(\d+)$/, (id) => browse.guide(ctx, id)],
   [/^#\/meeting\/(\d+)$/, (id) => browse.meeting(ctx, id)],
@@ -89,7 +91,7 @@ function renderUrgent() {
   const box = document.getElementById("urgent");
   const notices = urgent.current();
   box.hidden = !notices.length;
-  fill(box, ...notices.map((n) => h("div", { class: "urgent-item" }, h("strong", {}, `紧急通知：${n.title}`), n.body ? h("span", {}, n.body) : null)));
+  fill(box, ...notices.map((n) => h("div", { class: "urgent-item" }, h("strong", {}, n.heading), n.body ? h("span", {}, n.body) : null)));
 }
 
 // Navigation by data attributes, so every button works by touch alone.

@@ -55,7 +55,8 @@ window.addEventListener("afterprint", () => document.documentElement.classList.r
 export function receipt(ctx, number) {
   const r = ctx.receipts.get(number) || ctx.outbox.receipts().find((x) => x.receipt_no === number);
   if (!r) return notFoundPage("没有找到这张回执");
-  const due = r.due_on ? `答复期限：${r.due_on}` : "";
+  const words = ctx.store.data.vocabulary.progress.due;
+  const due = r.due_on ? `${words.inquiry}：${r.due_on}` : r.resolve_due_on ? `${words.rating}：${r.resolve_due_on}` : "";
   // A call is promised only to someone who left a number.
   const call = r.follow_up && r.contact_due_on
     ? (r.has_phone === false ? "您未留联系电话，工作人员无法回访；可凭回执号查询整改情况" : `工作人员将于 ${r.contact_due_on} 前与您联系`)
@@ -99,28 +100,31 @@ export function queued(ctx, reason, code) {
   );
 }
 
-const STEPS = [["pending", "已受理"], ["in_progress", "办理中"], ["done", "已办结"]];
+// The steps of a request in the words of the bundle's vocabulary (the phone page's too).
+const STEPS = ["pending", "in_progress", "done"];
 
-function progress(body) {
-  if (body.kind === "rating") {
+function progress(words, body) {
+  if (body.kind === "rating" || body.state === "cannot_handle") {
     return h("p", { class: "state" }, `状态：${body.state_label}`);
   }
-  if (body.state === "cannot_handle") return h("p", { class: "state" }, `状态：${body.state_label}`);
-  const at = STEPS.findIndex(([s]) => s === body.state);
+  const at = STEPS.indexOf(body.state);
+  // The current step is marked by a word as well as by colour.
   return h("ol", { class: "progress", "aria-label": "办理进度" },
-    STEPS.map(([s, label], n) => h("li", { class: n < at ? "past" : n === at ? "now" : "", dataset: { state: s } }, label)));
+    STEPS.map((s, n) => h("li", { class: n < at ? "past" : n === at ? "now" : "", dataset: { state: s }, "aria-current": n === at ? "step" : null }, words.inquiry[s])));
 }
 
 function answerCard(ctx, body) {
+  const words = ctx.store.data.vocabulary.progress;
+  const rating = body.kind === "rating";
   const rows = [
     ["回执号", grouped(body.receipt_no)],
     ["类型", body.kind_label],
     ["提交时间", localTime(body.received_at, ctx.cfg.timezone)],
-    ["答复期限", body.due_on || body.resolve_due_on || ""],
+    [rating ? words.due.rating : words.due.inquiry, (rating ? body.resolve_due_on : body.due_on) || ""],
     ["主题", body.topic || ""],
   ].filter(([, v]) => v);
   return h("div", { class: "lookup-answer" },
-    progress(body),
+    progress(words, body),
     h("dl", {}, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     body.text ? h("p", { class: "text" }, h("b", {}, "内容："), body.text) : null,
     body.state_reason ? h("p", { class: "text" }, h("b", {}, "暂不能办理的原因："), body.state_reason) : null,
@@ -130,8 +134,10 @@ function answerCard(ctx, body) {
 }
 
 export function lookup(ctx, prefill) {
-  const draft = ctx.drafts.lookup || (ctx.drafts.lookup = { q: "" });
-  if (prefill) draft.q = prefill;
+  // Each visit to 查询回执 starts with an empty box (or the number it was opened for).
+  const draft = (ctx.drafts.lookup = { q: prefill || "" });
+  // After an answer, the next character starts a new number instead of adding to it.
+  let answered = false;
   const input = h("input", { class: "search-input", id: "lookup-q", inputmode: "none", autocomplete: "off", placeholder: "输入回执号或暂存号", maxlength: 40 });
   input.value = typedGrouped(typedForm(draft.q));
   const status = h("p", { class: "lookup-status", role: "status" }, "输入回执上的号码（字母和数字），点“查询”");
@@ -140,6 +146,7 @@ export function lookup(ctx, prefill) {
   const run = async () => {
     const typed = typedForm(draft.q);
     const mine = ++seq;
+    answered = true;
     fill(out);
     if (!typed) { status.textContent = "请输入回执号或暂存号"; return; }
     const waiting = ctx.outbox.entries().find((e) => pendingCode(e.body.idempotency_key) === typed);
@@ -173,10 +180,11 @@ export function lookup(ctx, prefill) {
     }
   };
   const onKey = (key) => {
-    let raw = typedForm(draft.q);
+    if (key === "go") return run();
+    let raw = answered && key !== "back" ? "" : typedForm(draft.q);
+    answered = false;
     if (key === "back") raw = raw.slice(0, -1);
     else if (key === "clear") raw = "";
-    else if (key === "go") return run();
     else raw += key.toUpperCase();
     draft.q = raw.slice(0, 30);
     input.value = typedGrouped(draft.q);

@@ -1,5 +1,7 @@
 // Search with the on-screen keyboard: Chinese via hot words or the device's
-// input method, pinyin by letters (full syllables or initials).
+// input method, pinyin by letters (full syllables or initials), several words
+// apart with the space key. Results show above the keyboard, which folds away
+// once they are asked for (查找, a hot word) and comes back with its button.
 
 import { backBar, fill, h, link, marked } from "./dom.js";
 import { keyboard } from "./keyboard.js";
@@ -58,11 +60,27 @@ export function search(ctx) {
   let timer = null;
   let seq = 0;
 
-  const pick = (word) => { input.value = word; changed(true); };
+  const board = keyboard((key) => onKey(key), { space: true });
+  const toggle = h("button", { type: "button", class: "chip keyboard-toggle", "aria-expanded": "true", onclick: () => fold(!board.classList.contains("folded")) }, "");
+  const fold = (folded) => {
+    board.classList.toggle("folded", folded);
+    view.classList.toggle("kb-folded", folded);
+    toggle.setAttribute("aria-expanded", String(!folded));
+    toggle.textContent = folded ? "⌨ 打开键盘" : "⌨ 收起键盘";
+  };
+  // A hot word adds to what is typed ("登记" then "不动产": both words), once; a word
+  // offered when nothing was found replaces the query.
+  const pick = (word, replace = false) => {
+    const words = replace ? [] : input.value.split(/\s+/).filter(Boolean);
+    if (!words.includes(word)) words.push(word);
+    input.value = words.join(" ");
+    changed(true);
+    fold(true);
+  };
   const show = (list, total, note) => {
     status.dataset.query = draft.q.trim();
-    status.textContent = list.length ? `找到 ${total}${note || ""} 条` : "没有找到，请换个词试试";
-    fill(results, ...(list.length ? list.map(resultRow) : [emptyHelp(ctx, draft.q.trim(), pick)]));
+    status.textContent = list.length ? `找到 ${total} 条${note || ""}` : `没有找到${note || ""}，请换个词试试`;
+    fill(results, ...(list.length ? list.map(resultRow) : [emptyHelp(ctx, draft.q.trim(), (word) => pick(word, true))]));
   };
   const run = async () => {
     const q = draft.q.trim();
@@ -77,7 +95,7 @@ export function search(ctx) {
       const response = await fetch(url, { headers: { Accept: "application/json" }, signal: personWaits() });
       if (!response.ok) throw new Error(String(response.status));
       const body = await response.json();
-      if (mine === seq) show(body.results, body.total, body.total_capped ? "+" : "");
+      if (mine === seq) show(body.results, body.total_capped ? `${body.total}+` : body.total, "");
     } catch (err) {
       if (mine !== seq) return;
       const local = ctx.store.searchLocal(q);
@@ -92,24 +110,35 @@ export function search(ctx) {
   input.addEventListener("input", () => changed(false));
   const onKey = (key) => {
     if (key === "back") input.value = input.value.slice(0, -1);
-    else if (key === "clear") input.value = "";
-    else if (key === "go") return changed(true);
-    else input.value += key;
+    else if (key === "clear") {
+      // Starting over: the keyboard opens again.
+      input.value = "";
+      fold(false);
+    }
+    else if (key === "go") {
+      changed(true);
+      if (input.value.trim()) fold(true);
+      return;
+    } else if (key === "space") {
+      if (input.value && !input.value.endsWith(" ")) input.value += " ";
+    } else input.value += key;
     changed(false);
   };
+  input.addEventListener("pointerdown", () => fold(false));
   const hot = h("div", { class: "chips hot" }, h("span", { class: "hot-label" }, "常用词"),
     HOT.map((word) => h("button", { type: "button", class: "chip", onclick: () => pick(word) }, word)));
   const view = h(
     "div",
     { class: "page search fit" },
     backBar(),
-    h("div", { class: "search-box" }, h("span", { class: "ico" }, "⌕"), input,
-      h("button", { type: "button", class: "chip", onclick: () => onKey("clear") }, "清空")),
+    h("div", { class: "search-box" }, h("span", { class: "ico", "aria-hidden": "true" }, "⌕"), input,
+      h("button", { type: "button", class: "chip", onclick: () => onKey("clear") }, "清空"), toggle),
     hot,
     status,
     results,
-    keyboard(onKey),
+    board,
   );
+  fold(false);
   run();
   return view;
 }

@@ -29,9 +29,33 @@ export function terms(query) {
 }
 
 export const isPinyin = (term) => /^[a-z]+$/.test(term);
+// Fewer letters are not looked for in summaries and bodies (content_feed/search.py).
+export const MIN_SPELLED = 2;
 
-// A searchable document; `pinyin` is one syllable per title character (from the server).
-export function makeDoc({ kind, id, title, summary, body, pinyin, info }) {
+// A text's pinyin (one syllable per character): initials, run together, and where
+// each character's syllable starts.
+export function spell(sylls) {
+  const starts = [];
+  let pos = 0;
+  for (const s of sylls) {
+    starts.push(pos);
+    pos += s.length;
+  }
+  return { initials: sylls.map((s) => s[0]).join(""), full: sylls.join(""), starts };
+}
+
+// The characters a pinyin term matches in a spelled text: initials, or full pinyin
+// starting on a syllable.
+export function spelledSpans(sp, term) {
+  if (!sp || term.length < MIN_SPELLED) return [];
+  return merge(literalSpans(sp.initials, term).concat(syllableSpans(sp.full, sp.starts, term)));
+}
+
+const spelledIn = (sp, term) => spelledSpans(sp, term).length > 0;
+
+// A searchable document; `pinyin` is one syllable per title character, `spelled` the
+// syllables of its summary and body (guides and windows; both from the server).
+export function makeDoc({ kind, id, title, summary, body, pinyin, spelled, info }) {
   const sylls = pinyin || [];
   const starts = [];
   let pos = 0;
@@ -43,21 +67,25 @@ export function makeDoc({ kind, id, title, summary, body, pinyin, info }) {
     kind, id, title, summary: summary || "", body: body || "", info: info || {},
     n_title: fold(title), n_summary: fold(summary), n_body: fold(body),
     initials: sylls.map((s) => s[0]).join(""), full: sylls.join(""), starts,
+    py_summary: spelled ? spell(spelled[0]) : null, py_body: spelled ? spell(spelled[1]) : null,
   };
 }
 
-function fullSpans(doc, term) {
+// Characters covered by `term` read as pinyin starting on a syllable of `full`.
+function syllableSpans(full, starts, term) {
   const spans = [];
-  doc.starts.forEach((start, index) => {
-    if (doc.full.startsWith(term, start)) {
+  starts.forEach((start, index) => {
+    if (full.startsWith(term, start)) {
       const end = start + term.length;
       let last = index;
-      while (last + 1 < doc.starts.length && doc.starts[last + 1] <= end - 1) last++;
+      while (last + 1 < starts.length && starts[last + 1] <= end - 1) last++;
       spans.push([index, last + 1]);
     }
   });
   return spans;
 }
+
+const fullSpans = (doc, term) => syllableSpans(doc.full, doc.starts, term);
 
 function literalSpans(text, term) {
   const spans = [];
@@ -84,8 +112,9 @@ export function tierOf(doc, variants) {
   for (const v of variants) {
     if (doc.n_title.includes(v)) return 0;
     if (isPinyin(v) && (doc.initials.includes(v) || (doc.full.includes(v) && fullSpans(doc, v).length))) return 0;
-    if (doc.n_summary.includes(v)) best = 1;
-    else if (best < 0 && doc.n_body.includes(v)) best = 2;
+    const pinyin = isPinyin(v);
+    if (doc.n_summary.includes(v) || (pinyin && spelledIn(doc.py_summary, v))) best = 1;
+    else if (best < 0 && (doc.n_body.includes(v) || (pinyin && spelledIn(doc.py_body, v)))) best = 2;
   }
   return best;
 }
@@ -105,15 +134,18 @@ function titleSpans(doc, variants) {
 
 const SNIPPET = 36;
 
-function snippet(text, folded, variants) {
-  const firsts = variants.map((v) => folded.indexOf(v)).filter((p) => p >= 0);
-  if (!firsts.length) return [text.slice(0, SNIPPET * 2), []];
-  const start = Math.max(0, Math.min(...firsts) - Math.floor(SNIPPET / 3));
+function snippet(text, folded, variants, spelled) {
+  const every = [
+    ...variants.flatMap((v) => literalSpans(folded, v)),
+    ...variants.filter(isPinyin).flatMap((v) => spelledSpans(spelled, v)),
+  ];
+  if (!every.length) return [text.slice(0, SNIPPET * 2), []];
+  const start = Math.max(0, Math.min(...every.map(([a]) => a)) - Math.floor(SNIPPET / 3));
   const end = Math.min(text.length, start + SNIPPET * 2);
-  const windowText = folded.slice(start, end);
   const prefix = start > 0 ? "…" : "";
   const suffix = end < text.length ? "…" : "";
-  const spans = merge(variants.flatMap((v) => literalSpans(windowText, v))).map(([a, b]) => [a + prefix.length, b + prefix.length]);
+  const spans = merge(every.filter(([a, b]) => a < end && b > start).map(([a, b]) => [Math.max(a, start) - start, Math.min(b, end) - start]))
+    .map(([a, b]) => [a + prefix.length, b + prefix.length]);
   return [prefix + text.slice(start, end) + suffix, spans];
 }
 
@@ -135,8 +167,8 @@ export function searchDocs(docs, query, abbreviations = {}) {
   const every = groups.flat();
   return ranked.map(([tier, n]) => {
     const doc = docs[n];
-    const [text, folded] = tier === 2 ? [doc.body, doc.n_body] : [doc.summary, doc.n_summary];
-    const [snip, spans] = snippet(text, folded, every);
+    const [text, folded, spelled] = tier === 2 ? [doc.body, doc.n_body, doc.py_body] : [doc.summary, doc.n_summary, doc.py_summary];
+    const [snip, spans] = snippet(text, folded, every, spelled);
     return {
       kind: doc.kind, id: doc.id, title: doc.title, title_spans: titleSpans(doc, every),
       snippet: snip, snippet_spans: spans, matched_in: TIERS[tier], ...doc.info,

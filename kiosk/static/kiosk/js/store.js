@@ -132,9 +132,9 @@ export class Store extends EventTarget {
       this.searchIndex = [
         ...d.guides.map((g) => {
           const [summary, body] = text(g, [g.summary, ""]);
-          return makeDoc({ kind: "guide", id: g.id, title: g.name, summary, body, pinyin: g.pinyin, info: { date: g.published_on || "", category: "办事指南" } });
+          return makeDoc({ kind: "guide", id: g.id, title: g.name, summary, body, pinyin: g.pinyin, spelled: g.spelled, info: { date: g.published_on || "", category: "办事指南" } });
         }),
-        ...search.windows.map((w) => makeDoc({ kind: "window", id: w.id, title: w.title, summary: w.summary, body: w.body, pinyin: w.pinyin, info: { date: "", category: "办理窗口" } })),
+        ...search.windows.map((w) => makeDoc({ kind: "window", id: w.id, title: w.title, summary: w.summary, body: w.body, pinyin: w.pinyin, spelled: w.spelled, info: { date: "", category: "办理窗口" } })),
         ...d.items.map((i) => {
           const [summary, body] = text(i, [i.summary, ""]);
           return makeDoc({ kind: "item", id: i.id, title: i.title, summary, body, pinyin: i.pinyin, info: { date: i.published_on || "", category: i.category.name } });
