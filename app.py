@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 import admin
+import alerts.models  # noqa: F401  (its tables, for db.create_all and migrations)
 import display
 import kiosk
 from config import load_settings
@@ -172,6 +173,8 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per package (display/ has two: the screens and their console).
     The feed's come first: kiosk/, display/ and the consoles build on it."""
     from admin import bp as admin_console
+    from alerts import bp as alert_push
+    from alerts import console_bp as alerts_console
     from content_feed import atom, qr
     from content_feed.api import api
     from content_feed.extensions import csrf
@@ -184,8 +187,9 @@ def register_blueprints(app: Flask) -> None:
 
     # No session cookie reaches these, so CSRF does not apply: the JSON API and
     # the screens answer to terminal tokens, kiosk submissions carry idempotency
-    # keys and rate limits, and a kiosk's urgent-notice confirmation is not a form.
-    for exempt in (api, screens, kiosk_ack):
+    # keys and rate limits, a kiosk's urgent-notice confirmation is not a form, and
+    # the warning release system's pushes carry their feed's token.
+    for exempt in (api, screens, kiosk_ack, alert_push):
         csrf.exempt(exempt)
     for blueprint in (
         api,
@@ -197,6 +201,8 @@ def register_blueprints(app: Flask) -> None:
         display_console,
         admin_console,
         feedback_console,
+        alert_push,
+        alerts_console,
     ):
         app.register_blueprint(blueprint)
 
@@ -208,6 +214,7 @@ def register_blueprints(app: Flask) -> None:
 def register_jobs(app: Flask) -> None:
     """Background jobs: side effects only (what is public never waits for one).
     ``run.py serve`` starts them unless told ``--no-scheduler``."""
+    from alerts import pull
     from content_feed import scheduler
     from inquiries.console.reminders import send_reminders
 
@@ -217,6 +224,9 @@ def register_jobs(app: Flask) -> None:
     scheduler.add_daily_job(
         "backup_database", scheduler.backup_database, hour=settings["backup"]["hour"]
     )
+    # Feeds are polled by their own interval (whole minutes); expiry and silence swept.
+    scheduler.add_interval_job("alerts-poll", pull.poll_due_feeds, minutes=1)
+    scheduler.add_interval_job("alerts-sweep", pull.sweep, minutes=1)
     scheduler.add_daily_job(
         "inquiry-reminders", send_reminders, hour=settings["feedback"]["reminder_hour"]
     )

@@ -1,0 +1,53 @@
+"""Push: the warning release system POSTs a CAP document (or an ATOM feed of them)
+to ``/alerts/feeds/<id>/cap`` with ``Authorization: Bearer <the feed's token>``."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import jsonify, request
+
+from alerts import bp, lifecycle
+from alerts.cap import MAX_BYTES
+from alerts.models import AlertFeed
+from content_feed.api.problems import problem_response
+from content_feed.clock import now
+from content_feed.db import db
+from content_feed.terminals import hash_token
+
+
+def _token() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+@bp.post("/feeds/<int:feed_id>/cap")
+def push(feed_id: int):
+    feed = db.session.get(AlertFeed, feed_id)
+    token = _token()
+    # The same answer for a wrong token and an unknown feed: nothing to probe.
+    if (
+        feed is None
+        or not feed.active
+        or not feed.push_token_hash
+        or not token
+        or not hmac.compare_digest(feed.push_token_hash, hash_token(token))
+    ):
+        return problem_response(
+            401, "接入源令牌无效：请在请求头 Authorization: Bearer 中提供该接入源的令牌"
+        )
+    if (request.content_length or 0) > MAX_BYTES:
+        return problem_response(413, f"文档超过 {MAX_BYTES // 1024} KB")
+    data = request.get_data(cache=False)
+    receipt = lifecycle.receive(db.session, feed, data, via="push", now=now())
+    db.session.commit()
+    body = {
+        "shown": receipt.shown,
+        "held": receipt.held,
+        "duplicates": receipt.duplicates,
+        "heartbeats": receipt.heartbeats,
+        "refused": receipt.refused,
+    }
+    if receipt.refused and not (receipt.shown or receipt.held or receipt.heartbeats):
+        return problem_response(422, "；".join(receipt.refused))
+    return jsonify(body), 200
