@@ -94,8 +94,12 @@ def screens(alert_app):
 
     def read(*which: str) -> dict:
         urls = {"wall": WALL, "led": LED, "kiosk": BUNDLE}
+        # The kiosk's token travels in a header only; the screens' in the address.
         kiosk = {"X-Terminal-Token": "demo-kiosk-token"}
-        return {name: client.get(urls[name], headers=kiosk).get_json() for name in which or urls}
+        return {
+            name: client.get(urls[name], headers=kiosk if name == "kiosk" else {}).get_json()
+            for name in which or urls
+        }
 
     return read
 
@@ -108,3 +112,12 @@ def urgent_titles(seen: dict) -> dict[str, list[str]]:
         "kiosk": lambda s: [n["title"] for n in s["urgent_notices"]],
     }
     return {name: read[name](answer) for name, answer in seen.items()}
+
+
+@pytest.fixture(scope="session")
+def feed_server():
+    from tests.alerts.feed_server import FeedServer
+
+    server = FeedServer().start()
+    yield server
+    server.stop()
