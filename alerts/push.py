@@ -10,6 +10,8 @@ from flask import jsonify, request
 from alerts import bp, lifecycle
 from alerts.cap import MAX_BYTES
 from alerts.models import AlertFeed
+from alerts.schemas import AlertReceipt
+from content_feed.api.declare import declare
 from content_feed.api.problems import problem_response
 from content_feed.clock import now
 from content_feed.db import db
@@ -22,6 +24,22 @@ def _token() -> str:
 
 
 @bp.post("/feeds/<int:feed_id>/cap")
+@declare(
+    "推送 CAP 1.2 预警（GB/T 35965.1-2018）",
+    response=AlertReceipt,
+    description=(
+        "预警发布系统把一份 CAP 1.2 预警文档（或含多条预警的 ATOM 订阅）推送到接入源。"
+        "按 CAP 1.2 XML 模式校验；拒收的文档连同理由保存在管理后台“拒收文档”，从不上屏。"
+        "同一 sender、identifier、sent 的消息只处理一次。"
+    ),
+    request_media={
+        "application/cap+xml": "CAP 1.2 预警文档（XML，UTF-8，不超过 1 MB，不得含 DOCTYPE）",
+        "application/atom+xml": "内嵌 CAP 预警的 ATOM 订阅",
+    },
+    bearer=True,
+    path={"feed_id": {"description": "接入源编号（管理后台“预警接入源”）"}},
+    problems=(401, 413, 422),
+)
 def push(feed_id: int):
     feed = db.session.get(AlertFeed, feed_id)
     token = _token()
@@ -41,13 +59,13 @@ def push(feed_id: int):
     data = request.get_data(cache=False)
     receipt = lifecycle.receive(db.session, feed, data, via="push", now=now())
     db.session.commit()
-    body = {
-        "shown": receipt.shown,
-        "held": receipt.held,
-        "duplicates": receipt.duplicates,
-        "heartbeats": receipt.heartbeats,
-        "refused": receipt.refused,
-    }
     if receipt.refused and not (receipt.shown or receipt.held or receipt.heartbeats):
         return problem_response(422, "；".join(receipt.refused))
-    return jsonify(body), 200
+    body = AlertReceipt(
+        shown=receipt.shown,
+        held=receipt.held,
+        duplicates=receipt.duplicates,
+        heartbeats=receipt.heartbeats,
+        refused=receipt.refused,
+    )
+    return jsonify(body.model_dump()), 200

@@ -141,6 +141,9 @@ def world(live_server):
     return live_server, asked["receipt_no"], rated["receipt_no"]
 
 
+PUSH = {"Authorization": "Bearer wrong", "Content-Type": "application/cap+xml"}
+
+
 def calls(url: str, inquiry_no: str, rating_no: str, first: dict) -> dict:
     """(method, documented path) → the requests that exercise it: (url, options)."""
     api = f"{url}/api/v1"
@@ -183,6 +186,10 @@ def calls(url: str, inquiry_no: str, rating_no: str, first: dict) -> dict:
         ],
         ("GET", "/api/v1/ledger-summary"): [(f"{api}/ledger-summary", {})],
         ("GET", "/api/v1/openapi.json"): [(f"{api}/openapi.json", {})],
+        # The demo has no alert feed: a push is refused (tests/alerts push for real).
+        ("POST", "/alerts/feeds/{feed_id}/cap"): [
+            (f"{url}/alerts/feeds/1/cap", {"data": "<alert/>", "headers": PUSH})
+        ],
         ("POST", "/api/v1/inquiries"): [
             (f"{api}/inquiries", {"json": question()}),
             (f"{api}/inquiries", {"json": question(text=["不是文字"], kind="gossip")}),
