@@ -30,6 +30,7 @@ from content_feed.models import Hall
 from content_feed.terminals import hash_token, new_token
 
 PAGE = 200
+CONSOLE_LINKS = 5
 POLICY_FIELDS = ["drill_mode", "red_action", "orange_action", "yellow_action", "blue_action"]
 POLICY_FIELDS.append("default_hours")
 
@@ -150,7 +151,8 @@ def feed_poll(feed_id: int):
     if not feed.url:
         flash("该接入源没有拉取网址（只接收推送）", "error")
         return redirect(url_for("alerts_console.feeds"))
-    receipt = pull.poll(db.session, feed, now())
+    # On a request thread: a few linked documents now, the rest by the minute's job.
+    receipt = pull.poll(db.session, feed, now(), links=CONSOLE_LINKS)
     db.session.commit()
     if feed.poll_error:
         flash(f"拉取失败：{feed.poll_error}", "error")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 
 from flask import jsonify, request
+from sqlalchemy.exc import IntegrityError
 
 from alerts import bp, lifecycle
 from alerts.cap import MAX_BYTES
@@ -56,9 +57,16 @@ def push(feed_id: int):
         )
     if (request.content_length or 0) > MAX_BYTES:
         return problem_response(413, f"文档超过 {MAX_BYTES // 1024} KB")
-    data = request.get_data(cache=False)
-    receipt = lifecycle.receive(db.session, feed, data, via="push", now=now())
-    db.session.commit()
+    data = request.get_data()
+    try:
+        receipt = lifecycle.receive(db.session, feed, data, via="push", now=now())
+        db.session.commit()
+    except IntegrityError:
+        # The same message taken meanwhile by a poll or a parallel push: once more,
+        # and it is a duplicate.
+        db.session.rollback()
+        receipt = lifecycle.receive(db.session, feed, data, via="push", now=now())
+        db.session.commit()
     if receipt.refused and not (receipt.shown or receipt.held or receipt.heartbeats):
         return problem_response(422, "；".join(receipt.refused))
     body = AlertReceipt(

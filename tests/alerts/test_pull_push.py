@@ -201,3 +201,12 @@ def test_console_pages_and_settings(alert_app, operator, receive, clock):
         follow_redirects=True,
     )
     assert "无效" in r.get_data(as_text=True)
+
+
+def test_links_to_files_are_never_read(feed, feed_server, clock):
+    feed.url = feed_server.serve("/xicheng/evil.xml", doc.atom(links=["file:///etc/passwd"]))
+    pull.poll(db.session, feed, clock.now())
+    assert (
+        "file" in feed.poll_error
+        and db.session.execute(select(RefusedAlertDocument)).first() is None
+    )
