@@ -257,7 +257,12 @@ def show(session: Session, alert: Alert, now: datetime) -> None:
         output = AlertOutput(alert=alert, hall_id=area.hall_id)
         if action == "takeover":
             output.notice = UrgentNotice(
-                title=title, body=body, starts_at=now, ends_at=ends, hall_id=area.hall_id
+                title=title,
+                body=body,
+                starts_at=now,
+                ends_at=ends,
+                hall_id=area.hall_id,
+                level=alert.level,
             )
         else:
             output.slogan = Slogan(

@@ -96,7 +96,9 @@ def build(folder: Path, halls: int):
                 terminal.groups.append(group)
                 db.session.add(terminal)
                 paths.append(
-                    f"/display/{code}/program.json" if kind == "wall" else f"/display/led/{code}.json"
+                    f"/display/{code}/program.json"
+                    if kind == "wall"
+                    else f"/display/led/{code}.json"
                 )
             db.session.add(AlertHallArea(hall_id=hall.id, division_code="110102"))
         db.session.add(AlertFeed(name="bench", push_token_hash=hash_token(FEED_TOKEN)))
@@ -175,7 +177,9 @@ def notice_round(app, poller, paths, hall_ids, n: int) -> tuple[float, float]:
         start = time.perf_counter()
         now = datetime.now(UTC)
         notices = [
-            UrgentNotice(title=title, body="", starts_at=now, ends_at=now + timedelta(hours=1), hall_id=h)
+            UrgentNotice(
+                title=title, body="", starts_at=now, ends_at=now + timedelta(hours=1), hall_id=h
+            )
             for h in hall_ids
         ]
         db.session.add_all(notices)
@@ -206,7 +210,9 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     time.sleep(0.5)
 
-    print(f"alert propagation: {args.halls} halls, {len(paths)} terminals, {args.rounds} rounds (median)")
+    print(
+        f"alert propagation: {args.halls} halls, {len(paths)} terminals, {args.rounds} rounds (median)"
+    )
     print(f"{'profile':<28}{'baseline ms':>14}{'alert ms':>12}{'ratio':>8}")
     serial = 0
     for label, subset in (("one wall: shown", paths[:1]), ("every terminal: shown", paths)):

@@ -72,6 +72,13 @@ NOT_SHOWN = {
     "LedController": "how a strip is pushed to and its push status: the sender reads it",
     "LoginLock": "sign-in failures per account and address, console only",
     "HallGrant": "the halls a staff account works in, console only",
+    # alerts/: screens read the urgent notices and slogans an alert makes, not these.
+    "AlertFeed": "where official warnings come from, console only",
+    "Alert": "warnings received; what they show is their notices and slogans",
+    "AlertOutput": "which notice or slogan a warning made, console only",
+    "RefusedAlertDocument": "refused CAP documents, console only",
+    "AlertPolicy": "drill mode and per-level actions, applied when a warning arrives",
+    "AlertHallArea": "where a hall is, applied when a warning arrives",
 }
 
 # Terminal answers and feed answers watched by the sweep: hall A (the demo

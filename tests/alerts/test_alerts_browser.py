@@ -1,5 +1,5 @@
-"""A red alert pushed over HTTP takes the wall in real Chromium within a poll, is on
-the LED strip's frame, and leaves both when its Cancel arrives."""
+"""An orange alert pushed over HTTP takes the wall in real Chromium within a poll, in
+its colour, is on the LED strip's frame, and leaves both when its Cancel arrives."""
 
 from __future__ import annotations
 
@@ -37,24 +37,29 @@ def push(server, text: str) -> requests.Response:
     )
 
 
-def test_a_pushed_red_alert_takes_the_wall_and_the_strip_until_cancelled(
+def test_a_pushed_orange_alert_takes_the_wall_and_the_strip_until_cancelled(
     browser, alert_server, screenshot_dir
 ):
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{alert_server.url}/display/wall-1?token=demo-wall-token&poll=1&speed=0.1")
     page.wait_for_function("() => document.body.dataset.online === '1'", timeout=10_000)
     sent = datetime.now(UTC).replace(microsecond=0)
-    assert push(alert_server, doc.alert(sent)).status_code == 200
+    assert push(alert_server, doc.alert(sent, level="orange")).status_code == 200
     page.wait_for_selector("#urgent:not([hidden])", timeout=6_000)
-    assert "【红色预警】西城区气象台发布暴雨红色预警信号" in page.inner_text("#urgent-title")
-    page.screenshot(path=str(screenshot_dir / "alerts-wall-red-1920x1080.png"))
+    assert "【橙色预警】西城区气象台发布暴雨橙色预警信号" in page.inner_text("#urgent-title")
+    colour = page.evaluate("getComputedStyle(document.getElementById('urgent')).backgroundColor")
+    assert colour == "rgb(230, 81, 0)"  # orange, not the console notice's red
+    page.screenshot(path=str(screenshot_dir / "alerts-wall-orange-1920x1080.png"))
     strip = requests.get(alert_server.url + LED, timeout=10).json()
-    assert "红色预警" in strip["text"]
+    assert "橙色预警" in strip["text"]
     png = requests.get(alert_server.url + LED.replace(".json", ".png"), timeout=10)
-    (screenshot_dir / "alerts-led-red.png").write_bytes(png.content)
+    (screenshot_dir / "alerts-led-orange.png").write_bytes(png.content)
 
     cancel = doc.alert(
-        sent + timedelta(seconds=1), msg_type="Cancel", references=[doc.reference(sent)]
+        sent + timedelta(seconds=1),
+        level="orange",
+        msg_type="Cancel",
+        references=[doc.reference(sent)],
     )
     assert push(alert_server, cancel).status_code == 200
     page.wait_for_selector("#urgent", state="hidden", timeout=6_000)

@@ -162,6 +162,9 @@ def test_console_pages_and_settings(alert_app, operator, receive, clock):
         assert r.status_code == 200, page
         assert "预警" in r.get_data(as_text=True)
     assert "badge-level-yellow" in operator.get("/admin/alerts/").get_data(as_text=True)
+    kept = db.session.execute(select(RefusedAlertDocument)).scalar_one()
+    original = operator.get(f"/admin/alerts/refused/{kept.id}").get_data(as_text=True)
+    assert "&lt;alert xmlns=" in original and "不符合 CAP 1.2 XML 模式" in original
     home = operator.get("/admin/alerts/settings").get_data(as_text=True)
     assert "演练与处置设置" in home  # reachable from the console's navigation
     hall_id = db.session.execute(select(AlertHallArea)).scalar_one().hall_id
