@@ -35,7 +35,9 @@ POLICY_FIELDS = ["drill_mode", "red_action", "orange_action", "yellow_action", "
 POLICY_FIELDS.append("default_hours")
 
 
+@console_bp.app_template_global("silent_alert_feeds")
 def silent_feeds() -> list[AlertFeed]:
+    """Feeds gone silent: a banner on every console page (admin/base.html)."""
     return (
         db.session.execute(select(AlertFeed).where(AlertFeed.silent_since.is_not(None)))
         .scalars()
@@ -46,7 +48,6 @@ def silent_feeds() -> list[AlertFeed]:
 def _page(template: str, **context):
     return render_template(
         template,
-        silent=silent_feeds(),
         policy=lifecycle.policy(db.session),
         states=STATES,
         levels=LEVEL_NAMES,
