@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 import admin
+import alerts.models  # noqa: F401  (its tables, for db.create_all and migrations)
 import calling.models  # noqa: F401  (queue calling's tables, for db.create_all)
 import display
 import kiosk
@@ -175,6 +176,8 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per package (display/ has two: the screens and their console).
     The feed's come first: kiosk/, display/ and the consoles build on it."""
     from admin import bp as admin_console
+    from alerts import bp as alert_push
+    from alerts import console_bp as alerts_console
     from calling import api_bp as calling_api
     from calling import bp as calling_screens
     from calling import console_bp as calling_console
@@ -191,9 +194,10 @@ def register_blueprints(app: Flask) -> None:
 
     # No session cookie reaches these, so CSRF does not apply: the JSON API and
     # the screens answer to terminal tokens, kiosk submissions carry idempotency
-    # keys and rate limits, and a kiosk's urgent-notice confirmation is not a form.
-    # The queue system's endpoint answers to its hall's token, as terminals do.
-    for exempt in (api, screens, kiosk_ack, calling_api, calling_screens):
+    # keys and rate limits, a kiosk's urgent-notice confirmation is not a form, the
+    # queue system's endpoint answers to its hall's token as terminals do, and the
+    # warning release system's pushes carry their feed's token.
+    for exempt in (api, screens, kiosk_ack, calling_api, calling_screens, alert_push):
         csrf.exempt(exempt)
     for blueprint in (
         api,
@@ -208,6 +212,8 @@ def register_blueprints(app: Flask) -> None:
         calling_api,
         calling_screens,
         calling_console,
+        alert_push,
+        alerts_console,
     ):
         app.register_blueprint(blueprint)
 
@@ -219,6 +225,7 @@ def register_blueprints(app: Flask) -> None:
 def register_jobs(app: Flask) -> None:
     """Background jobs: side effects only (what is public never waits for one).
     ``Background`` (below) starts them in a serving process unless ``--no-scheduler``."""
+    from alerts import pull
     from inquiries.console.reminders import send_reminders
     from operations import scheduler
 
@@ -228,6 +235,9 @@ def register_jobs(app: Flask) -> None:
     scheduler.add_daily_job(
         "backup_database", scheduler.backup_database, hour=settings["backup"]["hour"]
     )
+    # Feeds are polled by their own interval (whole minutes); expiry and silence swept.
+    scheduler.add_interval_job("alerts-poll", pull.poll_due_feeds, minutes=1)
+    scheduler.add_interval_job("alerts-sweep", pull.sweep, minutes=1)
     scheduler.add_daily_job(
         "inquiry-reminders", send_reminders, hour=settings["feedback"]["reminder_hour"]
     )

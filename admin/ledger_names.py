@@ -91,6 +91,20 @@ ACTION_LABELS = {
     "slogan.publish": "发布标语",
     "slogan.withdraw": "撤下标语",
     "demo.remove": "删除演示内容",
+    "alert.receive": "收到预警",
+    "alert.refuse": "拒收预警文档",
+    "alert.show": "预警上屏",
+    "alert.cancelled": "预警被撤销下屏",
+    "alert.updated": "预警被更新下屏",
+    "alert.expired": "预警到期下屏",
+    "alert.ended": "人工结束预警",
+    "alert.feed_silent": "预警接入源静默",
+    "alert.feed_back": "预警接入源恢复",
+    "alert_feed.create": "新增预警接入源",
+    "alert_feed.update": "修改预警接入源",
+    "alert_feed.token": "生成预警推送令牌",
+    "alert_policy.update": "修改预警设置",
+    "alert_hall_area.update": "设置大厅预警区域",
 }
 
 

@@ -43,6 +43,15 @@ NAV = [
         ],
     ),
     (
+        "预警信息",
+        [
+            ("alerts_console.alerts", "收到的预警"),
+            ("alerts_console.feeds", "预警接入源"),
+            ("alerts_console.refused", "拒收文档"),
+            ("alerts_console.settings", "演练与处置设置"),
+        ],
+    ),
+    (
         "问询与评价",
         [
             ("feedback_console.queue", "问询办理"),

@@ -117,6 +117,7 @@ def urgent_entry(notice) -> dict:
         "body": notice.body,
         "starts_at": iso(notice.starts_at),
         "ends_at": iso(notice.ends_at),
+        "level": notice.level,
         "duration": URGENT_SECONDS,
     }
 

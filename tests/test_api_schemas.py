@@ -159,6 +159,7 @@ def queue_event(**fields) -> dict:
 
 
 QUEUE = {"headers": {"X-Queue-Token": "queue-token"}}
+PUSH = {"Authorization": "Bearer wrong", "Content-Type": "application/cap+xml"}
 
 
 def calls(url: str, inquiry_no: str, rating_no: str, first: dict) -> dict:
@@ -203,6 +204,10 @@ def calls(url: str, inquiry_no: str, rating_no: str, first: dict) -> dict:
         ],
         ("GET", "/api/v1/ledger-summary"): [(f"{api}/ledger-summary", {})],
         ("GET", "/api/v1/openapi.json"): [(f"{api}/openapi.json", {})],
+        # The demo has no alert feed: a push is refused (tests/alerts push for real).
+        ("POST", "/alerts/feeds/{feed_id}/cap"): [
+            (f"{url}/alerts/feeds/1/cap", {"data": "<alert/>", "headers": PUSH})
+        ],
         ("POST", "/api/v1/inquiries"): [
             (f"{api}/inquiries", {"json": question()}),
             (f"{api}/inquiries", {"json": question(text=["不是文字"], kind="gossip")}),

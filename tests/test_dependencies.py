@@ -80,6 +80,13 @@ NOT_SHOWN = {
     "CallCase": "cases for statistics and ratings, console only",
     "Announcement": "written with its event: calling/state.receive moves calls:<hall>",
     "VoiceClip": "recordings: heard through announcements made after the upload",
+    # alerts/: screens read the urgent notices and slogans an alert makes, not these.
+    "AlertFeed": "where official warnings come from, console only",
+    "Alert": "warnings received; what they show is their notices and slogans",
+    "AlertOutput": "which notice or slogan a warning made, console only",
+    "RefusedAlertDocument": "refused CAP documents, console only",
+    "AlertPolicy": "drill mode and per-level actions, applied when a warning arrives",
+    "AlertHallArea": "where a hall is, applied when a warning arrives",
 }
 
 # Terminal answers and feed answers watched by the sweep: hall A (the demo

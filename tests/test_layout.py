@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 OURS = (
     "admin",
+    "alerts",
     "calling",
     "config",
     "content_feed",
@@ -60,6 +61,7 @@ def within(name: str, *packages: str) -> bool:
 # The layers, lowest first; the consoles sit on top. New capability packages
 # (calling, alerts, monitoring) join ABOVE_CORE as they land.
 ABOVE_CORE = (
+    "alerts",
     "calling",
     "demo",
     "guide_import",
@@ -89,7 +91,13 @@ RULES = [
         ("kiosk", "demo", "guide_import", *CONSOLES),
         ("calling.console", "calling.statistics"),
     ),
-    ("display", ("calling",), ()),
+    ("display", ("calling", "alerts"), ()),
+    # Official warnings become the feed's own urgent notices and slogans.
+    (
+        "alerts",
+        ("kiosk", "display", "calling", "demo", "guide_import", *CONSOLES),
+        ("alerts.console", "alerts.forms"),
+    ),
 ]
 
 

@@ -58,6 +58,19 @@ CITY_ONLY_ENDPOINTS = frozenset(
         "admin.guide_import_report",
         "admin.guide_import_write",
         "admin.guide_import_publish",
+        # Official warnings are received once for the city and matched to halls
+        # by division code (alerts/).
+        "alerts_console.alerts",
+        "alerts_console.alert_end",
+        "alerts_console.feeds",
+        "alerts_console.feed_new",
+        "alerts_console.feed_edit",
+        "alerts_console.feed_token",
+        "alerts_console.feed_poll",
+        "alerts_console.refused",
+        "alerts_console.refused_document",
+        "alerts_console.settings",
+        "alerts_console.hall_area",
     }
 )
 # Roles a grant may carry: "admin" (catalogue, halls, accounts) is city-level.
@@ -144,7 +157,12 @@ def is_hall_user() -> bool:
 def refuse_city_only() -> None:
     """Called by role_required: hall users get 403 on the city-level pages."""
     if request.endpoint in CITY_ONLY_ENDPOINTS and is_hall_user():
-        message = "这是市级工作人员的功能（办事指南按编码全市统一导入），大厅账号不能使用"
+        why = (
+            "预警信息全市统一接收"
+            if request.endpoint.startswith("alerts")
+            else "办事指南按编码全市统一导入"
+        )
+        message = f"这是市级工作人员的功能（{why}），大厅账号不能使用"
         flash(message, "error")  # the console's 403 page says why
         raise Forbidden(message)
 

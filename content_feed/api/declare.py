@@ -49,6 +49,10 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     # Path parameters' schema and description beyond their type: name → fields.
     path: dict[str, dict] = field(default_factory=dict)
+    # A body that is not JSON (a pushed CAP document): media type → its description.
+    request_media: dict[str, str] = field(default_factory=dict)
+    # Authenticated by ``Authorization: Bearer`` (a CAP feed's push token).
+    bearer: bool = False
 
 
 def declare(summary: str, **details) -> Any:

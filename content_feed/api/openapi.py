@@ -191,6 +191,16 @@ def _operation(rule, view, route: Route, schemas: dict, config: dict, parameters
         operation["parameters"] = params
     if route.body is not None:
         operation["requestBody"] = {"required": True, "content": _json(schemas[id(route.body)])}
+    if route.request_media:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {
+                media: {"schema": {"type": "string", "description": text}}
+                for media, text in route.request_media.items()
+            },
+        }
+    if route.bearer:
+        operation["security"] = [{"feedToken": []}]
     operation["responses"] = responses
     return operation
 
@@ -255,6 +265,13 @@ def build_document(app: Flask) -> dict:
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
+            "securitySchemes": {
+                "feedToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "预警接入源的推送令牌（管理后台生成，只显示一次）",
+                }
+            },
             "schemas": defs.get("$defs", {}),
             "parameters": dict(sorted(parameters.items())),
             "responses": {

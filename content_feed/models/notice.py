@@ -93,6 +93,9 @@ class UrgentNotice(FeedContent, Timestamps, db.Model):
     # Empty: every terminal group.
     group_id: Mapped[int | None] = mapped_column(ForeignKey("terminal_group.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The colour of an official warning's takeover (alerts/): red, orange, yellow,
+    # blue; empty for a notice typed in the console (shown red).
+    level: Mapped[str] = mapped_column(String(10), default="", server_default="")
 
     hall = relationship("Hall")
     group = relationship("TerminalGroup")

@@ -115,6 +115,9 @@ class UrgentEntry(Entry):
     body: str
     starts_at: DateTimeText
     ends_at: DateTimeText
+    level: Literal["", "red", "orange", "yellow", "blue"] = Field(
+        description="预警信息的颜色级别（红橙黄蓝）；控制台发布的紧急通知为空（红色显示）"
+    )
 
 
 ProgramEntry = Annotated[

@@ -223,6 +223,7 @@
     var tz = program.hall.timezone;
     document.getElementById("urgent-until").textContent = "持续至 " + new Intl.DateTimeFormat("zh-CN",
       { timeZone: tz, month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(until);
+    box.dataset.level = n.level || "";  // an official warning's colour (player.css)
     box.hidden = false;
     fitUrgent(box);
     body.dataset.urgent = String(n.notice_id);
