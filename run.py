@@ -218,6 +218,9 @@ def cmd_import_guides(args) -> int:
         if job.state == "failed":
             print(f"未导入 / refused: {job.message}", file=sys.stderr)
             return 1
+        for w in job.warnings:
+            column = f"［{w['column']}］" if w["column"] else ""
+            print(f"  提示 {w['sheet']} {column}{w['message']}")
         for row in job.report:
             if row["outcome"] == "refused":
                 where = f"{row['sheet']} 第{row['row']}行"
@@ -228,7 +231,8 @@ def cmd_import_guides(args) -> int:
             + "，".join(f"{label} {job.counts[code]}" for code, label in OUTCOMES.items())
         )
         if args.report:
-            Path(args.report).write_bytes(csv_bytes(REPORT_HEADER, report_cells(job.report)))
+            cells = report_cells(job.report, job.warnings)
+            Path(args.report).write_bytes(csv_bytes(REPORT_HEADER, cells))
             print(f"报告已写入 / report written to {args.report}")
         if args.dry_run:
             print("试运行，未写入任何内容 / dry run: nothing written")

@@ -30,6 +30,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from content_feed.text_hygiene import clean_text
+from content_feed.time_limits import COUNTED, UNIT_CHOICES, WORKING_DAYS, TimeLimit, TimeLimitError
 from content_feed.timefmt import local, local_to_utc
 from content_feed.vocabulary import (
     DISCLOSURE_MODES,
@@ -88,6 +89,13 @@ class WholeNumberField(IntegerField):
         except ValueError:
             self.data = None
             raise ValueError(f"{self.label.text}应为整数") from None
+
+
+class NumberText(StringField):
+    """A number box that may stay empty; the model's int (or None) shown as text."""
+
+    def process_data(self, value):
+        self.data = "" if value is None else str(value)
 
 
 def in_range(label: str, low: int, high: int) -> NumberRange:
@@ -347,6 +355,7 @@ class MaterialRow(RowForm):
     form = ChoiceField("形式", choices=choices(MATERIAL_FORMS), default="original")
     copies = WholeNumberField("份数", default=1, validators=[in_range("份数", 0, 999)])
     necessity = ChoiceField("必要性", choices=choices(MATERIAL_NECESSITY), default="required")
+    deferrable = BooleanField("容缺后补")
     source = StringField("来源", filters=[strip], validators=[Length(max=200)])
     notes = TextAreaField("填报须知", filters=[strip], validators=[Length(max=ROW_TEXT_MAX)])
     # Choices are the guide's own attachments, set by the view.
@@ -400,12 +409,11 @@ class GuideForm(ConsoleForm):
     basis = TextAreaField("设定依据", validators=[Optional()])
     implementing_body = StringField("实施主体", validators=[Optional(), Length(max=200)])
     conditions = TextAreaField("受理条件", validators=[Optional()])
-    statutory_days = IntegerField(
-        "法定办结时限（工作日，0=当场办结）", default=0, validators=[NumberRange(0, 3650)]
-    )
-    promised_days = IntegerField(
-        "承诺办结时限（工作日，0=当场办结）", default=0, validators=[NumberRange(0, 3650)]
-    )
+    # A number box and its unit; an empty box goes with 即办, 无, 未填写 …
+    statutory_value = NumberText("法定办结时限", filters=[strip])
+    statutory_unit = ChoiceField("法定时限单位", choices=UNIT_CHOICES, default=WORKING_DAYS)
+    promised_value = NumberText("承诺办结时限", filters=[strip])
+    promised_unit = ChoiceField("承诺时限单位", choices=UNIT_CHOICES, default=WORKING_DAYS)
     is_free = BooleanField("不收费", default=True)
     location = StringField("办理地点", validators=[Optional(), Length(max=200)])
     window_id = SelectField("办理窗口", coerce=int)
@@ -423,6 +431,30 @@ class GuideForm(ConsoleForm):
     steps = rows_of(StepRow, "办理流程")
     fees = rows_of(FeeRow, "收费项目（不收费可不填）")
     faqs = rows_of(FaqRow, "常见问题")
+
+    def time_limit(self, prefix: str) -> TimeLimit:
+        """The limit of ``prefix`` ("statutory", "promised"): a 0 is 当场办结."""
+        raw = self[f"{prefix}_value"].data
+        return TimeLimit.of(int(raw) if raw else None, self[f"{prefix}_unit"].data)
+
+    def validate_statutory_value(self, field):
+        self._check_limit("statutory", field)
+
+    def validate_promised_value(self, field):
+        self._check_limit("promised", field)
+
+    def _check_limit(self, prefix: str, field) -> None:
+        raw = field.data or ""
+        if self[f"{prefix}_unit"].data not in dict(UNIT_CHOICES):
+            return  # the unit's own refusal says it
+        if raw and not (raw.isascii() and raw.isdigit()):
+            raise ValidationError(f"{field.label.text}应为整数")
+        if not raw and self[f"{prefix}_unit"].data in COUNTED:
+            raise ValidationError(f"请填写{field.label.text}的数字，或选择即办、无、未填写等")
+        try:
+            self.time_limit(prefix)
+        except TimeLimitError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class MeetingForm(ConsoleForm):

@@ -18,6 +18,7 @@ from content_feed.models import (
 )
 from content_feed.public_now import surfaces_of
 from content_feed.schemas import feed as schema
+from content_feed.time_limits import TimeLimit
 from content_feed.timefmt import iso, local_date
 from content_feed.urls import guide_home, item_home, public_base
 from content_feed.vocabulary import (
@@ -151,6 +152,10 @@ def material_files(guide: Guide, material) -> dict[str, schema.GuideFile | None]
     }
 
 
+def time_limit(limit: TimeLimit) -> schema.TimeLimit:
+    return schema.TimeLimit(value=limit.value, unit=limit.unit, text=str(limit))
+
+
 def guide_summary(guide: Guide) -> schema.GuideSummary:
     return schema.GuideSummary(**_guide_fields(guide))
 
@@ -161,8 +166,10 @@ def guide_detail(guide: Guide) -> schema.GuideDetail:
         **{
             "basis": guide.basis,
             "conditions": guide.conditions,
-            "statutory_days": guide.statutory_days,
-            "promised_days": guide.promised_days,
+            "statutory": time_limit(guide.statutory),
+            "promised": time_limit(guide.promised),
+            "statutory_days": guide.statutory.working_days,
+            "promised_days": guide.promised.working_days,
             "is_free": guide.is_free,
             "fees": [
                 {"name": f.name, "standard": f.standard, "basis": f.basis} for f in guide.fees
@@ -187,6 +194,7 @@ def guide_detail(guide: Guide) -> schema.GuideDetail:
                     "copies": m.copies,
                     "necessity": m.necessity,
                     "necessity_label": MATERIAL_NECESSITY.get(m.necessity, m.necessity),
+                    "deferrable": m.deferrable,
                     "source": m.source,
                     "notes": m.notes,
                     **material_files(guide, m),

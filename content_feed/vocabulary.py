@@ -146,4 +146,5 @@ RATING_PROGRESS = {"received": "已收到", "follow_up": "回访整改中", "res
 RATING_TARGETS = {"hall": "服务大厅", "window": "窗口", "guide": "办事事项"}
 
 MATERIAL_FORMS = {"original": "原件", "copy": "复印件", "electronic": "电子"}
-MATERIAL_NECESSITY = {"required": "必要", "conditional": "容缺/视情况", "optional": "非必要"}
+# 容缺后补 (accepted now, handed in later) is a flag of its own: GuideMaterial.deferrable.
+MATERIAL_NECESSITY = {"required": "必要", "conditional": "视情况", "optional": "非必要"}

@@ -200,7 +200,10 @@ class Resolver:
             "kind": "guide",
             "ref": f"guide{guide.id}",
             "title": guide.name,
-            "text": f"{guide.name}：承诺{limit}，{fee}" if limit else guide.name,
+            # "承诺无" reads as nonsense on a strip: only a real deadline is named.
+            "text": f"{guide.name}：承诺{limit}，{fee}"
+            if guide.promised.is_deadline
+            else guide.name,
             "subtitle": guide.implementing_body,
             "summary": guide.summary,
             "facts": [[k, v] for k, v in facts if v],

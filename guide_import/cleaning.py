@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 import nh3
 
+from content_feed.time_limits import TimeLimit, TimeLimitError
 from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY
 
 
@@ -60,9 +61,6 @@ def limited(value: str, limit: int) -> str:
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十])\s*(.*)$")
-SAME_DAY = ("当场办结", "即办", "当场", "即时办结", "立即办结", "当即办结")
-WORKING_DAY_UNITS = ("", "工作日", "个工作日", "个工作")
-OTHER_UNITS = ("自然日", "天", "日", "个月", "月", "年", "小时")
 
 
 def _number(value) -> tuple[float | None, str]:
@@ -80,32 +78,16 @@ def _number(value) -> tuple[float | None, str]:
     return float(_CN_DIGITS.get(n, n)), m.group(2).strip()
 
 
-def days(value, unit_value=None) -> int | None:
-    """A time limit in working days (0 = 当场办结); None when the cell is empty.
-
-    Takes ``5`` with a unit column ``工作日``, ``5个工作日``, ``当场办结`` or ``0``.
-    """
-    unit = line(unit_value)
-    if line(value) in SAME_DAY or (unit in SAME_DAY and not line(value)):
-        return 0
-    number, rest = _number(value)
-    if number is None:
-        if rest:
-            raise FieldError(f"无法识别的时限“{rest}”（应为工作日数或“当场办结”）")
-        return None
-    unit = rest or unit
-    if unit.replace(" ", "") not in WORKING_DAY_UNITS:
-        if unit in OTHER_UNITS or unit.endswith(OTHER_UNITS):
-            raise FieldError(f"时限单位“{unit}”无法换算为工作日，请改为工作日数")
-        raise FieldError(f"无法识别的时限单位“{unit}”")
-    if not number.is_integer() or not 0 <= number <= 3650:
-        raise FieldError(f"时限须为 0 到 3650 之间的整数个工作日，收到 {number:g}")
-    return int(number)
-
-
-def days_text(n: int) -> str:
-    """The joined form an export writes: ``5个工作日`` or ``当场办结``."""
-    return "当场办结" if n == 0 else f"{n}个工作日"
+def time_limit(value, unit_value=None) -> str | None:
+    """A time limit in the list's own words (``20个工作日``, ``30个自然日``, ``即办``,
+    ``无`` …), from one cell or a number and a unit column; None when both are empty."""
+    if isinstance(value, str):
+        value = line(value)
+    try:
+        limit = TimeLimit.parse(value, line(unit_value))
+    except TimeLimitError as exc:
+        raise FieldError(str(exc)) from None
+    return None if limit is None else str(limit)
 
 
 YES = {"是", "y", "yes", "true", "1", "√", "✓", "可", "可以", "支持", "有"}
@@ -177,13 +159,21 @@ def material_form(value) -> str:
 
 _NECESSITY_WORDS = [
     ("optional", ("非必要", "非必须", "选填", "可选", "否")),
-    ("conditional", ("容缺", "视情况", "情形", "特定", "如有")),
+    ("conditional", ("视情况", "情形", "特定", "如有")),
     ("required", ("必要", "必须", "必需", "必填", "是")),
 ]
+# 容缺后补 (accepted now, handed in later) is a flag beside the necessity.
+_DEFERRAL = re.compile(r"[（(]?\s*(?:可)?容缺(?:后补|受理)?\s*[)）]?")
+
+
+def deferred(value) -> bool:
+    """Whether a necessity cell says 容缺 (``容缺后补``, ``必要（容缺后补）``)."""
+    return bool(_DEFERRAL.search(line(value)))
 
 
 def necessity(value) -> str:
-    s = line(value)
+    """必要 / 视情况 / 非必要; a cell that only says 容缺后补 is a required material."""
+    s = _DEFERRAL.sub("", line(value)).strip()
     if not s:
         return "required"
     for code, label in MATERIAL_NECESSITY.items():
@@ -192,7 +182,7 @@ def necessity(value) -> str:
     for code, words in _NECESSITY_WORDS:
         if any(w in s for w in words):
             return code
-    raise FieldError(f"必要性须为必要、容缺/视情况或非必要，收到“{s}”")
+    raise FieldError(f"必要性须为必要、视情况、非必要或容缺后补，收到“{s}”")
 
 
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
@@ -219,3 +209,52 @@ def url(value) -> str:
     if s and not re.match(r"^https?://[^/\s]+", s, re.IGNORECASE):
         raise FieldError(f"网办地址须以 http:// 或 https:// 开头，收到“{s[:60]}”")
     return limited(s, 500)
+
+
+# A list item's number: "1." "1、" "1）" "（1）", at the start of the cell or after
+# a separator, and not the "1.5" of an amount.
+_ITEM = re.compile(r"(?:^|(?<=[\n；;。，,\s]))(?:[（(](\d{1,2})[)）]|(\d{1,2})[.、．)）](?!\d))\s*")
+_ITEM_END = "；;。，, \n"
+
+
+def numbered(value: str) -> list[str]:
+    """A cell that lists several things by number (``1.甲；2.乙；`` on one line, or
+    ``1、甲`` one per line) → ``["甲", "乙"]``; any other cell → ``[value]``.
+    Numbers must run 1, 2, 3 … from the start of the cell, so a number inside
+    a name ("第3.条", "1、2楼") does not cut it."""
+    starts = []
+    for m in _ITEM.finditer(value):
+        if int(m.group(1) or m.group(2)) == len(starts) + 1:
+            starts.append(m)
+    if len(starts) < 2 or starts[0].start() != 0:
+        return [value]
+    ends = [m.start() for m in starts[1:]] + [len(value)]
+    pieces = [value[m.end() : end].strip(_ITEM_END) for m, end in zip(starts, ends, strict=True)]
+    return [p for p in pieces if p]
+
+
+_OPTIONAL = re.compile(r"[（(]\s*如有\s*[)）]")
+_DEFERRAL_MARK = re.compile(r"[（(]\s*(?:可)?容缺(?:后补|受理)?\s*[)）]")
+_AMOUNT = re.compile(
+    r"(原件|复印件|副本|电子版|电子件)?\s*(\d{1,2}|[一二两三四五六七八九十])\s*份$"
+)
+
+
+def material_marks(name: str) -> tuple[str, dict]:
+    """A material's name written with its marks → (the name, what they say):
+    ``（如有）`` optional, ``（容缺后补）`` deferrable, a closing ``原件1份`` its
+    form and copies."""
+    found: dict = {}
+    if _OPTIONAL.search(name):
+        found["necessity"] = "optional"
+        name = _OPTIONAL.sub("", name)
+    if _DEFERRAL_MARK.search(name):
+        found["deferrable"] = True
+        name = _DEFERRAL_MARK.sub("", name)
+    m = _AMOUNT.search(name.strip())
+    if m and m.start() > 0:
+        if m.group(1):
+            found["form"] = material_form(m.group(1))
+        found["copies"] = count(m.group(2), 0, 99)
+        name = name.strip()[: m.start()]
+    return name.strip(" ：:，,"), found

@@ -11,9 +11,8 @@ from __future__ import annotations
 import io
 
 from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY
-from guide_import.cleaning import days_text
 from guide_import.mapping import GROUP_LABELS, Mapping
-from guide_import.parse import GUIDE_FIELDS, ROW_CONVERTERS
+from guide_import.parse import GUIDE_FIELDS, LIMIT_FIELDS, ROW_CONVERTERS
 from shared.spreadsheet import csv_bytes
 
 EXPORT_FIELDS = ["code", *GUIDE_FIELDS]
@@ -21,8 +20,8 @@ EXPORT_FIELDS = ["code", *GUIDE_FIELDS]
 
 def _guide_cell(guide, fname: str):
     value = getattr(guide, fname)
-    if fname in ("statutory_days", "promised_days"):
-        return days_text(value)
+    if fname in LIMIT_FIELDS:
+        return str(value)  # in the list's words: 30个自然日, 即办, 无
     if fname == "is_free":
         return "不收费" if value else "收费"
     if fname == "online":
@@ -36,6 +35,8 @@ def _row_cell(group: str, row, fname: str):
         return MATERIAL_FORMS.get(value, value)
     if group == "materials" and fname == "necessity":
         return MATERIAL_NECESSITY.get(value, value)
+    if group == "materials" and fname == "deferrable":
+        return "是" if value else "否"
     return value
 
 

@@ -75,6 +75,7 @@ def check(session: Session, job: GuideImport, data: bytes, *, allow_path: bool =
         "fields": parsed.fields,
         "groups": parsed.groups,
         "rows_read": parsed.rows_read,
+        "warnings": parsed.warnings,
         "records": plan,
     }
     job.report, job.counts = rows, counts

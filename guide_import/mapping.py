@@ -33,10 +33,11 @@ GUIDE_COLUMNS: dict[str, list[str]] = {
     "basis": ["设定依据", "法律依据", "实施依据"],
     "implementing_body": ["实施主体", "实施机构", "办理部门", "受理单位"],
     "conditions": ["受理条件", "申请条件", "办理条件"],
-    "statutory_days": ["法定办结时限", "法定时限"],
-    "statutory_unit": ["法定办结时限单位", "法定时限单位"],
-    "promised_days": ["承诺办结时限", "承诺时限"],
-    "promised_unit": ["承诺办结时限单位", "承诺时限单位"],
+    # 办理时限 alone is not here: 法定 or 承诺, the file must say (a mapping file may).
+    "statutory": ["法定办结时限", "法定时限", "法定办理时限", "法定期限"],
+    "statutory_unit": ["法定办结时限单位", "法定时限单位", "法定办理时限单位"],
+    "promised": ["承诺办结时限", "承诺时限", "承诺办理时限", "承诺期限"],
+    "promised_unit": ["承诺办结时限单位", "承诺时限单位", "承诺办理时限单位"],
     "is_free": ["是否收费", "收费", "收费情况"],
     "location": ["办理地点", "受理地点", "办公地址"],
     "office_hours": ["办理时间", "受理时间", "办公时间"],
@@ -54,11 +55,12 @@ ROW_COLUMNS: dict[str, dict[str, list[str]]] = {
         "form": ["材料形式", "材料形式要求", "形式"],
         "copies": ["份数", "材料份数", "纸质材料份数"],
         "necessity": ["必要性", "材料必要性", "是否必要", "必要性及描述"],
+        "deferrable": ["是否容缺后补", "是否容缺", "容缺后补", "是否容缺受理"],
         "source": ["来源", "材料来源", "来源渠道"],
         "notes": ["填报须知", "填写说明", "受理标准"],
     },
     "steps": {
-        "title": ["环节名称", "办理环节", "步骤名称", "步骤"],
+        "title": ["环节名称", "办理环节", "步骤名称", "步骤", "办理流程"],
         "description": ["环节说明", "步骤说明", "办理说明", "审查标准"],
     },
     "fees": {
@@ -86,6 +88,8 @@ GROUP_LABELS = {
     "fees": "收费项目",
     "faqs": "常见问题",
 }
+# Field names of mapping files written before limits had units.
+FIELD_RENAMES = {"statutory_days": "statutory", "promised_days": "promised"}
 # Mapping files name groups in the singular.
 FILE_GROUPS = {
     "guide": None,
@@ -178,6 +182,7 @@ def parse_mapping(name: str, text: str) -> Mapping:
             raise ImportRefused(f"映射文件 {name}：未知的列类别 columns.{file_group}")
         target = mapping.columns(FILE_GROUPS[file_group])
         for fname, names in table.items():
+            fname = FIELD_RENAMES.get(fname, fname)
             if fname not in target:
                 raise ImportRefused(f"映射文件 {name}：未知字段 columns.{file_group}.{fname}")
             where = f"映射文件 {name}：columns.{file_group}.{fname}"

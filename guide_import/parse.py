@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from content_feed.time_limits import TimeLimit
 from guide_import import ImportRefused, cleaning
 from guide_import.cleaning import FieldError
 from guide_import.mapping import (
@@ -58,13 +59,15 @@ GUIDE_CONVERTERS = {
     "keywords": _line(200),
     "summary": _line(200),
 }
-DAY_FIELDS = {"statutory_days": "statutory_unit", "promised_days": "promised_unit"}
+# A limit's field → the unit column some lists put beside it.
+LIMIT_FIELDS = {"statutory": "statutory_unit", "promised": "promised_unit"}
 ROW_CONVERTERS = {
     "materials": {
         "name": _line(200),
         "form": cleaning.material_form,
         "copies": lambda v: cleaning.count(v, 0, 99, default=1),
         "necessity": cleaning.necessity,
+        "deferrable": lambda v: bool(cleaning.yes_no(v)),
         "source": _line(200),
         "notes": _text,
     },
@@ -73,7 +76,9 @@ ROW_CONVERTERS = {
     "faqs": {"question": _text, "answer": _text},
 }
 # Fields a guide-level cell may set; the code and units are handled apart.
-GUIDE_FIELDS = ["name", *DAY_FIELDS, *[f for f in GUIDE_CONVERTERS if f != "name"]]
+GUIDE_FIELDS = ["name", *LIMIT_FIELDS, *[f for f in GUIDE_CONVERTERS if f != "name"]]
+# Columns that carry nothing to import and need no warning.
+IGNORED_HEADERS = {"序号"}
 
 
 @dataclass
@@ -94,6 +99,8 @@ class Record:
     fields: dict = field(default_factory=dict)
     rows: dict = field(default_factory=dict)
     refusal: Refusal | None = None
+    # What the report says of a guide that is imported all the same.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -118,6 +125,8 @@ class Parsed:
     fields: list[str]
     groups: list[str]
     rows_read: int
+    # Columns not understood, and fields without a column: {"sheet", "column", "message"}.
+    warnings: list[dict] = field(default_factory=list)
 
     def refusal_dicts(self) -> list[dict]:
         return [asdict(r) for r in self.stray]
@@ -182,11 +191,12 @@ def _guide_values(row: list, sheet: _Sheet, skip_empty: bool) -> dict:
             continue
         raw = _cell(row, i)
         try:
-            if fname in DAY_FIELDS:
-                unit = _cell(row, sheet.columns.get(DAY_FIELDS[fname]))
+            if fname in LIMIT_FIELDS:
+                unit = _cell(row, sheet.columns.get(LIMIT_FIELDS[fname]))
                 if skip_empty and _empty(raw) and _empty(unit):
                     continue
-                value = cleaning.days(raw, unit)
+                # A guide's own empty cell is 未填写, never 当场办结.
+                value = cleaning.time_limit(raw, unit) or str(TimeLimit.unfilled())
             else:
                 if skip_empty and _empty(raw):
                     continue
@@ -198,21 +208,71 @@ def _guide_values(row: list, sheet: _Sheet, skip_empty: bool) -> dict:
     return values
 
 
-def _group_row(group: str, row: list, columns: dict, sheet: _Sheet) -> dict | None:
+def _group_rows(group: str, row: list, columns: dict, sheet: _Sheet) -> list[dict]:
+    """The rows of ``group`` one row of the file holds: one, or several when its key
+    cell lists them by number (``1.甲；2.乙``), each with the marks of its name."""
     cells = {f: _cell(row, columns.get(f)) for f in ROW_CONVERTERS[group]}
     if all(_empty(v) for v in cells.values()):
-        return None
+        return []
     key = ROW_KEYS[group]
+    convert = ROW_CONVERTERS[group]
     out = {}
-    for fname, convert in ROW_CONVERTERS[group].items():
+    for fname in convert:
         try:
-            out[fname] = convert(cells[fname])
+            out[fname] = convert[fname](cells[fname]) if fname != key else ""
         except FieldError as exc:
             raise FieldError(exc.args[0], _label(sheet, fname, columns)) from None
-    if not out[key]:
-        label = ROW_COLUMNS[group][key][0]
-        raise FieldError(f"{label}为空", _label(sheet, key, columns) if key in columns else label)
-    return out
+    if group == "materials" and cleaning.deferred(cells["necessity"]):
+        out["deferrable"] = True
+    key_label = _label(sheet, key, columns) if key in columns else ROW_COLUMNS[group][key][0]
+    pieces = cleaning.numbered(cleaning.text(cells[key]))
+    if not pieces[0]:
+        raise FieldError(f"{ROW_COLUMNS[group][key][0]}为空", key_label)
+    # A second text cell numbered the same way is split alongside (a step's 说明).
+    other = {"materials": "notes", "steps": "description"}.get(group)
+    others = cleaning.numbered(out[other]) if other and len(pieces) > 1 else []
+    entries = []
+    for i, piece in enumerate(pieces):
+        entry = dict(out)
+        if len(others) == len(pieces):
+            entry[other] = others[i]
+        for fname, value in _piece(group, piece.replace("\n", " "), i).items():
+            try:
+                entry[fname] = convert[fname](value) if isinstance(value, str) else value
+            except FieldError as exc:
+                raise FieldError(exc.args[0], key_label) from None
+        if not entry[key]:
+            raise FieldError(f"第 {i + 1} 项的{ROW_COLUMNS[group][key][0]}为空", key_label)
+        entries.append(entry)
+    return entries
+
+
+def _piece(group: str, piece: str, i: int) -> dict:
+    """One numbered piece of a key cell as the fields it sets."""
+    if group == "materials":
+        name, marks = cleaning.material_marks(piece)
+        return {"name": name, **marks}
+    if group == "steps":
+        title, sep, description = piece.partition("：")
+        if sep and 0 < len(title) <= 30:
+            return {"title": title.strip(), "description": description.strip()}
+        if len(piece) > 100:
+            return {"title": f"第{i + 1}步", "description": piece}
+        return {"title": piece}
+    return {ROW_KEYS[group]: piece}
+
+
+def _unknown_columns(sheet: _Sheet, known) -> list[dict]:
+    """The columns of ``sheet`` no field reads: said in the report, never dropped silently."""
+    warnings = []
+    for i, header in enumerate(sheet.headers):
+        if not header or i in known or normalise_header(header) in IGNORED_HEADERS:
+            continue
+        message = f"未识别的列“{header}”，其内容未导入"
+        if "时限" in header:
+            message += "（是法定还是承诺办结时限？请改列名或在列名映射中指明）"
+        warnings.append({"sheet": sheet.table.name, "column": header, "message": message})
+    return warnings
 
 
 def _refuse(record: Record, sheet: str, row: int, exc: FieldError, prefix: str = "") -> None:
@@ -261,6 +321,32 @@ def parse_tables(tables: list[Table], mapping: Mapping) -> Parsed:
             if ROW_KEYS[group] in cols:
                 inline[group] = cols
     layout = "repeated_rows" if inline else ("child_sheets" if child else "guides_only")
+    known = set(main.columns.values()) | {i for cols in inline.values() for i in cols.values()}
+    warnings = _unknown_columns(main, known)
+    for sheet in child.values():
+        name_col = resolve(sheet.headers, {"name": mapping.guide["name"]})
+        warnings += _unknown_columns(sheet, {*sheet.columns.values(), *name_col.values()})
+    used = {id(main_table), *(id(sh.table) for sh in child.values())}
+    for table in tables:
+        if id(table) not in used and any(not _empty(v) for r in table.rows for v in r):
+            warnings.append(
+                {
+                    "sheet": table.name,
+                    "column": "",
+                    "message": f"未识别的工作表“{table.name}”，其内容未导入",
+                }
+            )
+    for fname in LIMIT_FIELDS:
+        if fname not in main.columns:
+            label = mapping.header_name(None, fname)
+            warnings.append(
+                {
+                    "sheet": main_table.name,
+                    "column": label,
+                    "message": f"文件中没有“{label}”列：新建的办事指南该项记为“未填写”，"
+                    "已有的办事指南该项不变",
+                }
+            )
 
     records: dict[str, Record] = {}
     stray: list[Refusal] = []
@@ -336,14 +422,14 @@ def parse_tables(tables: list[Table], mapping: Mapping) -> Parsed:
                 )
         for group, cols in inline.items():
             try:
-                entry = _group_row(group, row, cols, main)
+                entries = _group_rows(group, row, cols, main)
             except FieldError as exc:
                 _refuse(record, main_table.name, n, exc)
                 continue
             # A material merged over two rows is one material, not two.
-            if entry is not None and entry != last_entry.get(group):
-                record.rows[group].append(entry)
-                last_entry[group] = entry
+            if entries and entries != last_entry.get(group):
+                record.rows[group].extend(entries)
+                last_entry[group] = entries
 
     for record in records.values():
         if record.refusal is None and not record.fields.get("name"):
@@ -379,12 +465,16 @@ def parse_tables(tables: list[Table], mapping: Mapping) -> Parsed:
             if record.refusal is not None:
                 continue
             try:
-                entry = _group_row(group, row, sheet.columns, sheet)
+                entries = _group_rows(group, row, sheet.columns, sheet)
             except FieldError as exc:
                 _refuse(record, sheet.table.name, n, exc, f"{sheet.table.name}第 {n} 行：")
                 continue
-            if entry is not None:
-                record.rows[group].append(entry)
+            record.rows[group].extend(entries)
 
+    unfilled = str(TimeLimit.unfilled())
+    for record in records.values():
+        for fname in LIMIT_FIELDS:
+            if record.fields.get(fname) == unfilled:
+                record.notes.append(f"{_label(main, fname)}未填写")
     fields = [f for f in GUIDE_FIELDS if f in main.columns]
-    return Parsed(layout, list(records.values()), stray, fields, groups, rows_read)
+    return Parsed(layout, list(records.values()), stray, fields, groups, rows_read, warnings)

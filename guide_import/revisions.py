@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from content_feed import ledger
 from content_feed.models import Guide, GuideRevision
+from content_feed.time_limits import TimeLimit
 from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY, GuideState
-from guide_import.cleaning import days_text
 from guide_import.upsert import (
     ROW_FIELDS,
     ROW_MODELS,
@@ -32,8 +32,6 @@ class RevisionError(ValueError):
 
 
 def _value_text(fname: str, value) -> str:
-    if fname in ("statutory_days", "promised_days"):
-        return days_text(value)
     if fname == "is_free":
         return "不收费" if value else "收费"
     if isinstance(value, bool):
@@ -47,6 +45,7 @@ def _row_text(group: str, row: dict) -> str:
             MATERIAL_FORMS.get(row["form"], row["form"]),
             f"{row['copies']}份",
             MATERIAL_NECESSITY.get(row["necessity"], row["necessity"]),
+            *(["容缺后补"] if row.get("deferrable") else []),
         ]
         extra = "；".join(x for x in (row["source"], row["notes"]) if x)
         return f"{row['name']}（{'，'.join(bits)}）" + (f" {extra}" if extra else "")
@@ -79,12 +78,16 @@ def diff(guide: Guide, data: dict) -> list[dict]:
     return out
 
 
+def _json(value):
+    return str(value) if isinstance(value, TimeLimit) else value
+
+
 def _snapshot(guide: Guide, keys) -> dict:
     return {
         k: (
             [{f: getattr(r, f) for f in ROW_FIELDS[k]} for r in getattr(guide, k)]
             if k in ROW_MODELS
-            else getattr(guide, k)
+            else _json(getattr(guide, k))
         )
         for k in keys
     }

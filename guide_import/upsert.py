@@ -24,6 +24,7 @@ from content_feed.models import (
     GuideRevision,
     GuideStep,
 )
+from content_feed.time_limits import TimeLimit
 from content_feed.vocabulary import GuideState
 from guide_import import cleaning
 from guide_import.mapping import GROUP_LABELS, GUIDE_COLUMNS
@@ -56,6 +57,8 @@ def field_label(key: str) -> str:
 
 def _norm(name: str, value):
     """A stored value as the importer would have cleaned it (so \\r\\n is no change)."""
+    if isinstance(value, TimeLimit):
+        return str(value)
     if isinstance(value, str):
         return cleaning.line(value) if name in LINE_FIELDS else cleaning.text(value)
     return value
@@ -146,6 +149,7 @@ def report(session: Session, parsed: Parsed) -> tuple[list[dict], dict, list[dic
             )
             continue
         outcome, keys, reason = next(decisions)
+        reason = "；".join([*record.notes, reason] if reason else record.notes)
         rows.append(
             _row(record.sheet, record.row, record.code, record.name, outcome, "", reason, keys)
         )
@@ -156,10 +160,13 @@ def report(session: Session, parsed: Parsed) -> tuple[list[dict], dict, list[dic
 
 
 REPORT_HEADER = ["工作表", "行号", "事项编码", "事项名称", "结果", "列", "原因", "变更内容"]
+WARNING = "提示"
 
 
-def report_cells(rows: list[dict]):
-    """The report as CSV rows under REPORT_HEADER."""
+def report_cells(rows: list[dict], warnings: list[dict] = ()):
+    """The report as CSV rows under REPORT_HEADER, the file's warnings first."""
+    for w in warnings:
+        yield [w["sheet"], "", "", "", WARNING, w["column"], w["message"], ""]
     for r in rows:
         yield [
             r["sheet"],

@@ -116,8 +116,8 @@ def make_guide(
         hall=hall,
         state=state,
         published_at=at,
-        statutory_days=20,
-        promised_days=3,
+        statutory="20个工作日",
+        promised="3个工作日",
         implementing_body="不动产登记中心",
     )
     guide.materials.append(GuideMaterial(name="身份证", form="original", copies=1))

@@ -173,6 +173,7 @@ def world(demo_app, clock):
         select(Guide).where(Guide.state == "published").order_by(Guide.id)
     ).scalar()
     guide.hall_id = hall_a.id
+    guide.promised = "5个工作日"  # numbers in both limits: the sweep changes value and unit apart
     guide.fees.append(GuideFee(name="工本费", standard="10元"))
     guide.faqs.append(GuideFaq(question="要排队吗？", answer="要"))
     # For the kiosks: the screens play their playlists (the sweep turns
@@ -253,6 +254,8 @@ def new_value(row, column, world):
         }.get(model),
         "form": "copy",
         "necessity": "optional",
+        "statutory_unit": "calendar_days",
+        "promised_unit": "calendar_days",
         "color_mode": "dual",
         "led_color": "green",
         "timezone": "Asia/Urumqi",

@@ -183,7 +183,7 @@ def guide_import_report(import_id: int):
         abort(404)
     return csv_response(
         REPORT_HEADER,
-        report_cells(job.report),
+        report_cells(job.report, job.warnings),
         f"guide-import-{job.id}-report.csv",
         f"办事指南导入报告-{job.id}.csv",
     )

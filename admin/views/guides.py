@@ -98,9 +98,16 @@ def guide_form(obj=None) -> GuideForm:
     return form
 
 
+# Set together, as one TimeLimit each (see _apply).
+LIMIT_FIELDS = {"statutory_value", "statutory_unit", "promised_value", "promised_unit"}
+
+
 def _apply(guide: Guide, form: GuideForm) -> None:
     for name in GUIDE_FIELDS:
-        form[name].populate_obj(guide, name)
+        if name not in LIMIT_FIELDS:
+            form[name].populate_obj(guide, name)
+    guide.statutory = form.time_limit("statutory")
+    guide.promised = form.time_limit("promised")
     guide.hall_id = form.hall_id.data or None
     guide.window_id = form.window_id.data or None
     guide.online_url = guide.online_url or ""

@@ -10,7 +10,28 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from content_feed import topics
 from content_feed.db import UTCDateTime, db
 from content_feed.models._common import FeedContent, Timestamps, known, one_of
+from content_feed.time_limits import UNFILLED, TimeLimit
 from content_feed.vocabulary import GuideState
+
+
+class LimitColumns:
+    """``guide.statutory`` / ``guide.promised``: the TimeLimit of its ``_value`` and
+    ``_unit`` columns. Set from a TimeLimit or its text ("30个自然日"), as imported
+    plans and revisions carry it."""
+
+    def __set_name__(self, owner, name):
+        self.value, self.unit = f"{name}_value", f"{name}_unit"
+
+    def __get__(self, guide, owner=None):
+        if guide is None:
+            return self
+        return TimeLimit(getattr(guide, self.value), getattr(guide, self.unit) or UNFILLED)
+
+    def __set__(self, guide, limit: TimeLimit | str) -> None:
+        if isinstance(limit, str):
+            limit = TimeLimit.parse(limit) or TimeLimit.unfilled()
+        setattr(guide, self.value, limit.value)
+        setattr(guide, self.unit, limit.unit)
 
 
 class Guide(FeedContent, Timestamps, db.Model):
@@ -23,9 +44,13 @@ class Guide(FeedContent, Timestamps, db.Model):
     basis: Mapped[str] = mapped_column(Text, default="")  # 设定依据
     implementing_body: Mapped[str] = mapped_column(String(200), default="")  # 实施主体
     conditions: Mapped[str] = mapped_column(Text, default="")  # 受理条件
-    # 0 means 当场办结; otherwise working days.
-    statutory_days: Mapped[int] = mapped_column(default=0)  # 法定办结时限
-    promised_days: Mapped[int] = mapped_column(default=0)  # 承诺办结时限
+    # 法定/承诺办结时限 as a number and its unit (content_feed.time_limits).
+    statutory_value: Mapped[int | None] = mapped_column()
+    statutory_unit: Mapped[str] = mapped_column(String(20), default=UNFILLED)
+    promised_value: Mapped[int | None] = mapped_column()
+    promised_unit: Mapped[str] = mapped_column(String(20), default=UNFILLED)
+    statutory = LimitColumns()
+    promised = LimitColumns()
     is_free: Mapped[bool] = mapped_column(default=True)  # 收费
     location: Mapped[str] = mapped_column(String(200), default="")  # 办理地点
     window_id: Mapped[int | None] = mapped_column(ForeignKey("hall_window.id"))
@@ -67,17 +92,14 @@ class Guide(FeedContent, Timestamps, db.Model):
     def feed_topics(row) -> set[str]:
         return guide_topics(row)
 
-    @staticmethod
-    def limit_text(days: int) -> str:
-        return "当场办结" if days == 0 else f"{days}个工作日"
-
     @property
     def statutory_limit(self) -> str:
-        return self.limit_text(self.statutory_days)
+        """The public words of 法定办结时限 ("" when not filled in)."""
+        return self.statutory.public_text
 
     @property
     def promised_limit(self) -> str:
-        return self.limit_text(self.promised_days)
+        return self.promised.public_text
 
     @property
     def fee_text(self) -> str:
@@ -114,6 +136,8 @@ class GuideMaterial(GuideLine, db.Model):
     form: Mapped[str] = mapped_column(String(20), default="original")  # 原件/复印件/电子
     copies: Mapped[int] = mapped_column(default=1)
     necessity: Mapped[str] = mapped_column(String(20), default="required")
+    # 容缺后补: the case is accepted without it and it follows later.
+    deferrable: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")  # 填报须知
     blank_form_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))

@@ -66,6 +66,11 @@ class GuideImport(Timestamps, db.Model):
         return self.state in RUNNING_STATES
 
     @property
+    def warnings(self) -> list[dict]:
+        """Columns and sheets of the file the check did not understand."""
+        return (self.plan or {}).get("warnings", [])
+
+    @property
     def percent(self) -> int:
         if not self.progress_total:
             return 0

@@ -112,6 +112,17 @@ class ItemsPage(Schema):
     pages: int
 
 
+class TimeLimit(Schema):
+    """法定/承诺办结时限 as the implementation list writes it."""
+
+    value: int | None = Field(description="时限数字；即办、当场办结、无、不适用、未填写时为空")
+    unit: str = Field(
+        description="working_days 工作日 / calendar_days 自然日 / hours 小时 / same_day 当场办结"
+        " / immediate 即办 / none 无 / not_applicable 不适用 / unfilled 未填写"
+    )
+    text: str = Field(description="清单原文写法，如“20个工作日”“30个自然日”“即办”“无”")
+
+
 class GuideSummary(Schema):
     id: int
     code: str
@@ -154,6 +165,7 @@ class Material(Schema):
     copies: int
     necessity: str
     necessity_label: str
+    deferrable: bool = Field(description="容缺后补：可先受理，此材料后补")
     source: str
     notes: str
     blank_form: GuideFile | None = Field(description="空白表格")
@@ -173,8 +185,14 @@ class GuideFaq(Schema):
 class GuideDetail(GuideSummary):
     basis: str
     conditions: str
-    statutory_days: int
-    promised_days: int
+    statutory: TimeLimit
+    promised: TimeLimit
+    statutory_days: int | None = Field(
+        description="法定办结时限的工作日数，仅当单位为工作日时有值（据此计算期限）"
+    )
+    promised_days: int | None = Field(
+        description="承诺办结时限的工作日数，仅当单位为工作日时有值（据此计算期限）"
+    )
     is_free: bool
     fees: list[GuideFee]
     location: str

@@ -16,8 +16,8 @@ def _console_test_app(request):
 
 # What a guide's form needs besides its name and code (time limits, place, order).
 GUIDE_BASICS = {
-    "statutory_days": "20",
-    "promised_days": "3",
+    "statutory_value": "20",
+    "promised_value": "3",
     "visits": "1",
     "hall_id": "0",
     "window_id": "0",

@@ -113,8 +113,8 @@ def test_guide_editor_saves_rows_and_publishes(app, as_role, client):
         data={
             "name": "不动产登记",
             "code": "62052400MZ-XK-0001",
-            "statutory_days": "20",
-            "promised_days": "3",
+            "statutory_value": "20",
+            "promised_value": "3",
             "is_free": "y",
             "visits": "1",
             "hall_id": "0",

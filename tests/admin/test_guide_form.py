@@ -151,3 +151,51 @@ def test_a_guide_with_more_rows_than_the_editor_takes_still_opens(app, as_role, 
     drafter = as_role("drafter")
     page = drafter.get(f"/admin/guides/{guide.id}").get_data(as_text=True)
     assert 'name="steps-500-title"' in page and 'name="steps-501-title"' in page
+
+
+def errors_after(page: str, field: str) -> list[str]:
+    """The messages under a field of the form's own fieldsets (not a row table)."""
+    after = page.split(f'name="{field}"', 1)[1].split("<label", 1)[0]
+    return [e.split("</div>", 1)[0] for e in after.split('<div class="field-error">')[1:]]
+
+
+def test_time_limits_take_a_number_and_a_unit_or_a_word(app, as_role):
+    drafter = as_role("drafter")
+    bad = {
+        **BASE,
+        "statutory_value": "",
+        "statutory_unit": "working_days",
+        "promised_value": "3",
+        "promised_unit": "none",
+    }
+    page = drafter.post("/admin/guides/new", data=bad).get_data(as_text=True)
+    assert errors_after(page, "statutory_value") == [
+        "请填写法定办结时限的数字，或选择即办、无、未填写等"
+    ]
+    assert errors_after(page, "promised_value") == ["“无”不带数字，请清空数字"]
+    for value, message in (("二十", "应为整数"), ("9999", "1 到 3650")):
+        data = {**bad, "statutory_value": value, "promised_value": ""}
+        page = drafter.post("/admin/guides/new", data=data).get_data(as_text=True)
+        assert message in errors_after(page, "statutory_value")[0]
+    page = drafter.post("/admin/guides/new", data={**bad, "promised_unit": "weeks"}).get_data(
+        as_text=True
+    )
+    assert errors_after(page, "promised_unit") == ["承诺时限单位无效"]
+    assert guides() == 0
+
+    good = {
+        **BASE,
+        "statutory_value": "30",
+        "statutory_unit": "calendar_days",
+        "promised_value": "",
+        "promised_unit": "immediate",
+    }
+    assert drafter.post("/admin/guides/new", data=good).status_code == 302
+    guide = db.session.execute(select(Guide)).scalar_one()
+    assert (str(guide.statutory), str(guide.promised)) == ("30个自然日", "即办")
+    page = drafter.get(f"/admin/guides/{guide.id}").get_data(as_text=True)
+    assert 'name="statutory_value" type="text" value="30"' in page
+    data = {**good, "statutory_value": "0", "statutory_unit": "working_days"}
+    assert drafter.post(f"/admin/guides/{guide.id}", data=data).status_code == 302
+    db.session.expire_all()
+    assert str(db.session.get(Guide, guide.id).statutory) == "当场办结"

@@ -92,8 +92,8 @@ def test_drafter_learns_what_happens_next_and_approver_sees_the_guide(app, as_ro
         data={
             "name": "测试事项办理",
             "code": "TEST-JOURNEY-1",
-            "statutory_days": "5",
-            "promised_days": "1",
+            "statutory_value": "5",
+            "promised_value": "1",
             "visits": "1",
             "hall_id": "0",
             "window_id": "0",

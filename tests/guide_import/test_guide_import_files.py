@@ -30,16 +30,14 @@ def test_cells_are_cleaned_of_html_entities_lines_and_joined_with_units():
     )
     assert cleaning.text("第一行\r\n\r\n   第二行  ") == "第一行\n第二行"
     assert cleaning.line("0931-\n8123456") == "0931- 8123456"
-    assert cleaning.days(5, "工作日") == 5
-    assert cleaning.days("5个工作日") == 5
-    assert cleaning.days(5.0) == 5
-    assert cleaning.days("即办") == 0 and cleaning.days(0, "工作日") == 0
-    assert cleaning.days("", "") is None
-    assert cleaning.days_text(5) == "5个工作日" and cleaning.days_text(0) == "当场办结"
-    with pytest.raises(cleaning.FieldError, match="自然日"):
-        cleaning.days(30, "自然日")
+    assert cleaning.time_limit(5, "工作日") == "5个工作日"
+    assert cleaning.time_limit("5个工作日") == "5个工作日"
+    assert cleaning.time_limit(5.0) == "5个工作日"
+    assert cleaning.time_limit("即办") == "即办" and cleaning.time_limit(0, "工作日") == "当场办结"
+    assert cleaning.time_limit("", "") is None
+    assert cleaning.time_limit(30, "自然日") == "30个自然日"
     with pytest.raises(cleaning.FieldError, match="整数"):
-        cleaning.days("2.5个工作日")
+        cleaning.time_limit("2.5个工作日")
     assert cleaning.yes_no("是") is True and cleaning.yes_no("否") is False
     with pytest.raises(cleaning.FieldError, match="是"):
         cleaning.yes_no("也许")
@@ -48,7 +46,7 @@ def test_cells_are_cleaned_of_html_entities_lines_and_joined_with_units():
     assert cleaning.count("2份", 0, 99) == 2 and cleaning.count("一次", 0, 20) == 1
     assert cleaning.material_form("原件和复印件") == "original"
     assert cleaning.material_form("电子证照") == "electronic"
-    assert cleaning.necessity("容缺后补") == "conditional"
+    assert cleaning.necessity("容缺后补") == "required" and cleaning.deferred("容缺后补")
     assert cleaning.necessity("非必要") == "optional"
     # The apostrophe our own CSV exports put before a formula-like cell comes off.
     assert cleaning.text("'+86 0931") == "+86 0931"
@@ -63,7 +61,7 @@ def test_province_a_child_sheets_with_a_title_row_units_and_html():
     first = by_code(parsed)["62052400MZ-XK-0001"]
     assert first.refusal is None and first.row == 3  # row 1 is the merged title
     assert first.fields["conditions"] == "申请人须为本县户籍居民；\n家庭人均收入低于 当地低保标准"
-    assert first.fields["promised_days"] == 5 and first.fields["statutory_days"] == 20
+    assert first.fields["promised"] == "5个工作日" and first.fields["statutory"] == "20个工作日"
     assert first.fields["is_free"] is True and first.fields["online"] is False
     assert [m["name"] for m in first.rows["materials"]] == [
         "材料1：户口簿",
@@ -77,8 +75,10 @@ def test_province_a_child_sheets_with_a_title_row_units_and_html():
         "necessity": "required",
         "source": "申请人自备",
         "notes": "",
+        "deferrable": False,
     }
-    assert first.rows["materials"][2]["necessity"] == "conditional"
+    assert first.rows["materials"][2]["necessity"] == "required"
+    assert first.rows["materials"][2]["deferrable"] is True  # 容缺
     assert first.rows["faqs"] == [
         {"question": "多久能办好？", "answer": "材料齐全的，5 个工作日内办结。"}
     ]
@@ -87,7 +87,7 @@ def test_province_a_child_sheets_with_a_title_row_units_and_html():
     assert second.rows["fees"] == [
         {"name": "工本费", "standard": "每证 10 元", "basis": "省物价局文件"}
     ]
-    assert by_code(parsed)["62052400MZ-XK-0003"].fields["promised_days"] == 0
+    assert by_code(parsed)["62052400MZ-XK-0003"].fields["promised"] == "当场办结"
 
 
 def test_province_b_repeated_rows_with_merged_cells_xlsx_and_gbk_csv():
@@ -101,9 +101,9 @@ def test_province_b_repeated_rows_with_merged_cells_xlsx_and_gbk_csv():
         assert len(records) == 3 and all(r.refusal is None for r in records.values())
         first = records["62052400MZ-XK-0001"]
         assert first.fields["implementing_body"] == "县民政局"
-        assert first.fields["promised_days"] == 5 and first.fields["is_free"] is True
+        assert first.fields["promised"] == "5个工作日" and first.fields["is_free"] is True
         assert len(first.rows["materials"]) == 4 and len(first.rows["steps"]) == 2
-        assert records["62052400MZ-XK-0003"].fields["promised_days"] == 0  # 即办
+        assert records["62052400MZ-XK-0003"].fields["promised"] == "即办"
     assert [r.fields for r in from_xlsx.records] == [r.fields for r in from_csv.records]
     assert [r.rows for r in from_xlsx.records] == [r.rows for r in from_csv.records]
 
@@ -123,7 +123,7 @@ def test_a_province_mapping_file_names_its_own_columns_and_sheets():
     mapping = parse_mapping("某省", wb.PROVINCE_C_MAPPING)
     _kind, parsed = parse(wb.province_c(), mapping)
     record = parsed.records[0]
-    assert record.code == "330100-XK-0009" and record.fields["promised_days"] == 3
+    assert record.code == "330100-XK-0009" and record.fields["promised"] == "3个工作日"
     assert record.rows["materials"][0]["name"] == "设置申请表"
     assert record.rows["materials"][0]["copies"] == 2
 
@@ -176,16 +176,16 @@ def test_bad_rows_are_refused_with_their_column_and_reason():
             ]
         },
     )
-    # 30 with the unit column 自然日 is refused; the rest as noted.
+    # 30 with the unit column 天 is refused (working or natural?); the rest as noted.
     data_units = _book(
         [
             ["事项编码", "事项名称", "承诺办结时限", "承诺办结时限单位"],
-            ["B-1", "自然日事项", 30, "自然日"],
+            ["B-1", "以天计的事项", 30, "天"],
         ]
     )
     _kind, parsed = parse(data)
     records = by_code(parsed)
-    assert records["A-2"].refusal is None and records["A-2"].fields["promised_days"] == 30
+    assert records["A-2"].refusal is None and records["A-2"].fields["promised"] == "30个工作日"
     refused = {r.code: r.refusal for r in parsed.records if r.refusal}
     assert refused["A-4"].column == "事项名称" and refused["A-4"].reason == "事项名称为空"
     assert refused["A-5"].column == "是否网办" and "“是”或“否”" in refused["A-5"].reason
@@ -201,7 +201,7 @@ def test_bad_rows_are_refused_with_their_column_and_reason():
     assert stray[("申请材料", 3)].reason == "事项编码“A-9”不在“实施清单”中"
     _kind, parsed = parse(data_units)
     assert parsed.records[0].refusal.column == "承诺办结时限"
-    assert "自然日" in parsed.records[0].refusal.reason
+    assert "不明确" in parsed.records[0].refusal.reason
 
 
 def test_a_bad_material_refuses_its_guide_naming_the_sheet_row_and_column():
@@ -337,4 +337,4 @@ def test_a_far_away_cell_or_too_many_cells_cannot_blow_up_memory(monkeypatch):
 def test_excel_unicode_text_utf16_tab_separated_is_read_too():
     text = "事项编码\t事项名称\t承诺时限\nT-1\t户籍迁移\t即办\n"
     _kind, parsed = parse(text.encode("utf-16"))  # with its BOM, as Excel saves it
-    assert parsed.records[0].fields == {"name": "户籍迁移", "promised_days": 0}
+    assert parsed.records[0].fields == {"name": "户籍迁移", "promised": "即办"}

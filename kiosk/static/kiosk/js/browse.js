@@ -32,7 +32,7 @@ function guideTile(guide) {
     `#/guide/${guide.id}`,
     { class: "tile guide-tile" },
     h("span", { class: "tile-name" }, guide.name),
-    h("span", { class: "tile-sub" }, `承诺 ${guide.promised_limit} · ${guide.fee}`),
+    h("span", { class: "tile-sub" }, [guide.promised_limit && `承诺 ${guide.promised_limit}`, guide.fee].filter(Boolean).join(" · ")),
     guide.window ? h("span", { class: "tile-sub" }, guide.window) : null,
   );
 }
@@ -292,6 +292,7 @@ export function guide(ctx, id) {
               h("em", { class: "badge" }, m.form_label),
               h("em", { class: "badge" }, `${m.copies} 份`),
               h("em", { class: `badge ${m.necessity === "required" ? "warn" : ""}` }, m.necessity_label),
+              m.deferrable ? h("em", { class: "badge deferrable" }, "容缺后补") : null,
             ),
             m.source ? h("small", {}, `来源：${m.source}`) : null,
             m.notes ? h("small", {}, `须知：${m.notes}`) : null,

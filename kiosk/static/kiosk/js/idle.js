@@ -69,7 +69,7 @@ function slides(ctx) {
         { class: "slide guide-slide" },
         h("h2", {}, "办事指南"),
         h("p", { class: "slide-title" }, guide.name),
-        h("p", { class: "slide-facts" }, `承诺时限：${guide.promised_limit}　${guide.fee}　${guide.window}`),
+        h("p", { class: "slide-facts" }, [guide.promised_limit && `承诺时限：${guide.promised_limit}`, guide.fee, guide.window].filter(Boolean).join("　")),
         h("img", { src: `${guide.qr}?box=8`, alt: "扫码查看", class: "slide-qr" }),
         h("p", {}, "手机扫码，把办事指南带回家"),
       ),
