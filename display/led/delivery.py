@@ -25,10 +25,21 @@ class PushDriver(Protocol):
     def push(self, card, pages: list[CardPage], timeout: float) -> None:
         """Put the pages on the card (RAM only); raises DeliveryError."""
 
-    def ping(self, card, timeout: float) -> None:
-        """Raises DeliveryError unless the card answers."""
+    def ping(self, card, timeout: float) -> bool:
+        """Raises DeliveryError unless the card answers; True when the card may have
+        lost what it was given (it restarted): the sender pushes it again."""
 
     def set_brightness(self, card, level: int, timeout: float) -> None: ...
+
+    def place(self, card) -> tuple:
+        """Where on which card our program lives: a change of place leaves the old one
+        to be cleared."""
+
+    def clear(self, card, timeout: float) -> None:
+        """Remove our program from the card (it is no longer fed by push)."""
+
+    def release(self, card) -> None:
+        """Close whatever connection is kept to the card."""
 
 
 def drivers() -> dict[str, PushDriver]:

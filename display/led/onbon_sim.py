@@ -117,6 +117,7 @@ class OnbonSimulator:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        self._cut()
         if self._thread:
             self._thread.join(timeout=5)
 
@@ -135,6 +136,11 @@ class OnbonSimulator:
             self.state.areas.clear()
             self.state.boots += 1
             self.faults.down_until = time.monotonic() + down_seconds
+        self._cut()
+
+    def _cut(self) -> None:
+        """Every open connection closed from the card's side."""
+        with self._lock:
             for sock in list(self._open):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
@@ -162,13 +168,12 @@ class OnbonSimulator:
         with self._lock:
             self._open.add(sock)
         try:
-            if self._take("drop"):
-                sock.recv(20)  # the first bytes of the frame, then the line goes dead
-                return
             while True:
                 chunk = sock.recv(65536)
                 if not chunk:
                     return
+                if self._take("drop"):
+                    return  # the first bytes of a frame, then the line goes dead
                 for body in reader.feed(chunk):
                     reply = self._handle(body)
                     if self.faults.delay:

@@ -7,8 +7,8 @@ import struct
 import pytest
 from PIL import Image
 
-from display.led.onbon import commands, frame
 from display.led import onbon_sim_reader as card
+from display.led.onbon import commands, frame
 from display.led.onbon.bitmap import Layout, pack
 from display.led.onbon_sim_reader import CardSetup, Refused
 
