@@ -4,8 +4,6 @@
 A push protocol has a ``PushDriver``: it knows how to reach a card, put pages on it,
 ping it and set its brightness. The sender (``display.led.sender``) uses only this
 interface, so a second vendor is one more module and one more line in ``DRIVERS``.
-(Huidu's HTTP API, where the card pulls from our server, would need no push driver
-at all: an endpoint in its format beside the pulled frames.)
 """
 
 from __future__ import annotations
@@ -43,6 +41,7 @@ class PushDriver(Protocol):
 
 
 def drivers() -> dict[str, PushDriver]:
+    from display.led.huidu.adapter import HuiduPush
     from display.led.onbon.adapter import OnbonPush
 
-    return {"onbon-bx5": OnbonPush("bx5"), "onbon-bx6": OnbonPush("bx6")}
+    return {"onbon-bx5": OnbonPush("bx5"), "onbon-bx6": OnbonPush("bx6"), "huidu": HuiduPush()}
