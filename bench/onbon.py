@@ -65,7 +65,12 @@ def run(app, count: int, rounds: int, generation: str = "bx5") -> dict:
     sims, terminals = [], []
     for n in range(count):
         terminal = make_terminal(
-            f"bench-{generation}-{count}-{n:02d}", "led", hall=hall, width=192, height=32, color_mode="dual"
+            f"bench-{generation}-{count}-{n:02d}",
+            "led",
+            hall=hall,
+            width=192,
+            height=32,
+            color_mode="dual",
         )
         sim = OnbonSimulator(generation=generation, colour="dual").start()
         db.session.add(

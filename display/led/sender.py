@@ -329,12 +329,13 @@ class Sender:
     def _stand_down(self) -> None:
         """Another node leads now: its sender pushes; ours lets go of every card."""
         log.info("LED push sender stands by: another node leads")
-        for worker in self.workers.values():
+        for worker in [*self.workers.values(), *self.retiring]:
             worker.stop()
-        for worker in self.workers.values():
+        for worker in [*self.workers.values(), *self.retiring]:
             worker.join()
         self.flush()
         self.workers.clear()
+        self.retiring.clear()
         self._seen.clear()
 
     # -- one tick ----------------------------------------------------------------------
