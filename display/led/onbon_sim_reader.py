@@ -316,16 +316,16 @@ def _plane(data: bytes, x: int, width: int, height: int, setup: CardSetup) -> Im
     unit = 8 if setup.generation == "bx5" else 32
     first, units = _bits_per_row(x, width, unit)
     size, lead = unit // 8, x - first
-    # One byte; or a 32-bit word sent low byte first (§1.5) unless the card reads it
-    # the other way. Pixel i of a unit is bit (unit - 1 - i): written out MSB first.
-    order = "big" if setup.word_order == "msb" else "little"
+    # A byte holds 8 pixels, bit 7 first; a BX-6 word 32, bit 31 first, and is sent low
+    # byte first (§1.5) unless the card reads it the other way: turning each word's
+    # bytes round then lets a whole row read as one number, first pixel highest.
+    row_size = units * size
     lit = bytearray()
     for row in range(height):
-        at = row * units * size
-        bits = "".join(
-            format(int.from_bytes(data[at + u * size : at + (u + 1) * size], order), f"0{unit}b")
-            for u in range(units)
-        )
+        raw = data[row * row_size : (row + 1) * row_size]
+        if size == 4 and setup.word_order == "lsb":
+            raw = b"".join(raw[i : i + 4][::-1] for i in range(0, row_size, 4))
+        bits = format(int.from_bytes(raw, "big"), f"0{row_size * 8}b")
         if "0" in bits[:lead] + bits[lead + width :]:
             raise Refused("padding bits must be 1 (dark)")
         lit += bits[lead : lead + width].translate(_LIT).encode("latin-1")
