@@ -19,14 +19,11 @@ Faults: connections dropped at the next packet, slow answers, wrong answers
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import io
 import logging
 import socket
-import socketserver
 import struct
-import threading
 import time
 import uuid
 import xml.etree.ElementTree as ET
@@ -34,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
+
+from display.led.card_server import CardServer
 
 log = logging.getLogger("sunlight.huidu_sim")
 
@@ -73,20 +72,6 @@ class CardState:
     boots: int = 1
 
 
-class _Handler(socketserver.BaseRequestHandler):
-    def handle(self) -> None:
-        self.server.sim._serve(self.request)
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address, sim):
-        self.sim = sim
-        super().__init__(address, _Handler)
-
-
 class _Connection:
     """One client's session: its guid, the XML being reassembled, the file coming in."""
 
@@ -98,31 +83,13 @@ class _Connection:
         self.file: dict | None = None
 
 
-class HuiduSimulator:
+class HuiduSimulator(CardServer):
     def __init__(self, port: int = 0, host: str = "127.0.0.1", size=(128, 32), out_dir=None):
         self.size = size
         self.faults = Faults()
         self.state = CardState()
         self.out_dir = Path(out_dir) if out_dir else None
-        self._lock = threading.Condition()
-        self._open: set[socket.socket] = set()
-        self._server = _Server((host, port), self)
-        self.host, self.port = self._server.server_address[:2]
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> HuiduSimulator:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._cut()
-        if self._thread:
-            self._thread.join(timeout=5)
+        super().__init__(host, port)
 
     def restart(self, down_seconds: float = 0.5) -> None:
         with self._lock:
@@ -130,27 +97,9 @@ class HuiduSimulator:
             self.faults.down_until = time.monotonic() + down_seconds
         self._cut()
 
-    def _cut(self) -> None:
-        with self._lock:
-            for sock in list(self._open):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
     def images(self) -> list[Image.Image]:
         with self._lock:
             return [p.image for p in self.state.pages]
-
-    def wait_for(self, predicate, timeout: float = 5.0) -> bool:
-        with self._lock:
-            return self._lock.wait_for(lambda: predicate(self.state), timeout)
-
-    def _take(self, name: str) -> bool:
-        with self._lock:
-            left = getattr(self.faults, name)
-            if left > 0:
-                setattr(self.faults, name, left - 1)
-                return True
-            return False
 
     def _changed(self, **values) -> None:
         with self._lock:
@@ -164,36 +113,28 @@ class HuiduSimulator:
         if time.monotonic() < self.faults.down_until:
             return
         sock.settimeout(30)
-        with self._lock:
-            self._open.add(sock)
         conn = _Connection()
-        try:
-            while True:
-                chunk = sock.recv(65536)
-                if not chunk:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return
+            conn.buf += chunk
+            while len(conn.buf) >= 4:
+                size, cmd = struct.unpack_from("<HH", conn.buf)
+                if size < 4:
+                    sock.sendall(_packet(ERROR_ANSWER, struct.pack("<H", ERR_PACKET_LEN)))
                     return
-                conn.buf += chunk
-                while len(conn.buf) >= 4:
-                    size, cmd = struct.unpack_from("<HH", conn.buf)
-                    if size < 4:
-                        sock.sendall(_packet(ERROR_ANSWER, struct.pack("<H", ERR_PACKET_LEN)))
-                        return
-                    if len(conn.buf) < size:
-                        break
-                    payload = bytes(conn.buf[4:size])
-                    del conn.buf[:size]
-                    if self._take("drop"):
-                        return
-                    reply = self._packet(conn, cmd, payload)
-                    if reply:
-                        if self.faults.delay:
-                            time.sleep(self.faults.delay)
-                        sock.sendall(reply)
-        except OSError:
-            return
-        finally:
-            with self._lock:
-                self._open.discard(sock)
+                if len(conn.buf) < size:
+                    break
+                payload = bytes(conn.buf[4:size])
+                del conn.buf[:size]
+                if self._take("drop"):
+                    return
+                reply = self._packet(conn, cmd, payload)
+                if reply:
+                    if self.faults.delay:
+                        time.sleep(self.faults.delay)
+                    sock.sendall(reply)
 
     def _packet(self, conn: _Connection, cmd: int, payload: bytes) -> bytes:
         if cmd == VERSION_ASK:
@@ -322,7 +263,7 @@ class HuiduSimulator:
         for n, page in enumerate(pages):
             sheet.paste(page.image, (0, n * (height + 2)))
         sheet = sheet.resize((sheet.width * 4, sheet.height * 4), Image.Resampling.NEAREST)
-        sheet.save(self.out_dir / f"huidu-{self.port}.png")
+        sheet.save(self.out_dir / f"huidu-{self.port}.png", compress_level=1)
 
 
 def _packet(cmd: int, payload: bytes = b"") -> bytes:

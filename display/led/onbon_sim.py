@@ -273,7 +273,9 @@ class OnbonSimulator:
         for n, page in enumerate(area.pages):
             sheet.paste(page.image, (0, n * (area.height + gap)))
         path = self.out_dir / f"onbon-{self.port}-area{area.area_id}.png"
-        sheet.resize((sheet.width * 4, sheet.height * 4), Image.Resampling.NEAREST).save(path)
+        # Fast compression: the card answers after drawing, within the driver's timeout.
+        big = sheet.resize((sheet.width * 4, sheet.height * 4), Image.Resampling.NEAREST)
+        big.save(path, compress_level=1)
         return path
 
 

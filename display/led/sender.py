@@ -259,6 +259,11 @@ class Worker:
                 elif (came_back or lost) and self._delivered is not None:
                     # A card that was away, or cut our connection, may have restarted
                     # with an empty RAM and its own brightness.
+                    log.info(
+                        "terminal %s: the card %s, its program again",
+                        self.key,
+                        "answers again" if came_back else "had cut our connection",
+                    )
                     self._pending = self._delivered
                     self._brightness_sent = None
         with self._cond:

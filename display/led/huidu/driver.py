@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from display.led.errors import DeliveryError
 from display.led.huidu import frame, messages
+from display.led.tcp import connect
 
 DEFAULT_PORT = 10001
 
@@ -39,16 +40,7 @@ class Session:
     # -- the wire ---------------------------------------------------------------
 
     def __enter__(self) -> Session:
-        where = f"{self.card.host}:{self.card.port}"
-        try:
-            self.sock = socket.create_connection((self.card.host, self.card.port), self.timeout)
-        except TimeoutError:
-            raise DeliveryError(f"控制卡 {self.timeout:g} 秒内没有应答") from None
-        except ConnectionRefusedError:
-            raise DeliveryError(f"连接被拒绝：{where} 没有在监听") from None
-        except OSError as exc:
-            raise DeliveryError(f"无法连接 {where}：{exc.strerror or exc}") from None
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock = connect(self.card.host, self.card.port, self.timeout)
         cmd, payload = self.ask(frame.version_ask())
         if cmd != frame.VERSION_ANSWER:
             self._refused(cmd, payload, "握手")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from display.led.errors import DeliveryError
 from display.led.onbon import commands, frame
 from display.led.onbon.bitmap import Layout
+from display.led.tcp import connect
 
 DEFAULT_PORT = 5005
 
@@ -83,19 +84,6 @@ def forget(card: Card) -> None:
             gone.close()
 
 
-def _connect(card: Card, timeout: float) -> socket.socket:
-    try:
-        sock = socket.create_connection((card.host, card.port), timeout=timeout)
-    except TimeoutError:
-        raise DeliveryError(f"控制卡 {timeout:g} 秒内没有应答") from None
-    except ConnectionRefusedError:
-        raise DeliveryError(f"连接被拒绝：{card.host}:{card.port} 没有在监听") from None
-    except OSError as exc:
-        raise DeliveryError(f"无法连接 {card.host}:{card.port}：{exc.strerror or exc}") from None
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return sock
-
-
 def _request(
     sock: socket.socket, wire: bytes, deadline: float, timeout: float, where: str
 ) -> bytes:
@@ -134,7 +122,7 @@ def exchange(card: Card, data: bytes, timeout: float = 3.0) -> Exchange:
         for attempt in range(2):
             reused = conn.sock is not None
             if not reused:
-                conn.sock = _connect(card, max(0.01, deadline - time.monotonic()))
+                conn.sock = connect(card.host, card.port, max(0.01, deadline - time.monotonic()))
                 reconnected, conn.used = reconnected or conn.used, True
             try:
                 body = _request(conn.sock, wire, deadline, timeout, f"{card.host}:{card.port}")
