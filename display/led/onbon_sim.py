@@ -12,11 +12,8 @@ tests use it; so can anyone without a card.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import socket
-import socketserver
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +21,7 @@ from pathlib import Path
 from PIL import Image
 
 from display.led import onbon_sim_reader as card
+from display.led.card_server import CardServer
 from display.led.onbon_sim_reader import AreaShown, CardSetup, Refused
 
 MAX_AREAS = {"bx5": 4, "bx6": 32}  # 动态区 numbers: BX-5 0–3, BX-6 0–31
@@ -62,24 +60,7 @@ class SimState:
     deletes: list[list[int] | None] = field(default_factory=list)
 
 
-class _Handler(socketserver.BaseRequestHandler):
-    server: _Server
-
-    def handle(self) -> None:
-        self.server.sim._serve(self.request)
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
-    def __init__(self, address, sim: OnbonSimulator):
-        self.sim = sim
-        super().__init__(address, _Handler)
-
-
-class OnbonSimulator:
+class OnbonSimulator(CardServer):
     """One simulated card listening on ``host:port`` (0 picks a free port)."""
 
     def __init__(
@@ -99,33 +80,7 @@ class OnbonSimulator:
         self.state = SimState()
         self.out_dir = Path(out_dir) if out_dir else None
         self.screen = screen  # (width, height) set in the vendor's tool; None = any
-        self._lock = threading.Condition()
-        self._open: set[socket.socket] = set()
-        self._server = _Server((host, port), self)
-        self.host, self.port = self._server.server_address[:2]
-        self._thread: threading.Thread | None = None
-
-    # -- running --------------------------------------------------------------
-
-    def start(self) -> OnbonSimulator:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._cut()
-        if self._thread:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> OnbonSimulator:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        super().__init__(host, port)
 
     # -- what tests ask ---------------------------------------------------------
 
@@ -138,13 +93,6 @@ class OnbonSimulator:
             self.faults.down_until = time.monotonic() + down_seconds
         self._cut()
 
-    def _cut(self) -> None:
-        """Every open connection closed from the card's side."""
-        with self._lock:
-            for sock in list(self._open):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
     def area(self, area_id: int = 0) -> AreaShown | None:
         with self._lock:
             return self.state.areas.get(area_id)
@@ -153,11 +101,6 @@ class OnbonSimulator:
         area = self.area(area_id)
         return [p.image for p in area.pages] if area else []
 
-    def wait_for(self, predicate, timeout: float = 5.0) -> bool:
-        """Block until ``predicate(state)`` is true (checked after every frame)."""
-        with self._lock:
-            return self._lock.wait_for(lambda: predicate(self.state), timeout)
-
     # -- the card -----------------------------------------------------------------
 
     def _serve(self, sock: socket.socket) -> None:
@@ -165,34 +108,18 @@ class OnbonSimulator:
         if time.monotonic() < self.faults.down_until:
             return  # still booting: the connection closes unanswered
         reader = card.Splitter()
-        with self._lock:
-            self._open.add(sock)
-        try:
-            while True:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    return
-                if self._take("drop"):
-                    return  # the first bytes of a frame, then the line goes dead
-                for body in reader.feed(chunk):
-                    reply = self._handle(body)
-                    if self.faults.delay:
-                        time.sleep(self.faults.delay)
-                    if reply is not None:
-                        sock.sendall(card.frame_of(reply))
-        except (TimeoutError, ConnectionError, OSError):
-            return
-        finally:
-            with self._lock:
-                self._open.discard(sock)
-
-    def _take(self, name: str) -> bool:
-        with self._lock:
-            left = getattr(self.faults, name)
-            if left > 0:
-                setattr(self.faults, name, left - 1)
-                return True
-            return False
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return
+            if self._take("drop"):
+                return  # the first bytes of a frame, then the line goes dead
+            for body in reader.feed(chunk):
+                reply = self._handle(body)
+                if self.faults.delay:
+                    time.sleep(self.faults.delay)
+                if reply is not None:
+                    sock.sendall(card.frame_of(reply))
 
     def _nack(self, error: int) -> bytes:
         with self._lock:
