@@ -3,13 +3,13 @@
 
 Measured: from the commit of an urgent notice (and of its cancellation) to the moment
 the last of N cards holds the new program: the sender's wake-up, the render, and the
-push in the Onbon BX-5 protocol to the card simulator. Baseline, in the same run: the
+push in the Onbon BX-5 (or, ``--generation bx6``, BX-6) protocol to the card simulator. Baseline, in the same run: the
 same frames pushed straight to the same cards by the driver, one thread per card as
 the sender has, with no database or render: the wire's and the cards' own time. The
 sender is started as ``run.py serve`` starts it, with the configured settings.
 Figures print as ratios to it (these machines are noisy).
 
-Run: python bench/onbon.py [--cards 1 50] [--rounds 5]
+Run: python bench/onbon.py [--cards 1 50] [--rounds 5] [--generation bx5|bx6]
 """
 
 from __future__ import annotations
@@ -50,7 +50,10 @@ def direct(workers, sims) -> float:
     return wait_all(sims, frames) - started
 
 
-def run(app, count: int, rounds: int) -> dict:
+DEVICE = {"bx5": 0x0154, "bx6": 0x0274}  # BX-5E1, BX-6E2: two colours
+
+
+def run(app, count: int, rounds: int, generation: str = "bx5") -> dict:
     from sqlalchemy import select
 
     from content_feed.clock import now
@@ -64,16 +67,21 @@ def run(app, count: int, rounds: int) -> dict:
     sims, terminals = [], []
     for n in range(count):
         terminal = make_terminal(
-            f"bench-{count}-{n:02d}", "led", hall=hall, width=192, height=32, color_mode="dual"
+            f"bench-{generation}-{count}-{n:02d}",
+            "led",
+            hall=hall,
+            width=192,
+            height=32,
+            color_mode="dual",
         )
-        sim = OnbonSimulator(colour="dual").start()
+        sim = OnbonSimulator(generation=generation, colour="dual").start()
         db.session.add(
             LedController(
                 terminal_id=terminal.id,
-                protocol="onbon-bx5",
+                protocol=f"onbon-{generation}",
                 host=sim.host,
                 port=sim.port,
-                device_type=0x0154,
+                device_type=DEVICE[generation],
             )
         )
         db.session.commit()
@@ -110,6 +118,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, nargs="+", default=[1, 50])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--generation", choices=sorted(DEVICE), default="bx5")
     args = parser.parse_args(argv)
 
     from app import create_app, load_demo
@@ -134,11 +143,11 @@ def main(argv=None) -> int:
         ensure_feed_state(db.session)
         load_demo(db.session, SystemClock().now())
         for count in args.cards:
-            figures = run(app, count, args.rounds)
+            figures = run(app, count, args.rounds, args.generation)
             ms = {k: statistics.median(v) * 1000 for k, v in figures.items()}
             worst = max(figures["measured"]) * 1000
             lines.append(
-                f"onbon: {count} cards, urgent notice and its cancellation on every card "
+                f"onbon {args.generation}: {count} cards, urgent notice and its cancellation on every card "
                 f"p50 {ms['measured']:.0f} ms (worst {worst:.0f} ms), direct push "
                 f"p50 {ms['baseline']:.0f} ms, ratio {ms['measured'] / ms['baseline']:.1f}×"
             )

@@ -65,6 +65,11 @@ def card_of(driver, row: CallingWindow):
         area_x=row.led_x,
         area_y=row.led_y,
         speed_level=4,
+        # The vendor's forms (manual §1.5, the Java SDK), as a new card's defaults.
+        word_order="lsb",
+        length_form="sdk",
+        screen_on="",
+        screen_off="",
     )
     terminal = SimpleNamespace(
         color_mode=row.led_color_mode, width=row.led_width, height=row.led_height

@@ -35,6 +35,16 @@ LED_DELIVERY = {
     "pull": "终端拉取（PNG/BMP/GIF/文本）",
     "onbon-bx5": "仰邦 BX-5 控制卡（局域网推送）",
     "onbon-bx6": "仰邦 BX-6 控制卡（局域网推送）",
+    "huidu": "灰度 Huidu 控制卡（SDK 2.0，局域网推送）",
+}
+# 兼容设置 of BX-6 cards (LedController.word_order / length_form).
+ONBON_WORD_ORDERS = {
+    "lsb": "按说明书：32 位字低字节在前（默认）",
+    "msb": "高字节在前（本系统旧版的发送方式）",
+}
+ONBON_LENGTH_FORMS = {
+    "sdk": "按厂家 SDK：长度只计参数（默认）",
+    "inclusive": "长度包含点阵数据（本系统旧版的发送方式）",
 }
 
 

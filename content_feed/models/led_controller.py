@@ -22,7 +22,7 @@ class LedController(Timestamps, db.Model):
     terminal_id: Mapped[int] = mapped_column(
         ForeignKey("terminal.id", ondelete="CASCADE"), unique=True
     )
-    # pull / onbon-bx5 / onbon-bx6 (content_feed.vocabulary.LED_DELIVERY)
+    # pull / onbon-bx5 / onbon-bx6 / huidu (content_feed.vocabulary.LED_DELIVERY)
     protocol: Mapped[str] = mapped_column(String(20), default="pull")
     host: Mapped[str] = mapped_column(String(255), default="")
     port: Mapped[int] = mapped_column(default=5005)
@@ -37,6 +37,16 @@ class LedController(Timestamps, db.Model):
     # Two-colour data green before red (the vendor's "双基色1：G+R"); the manual's is red first.
     green_first: Mapped[bool] = mapped_column(default=False)
     brightness: Mapped[int | None] = mapped_column()  # 0–15, None: leave the card's own
+    # 兼容设置 of BX-6 cards: "lsb" sends a 32-bit word low byte first as the manual's
+    # §1.5 says, "msb" high byte first; "sdk" writes the length fields as the vendor's
+    # Java SDK does, "inclusive" counts the bitmaps in them too (the driver's old forms).
+    word_order: Mapped[str] = mapped_column(String(8), default="lsb", server_default="lsb")
+    length_form: Mapped[str] = mapped_column(String(12), default="sdk", server_default="sdk")
+    # Until when a technician's test pattern (校准图案) stays on the card instead of the program.
+    pattern_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Huidu: the screen's daily on/off times ("HH:MM", hall time; both empty: always on).
+    screen_on: Mapped[str] = mapped_column(String(5), default="", server_default="")
+    screen_off: Mapped[str] = mapped_column(String(5), default="", server_default="")
 
     # What the sender saw (written in batches by the sender, never per request).
     last_push_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -23,7 +23,13 @@ from admin.forms import (
     in_range,
     strip,
 )
-from content_feed.vocabulary import LED_COLOR_MODES, LED_DELIVERY, TERMINAL_KINDS
+from content_feed.vocabulary import (
+    LED_COLOR_MODES,
+    LED_DELIVERY,
+    ONBON_LENGTH_FORMS,
+    ONBON_WORD_ORDERS,
+    TERMINAL_KINDS,
+)
 from display.daypart import Daypart
 from display.led.onbon.commands import DEVICE_TYPES, MAX_AREAS
 from display.led.palette import COLOURS
@@ -214,6 +220,26 @@ def device_type(value) -> int:
     return int(value, 0) if isinstance(value, str) else int(value)
 
 
+DOTTED_NUMBERS = re.compile(r"^[0-9.]+$")
+CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def card_address_error(host: str) -> str | None:
+    """Why ``host`` cannot be a card's address, or None. Digits and dots are an IPv4
+    address or nothing (``999.1.1.1`` is no host name: a top-level label is never all
+    digits); anything else an IP address or a host name."""
+    try:
+        ipaddress.ip_address(host)
+        return None
+    except ValueError:
+        pass
+    if DOTTED_NUMBERS.match(host):
+        return "IP 地址无效：应为四段 0–255 的数字，如 192.168.1.50"
+    if not HOSTNAME.match(host) or host.rsplit(".", 1)[-1].isdigit():
+        return "控制卡地址应为 IP 地址（如 192.168.1.50）或主机名"
+    return None
+
+
 class DeliveryForm(ConsoleForm):
     protocol = ChoiceField("投送方式", choices=choices(LED_DELIVERY), default="pull")
     host = line("控制卡地址", 255)
@@ -227,10 +253,14 @@ class DeliveryForm(ConsoleForm):
     speed_level = number("移动速度等级", 0, 255, 4)
     green_first = BooleanField("双基色数据先绿后红", false_values=("", "false", "0"))
     brightness = WholeNumberField("亮度", validators=[Optional(), in_range("亮度", 0, 15)])
+    word_order = ChoiceField("字节顺序", choices=choices(ONBON_WORD_ORDERS), default="lsb")
+    length_form = ChoiceField("长度字段", choices=choices(ONBON_LENGTH_FORMS), default="sdk")
+    screen_on = line("开屏时间", 5)
+    screen_off = line("关屏时间", 5)
 
     PUSH_FIELDS = (
         "host", "port", "device_type", "area_id", "area_x", "area_y", "speed_level",
-        "green_first", "brightness",
+        "green_first", "brightness", "word_order", "length_form", "screen_on", "screen_off",
     )  # fmt: skip
 
     def validate(self, extra_validators=None) -> bool:
@@ -239,16 +269,14 @@ class DeliveryForm(ConsoleForm):
             others = [f for name, f in self._fields.items() if name not in self.PUSH_FIELDS]
             return all([f.validate(self) for f in others])
         ok = super().validate(extra_validators)
-        generation = self.protocol.data.removeprefix("onbon-")
         host = self.host.data
         if not host:
             ok = refuse(self.host, "请填写控制卡地址")
-        elif not self.host.errors:
-            try:
-                ipaddress.ip_address(host)
-            except ValueError:
-                if not HOSTNAME.match(host):
-                    ok = refuse(self.host, "控制卡地址应为 IP 地址（如 192.168.1.50）或主机名")
+        elif not self.host.errors and (problem := card_address_error(host)):
+            ok = refuse(self.host, problem)
+        if self.protocol.data == "huidu":
+            return self._validate_times() and ok
+        generation = self.protocol.data.removeprefix("onbon-")
         kinds = DEVICE_TYPES.get(generation, {})
         if not self.device_type.errors and self.device_type.data not in (ANY_DEVICE, *kinds):
             ok = refuse(self.device_type, f"型号不属于 {generation.upper()} 系列")
@@ -256,4 +284,16 @@ class DeliveryForm(ConsoleForm):
         area = self.area_id.data
         if not self.area_id.errors and not 0 <= area <= top:
             ok = refuse(self.area_id, f"动态区编号应在 0 到 {top} 之间")
+        return ok
+
+    def _validate_times(self) -> bool:
+        ok = True
+        for field in (self.screen_on, self.screen_off):
+            if field.data and not CLOCK.match(field.data):
+                ok = refuse(field, f"{field.label.text}应为 24 小时制的 时:分，如 08:30")
+        if ok and bool(self.screen_on.data) != bool(self.screen_off.data):
+            empty = self.screen_off if self.screen_on.data else self.screen_on
+            ok = refuse(empty, "开屏和关屏时间须同时填写（都不填则一直开屏）")
+        if ok and self.screen_on.data and self.screen_on.data == self.screen_off.data:
+            ok = refuse(self.screen_off, "关屏时间不能与开屏时间相同")
         return ok

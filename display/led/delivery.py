@@ -4,8 +4,6 @@
 A push protocol has a ``PushDriver``: it knows how to reach a card, put pages on it,
 ping it and set its brightness. The sender (``display.led.sender``) uses only this
 interface, so a second vendor is one more module and one more line in ``DRIVERS``.
-(Huidu's HTTP API, where the card pulls from our server, would need no push driver
-at all: an endpoint in its format beside the pulled frames.)
 """
 
 from __future__ import annotations
@@ -25,13 +23,25 @@ class PushDriver(Protocol):
     def push(self, card, pages: list[CardPage], timeout: float) -> None:
         """Put the pages on the card (RAM only); raises DeliveryError."""
 
-    def ping(self, card, timeout: float) -> None:
-        """Raises DeliveryError unless the card answers."""
+    def ping(self, card, timeout: float) -> bool:
+        """Raises DeliveryError unless the card answers; True when the card may have
+        lost what it was given (it restarted): the sender pushes it again."""
 
     def set_brightness(self, card, level: int, timeout: float) -> None: ...
 
+    def place(self, card) -> tuple:
+        """Where on which card our program lives: a change of place leaves the old one
+        to be cleared."""
+
+    def clear(self, card, timeout: float) -> None:
+        """Remove our program from the card (it is no longer fed by push)."""
+
+    def release(self, card) -> None:
+        """Close whatever connection is kept to the card."""
+
 
 def drivers() -> dict[str, PushDriver]:
+    from display.led.huidu.adapter import HuiduPush
     from display.led.onbon.adapter import OnbonPush
 
-    return {"onbon-bx5": OnbonPush("bx5"), "onbon-bx6": OnbonPush("bx6")}
+    return {"onbon-bx5": OnbonPush("bx5"), "onbon-bx6": OnbonPush("bx6"), "huidu": HuiduPush()}

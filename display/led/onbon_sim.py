@@ -2,9 +2,11 @@
 
 It reads frames as a card does (preamble, escaping, CRC, header, lengths), answers
 ACK or NACK with the manual's error codes, keeps each dynamic area in "RAM" and
-draws what it received to PNG. Faults can be injected: CRC errors, busy answers,
-slow answers, connections dropped in the middle of a frame, and a reboot that
-forgets everything. The tests use it; so can anyone without a card.
+draws what it received to PNG. Its reading comes from the vendor's manuals and SDK
+(``display.led.onbon_sim_reader``), never from the driver. Faults can be injected:
+CRC errors, busy answers, slow answers, connections dropped in the middle of a
+frame, and a reboot that forgets everything and cuts every open connection. The
+tests use it; so can anyone without a card.
 """
 
 from __future__ import annotations
@@ -12,16 +14,19 @@ from __future__ import annotations
 import argparse
 import logging
 import socket
-import socketserver
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
 
-from display.led.onbon import commands, frame
-from display.led.onbon.bitmap import Layout
+from display.led import onbon_sim_reader as card
+from display.led.card_server import CardServer
+from display.led.onbon_sim_reader import AreaShown, CardSetup, Refused
+
+MAX_AREAS = {"bx5": 4, "bx6": 32}  # 动态区 numbers: BX-5 0–3, BX-6 0–31
+# The model families of §4's DeviceType table: the low byte tells BX-5 from BX-6.
+FAMILY = {0x54: "bx5", 0x56: "bx5", 0x66: "bx6", 0x74: "bx6"}
 
 log = logging.getLogger("sunlight.onbon_sim")
 
@@ -40,38 +45,22 @@ class Faults:
 @dataclass
 class Received:
     at: float  # time.monotonic()
-    area: commands.Area
+    area: AreaShown
 
 
 @dataclass
 class SimState:
-    areas: dict[int, commands.Area] = field(default_factory=dict)
+    areas: dict[int, AreaShown] = field(default_factory=dict)
     history: list[Received] = field(default_factory=list)
     frames: int = 0
     pings: int = 0
     nacks: int = 0
     brightness: int | None = None
     boots: int = 1
+    deletes: list[list[int] | None] = field(default_factory=list)
 
 
-class _Handler(socketserver.BaseRequestHandler):
-    server: _Server
-
-    def handle(self) -> None:
-        self.server.sim._serve(self.request)
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
-    def __init__(self, address, sim: OnbonSimulator):
-        self.sim = sim
-        super().__init__(address, _Handler)
-
-
-class OnbonSimulator:
+class OnbonSimulator(CardServer):
     """One simulated card listening on ``host:port`` (0 picks a free port)."""
 
     def __init__(
@@ -83,48 +72,28 @@ class OnbonSimulator:
         out_dir: str | Path | None = None,
         screen: tuple[int, int] | None = None,
         green_first: bool = False,
+        word_order: str = "lsb",
+        lengths: str = "sdk",
     ):
-        self.layout = Layout(generation, colour, green_first)
+        self.setup = CardSetup(generation, colour, green_first, word_order, lengths)
         self.faults = Faults()
         self.state = SimState()
         self.out_dir = Path(out_dir) if out_dir else None
         self.screen = screen  # (width, height) set in the vendor's tool; None = any
-        self._lock = threading.Condition()
-        self._server = _Server((host, port), self)
-        self.host, self.port = self._server.server_address[:2]
-        self._thread: threading.Thread | None = None
-
-    # -- running --------------------------------------------------------------
-
-    def start(self) -> OnbonSimulator:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> OnbonSimulator:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        super().__init__(host, port)
 
     # -- what tests ask ---------------------------------------------------------
 
     def reboot(self, down_seconds: float = 0.5) -> None:
-        """Power cycle: RAM (every dynamic area) is gone; no answer while it starts."""
+        """Power cycle: RAM (every dynamic area) is gone, every connection is cut, and
+        none is answered while it starts."""
         with self._lock:
             self.state.areas.clear()
             self.state.boots += 1
             self.faults.down_until = time.monotonic() + down_seconds
+        self._cut()
 
-    def area(self, area_id: int = 0) -> commands.Area | None:
+    def area(self, area_id: int = 0) -> AreaShown | None:
         with self._lock:
             return self.state.areas.get(area_id)
 
@@ -132,101 +101,83 @@ class OnbonSimulator:
         area = self.area(area_id)
         return [p.image for p in area.pages] if area else []
 
-    def wait_for(self, predicate, timeout: float = 5.0) -> bool:
-        """Block until ``predicate(state)`` is true (checked after every frame)."""
-        with self._lock:
-            return self._lock.wait_for(lambda: predicate(self.state), timeout)
-
     # -- the card -----------------------------------------------------------------
 
     def _serve(self, sock: socket.socket) -> None:
-        sock.settimeout(10)
+        sock.settimeout(60)
         if time.monotonic() < self.faults.down_until:
             return  # still booting: the connection closes unanswered
-        reader = frame.FrameReader()
-        try:
-            if self._take("drop"):
-                sock.recv(20)  # the first bytes of the frame, then the line goes dead
+        reader = card.Splitter()
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
                 return
-            while True:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    return
-                for body in reader.feed(chunk):
-                    reply = self._handle(body)
-                    if self.faults.delay:
-                        time.sleep(self.faults.delay)
-                    if reply is not None:
-                        sock.sendall(frame.encode(frame.Packet(reply, dst=frame.SRC_PC)))
-        except (TimeoutError, ConnectionError, OSError):
-            return
-
-    def _take(self, name: str) -> bool:
-        with self._lock:
-            left = getattr(self.faults, name)
-            if left > 0:
-                setattr(self.faults, name, left - 1)
-                return True
-            return False
+            if self._take("drop"):
+                return  # the first bytes of a frame, then the line goes dead
+            for body in reader.feed(chunk):
+                reply = self._handle(body)
+                if self.faults.delay:
+                    time.sleep(self.faults.delay)
+                if reply is not None:
+                    sock.sendall(card.frame_of(reply))
 
     def _nack(self, error: int) -> bytes:
         with self._lock:
             self.state.nacks += 1
             self._lock.notify_all()
-        return commands.nack(error)
+        return card.nack(error)
 
     def _handle(self, body: bytes) -> bytes | None:
         try:
-            packet = frame.decode_body(body)
-        except frame.FrameError as exc:
+            header, data = card.read_frame(body)
+        except Refused as exc:
             log.info("bad frame: %s", exc)
-            return self._nack(commands.ERR_CHECKSUM if exc.kind == "crc" else 2)
+            return self._nack(exc.error)
         if self._take("crc_errors"):
-            return self._nack(commands.ERR_CHECKSUM)
-        generation = commands.generation_of(packet.device_type)
-        if generation is not None and generation != self.layout.generation:
-            return self._nack(17)  # ERR_CONTROLLER_TYPE
-        try:
-            request = commands.parse_request(packet.data)
-        except ValueError:
-            return self._nack(2)
-        if request.group == commands.GROUP_SYSTEM and request.cmd == commands.CMD_PING:
+            return self._nack(card.ERR_CHECKSUM)
+        family = FAMILY.get(header.device_type & 0xFF)
+        if header.device_type != 0xFFFE and family != self.setup.generation:
+            return self._nack(card.ERR_CONTROLLER_TYPE)
+        if len(data) < 3:
+            return self._nack(card.ERR_NOCMD)
+        group, cmd, payload = data[1], data[2], data[3:]
+        if (group, cmd) == (0xA2, 0x00):  # §5.5.1 ping
             with self._lock:
                 self.state.pings += 1
                 self._lock.notify_all()
-            return commands.ack()
+            return card.ACK
         if self._take("busy"):
-            return self._nack(commands.ERR_BUSY)
-        if request.group == commands.GROUP_SYSTEM and request.cmd == commands.CMD_BRIGHTNESS:
-            payload = request.payload
-            if len(payload) != 51 or payload[0] | payload[1] << 8 != 49:
-                return self._nack(18)
-            with self._lock:
-                self.state.brightness = payload[3]
-                self._lock.notify_all()
-            return commands.ack()
-        if request.group == commands.GROUP_AREA and request.cmd == commands.CMD_AREA_UPDATE:
-            return self._update(request.payload)
-        if request.group == commands.GROUP_AREA and request.cmd == commands.CMD_AREA_DELETE:
-            with self._lock:
-                self.state.areas.clear()
-                self._lock.notify_all()
-            return commands.ack()
-        return self._nack(1 if request.group not in (0xA2, 0xA7) else 2)
-
-    def _update(self, payload: bytes) -> bytes:
+            return self._nack(card.ERR_BUSY)
         try:
-            area = commands.parse_update(payload, self.layout)
-        except ValueError as exc:
-            log.info("bad dynamic area: %s", exc)
-            return self._nack(18)
-        limit = commands.MAX_AREAS[self.layout.generation]
-        if area.area_id >= limit:
-            return self._nack(18)
+            if (group, cmd) == (0xA2, 0x07):  # §5.5.2 brightness: DataLen 0x31, mode, 48 values
+                if len(payload) != 51 or payload[0] | payload[1] << 8 != 0x31:
+                    raise Refused("brightness data is not 0x31 bytes")
+                with self._lock:
+                    self.state.brightness = payload[3]
+                    self._lock.notify_all()
+                return card.ACK
+            if (group, cmd) == (0xA7, 0x00):
+                return self._update(card.read_area(payload, self.setup))
+            if (group, cmd) == (0xA7, 0x01):
+                ids = card.read_delete(payload)
+                with self._lock:
+                    self.state.deletes.append(ids)
+                    for area_id in ids if ids is not None else list(self.state.areas):
+                        self.state.areas.pop(area_id, None)
+                    self._lock.notify_all()
+                return card.ACK
+        except Refused as exc:
+            log.info("refused 0x%02X 0x%02X: %s", group, cmd, exc)
+            return self._nack(exc.error)
+        return self._nack(card.ERR_OUTOFGROUP if group not in (0xA2, 0xA7) else card.ERR_NOCMD)
+
+    def _update(self, area: AreaShown) -> bytes:
+        if area.area_id >= MAX_AREAS[self.setup.generation]:
+            return self._nack(card.ERR_SCREEN_PARA)
         if self.screen and (
             area.x + area.width > self.screen[0] or area.y + area.height > self.screen[1]
         ):
-            return self._nack(18)
+            return self._nack(card.ERR_SCREEN_PARA)
         with self._lock:
             self.state.areas[area.area_id] = area
             self.state.history.append(Received(time.monotonic(), area))
@@ -234,9 +185,9 @@ class OnbonSimulator:
             self._lock.notify_all()
         if self.out_dir:
             self.save_png(area)
-        return commands.ack()
+        return card.ACK
 
-    def save_png(self, area: commands.Area) -> Path:
+    def save_png(self, area: AreaShown) -> Path:
         """Every page of the area, one under the other, 4× so a person can see the dots."""
         assert self.out_dir is not None
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -249,7 +200,9 @@ class OnbonSimulator:
         for n, page in enumerate(area.pages):
             sheet.paste(page.image, (0, n * (area.height + gap)))
         path = self.out_dir / f"onbon-{self.port}-area{area.area_id}.png"
-        sheet.resize((sheet.width * 4, sheet.height * 4), Image.Resampling.NEAREST).save(path)
+        # Fast compression: the card answers after drawing, within the driver's timeout.
+        big = sheet.resize((sheet.width * 4, sheet.height * 4), Image.Resampling.NEAREST)
+        big.save(path, compress_level=1)
         return path
 
 
@@ -262,6 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generation", choices=("bx5", "bx6"), default="bx5")
     parser.add_argument("--colour", choices=("mono", "dual", "full"), default="mono")
     parser.add_argument("--green-first", action="store_true", help="two colours as G+R")
+    parser.add_argument(
+        "--word-order", choices=("lsb", "msb"), default="lsb", help="how BX-6 words are read"
+    )
+    parser.add_argument(
+        "--lengths", choices=("sdk", "inclusive"), default="sdk", help="BX-6 length fields"
+    )
     parser.add_argument("--out", default="instance/onbon-sim", help="folder for the PNGs")
     parser.add_argument("--crc-errors", type=int, default=0, help="NACK this many frames (CRC)")
     parser.add_argument("--busy", type=int, default=0, help="answer busy this many times")
@@ -270,7 +229,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     sim = OnbonSimulator(
-        args.port, args.host, args.generation, args.colour, args.out, green_first=args.green_first
+        args.port,
+        args.host,
+        args.generation,
+        args.colour,
+        args.out,
+        green_first=args.green_first,
+        word_order=args.word_order,
+        lengths=args.lengths,
     )
     sim.faults = Faults(args.crc_errors, args.busy, args.drop, args.delay)
     print(

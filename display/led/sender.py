@@ -12,9 +12,16 @@ one not sent yet, so a slow card gets the latest state, never a backlog, and a
 busy or vanished card delays nobody else. A failed push is retried with
 exponential backoff (``push_retry_max_seconds`` at most) until it is
 acknowledged or replaced. Between pushes the worker pings the card every
-``push_ping_seconds``; when a card comes back (after a reboot its RAM is empty)
-the last program goes to it again. Only dynamic areas are written (RAM,
-unlimited writes): the card's flash programs are never touched.
+``push_ping_seconds``; when a card comes back, or answers on a new connection
+because it cut the old one (a restart empties its RAM), the last program goes to it
+again within that ping. Only dynamic areas are written (RAM, unlimited writes): the
+card's flash programs are never touched.
+
+What we put on a card we also take off: when a terminal stops being pushed (pull,
+启用 unticked, no address) or its program moves to another place (area number,
+card), a retiring worker clears the old place (Onbon A7 01), retrying until the
+card acknowledges, so an urgent notice never stays on a card nobody feeds.
+While a technician's test pattern (校准图案) shows, the program waits.
 
 Status (last push, last ACK, last error, online) is kept in memory and written to
 ``led_controller`` by the trigger thread in one transaction per tick that has news.
@@ -101,6 +108,7 @@ class Worker:
         self._pending: Job | None = None
         self._delivered: Job | None = None  # the last acknowledged program
         self._brightness_sent: int | None = None
+        self._clearing = False  # a retiring worker: clear the card, then end
         self._stop = False
         self._failures = 0
         self._retry_at = 0.0
@@ -121,10 +129,21 @@ class Worker:
             self.driver, self.card = driver, card
             self._brightness_sent = None
 
+    def retire(self) -> None:
+        """Clear our program off the card, retrying until acknowledged, then end."""
+        with self._cond:
+            self._pending, self._clearing = None, True
+            self._retry_at = 0.0
+            self._cond.notify()
+
     def stop(self) -> None:
         with self._cond:
             self._stop = True
             self._cond.notify()
+
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive()
 
     def join(self, timeout: float = 5.0) -> None:
         self._thread.join(timeout)
@@ -147,6 +166,12 @@ class Worker:
             with self._cond:
                 while not self._stop:
                     t = time.monotonic()
+                    if self._clearing and t >= self._retry_at:
+                        action = "clear"
+                        break
+                    if self._clearing:
+                        self._cond.wait(self._retry_at - t)
+                        continue
                     if self._pending is not None and t >= self._retry_at:
                         action = "push"
                         break
@@ -160,7 +185,10 @@ class Worker:
                 if self._stop:
                     return
                 job, driver, card = self._pending, self.driver, self.card
-            if action == "push":
+            if action == "clear":
+                if self._clear(driver, card):
+                    return
+            elif action == "push":
                 self._push(job, driver, card)
             else:
                 self._ping(driver, card)
@@ -173,14 +201,7 @@ class Worker:
                 driver.set_brightness(card, job.brightness, self.settings.timeout)
                 self._brightness_sent = job.brightness
         except DeliveryError as exc:
-            self._failures += 1
-            wait = min(
-                self.settings.retry_max, self.settings.retry_first * 2 ** (self._failures - 1)
-            )
-            if not exc.retryable:
-                wait = self.settings.retry_max
-            with self._cond:
-                self._retry_at = time.monotonic() + wait
+            wait = self._backoff(exc)
             self._note(last_push_at=at, last_error=str(exc)[:300], last_error_at=at)
             # No answer at all: the card is not there; a NACK: it is, and refuses.
             self._note(online=exc.error is not None)
@@ -202,10 +223,32 @@ class Worker:
             last_error="",
         )
 
+    def _backoff(self, exc: DeliveryError) -> float:
+        self._failures += 1
+        wait = min(self.settings.retry_max, self.settings.retry_first * 2 ** (self._failures - 1))
+        if not exc.retryable:
+            wait = self.settings.retry_max
+        with self._cond:
+            self._retry_at = time.monotonic() + wait
+        return wait
+
+    def _clear(self, driver: PushDriver, card) -> bool:
+        """True once the card acknowledged (or no longer exists as we knew it)."""
+        try:
+            driver.clear(card, self.settings.timeout)
+        except DeliveryError as exc:
+            wait = self._backoff(exc)
+            log.info(
+                "clearing terminal %s's old card failed (%s), again in %.1f s", self.key, exc, wait
+            )
+            return False
+        driver.release(card)
+        return True
+
     def _ping(self, driver: PushDriver, card) -> None:
         at = self._clock.now()
         try:
-            driver.ping(card, min(2.0, self.settings.timeout))
+            lost = driver.ping(card, min(2.0, self.settings.timeout))
         except DeliveryError as exc:
             self._note(last_ping_at=at, online=False, last_error=str(exc)[:300], last_error_at=at)
         else:
@@ -214,9 +257,14 @@ class Worker:
             with self._cond:
                 if self._pending is not None:
                     self._retry_at = 0.0  # the card answers: try the push now
-                elif came_back and self._delivered is not None:
-                    # A card that was away may have restarted with an empty RAM
-                    # and its own brightness.
+                elif (came_back or lost) and self._delivered is not None:
+                    # A card that was away, or cut our connection, may have restarted
+                    # with an empty RAM and its own brightness.
+                    log.info(
+                        "terminal %s: the card %s, its program again",
+                        self.key,
+                        "answers again" if came_back else "had cut our connection",
+                    )
                     self._pending = self._delivered
                     self._brightness_sent = None
         with self._cond:
@@ -239,6 +287,7 @@ class Sender:
         # sender talks to the cards, so several nodes never push to one card.
         self._leads = leads
         self.workers: dict[int, Worker] = {}
+        self.retiring: list[Worker] = []  # clearing places no longer fed
         self._seen: dict[int, _Seen] = {}
         self._rendered: OrderedDict[tuple, list[CardPage]] = OrderedDict()
         self._thread: threading.Thread | None = None
@@ -262,9 +311,9 @@ class Sender:
         self._wake.set()
         if self._thread:
             self._thread.join(timeout=10)
-        for worker in self.workers.values():
+        for worker in [*self.workers.values(), *self.retiring]:
             worker.stop()
-        for worker in self.workers.values():
+        for worker in [*self.workers.values(), *self.retiring]:
             worker.join()
         with self.app.app_context():
             self.flush()
@@ -286,12 +335,13 @@ class Sender:
     def _stand_down(self) -> None:
         """Another node leads now: its sender pushes; ours lets go of every card."""
         log.info("LED push sender stands by: another node leads")
-        for worker in self.workers.values():
+        for worker in [*self.workers.values(), *self.retiring]:
             worker.stop()
-        for worker in self.workers.values():
+        for worker in [*self.workers.values(), *self.retiring]:
             worker.join()
         self.flush()
         self.workers.clear()
+        self.retiring.clear()
         self._seen.clear()
 
     # -- one tick ----------------------------------------------------------------------
@@ -306,19 +356,30 @@ class Sender:
             .where(LedController.protocol.in_(list(registry)))
         ).all()
         wanted = set()
+        at = now()
+        self.retiring = [w for w in self.retiring if not w.done]
         for controller, terminal in rows:
             if not terminal.active or terminal.kind != "led" or not controller.host:
                 continue
             wanted.add(terminal.id)
             driver = registry[controller.protocol]
             card = driver.card_for(controller, terminal)
+            self._take_back(driver, card)
             worker = self.workers.get(terminal.id)
             if worker is None:
                 worker = self.workers[terminal.id] = Worker(
                     terminal.id, driver, card, self.settings, services(self.app).clock
                 )
             elif worker.card != card or worker.driver.name != driver.name:
+                if (worker.driver.name, worker.driver.place(worker.card)) != (
+                    driver.name,
+                    driver.place(card),
+                ):
+                    self._retire(terminal.id, worker.driver, worker.card)
                 worker.retarget(driver, card)
+            if controller.pattern_until is not None and controller.pattern_until > at:
+                self._seen.pop(terminal.id, None)  # the test pattern shows; then the program
+                continue
             try:
                 answer = program_answer(terminal.code)
                 key = (answer.etag, controller.protocol, card, controller.brightness)
@@ -337,10 +398,25 @@ class Sender:
             worker.submit(job)
             self._seen[terminal.id] = _Seen(key, time.monotonic())
         for gone in set(self.workers) - wanted:
-            self.workers.pop(gone).stop()
+            worker = self.workers.pop(gone)
+            worker.retire()
+            self.retiring.append(worker)
             self._seen.pop(gone, None)
         self.flush()
         db.session.rollback()  # end the read transaction: next tick sees new commits
+
+    def _retire(self, key: int, driver: PushDriver, card) -> None:
+        """A worker of its own clears the program's old place."""
+        worker = Worker(key, driver, card, self.settings, self.app.extensions["sunlight"].clock)
+        worker.retire()
+        self.retiring.append(worker)
+
+    def _take_back(self, driver: PushDriver, card) -> None:
+        """A place fed again is not to be cleared any more."""
+        place = (driver.name, driver.place(card))
+        for worker in self.retiring:
+            if (worker.driver.name, worker.driver.place(worker.card)) == place:
+                worker.stop()
 
     def _job(self, terminal: Terminal, answer, brightness: int | None) -> Job:
         etag = answer.etag

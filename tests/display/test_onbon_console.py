@@ -78,7 +78,7 @@ def test_operator_sets_push_delivery_on_the_ledger(operator):
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("protocol", "huidu", "投送方式无效"),
+        ("protocol", "novastar", "投送方式无效"),
         ("host", "", "请填写控制卡地址"),
         ("host", "192.168.1.50; rm -rf /", "IP 地址"),
         ("port", "70000", "端口应在 1 到 65535 之间"),

@@ -7,8 +7,10 @@ import struct
 import pytest
 from PIL import Image
 
+from display.led import onbon_sim_reader as card
 from display.led.onbon import commands, frame
-from display.led.onbon.bitmap import Layout, pack, unpack
+from display.led.onbon.bitmap import Layout, pack
+from display.led.onbon_sim_reader import CardSetup, Refused
 
 # §5.5.1 of both manuals (5th and 6th 动态区域用户手册), the ping "命令示例", as printed.
 MANUAL_PING = bytes.fromhex(
@@ -98,12 +100,12 @@ def test_brightness_command_layout():
 
 
 def test_ack_and_nack_answers():
-    ack = commands.parse_answer(commands.ack())
+    ack = commands.parse_answer(card.ACK)  # §5.3.1, as the simulated card writes it
     assert (ack.group, ack.cmd, ack.ack) == (0xA0, 0x00, True)
     nack = commands.parse_answer(bytes.fromhex("00 a0 01 01 00 03 00 00 00"))
     assert (nack.group, nack.cmd, nack.ack, nack.error) == (0xA0, 0x01, False, 3)
     assert "控制卡忙" in nack.error_text and "ERR_BUSY" in nack.error_text
-    assert commands.nack(5) == bytes.fromhex("00 a0 01 01 00 05 00 00 00")
+    assert card.nack(5) == bytes.fromhex("00 a0 01 01 00 05 00 00 00")
 
 
 # -- bitmaps (appendix 2) ---------------------------------------------------------
@@ -141,13 +143,24 @@ def test_bx5_two_colour_interleaves_red_and_green_bytes():
     assert data == bytes([0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF])
 
 
-def test_bx6_two_colour_separates_red_then_green_in_32_bit_words():
+def test_bx6_two_colour_separates_red_then_green_in_32_bit_words_low_byte_first():
+    """Appendix 2: pixel 0 is bit 31 of word 0; §1.5: a word travels low byte first, so
+    pixel 0 is bit 7 of the word's fourth byte on the wire."""
     image = row(RED, GREEN, YELLOW, BLACK, BLACK, BLACK, BLACK, BLACK)
     data = pack(image, 0, Layout("bx6", "dual"))
-    assert data == bytes([0b01011111, 0xFF, 0xFF, 0xFF, 0b10011111, 0xFF, 0xFF, 0xFF])
-    # Off the word grid: x = 35 leaves 3 padding pixels (bits 31–29) set.
+    assert data == bytes([0xFF, 0xFF, 0xFF, 0b01011111, 0xFF, 0xFF, 0xFF, 0b10011111])
+    # Off the word grid: x = 35 leaves 3 padding pixels (bits 31–29) set: the word is
+    # 0xE007FFFF, sent FF FF 07 E0 (the old driver sent E0 07 FF FF: the issue's
+    # "padding bits land in the wrong byte").
     data = pack(row(*[RED] * 10), 35, Layout("bx6", "mono"))
+    assert data == bytes([0xFF, 0xFF, 0b00000111, 0b11100000])
+
+
+def test_bx6_word_order_compatibility_sends_high_byte_first():
+    data = pack(row(*[RED] * 10), 35, Layout("bx6", "mono", word_order="msb"))
     assert data == bytes([0b11100000, 0b00000111, 0xFF, 0xFF])
+    # BX-5 has no words: the setting changes nothing there.
+    assert pack(row(RED), 0, Layout("bx5", "mono", word_order="msb")) == bytes([0x7F])
 
 
 def test_panels_wired_green_first_get_the_colours_swapped():
@@ -156,8 +169,8 @@ def test_panels_wired_green_first_get_the_colours_swapped():
         [0b10011111, 0b01011111]
     )
     data = pack(image, 0, Layout("bx6", "dual", green_first=True))
-    assert data[:4] == bytes([0b10011111, 0xFF, 0xFF, 0xFF])  # the green plane first
-    back = unpack(data, 0, 8, 1, Layout("bx6", "dual", green_first=True))
+    assert data[:4] == bytes([0xFF, 0xFF, 0xFF, 0b10011111])  # the green plane first
+    back = card.decode_page(data, 0, 8, 1, CardSetup("bx6", "dual", green_first=True))
     assert back.tobytes() == image.tobytes()
 
 
@@ -170,14 +183,16 @@ def test_full_colour_layouts():
 @pytest.mark.parametrize("generation", ["bx5", "bx6"])
 @pytest.mark.parametrize("colour", ["mono", "dual", "full"])
 @pytest.mark.parametrize("x", [0, 3, 35])
-def test_unpack_reads_back_what_pack_wrote(generation, colour, x):
+@pytest.mark.parametrize("word_order", ["lsb", "msb"])
+def test_the_card_reads_back_what_the_driver_packed(generation, colour, x, word_order):
+    """The simulated card decodes from appendix 2 pixel by pixel, not with the driver."""
     image = Image.new("RGB", (45, 7), BLACK)
     for i in range(45):
         image.putpixel((i, i % 7), (RED, GREEN, YELLOW)[i % 3])
-    layout = Layout(generation, colour)
-    data = pack(image, x, layout)
-    assert len(data) == layout.page_size(x, 45, 7)
-    back = unpack(data, x, 45, 7, layout)
+    data = pack(image, x, Layout(generation, colour, word_order=word_order))
+    setup = CardSetup(generation, colour, word_order=word_order)
+    assert len(data) == card.page_size(x, 45, 7, setup)
+    back = card.decode_page(data, x, 45, 7, setup)
     if colour == "mono":  # one colour: lit or not
         expected = image.convert("L").point(lambda v: 255 if v else 0)
         assert back.split()[0].tobytes() == expected.tobytes()
@@ -185,9 +200,31 @@ def test_unpack_reads_back_what_pack_wrote(generation, colour, x):
         assert back.tobytes() == image.tobytes()
 
 
+def test_a_card_reading_the_other_word_order_draws_a_scrambled_picture():
+    image = Image.new("RGB", (64, 2), BLACK)
+    for i in range(20):
+        image.putpixel((i, i % 2), RED)
+    data = pack(image, 0, Layout("bx6", "mono", word_order="msb"))
+    back = card.decode_page(data, 0, 64, 2, CardSetup("bx6", "mono"))
+    assert back.tobytes() != image.tobytes()
+
+
 def test_wrong_padding_is_noticed():
-    with pytest.raises(ValueError):
-        unpack(bytes([0x00, 0x00]), 35, 10, 1, Layout("bx5", "mono"))
+    with pytest.raises(Refused):
+        card.decode_page(bytes([0x00, 0x00]), 35, 10, 1, CardSetup("bx5", "mono"))
+
+
+def test_the_simulated_cards_crc_and_escaping_match_the_vendors_examples():
+    # The manual's ping (§5.5.1) and the Java SDK's BxFrameWrapperTest vectors.
+    header, data = card.read_frame(MANUAL_PING[8:-1])
+    assert (header.dst, header.device_type, data) == (0xFFFE, 0xFFFE, commands.ping())
+    assert card.escape(bytes.fromhex("a5 5a")) == bytes.fromhex("a6 02 5b 02")
+    assert card.escape(bytes.fromhex("a5 a6 00 5b 00 5a")) == bytes.fromhex(
+        "a6 02 a6 01 00 5b 01 00 5b 02"
+    )
+    assert card.unescape(bytes.fromhex("a6 02 a6 01 00 5b 01 00 5b 02")) == bytes.fromhex(
+        "a5 a6 00 5b 00 5a"
+    )
 
 
 # -- the dynamic area (A7 00) ------------------------------------------------------
@@ -232,22 +269,81 @@ def test_bx5_dynamic_area_golden_frame():
     assert wire[8:24] == bytes.fromhex("fe ff 00 80 f0 00 54 01 00 00 00 00") + struct.pack(
         "<I", len(data)
     )
-    # And the simulator's reader gets the same page back.
-    back = commands.parse_update(frame.decode(wire).data[3:], Layout("bx5", "mono"))
+    # And the simulated card, reading §5.4.1 itself, gets the same page back.
+    _, request = card.read_frame(wire[8:-1])
+    back = card.read_area(request[3:], CardSetup("bx5", "mono"))
     assert back.pages[0].stay_ms == 5000 and back.pages[0].image.getpixel((0, 0)) == RED
 
 
-def test_bx6_dynamic_area_keeps_bitmaps_after_all_parameters():
+def java_sdk_send_dyn_area(area_id, x, y, w, h, pages, speed=0, imme_play=True) -> bytes:
+    """``BxReqSendDynArea.build()`` of onbonlab/bx.dual.dyn.java, transcribed line by line
+    (``BxAreaDynamic.build``, ``BxPage.buildPara``, ``BxPageBmp.buildData``; every
+    ``BxByteArray.add`` of a short or int is little-endian). ``pages``: (RGB image,
+    DisplayMode, StayTime in 10 ms). The SDK's defaults, except that ours plays the area
+    alone (``stopProToPlay``) in every program (``attachToAllPro``)."""
+    para = bytearray()
+    para += bytes([area_id, 0]) + struct.pack("<h", 0) + bytes([1]) + struct.pack("<h", 0)
+    para += bytes([1 if imme_play else 0]) + bytes(4) + bytes([0x10])
+    para += struct.pack("<hhhh", x, y, w, h)
+    para += bytes([0, 0, 0, 0, 0]) + bytes(5)  # frame, background, transparent, equal, voice
+    para += struct.pack("<h", len(pages))
+    data = bytearray()
+    for image, mode, hold in pages:
+        page_para = bytes([0, mode, 0, speed]) + struct.pack("<h", hold) + bytes([1])
+        page_para += struct.pack("<h", w) + bytes(9)
+        para += struct.pack("<i", len(page_para) + 8) + page_para
+        bitmap = b"".join(bytes(image.getpixel((i, j))) for j in range(h) for i in range(w))
+        para += struct.pack("<ii", len(data), len(bitmap))
+        data += bitmap
+    return bytes(2) + struct.pack("<h", 1) + struct.pack("<i", len(para)) + para + data
+
+
+def test_bx6_full_colour_area_is_what_the_vendors_java_sdk_builds():
+    first = Image.new("RGB", (5, 2), (10, 20, 30))
+    first.putpixel((4, 1), RED)
+    second = Image.new("RGB", (5, 2), (0, 0, 255))
+    pages = [commands.Page(first, stay_ms=3000, speed=2), commands.Page(second, speed=2)]
+    data = commands.update_area(commands.Area(3, 64, 0, 5, 2, pages), Layout("bx6", "full"))
+    sdk = java_sdk_send_dyn_area(3, 64, 0, 5, 2, [(first, 1, 300), (second, 1, 1000)], speed=2)
+    assert data == bytes.fromhex("01 a7 00") + sdk
+    # PageDataLen is the SDK's para.length + 8 = 26; AreaDataLen the parameters only.
+    assert struct.unpack("<I", sdk[4:8])[0] == len(sdk) - 8 - 2 * 5 * 3 * 2
+    back = card.read_area(sdk, CardSetup("bx6", "full"))
+    assert (back.area_id, back.x, back.width) == (3, 64, 5)
+    assert [p.image.tobytes() for p in back.pages] == [first.tobytes(), second.tobytes()]
+    assert back.pages[0].stay_ms == 3000
+
+
+@pytest.mark.parametrize("lengths", ["sdk", "inclusive"])
+def test_bx6_length_forms_and_the_card_that_reads_the_other_one(lengths):
     pages = [commands.Page(row(RED, *[BLACK] * 7)), commands.Page(row(*[BLACK] * 7, RED))]
-    data = commands.update_area(commands.Area(1, 0, 0, 8, 1, pages), Layout("bx6", "mono"))
+    data = commands.update_area(
+        commands.Area(1, 0, 0, 8, 1, pages), Layout("bx6", "mono", lengths=lengths)
+    )
     assert data[:5] == bytes.fromhex("01 a7 00 00 00")
     assert data[5:7] == b"\x01\x00"  # AreaNum
-    assert struct.unpack("<I", data[7:11])[0] == len(data) - 11  # AreaDataLen
-    # The two 4-byte words of bitmap come last, page 0 first.
-    assert data[-8:] == bytes([0x7F, 0xFF, 0xFF, 0xFF, 0xFE, 0xFF, 0xFF, 0xFF])
-    back = commands.parse_update(data[3:], Layout("bx6", "mono"))
-    assert back.area_id == 1 and len(back.pages) == 2
-    assert back.pages[1].image.getpixel((7, 0)) == RED
+    bitmaps = 8  # two pages of one 4-byte word, kept after all parameters, page 0 first
+    assert data[-8:] == bytes([0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0xFE])
+    area_len = struct.unpack("<I", data[7:11])[0]
+    page_len = struct.unpack("<I", data[-8 - 2 * 30 : -8 - 2 * 30 + 4])[0]
+    if lengths == "sdk":
+        assert (area_len, page_len) == (len(data) - 11 - bitmaps, 26)
+    else:
+        assert (area_len, page_len) == (len(data) - 11, 26 + 4)
+    back = card.read_area(data[3:], CardSetup("bx6", "mono", lengths=lengths))
+    assert back.area_id == 1 and back.pages[1].image.getpixel((7, 0)) == RED
+    other = "inclusive" if lengths == "sdk" else "sdk"
+    with pytest.raises(Refused) as refused:
+        card.read_area(data[3:], CardSetup("bx6", "mono", lengths=other))
+    assert refused.value.error == card.ERR_SCREEN_PARA
+
+
+def test_delete_areas_is_the_manuals_and_the_sdks():
+    # §5.4.2 and BxReqDelDynAreas / BxReqDelDynAll: Reserved(2), count, ids; 0xFF = all.
+    assert commands.delete_areas([0, 3]) == bytes.fromhex("01 a7 01 00 00 02 00 03")
+    assert commands.delete_areas() == bytes.fromhex("01 a7 01 00 00 ff")
+    assert card.read_delete(commands.delete_areas([0, 3])[3:]) == [0, 3]
+    assert card.read_delete(commands.delete_areas()[3:]) is None
 
 
 def test_an_area_over_the_cards_capacity_is_refused():

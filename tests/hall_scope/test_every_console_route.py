@@ -46,7 +46,11 @@ ARGUMENT = {
     "refused_id": "refused",
 }
 # Routes whose terminal is an LED strip (its controller card); the others take a wall.
-LED_ROUTES = {"display_console.led_delivery", "display_console.led_ping"}
+LED_ROUTES = {
+    "display_console.led_delivery",
+    "display_console.led_ping",
+    "display_console.led_pattern",
+}
 CITY_ONLY_ARGS = {"category_id", "hall_id", "window_id", "user_id", "grant_id"}
 
 

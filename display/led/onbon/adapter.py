@@ -61,6 +61,8 @@ class OnbonPush:
                 colour_for(controller.device_type, terminal.color_mode),
                 controller.screen_address,
                 controller.green_first,
+                controller.word_order,
+                controller.length_form,
             ),
             controller.area_id,
             controller.area_x,
@@ -77,8 +79,20 @@ class OnbonPush:
         except ValueError as exc:  # too much data for the area
             raise DeliveryError(str(exc), retryable=False) from None
 
-    def ping(self, card: OnbonCard, timeout: float) -> None:
-        driver.ping(card.card, timeout)
+    def ping(self, card: OnbonCard, timeout: float) -> bool:
+        """True when the card had cut our connection: it may have restarted, its RAM
+        (our area) emptied. Onbon's dynamic-area protocol has no area query."""
+        return driver.ping(card.card, timeout).reconnected
+
+    def place(self, card: OnbonCard) -> tuple:
+        return (card.card.host, card.card.port, card.area_id)
+
+    def clear(self, card: OnbonCard, timeout: float) -> None:
+        """A7 01: our area off the card; the card's own programs play again."""
+        driver.delete_areas(card.card, [card.area_id], timeout)
+
+    def release(self, card: OnbonCard) -> None:
+        driver.forget(card.card)
 
     def set_brightness(self, card: OnbonCard, level: int, timeout: float) -> None:
         driver.set_brightness(card.card, level, timeout)

@@ -13,9 +13,11 @@ the right up to the next one: 8 pixels (bytes) on BX-5, 32 pixels (words) on BX-
 Full colour: BX-5Q RGB565 (R bits 15–11, G 10–5, B 4–0), BX-6Q RGB888 (R bits
 0–7, G 8–15, B 16–23), each pixel little-endian, rows from the top left.
 
-A BX-6 word's bit 31 is its first pixel; the manual does not say in which byte
-order a word travels. We send it most significant byte first (``WORD_BYTE_ORDER``),
-so that a row's bytes read left to right exactly as on BX-5.
+A BX-6 word's bit 31 is its first pixel, and §1.5 of the manual sends every
+multi-byte value low byte first: so the first pixel of a word is bit 7 of the word's
+fourth byte on the wire (``Layout.word_order == "lsb"``, the default). ``"msb"`` sends a
+word's bytes the other way round (how this driver used to send them): a per-card
+compatibility setting (兼容设置) for a card that turned out to read them so.
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ from PIL import Image
 
 GENERATIONS = ("bx5", "bx6")
 COLOURS = ("mono", "dual", "full")
-WORD_BYTE_ORDER = "big"
+WORD_ORDERS = ("lsb", "msb")  # a BX-6 word low byte first (§1.5), or high byte first
+# BX-6 length fields: as the vendor's Java SDK writes them (``BxAreaDynamic``: PageDataLen
+# = the page's 26 parameter bytes, AreaDataLen = the parameters only), or counting the
+# bitmaps too (how this driver used to write them).
+LENGTH_FORMS = ("sdk", "inclusive")
 LIT = 128  # a channel at or above this lights its LED (frames are 1-bit anyway)
 
 
@@ -37,10 +43,14 @@ class Layout:
     # Two-colour panels wired the other way round take green first: the vendor's SDK
     # calls the manual's order "双基色2：R+G" and the swapped one "双基色1：G+R".
     green_first: bool = False
+    word_order: str = "lsb"
+    lengths: str = "sdk"
 
     def __post_init__(self):
         if self.generation not in GENERATIONS or self.colour not in COLOURS:
             raise ValueError(f"unknown Onbon layout {self.generation}/{self.colour}")
+        if self.word_order not in WORD_ORDERS or self.lengths not in LENGTH_FORMS:
+            raise ValueError(f"unknown Onbon compatibility {self.word_order}/{self.lengths}")
 
     @property
     def unit(self) -> int:
@@ -78,7 +88,8 @@ def _pack_plane(lit: Image.Image, x: int, layout: Layout) -> bytes:
     dark = lit.point(lambda v: 0 if v else 255).convert("1", dither=Image.Dither.NONE)
     canvas.paste(dark, (lead, 0))
     data = canvas.tobytes()  # mode "1" packs MSB first, rows on byte boundaries
-    if layout.unit == 32 and WORD_BYTE_ORDER == "little":
+    if layout.unit == 32 and layout.word_order == "lsb":
+        # Pillow packed each word high byte first; §1.5 sends it low byte first.
         data = b"".join(data[i : i + 4][::-1] for i in range(0, len(data), 4))
     return data
 
@@ -109,47 +120,3 @@ def pack(image: Image.Image, x: int, layout: Layout) -> bytes:
     if layout.generation == "bx5":
         return _interleave(planes[0], planes[1])
     return planes[0] + planes[1]
-
-
-def _unpack_plane(data: bytes, x: int, width: int, height: int, layout: Layout) -> Image.Image:
-    """'L' image, 255 where lit; checks that the padding bits are 1 as the manual says."""
-    lead, bits = layout.row_bits(x, width)
-    if layout.unit == 32 and WORD_BYTE_ORDER == "little":
-        data = b"".join(data[i : i + 4][::-1] for i in range(0, len(data), 4))
-    full = Image.frombytes("1", (bits, height), data).convert("L")
-    pad_left = full.crop((0, 0, lead, height)) if lead else None
-    pad_right = full.crop((lead + width, 0, bits, height)) if lead + width < bits else None
-    for pad in (pad_left, pad_right):
-        if pad is not None and pad.getextrema()[0] != 255:
-            raise ValueError("row padding must be 1 (dark)")
-    return full.crop((lead, 0, lead + width, height)).point(lambda v: 255 - v)
-
-
-def unpack(data: bytes, x: int, width: int, height: int, layout: Layout) -> Image.Image:
-    """The RGB picture a card shows for one page of data (the simulator's eyes)."""
-    expected = layout.page_size(x, width, height)
-    if len(data) != expected:
-        raise ValueError(f"page data is {len(data)} bytes, {expected} expected")
-    if layout.colour == "full":
-        if layout.generation == "bx6":
-            return Image.frombytes("RGB", (width, height), data)
-        raw = bytearray(width * height * 3)
-        for i in range(width * height):
-            value = data[2 * i] | data[2 * i + 1] << 8
-            r, g, b = value >> 11, (value >> 5) & 0x3F, value & 0x1F
-            raw[3 * i : 3 * i + 3] = bytes((r << 3 | r >> 2, g << 2 | g >> 4, b << 3 | b >> 2))
-        return Image.frombytes("RGB", (width, height), bytes(raw))
-    if layout.colour == "mono":
-        lit = _unpack_plane(data, x, width, height, layout)
-        black = Image.new("L", (width, height), 0)
-        return Image.merge("RGB", (lit, black, black))
-    half = len(data) // 2
-    if layout.generation == "bx5":
-        red_data, green_data = data[0::2], data[1::2]
-    else:
-        red_data, green_data = data[:half], data[half:]
-    if layout.green_first:
-        red_data, green_data = green_data, red_data
-    red = _unpack_plane(red_data, x, width, height, layout)
-    green = _unpack_plane(green_data, x, width, height, layout)
-    return Image.merge("RGB", (red, green, Image.new("L", (width, height), 0)))

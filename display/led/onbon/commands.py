@@ -3,15 +3,18 @@
 Only RAM commands: the dynamic area (A7 00, "动态区域信息不能掉电保存，但可以无限次
 更新"), ping (A2 00) and brightness (A2 07). Nothing here writes the card's flash.
 
-Length fields, as we read the manuals (checked by our simulator, which reads them
-back the same way):
+Length fields:
 
-- ``AreaDataLen`` counts every byte after itself to the end of the area's data
-  (BX-5: the area's parameters and its pages; BX-6: the parameters, pages'
-  parameters and the bitmap data of that area).
-- ``PageDataLen`` counts every byte of the page record after itself (BX-5: the page
-  parameters and its bitmap; BX-6: the page parameters and the bitmap kept after
-  all parameters, whose size ``DataLen`` also gives).
+- BX-5 (manual §5.4.1): ``AreaDataLen`` counts every byte after itself ("即下面数据的总
+  长度"); ``PageDataLen`` the page record after itself, its bitmap included (the bitmap
+  follows the page's parameters there).
+- BX-6, as the vendor's Java SDK writes them (onbonlab/bx.dual.dyn.java,
+  ``BxReqSendDynArea.build``: ``array.add(bd.para.length)``; ``BxAreaDynamic.build``:
+  ``array.add(para.length + 8)``): ``AreaDataLen`` counts the area's parameters and its
+  pages' parameters but not the bitmaps that come after all parameters, and
+  ``PageDataLen`` is the 26 bytes of a page's parameters (18, then DataOffset and
+  DataLen). ``Layout.lengths == "inclusive"`` counts the bitmaps too, as this driver
+  used to: a per-card compatibility setting.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
-from display.led.onbon.bitmap import Layout, pack, unpack
+from display.led.onbon.bitmap import Layout, pack
 
 RETURN_REQUIRED = 0x01
 GROUP_ACK, CMD_ACK, CMD_NACK = 0xA0, 0x00, 0x01
@@ -209,12 +212,14 @@ def update_area(area: Area, layout: Layout) -> bytes:
     params = _area_params(area) + struct.pack("<BBBB5x", 0, 0, 0, 0)
     params += struct.pack("<H", len(area.pages))
     offset = 0
+    inclusive = layout.lengths == "inclusive"
     for page, bitmap in zip(area.pages, bitmaps, strict=True):
         record = _page_params(page, area) + bytes(9) + struct.pack("<II", offset, len(bitmap))
-        params += struct.pack("<I", len(record) + len(bitmap)) + record
+        params += struct.pack("<I", len(record) + (len(bitmap) if inclusive else 0)) + record
         offset += len(bitmap)
-    body = params + b"".join(bitmaps)
-    return head + struct.pack("<HI", 1, len(body)) + body
+    data = b"".join(bitmaps)
+    area_len = len(params) + (len(data) if inclusive else 0)
+    return head + struct.pack("<HI", 1, area_len) + params + data
 
 
 # -- answers ------------------------------------------------------------------
@@ -237,20 +242,6 @@ class Answer:
         return error_text(self.error)
 
 
-def answer(group: int, cmd: int, error: int = 0, data: bytes = b"") -> bytes:
-    """What a card sends back (the simulator's side)."""
-    status = 1 if error or (group, cmd) == (GROUP_ACK, CMD_NACK) else 0
-    return struct.pack("<BBBHHH", 0, group, cmd, status, error, len(data)) + data
-
-
-def ack() -> bytes:
-    return answer(GROUP_ACK, CMD_ACK)
-
-
-def nack(error: int) -> bytes:
-    return answer(GROUP_ACK, CMD_NACK, error)
-
-
 def parse_answer(data: bytes) -> Answer:
     if len(data) < 9:
         raise ValueError(f"answer too short ({len(data)} bytes)")
@@ -258,122 +249,3 @@ def parse_answer(data: bytes) -> Answer:
     if len(data) < 9 + length:
         raise ValueError("answer shorter than its DataLen")
     return Answer(group, cmd, status, error, data[9 : 9 + length])
-
-
-# -- reading requests back (the simulator's side) ----------------------------
-
-
-@dataclass
-class Request:
-    group: int
-    cmd: int
-    return_required: bool
-    payload: bytes
-
-
-def parse_request(data: bytes) -> Request:
-    if len(data) < 3:
-        raise ValueError("request too short")
-    return Request(data[1], data[2], data[0] == RETURN_REQUIRED, data[3:])
-
-
-class _Reader:
-    def __init__(self, data: bytes):
-        self.data, self.pos = data, 0
-
-    def take(self, fmt: str):
-        size = struct.calcsize(fmt)
-        if self.pos + size > len(self.data):
-            raise ValueError(f"data ends at byte {len(self.data)}, {size} more needed")
-        values = struct.unpack_from(fmt, self.data, self.pos)
-        self.pos += size
-        return values if len(values) > 1 else values[0]
-
-    def raw(self, size: int) -> bytes:
-        if size < 0 or self.pos + size > len(self.data):
-            raise ValueError("a length field points past the end of the data")
-        chunk = self.data[self.pos : self.pos + size]
-        self.pos += size
-        return chunk
-
-
-def _read_area(r: _Reader) -> tuple[Area, int]:
-    area_id, run_mode, timeout, relate_all, relate_num = r.take("<BBHBH")
-    r.raw(2 * relate_num)
-    imme_play = r.take("<B")
-    r.raw(4)
-    area_type, x, y, width, height, frame_flag = r.take("<BHHHHB")
-    if area_type != AREA_TYPE_DYNAMIC:
-        raise ValueError(f"area type 0x{area_type:02X} is not a dynamic area")
-    if frame_flag:
-        _, _, _, frame_width, _ = r.take("<BBBBH")
-        r.raw(frame_width)
-    area = Area(area_id, x, y, width, height, [], run_mode, timeout, imme_play)
-    return area, relate_all
-
-
-def parse_update(payload: bytes, layout: Layout) -> Area:
-    """The area (pages decoded to pictures) of an A7 00 payload; ValueError when a
-    length, size or offset does not add up."""
-    r = _Reader(payload)
-    r.raw(2)  # reserved
-    pages: list[Page] = []
-    if layout.generation == "bx5":
-        area_len = r.take("<I")
-        if area_len != len(payload) - r.pos:
-            raise ValueError(f"AreaDataLen {area_len} ≠ {len(payload) - r.pos} bytes that follow")
-        area, _ = _read_area(r)
-        for _ in range(r.take("<H")):
-            record = r.take("<I")
-            start = r.pos
-            _, mode, _, speed, stay, repeat, _ = r.take("<BBBBHBH")
-            r.raw(4)
-            bitmap = r.raw(record - (r.pos - start))
-            image = unpack(bitmap, area.x, area.width, area.height, layout)
-            pages.append(Page(image, mode, stay * 10, speed, repeat))
-    else:
-        area_num, area_len = r.take("<HI")
-        if area_num != 1:
-            raise ValueError(f"{area_num} areas in one request: we read one")
-        if area_len != len(payload) - r.pos:
-            raise ValueError(f"AreaDataLen {area_len} ≠ {len(payload) - r.pos} bytes that follow")
-        area, _ = _read_area(r)
-        _, _, _, sound = r.take("<BBBB")
-        if sound:
-            raise ValueError("sound is not simulated")
-        r.raw(5)
-        metas = []
-        for _ in range(r.take("<H")):
-            record = r.take("<I")
-            _, mode, _, speed, stay, repeat, _ = r.take("<BBBBHBH")
-            r.raw(9)
-            offset, length = r.take("<II")
-            if record != 26 + length:
-                raise ValueError(f"PageDataLen {record} ≠ 26 + DataLen {length}")
-            metas.append((mode, speed, stay, repeat, offset, length))
-        data = payload[r.pos :]
-        expected = 0
-        for mode, speed, stay, repeat, offset, length in metas:
-            if offset != expected or offset + length > len(data):
-                raise ValueError(f"DataOffset {offset} does not follow the previous page")
-            expected += length
-            image = unpack(data[offset : offset + length], area.x, area.width, area.height, layout)
-            pages.append(Page(image, mode, stay * 10, speed, repeat))
-        if expected != len(data):
-            raise ValueError("bitmap data longer than its pages")
-        r.pos = len(payload)
-    if not pages:
-        raise ValueError("PageNum is 0")
-    if r.pos != len(payload):
-        raise ValueError(f"{len(payload) - r.pos} bytes after the last page")
-    return Area(
-        area.area_id,
-        area.x,
-        area.y,
-        area.width,
-        area.height,
-        pages,
-        area.run_mode,
-        area.timeout,
-        area.imme_play,
-    )
