@@ -167,6 +167,7 @@ VALIDATORS = {
     "feed.page_size": _positive,
     "feed.max_page_size": _positive,
     "feed.index_number_pattern": _index_pattern,
+    "feed.internal_index_number_pattern": _index_pattern,
     "security.session_lifetime_minutes": _positive,
     "security.session_idle_minutes": _positive,
     "security.password_min_length": _at_least(12),
@@ -300,6 +301,15 @@ def _validate(settings: dict) -> None:
     for dotted, check in VALIDATORS.items():
         section, key = dotted.split(".")
         check(dotted, settings[section][key])
+    feed = settings["feed"]
+    sample = {"org": "X", "year": 2026, "serial": 1}
+    if feed["index_number_pattern"].format(**sample) == feed[
+        "internal_index_number_pattern"
+    ].format(**sample):
+        raise ConfigError(
+            "feed.internal_index_number_pattern: must differ from feed.index_number_pattern"
+            " so that no number is given twice"
+        )
 
 
 def load_settings(

@@ -378,7 +378,7 @@ def approve(session: Session, rev: ItemRevision, actor: User, at: datetime, note
         previous.state = RevisionState.SUPERSEDED
     _copy_to_item(session, rev)
     if item.index_number is None:
-        item.index_number = index_numbers.allocate(session, at)
+        item.index_number = index_numbers.allocate(session, at, item.scope)
         item.published_at = at
     item.state, item.last_published_at = ItemState.PUBLISHED, at
     item.comment_from = item.comment_until = None
