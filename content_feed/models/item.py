@@ -119,6 +119,8 @@ class ItemRevision(ItemContent, Timestamps, db.Model):
     comment_days: Mapped[int | None] = mapped_column()
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Everyone who wrote or changed this revision's words: none may review or approve it.
+    editor_ids: Mapped[list] = mapped_column(JSON, default=list)
 
     item: Mapped[Item] = relationship(back_populates="revisions", foreign_keys=[item_id])
     author = relationship("User", foreign_keys=[author_id])
