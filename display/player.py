@@ -18,6 +18,7 @@ from content_feed.clock import now
 from content_feed.db import db
 from content_feed.fast_path import FastPost, fast_post
 from content_feed.presence import book
+from content_feed.rate_limits import spend
 from content_feed.schemas import dump
 from content_feed.schemas.screens import Program
 from content_feed.schemas.terminals import (
@@ -156,14 +157,24 @@ def ack(code: str):
     body=PlayBatch,
     response=PlayOutcome,
     status_description="已记录（或该批已记过）",
-    problems=(400, 413, 415),
+    problems=(400, 413, 415, 429),
     **SCREEN_ROUTE,
 )
 def plays(code: str):
     terminal = terminal_or_refuse(code, SCREEN_KINDS)
     batch = checked(PlayBatch, _json_body(), status=400)
+    settings = current_app.config["SUNLIGHT"]["display"]
+    spend(
+        f"{settings['max_plays_received_per_hour']}/hour",
+        "plays",
+        str(terminal.id),
+        "本屏幕提交的播放记录过多，请稍后再送",
+        cost=max(1, len(batch.plays)),
+    )
     try:
-        outcome = proof.ingest(db.session, terminal, batch, now())
+        outcome = proof.ingest(
+            db.session, terminal, batch, now(), per_hour=settings["max_plays_per_hour"]
+        )
     except proof.BadBatch as exc:
         db.session.rollback()
         raise Problem(400, str(exc), errors={"plays": str(exc)}) from None
