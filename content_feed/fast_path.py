@@ -28,7 +28,7 @@ _MAX_HEARTBEAT_BYTES = 16 * 1024
 _STATUS = {200: "200 OK", 304: "304 NOT MODIFIED"}
 
 
-def token_of(environ, url: bool = True) -> str | None:
+def token_of(environ, url: bool = False) -> str | None:
     """The terminal's token from its header, or with ``url`` from ``?token=``."""
     token = environ.get("HTTP_X_TERMINAL_TOKEN")
     if token or not url:
@@ -159,7 +159,7 @@ class FastPath:
         if not isinstance(data, dict):
             return self.wsgi_app(environ, start_response)
         code = data.get("terminal") if spec.code_in_body else args.get("code")
-        card = self.directory.authenticate(code, token_of(environ), spec.kinds)
+        card = self.directory.authenticate(code, token_of(environ, spec.token_in_url), spec.kinds)
         if card is None:
             return self.wsgi_app(environ, start_response)
         reply = spec.note(self.app, card, data, address_of(environ), self.clock.now())
@@ -201,10 +201,12 @@ class FastPost:
     same ``note``: one implementation either way.
     """
 
-    def __init__(self, kinds, note, *, code_in_body: bool = False):
+    def __init__(self, kinds, note, *, code_in_body: bool = False, token_in_url: bool = False):
         self.kinds = tuple(kinds)
         self.note = note
         self.code_in_body = code_in_body
+        # As the Flask view takes it: kiosks only in the header, screens also ?token=.
+        self.token_in_url = token_in_url
 
 
 def fast_post(spec: FastPost):

@@ -118,7 +118,7 @@ def _card(code: str):
 
 
 @bp.post("/<code>/heartbeat")
-@fast_post(FastPost(SCREEN_KINDS, note_heartbeat))
+@fast_post(FastPost(SCREEN_KINDS, note_heartbeat, token_in_url=True))
 @declare(
     "大屏、LED 条屏心跳：内容版本、节目单、当前条目（与触摸查询机同一心跳）",
     body=Heartbeat,
@@ -132,7 +132,7 @@ def heartbeat(code: str):
 
 
 @bp.post("/<code>/ack")
-@fast_post(FastPost(SCREEN_KINDS, note_ack))
+@fast_post(FastPost(SCREEN_KINDS, note_ack, token_in_url=True))
 @declare(
     "大屏、LED 条屏确认正在显示的紧急通知",
     body=Ack,
