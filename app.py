@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import IntegerConverter
 
 import admin
@@ -336,6 +336,9 @@ def register_errorhandlers(app: Flask) -> None:
             )
         if exc.code == 429:
             response.headers.setdefault("Retry-After", str(_retry_after()))
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            # RFC 9110: a 405 says which methods the address does take.
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
         return response
 
     @app.errorhandler(Exception)

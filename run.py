@@ -342,7 +342,7 @@ def cmd_serve(args) -> int:
 
 
 def _serve(app, host, port, server) -> None:
-    from content_feed.serving import create_server
+    from web.serving import create_server
 
     create_server(
         app,

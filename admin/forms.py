@@ -510,7 +510,7 @@ class UrgentForm(ConsoleForm):
     starts_at = HallDateTimeField("开始时间", validators=[DataRequired(REQUIRED)])
     ends_at = HallDateTimeField("结束时间", validators=[DataRequired(REQUIRED)])
     hall_id = SelectField("大厅（不选为全部）", coerce=int)
-    group_id = SelectField("终端分组（不选为该大厅全部终端）", coerce=int)
+    group_id = SelectField("终端分组（不选为该大厅全部终端）", coerce=int, default=0)
     on_kiosk = BooleanField("触摸查询机", default=True)
     on_wall = BooleanField("大屏", default=True)
     on_led = BooleanField("LED条屏", default=True)

@@ -20,6 +20,7 @@ from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
+from admin.decode_budget import Busy, budget_for
 from content_feed.models import Attachment
 from shared.file_modes import private_dir, write_private
 
@@ -164,10 +165,29 @@ def _check_animation(data: bytes) -> None:
         raise UploadError("动图的帧数 × 像素过大，疑似“解压炸弹”，已拒绝")
 
 
+def _header_pixels(data: bytes) -> int:
+    """Pixels the image will need, read from its header (nothing decoded)."""
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            return probe.size[0] * probe.size[1]
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return 1  # _open_image refuses it with the right message
+
+
 def reencode_image(data: bytes) -> Stored:
-    """A clean copy of the image (no metadata, no trailing bytes) and a JPEG thumbnail."""
+    """A clean copy of the image (no metadata, no trailing bytes) and a JPEG thumbnail,
+    decoded within the process's pixel budget (admin/decode_budget.py)."""
     if data[:6] in (b"GIF87a", b"GIF89a"):
         _check_animation(data)
+    megapixels = current_app.config["SUNLIGHT"]["security"]["image_decode_megapixels"]
+    try:
+        with budget_for(megapixels).hold(_header_pixels(data)):
+            return _reencode(data)
+    except Busy:
+        raise UploadError("服务器正在处理其他图片，请稍后再上传") from None
+
+
+def _reencode(data: bytes) -> Stored:
     image = _open_image(data)
     content_type = IMAGE_FORMATS.get(image.format or "")
     if content_type is None:

@@ -17,6 +17,7 @@ from content_feed.api.problems import problem_response
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.terminals import hash_token
+from shared.ids import as_id
 
 
 def _token() -> str:
@@ -24,7 +25,8 @@ def _token() -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-@bp.post("/feeds/<int:feed_id>/cap")
+# A plain path segment: an id that is no number is refused as any unknown feed is.
+@bp.post("/feeds/<feed_id>/cap")
 @declare(
     "推送 CAP 1.2 预警（GB/T 35965.1-2018）",
     response=AlertReceipt,
@@ -41,8 +43,9 @@ def _token() -> str:
     path={"feed_id": {"description": "接入源编号（管理后台“预警接入源”）"}},
     problems=(401, 413, 422),
 )
-def push(feed_id: int):
-    feed = db.session.get(AlertFeed, feed_id)
+def push(feed_id: str):
+    ident = as_id(feed_id)
+    feed = db.session.get(AlertFeed, ident) if ident is not None else None
     token = _token()
     # The same answer for a wrong token and an unknown feed: nothing to probe.
     if (

@@ -200,7 +200,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
 
-    from content_feed.serving import create_server
+    from web.serving import create_server
 
     folder = Path(tempfile.mkdtemp(prefix="sunlight-bench-alerts-"))
     app, paths, hall_ids = build(folder, args.halls)

@@ -8,7 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.hello_app import app  # noqa: E402
 from config import load_settings  # noqa: E402
-from content_feed.serving import create_server  # noqa: E402
+from web.serving import create_server  # noqa: E402
 
 if __name__ == "__main__":
     server = load_settings()["server"]

@@ -162,6 +162,9 @@ VALIDATORS = {
     "server.channel_timeout": _positive,
     "server.backlog": _positive,
     "server.proxies": _non_negative,
+    "server.connections_per_address": _positive,
+    "server.header_timeout": _positive,
+    "server.request_timeout": _positive,
     "database.url": _database_url,
     "hall.timezone": _timezone,
     "hall.public_base_url": _http_url,
@@ -173,6 +176,7 @@ VALIDATORS = {
     "feed.page_size": _positive,
     "feed.max_page_size": _positive,
     "feed.index_number_pattern": _index_pattern,
+    "feed.internal_index_number_pattern": _index_pattern,
     "security.session_lifetime_minutes": _positive,
     "security.session_idle_minutes": _positive,
     "security.password_min_length": _at_least(12),
@@ -180,6 +184,7 @@ VALIDATORS = {
     "security.password_hash_method": _password_method,
     "feedback.receipt_lookups_per_minute": _positive,
     "security.login_max_failures": _positive,
+    "security.image_decode_megapixels": _positive,
     "security.login_lockout_minutes": _positive,
     "workflow.min_comment_days": _positive,
     "workflow.meeting_notice_lead_days": _non_negative,
@@ -191,6 +196,8 @@ VALIDATORS = {
     "kiosk.idle_warn_seconds": _positive,
     "kiosk.heartbeat_seconds": _positive,
     "display.poll_seconds": _positive,
+    "display.max_plays_per_hour": _positive,
+    "display.max_plays_received_per_hour": _positive,
     "display.offline_after_polls": _positive,
     "display.push_tick_seconds": _positive,
     "display.push_timeout_seconds": _positive,
@@ -307,6 +314,15 @@ def _validate(settings: dict) -> None:
     for dotted, check in VALIDATORS.items():
         section, key = dotted.split(".")
         check(dotted, settings[section][key])
+    feed = settings["feed"]
+    sample = {"org": "X", "year": 2026, "serial": 1}
+    if feed["index_number_pattern"].format(**sample) == feed[
+        "internal_index_number_pattern"
+    ].format(**sample):
+        raise ConfigError(
+            "feed.internal_index_number_pattern: must differ from feed.index_number_pattern"
+            " so that no number is given twice"
+        )
 
 
 def load_settings(

@@ -189,10 +189,12 @@ class FastPost:
     same ``note``: one implementation either way.
     """
 
-    def __init__(self, kinds, note, *, code_in_body: bool = False):
+    def __init__(self, kinds, note, *, code_in_body: bool = False, token_in_url: bool = False):
         self.kinds = tuple(kinds)
         self.note = note
         self.code_in_body = code_in_body
+        # As the Flask view takes it: kiosks only in the header, screens also ?token=.
+        self.token_in_url = token_in_url
 
 
 def fast_post(spec: FastPost):

@@ -23,7 +23,13 @@ from content_feed.models import (
     Slogan,
     UrgentNotice,
 )
-from content_feed.vocabulary import PUBLIC_SCOPE, SURFACES, GuideState, ItemState
+from content_feed.vocabulary import (
+    PUBLIC_SCOPE,
+    SHOWN_ITEM_STATES,
+    SURFACES,
+    GuideState,
+    ItemState,
+)
 
 SURFACE_FLAGS = {"kiosk": "on_kiosk", "wall": "on_wall", "led": "on_led"}
 
@@ -176,16 +182,27 @@ def public_guide(
 
 # Times at which the answers above change without any write: the feed cache
 # expires at the next one. Other packages may add theirs (e.g. dayparts).
+# Each with the condition of rows that can be public at all: a draft's,
+# an internal item's or an unpublished slogan's times must not show in a public
+# Cache-Control (issue 20), and a window edge of a row no screen shows moves nothing.
+_PUBLIC_ITEM = and_(Item.scope == PUBLIC_SCOPE, Item.state.in_(SHOWN_ITEM_STATES))
+_PUBLIC_MEETING = and_(
+    MeetingNotice.scope == PUBLIC_SCOPE,
+    MeetingNotice.published_at.is_not(None),
+    MeetingNotice.withdrawn_at.is_(None),
+)
+_PUBLIC_SLOGAN = and_(Slogan.active.is_(True), Slogan.published_at.is_not(None))
+_LIVE_NOTICE = UrgentNotice.cancelled_at.is_(None)
 BOUNDARY_COLUMNS = [
-    (Item, Item.valid_from),
-    (Item, Item.valid_until),
-    (Item, Item.comment_from),
-    (Item, Item.comment_until),
-    (Guide, Guide.published_at),
-    (MeetingNotice, MeetingNotice.published_at),
-    (MeetingNotice, MeetingNotice.meeting_ends_at),
-    (Slogan, Slogan.valid_from),
-    (Slogan, Slogan.valid_until),
-    (UrgentNotice, UrgentNotice.starts_at),
-    (UrgentNotice, UrgentNotice.ends_at),
+    (Item, Item.valid_from, _PUBLIC_ITEM),
+    (Item, Item.valid_until, _PUBLIC_ITEM),
+    (Item, Item.comment_from, _PUBLIC_ITEM),
+    (Item, Item.comment_until, _PUBLIC_ITEM),
+    (Guide, Guide.published_at, Guide.state == GuideState.PUBLISHED),
+    (MeetingNotice, MeetingNotice.published_at, _PUBLIC_MEETING),
+    (MeetingNotice, MeetingNotice.meeting_ends_at, _PUBLIC_MEETING),
+    (Slogan, Slogan.valid_from, _PUBLIC_SLOGAN),
+    (Slogan, Slogan.valid_until, _PUBLIC_SLOGAN),
+    (UrgentNotice, UrgentNotice.starts_at, _LIVE_NOTICE),
+    (UrgentNotice, UrgentNotice.ends_at, _LIVE_NOTICE),
 ]

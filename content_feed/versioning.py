@@ -313,8 +313,8 @@ class Versions:
 
 def _column_boundaries(session: Session, now: datetime) -> datetime | None:
     found = []
-    for _model, column in BOUNDARY_COLUMNS:
-        value = session.execute(select(func.min(column)).where(column > now)).scalar()
+    for _model, column, public in BOUNDARY_COLUMNS:
+        value = session.execute(select(func.min(column)).where(column > now, public)).scalar()
         if value is not None:
             found.append(value)
     return min(found, default=None)
@@ -323,8 +323,8 @@ def _column_boundaries(session: Session, now: datetime) -> datetime | None:
 def _column_topics_at(session: Session, at: datetime) -> set[str]:
     """What moves at ``at`` because a row's visibility time is exactly then."""
     moved: set[str] = set()
-    for model, column in BOUNDARY_COLUMNS:
-        for row in session.execute(select(model).where(column == at)).scalars():
+    for model, column, public in BOUNDARY_COLUMNS:
+        for row in session.execute(select(model).where(column == at, public)).scalars():
             moved |= model.feed_topics(row)
     return moved
 

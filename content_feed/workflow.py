@@ -3,7 +3,9 @@
 A revision moves draft → proposed → reviewed → (pre-disclosure) → approved,
 and approval publishes it: its content is copied onto the item, which keeps
 serving the previous content until then. Every move records who and when;
-the reviewer and the approver are never the revision's author.
+the reviewer and the approver are never someone who wrote the revision's words
+(its author or anyone who changed its content or files since: ``editor_ids``),
+and never the same person (issue 20: four eyes, really).
 """
 
 from __future__ import annotations
@@ -128,6 +130,7 @@ def create_draft(
         item=item,
         number=1,
         author_id=author.id if author else None,
+        editor_ids=[author.id] if author else [],
         hall_ids=list(hall_ids or []),
         **fields,
     )
@@ -157,6 +160,7 @@ def new_revision(session: Session, item: Item, author: User, at: datetime) -> It
         item=item,
         number=max(r.number for r in item.revisions) + 1,
         author_id=author.id,
+        editor_ids=[author.id],
         hall_ids=list(base.hall_ids or []),
         **{name: getattr(base, name) for name in CONTENT_FIELDS},
     )
@@ -181,6 +185,30 @@ def new_revision(session: Session, item: Item, author: User, at: datetime) -> It
         at=at,
     )
     return rev
+
+
+def note_editor(rev: ItemRevision, actor: User) -> None:
+    """``actor`` changed the revision's words (content or files): they may neither
+    review nor approve it."""
+    if actor.id not in (rev.editor_ids or []):
+        rev.editor_ids = [*(rev.editor_ids or []), actor.id]
+
+
+def _wrote(rev: ItemRevision, actor: User) -> bool:
+    return actor.id == rev.author_id or actor.id in (rev.editor_ids or [])
+
+
+def _reviewer_id(rev: ItemRevision) -> int | None:
+    """Who reviewed the revision in its current round (after its last rejection)."""
+    reviewed = [s for s in rev.steps if s.action == "review"]
+    return reviewed[-1].actor_id if reviewed else None
+
+
+def _require_other_hands(rev: ItemRevision, actor: User, step: str) -> None:
+    if _wrote(rev, actor):
+        raise WorkflowError(f"{step}人不能是拟稿人本人或修改过本版内容的人（谁公开谁审查）")
+    if step != "审核" and _reviewer_id(rev) == actor.id:
+        raise WorkflowError("同一人不能既审核又审批同一事项")
 
 
 def may_change_draft(rev: ItemRevision, actor: User) -> bool:
@@ -219,6 +247,7 @@ def update_draft(
     changed_before = {k: v for k, v in before.items() if after[k] != v}
     if not changed_before:
         return False
+    note_editor(rev, actor)
     ledger.record(
         session,
         "item.edit",
@@ -299,8 +328,7 @@ def review(session: Session, rev: ItemRevision, actor: User, at: datetime, note:
     if rev.state != RevisionState.PROPOSED:
         raise WorkflowError("只有已提出的事项可以审核")
     _require_role(actor, "reviewer", "审核")
-    if rev.author_id == actor.id:
-        raise WorkflowError("审核人不能是拟稿人本人（谁公开谁审查）")
+    _require_other_hands(rev, actor, "审核")
     _step(session, rev, "review", RevisionState.REVIEWED, actor, at, note)
     before, after = _moved(RevisionState.PROPOSED, rev)
     after["note"] = note
@@ -329,8 +357,7 @@ def open_comment_period(session: Session, rev: ItemRevision, actor: User, at: da
     if rev.state != RevisionState.REVIEWED or not rev.comment_days:
         raise WorkflowError("只有已审核且申请了征求意见期的事项可以预公开")
     _require_role(actor, "approver", "审批")
-    if rev.author_id == actor.id:
-        raise WorkflowError("审批人不能是拟稿人本人")
+    _require_other_hands(rev, actor, "审批")
     item = rev.item
     if item.state == ItemState.PUBLISHED:
         raise WorkflowError("已公开的事项修订不再预公开")
@@ -363,8 +390,7 @@ def approve(session: Session, rev: ItemRevision, actor: User, at: datetime, note
     if rev.state != RevisionState.REVIEWED:
         raise WorkflowError("只有已审核的事项可以审批")
     _require_role(actor, "approver", "审批")
-    if rev.author_id == actor.id:
-        raise WorkflowError("审批人不能是拟稿人本人（谁主管谁负责）")
+    _require_other_hands(rev, actor, "审批")
     item = rev.item
     if rev.comment_days and item.state != ItemState.PUBLISHED:
         if item.state != ItemState.PRE_DISCLOSURE:
@@ -378,7 +404,7 @@ def approve(session: Session, rev: ItemRevision, actor: User, at: datetime, note
         previous.state = RevisionState.SUPERSEDED
     _copy_to_item(session, rev)
     if item.index_number is None:
-        item.index_number = index_numbers.allocate(session, at)
+        item.index_number = index_numbers.allocate(session, at, item.scope)
         item.published_at = at
     item.state, item.last_published_at = ItemState.PUBLISHED, at
     item.comment_from = item.comment_until = None

@@ -18,13 +18,23 @@ from content_feed.models import (
     TerminalGroup,
 )
 from content_feed.vocabulary import ItemState
+from display.playlist import NEEDS_APPROVAL
 
 
-def _playlist(session: Session, name: str, hall_id: int, entries: list[tuple]) -> Playlist:
+def _playlist(
+    session: Session, name: str, hall_id: int, entries: list[tuple], now: datetime
+) -> Playlist:
     playlist = Playlist(name=name, hall_id=hall_id)
     for order, (kind, params, seconds) in enumerate(entries):
         playlist.entries.append(
-            PlaylistEntry(kind=kind, params=params, duration_seconds=seconds, sort_order=order)
+            PlaylistEntry(
+                kind=kind,
+                params=params,
+                duration_seconds=seconds,
+                sort_order=order,
+                # The demo's own words come approved, as its slogans do.
+                published_at=now if kind in NEEDS_APPROVAL else None,
+            )
         )
     session.add(playlist)
     return playlist
@@ -70,12 +80,12 @@ def load_demo(session: Session, now: datetime) -> None:
     ]
     if newest is not None:
         wall_daily.insert(1, ("item_page", {"item_id": newest.id}, 20))
-    daily = _playlist(session, "大屏日常轮播", hall_id, wall_daily)
+    daily = _playlist(session, "大屏日常轮播", hall_id, wall_daily, now)
     noon_entries = [("rule", {"rule": "hall_guides", "limit": 8}, 12)]
     if first_guide is not None:
         noon_entries.insert(0, ("guide", {"guide_id": first_guide.id}, 15))
     noon_entries.append(("rule", {"rule": "slogans", "limit": 3}, 8))
-    noon = _playlist(session, "午间办事指南", hall_id, noon_entries)
+    noon = _playlist(session, "午间办事指南", hall_id, noon_entries, now)
     strip = _playlist(
         session,
         "门头条屏",
@@ -86,8 +96,9 @@ def load_demo(session: Session, now: datetime) -> None:
             ("rule", {"rule": "hall_guides", "limit": 3}, 8),
             ("rule", {"rule": "slogans", "limit": 4}, 8),
         ],
+        now,
     )
-    evening = _playlist(session, "夜间宣传标语", hall_id, [("rule", {"rule": "slogans"}, 8)])
+    evening = _playlist(session, "夜间宣传标语", hall_id, [("rule", {"rule": "slogans"}, 8)], now)
     session.flush()
     session.add_all(
         [

@@ -34,6 +34,7 @@ from display import acks, proof
 from display.access import SCREEN_ROUTE, TerminalRefused, screen_token, terminal_or_refuse
 from display.blueprints import bp
 from display.program import SCREEN_KINDS, program_answer, program_key
+from web.rate_limits import spend
 
 
 @bp.get("/<code>")
@@ -116,7 +117,7 @@ def _card(code: str):
 
 
 @bp.post("/<code>/heartbeat")
-@fast_post(FastPost(SCREEN_KINDS, note_heartbeat))
+@fast_post(FastPost(SCREEN_KINDS, note_heartbeat, token_in_url=True))
 @declare(
     "大屏、LED 条屏心跳：内容版本、节目单、当前条目（与触摸查询机同一心跳）",
     body=Heartbeat,
@@ -130,7 +131,7 @@ def heartbeat(code: str):
 
 
 @bp.post("/<code>/ack")
-@fast_post(FastPost(SCREEN_KINDS, note_ack))
+@fast_post(FastPost(SCREEN_KINDS, note_ack, token_in_url=True))
 @declare(
     "大屏、LED 条屏确认正在显示的紧急通知",
     body=Ack,
@@ -155,14 +156,24 @@ def ack(code: str):
     body=PlayBatch,
     response=PlayOutcome,
     status_description="已记录（或该批已记过）",
-    problems=(400, 413, 415),
+    problems=(400, 413, 415, 429),
     **SCREEN_ROUTE,
 )
 def plays(code: str):
     terminal = terminal_or_refuse(code, SCREEN_KINDS)
     batch = checked(PlayBatch, _json_body(), status=400)
+    settings = current_app.config["SUNLIGHT"]["display"]
+    spend(
+        f"{settings['max_plays_received_per_hour']}/hour",
+        "plays",
+        str(terminal.id),
+        "本屏幕提交的播放记录过多，请稍后再送",
+        cost=max(1, len(batch.plays)),
+    )
     try:
-        outcome = proof.ingest(db.session, terminal, batch, now())
+        outcome = proof.ingest(
+            db.session, terminal, batch, now(), per_hour=settings["max_plays_per_hour"]
+        )
     except proof.BadBatch as exc:
         db.session.rollback()
         raise Problem(400, str(exc), errors={"plays": str(exc)}) from None

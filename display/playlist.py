@@ -39,6 +39,11 @@ ENTRY_KINDS = {
     "rule": "自动规则",
 }
 
+# Entries whose words and pictures an operator writes in the entry itself, rather
+# than picking approved content: each passes approval before it reaches a screen,
+# as a slogan does (issue 20).
+NEEDS_APPROVAL = frozenset({"qr_card", "image"})
+
 RULES = {
     "newest_items": "某目录下最新的公开事项",
     "hall_guides": "本大厅全部办事指南",
@@ -104,6 +109,8 @@ class Resolver:
     def _expand(self, entry: PlaylistEntry) -> list[dict]:
         p = entry.params or {}
         kind = entry.kind
+        if kind in NEEDS_APPROVAL and entry.published_at is None:
+            return []
         if kind == "rule":
             return self._rule(p)
         if kind in ("item_headline", "item_page"):

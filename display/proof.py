@@ -1,4 +1,10 @@
-"""Proof of play: what a screen showed, when, for how long; sent in idempotent batches."""
+"""Proof of play: what a screen showed, when, for how long; sent in idempotent batches.
+
+A screen's token cannot fill the table with invented plays (issue 20): no more
+are stored for one screen and one hour of playing time than a screen can show
+(``display.max_plays_per_hour``; the rest are dropped and counted as dropped),
+and the plays a screen sends are rate-limited per hour (player.py).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from content_feed.models import PlayRecord, Terminal
@@ -41,9 +47,26 @@ def _parse_time(value: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
-def ingest(session: Session, terminal: Terminal, batch: PlayBatch, now: datetime) -> Outcome:
+def _hour(at: datetime) -> datetime:
+    return at.replace(minute=0, second=0, microsecond=0)
+
+
+def _stored_in_hour(session: Session, terminal: Terminal, hour: datetime) -> int:
+    return session.execute(
+        select(func.count(PlayRecord.id)).where(
+            PlayRecord.terminal_id == terminal.id,
+            PlayRecord.started_at >= hour,
+            PlayRecord.started_at < hour + timedelta(hours=1),
+        )
+    ).scalar()
+
+
+def ingest(
+    session: Session, terminal: Terminal, batch: PlayBatch, now: datetime, per_hour: int = 720
+) -> Outcome:
     """Store one batch (its shape checked by its schema); the same ``batch_key``
-    again stores nothing and says so."""
+    again stores nothing and says so. At most ``per_hour`` plays per hour of
+    playing time are kept for a screen."""
     with _ingest_lock:
         seen = session.execute(
             select(PlayRecord.id)
@@ -53,11 +76,19 @@ def ingest(session: Session, terminal: Terminal, batch: PlayBatch, now: datetime
         if seen is not None:
             return Outcome(0, duplicate=True)
         accepted = dropped = 0
+        room: dict[datetime, int] = {}
         for play in batch.plays:
             started = _parse_time(play.started_at)
             if started > now + MAX_SKEW or started < now - MAX_AGE:
                 dropped += 1
                 continue
+            hour = _hour(started)
+            if hour not in room:
+                room[hour] = per_hour - _stored_in_hour(session, terminal, hour)
+            if room[hour] <= 0:
+                dropped += 1
+                continue
+            room[hour] -= 1
             session.add(
                 PlayRecord(
                     terminal_id=terminal.id,

@@ -23,7 +23,7 @@ from content_feed.vocabulary import (
     OPEN_INQUIRY_STATES,
     InquiryState,
 )
-from inquiries.privacy import mask_name, mask_phone
+from inquiries.privacy import mask_name, mask_phone, split_words
 from inquiries.working_days import add_working_days
 
 # Which state may follow which; a closed inquiry may be reopened.
@@ -143,6 +143,7 @@ def reply(
     text: str,
     public: bool,
     public_question: str = "",
+    masked_words: str | None = None,
     close: bool = True,
 ) -> None:
     """Answer; a public reply shows on kiosks (masked) once stored.
@@ -169,6 +170,8 @@ def reply(
     before = _snapshot(inq)
     inq.reply, inq.reply_public = text, public
     inq.public_question = public_question
+    if masked_words is not None:
+        inq.masked_words = "\n".join(split_words(masked_words))
     inq.replied_at, inq.replied_by_id = at, actor.id
     if close:
         inq.state, inq.closed_at = InquiryState.DONE, at

@@ -116,7 +116,6 @@ class InquiryProgress(InquiryReceipt):
     text of the question itself."""
 
     topic: str
-    name: str
     phone: str
     replied: bool
     reply: str

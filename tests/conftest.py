@@ -183,23 +183,22 @@ def wait_until(predicate, timeout: float = 5.0, step: float = 0.02):
 class LiveServer:
     """A real waitress server on a free loopback port, in a thread of this process."""
 
-    def __init__(self, app, port: int | None = None):
+    def __init__(self, app, port: int | None = None, **settings):
         self.app = app
+        self.settings = {"threads": 8, "connection_limit": 1000, "channel_timeout": 30, **settings}
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._server = None
         self._thread = None
 
     def start(self) -> LiveServer:
-        from content_feed.serving import create_server
+        from web.serving import create_server
 
         self._server = create_server(
             self.app,
             host="127.0.0.1",
             port=self.port,
-            threads=8,
-            connection_limit=1000,
-            channel_timeout=30,
+            **self.settings,
         )
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()

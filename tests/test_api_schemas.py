@@ -100,7 +100,10 @@ def every_entry_kind(at, meeting) -> None:
         ("image", {"url": "/static/hall.png", "title": "大厅"}),
         ("rule", {"rule": "slogans", "limit": 2}),
     ):
-        playlist.entries.append(PlaylistEntry(kind=kind, params=params, duration_seconds=5))
+        # Approved, as an operator's QR card or picture must be before it plays.
+        playlist.entries.append(
+            PlaylistEntry(kind=kind, params=params, duration_seconds=5, published_at=at)
+        )
     db.session.add(playlist)
     db.session.flush()
     db.session.add(RotationSchedule(playlist_id=playlist.id, terminal_id=led.id, priority=99))

@@ -96,15 +96,15 @@ def test_a_304_keeps_the_connection_open(live_server):
 
 
 def test_many_kept_alive_connections_are_all_answered_and_idle_ones_end():
-    """As served (content_feed/serving.py): hundreds of keep-alive
+    """As served (web/serving.py): hundreds of keep-alive
     connections, some with slow or large answers, every request answered; idle
     ones still closed by waitress' maintenance."""
     import socket
     import threading
     import time
 
-    from content_feed.serving import create_server
     from tests.conftest import free_port
+    from web.serving import create_server
 
     def app(environ, start_response):
         if environ["PATH_INFO"] == "/slow":

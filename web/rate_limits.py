@@ -96,9 +96,10 @@ def retry_after_seconds(item, *identifiers: str) -> int:
     return seconds_until(reset_at)
 
 
-def spend(rate: str, scope: str, key: str, message: str) -> None:
-    """Count one request of ``key`` against ``rate`` ("30/minute"); 429 past it."""
+def spend(rate: str, scope: str, key: str, message: str, cost: int = 1) -> None:
+    """Count ``cost`` (one request, or the records it brings) of ``key`` against
+    ``rate`` ("30/minute"); 429 past it."""
     item = parse(rate)
-    if not _counters.count(lambda rl: rl.hit(item, scope, key)):
+    if not _counters.count(lambda rl: rl.hit(item, scope, key, cost=cost)):
         retry = retry_after_seconds(item, scope, key)
         raise Problem(429, message, headers={"Retry-After": str(retry)}, retry_after=retry)

@@ -363,6 +363,7 @@ def item_attach(item_id: int):
     if not workflow.may_change_draft(rev, actor()):
         flash("只有拟稿人本人可以给草稿加附件", "error")
         return redirect(url_for("admin.item_detail", item_id=item.id))
+    workflow.note_editor(rev, actor())
     store_uploads(request.files.getlist("file"), item, f"第 {rev.number} 版", revision_id=rev.id)
     return redirect(url_for("admin.item_detail", item_id=item.id))
 
@@ -396,6 +397,7 @@ def item_detach(item_id: int, attachment_id: int):
     if not ActionForm().validate_on_submit():
         return redirect(url_for("admin.item_detail", item_id=item.id))
     names = [att.stored_name, att.thumbnail_name]
+    workflow.note_editor(rev, actor())
     ledger.record(
         db.session,
         "attachment.remove",

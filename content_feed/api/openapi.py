@@ -97,6 +97,9 @@ def _query_parameters(model, config: dict, parameters: dict) -> list[dict]:
         required = info.is_required() or bool(extra.get("x-required"))
         if required:
             parameter["required"] = True
+        else:
+            # checked_query: an empty value counts as not given, and is documented so.
+            parameter["allowEmptyValue"] = True
         prop = _clean(prop, config, required)
         description = prop.pop("description", None)
         if description:

@@ -47,6 +47,8 @@ class Inquiry(FeedContent, Timestamps, db.Model):
     # question (public_question) may be published with the reply.
     public_consent: Mapped[bool] = mapped_column(default=False)
     public_question: Mapped[str] = mapped_column(Text, default="")
+    # Words the handler hides on top of what inquiries.privacy finds, one per line.
+    masked_words: Mapped[str] = mapped_column(Text, default="")
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

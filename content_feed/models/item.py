@@ -119,6 +119,8 @@ class ItemRevision(ItemContent, Timestamps, db.Model):
     comment_days: Mapped[int | None] = mapped_column()
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Everyone who wrote or changed this revision's words: none may review or approve it.
+    editor_ids: Mapped[list] = mapped_column(JSON, default=list)
 
     item: Mapped[Item] = relationship(back_populates="revisions", foreign_keys=[item_id])
     author = relationship("User", foreign_keys=[author_id])
@@ -175,7 +177,9 @@ class Attachment(FeedContent, db.Model):
 
     @staticmethod
     def feed_topics(row) -> set[str]:
-        """A file of a public item's revision, or of a guide, moves what shows it."""
+        """A file of a public item's published revision, or of a guide, moves what
+        shows it; a file of a draft revision moves nothing (issue 20: it would
+        announce the draft to every screen)."""
         from content_feed.models.guide import Guide, guide_topics
 
         session = _session_of(row)
@@ -187,7 +191,11 @@ class Attachment(FeedContent, db.Model):
                 moved |= guide_topics(session.get(Guide, row.guide_id))
             revision_id = known(row.revision_id)
             revision = session.get(ItemRevision, revision_id) if revision_id else row.revision
-            if revision is not None and revision.item is not None:
+            if (
+                revision is not None
+                and revision.item is not None
+                and revision.item.published_revision_id == revision.id
+            ):
                 moved |= Item.feed_topics(revision.item)
         return moved
 

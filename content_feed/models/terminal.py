@@ -120,6 +120,11 @@ class PlaylistEntry(FeedContent, db.Model):
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     duration_seconds: Mapped[int] = mapped_column(default=10)
     sort_order: Mapped[int] = mapped_column(default=0)
+    # 先审核、后公开 for the operator's own words (display.playlist.NEEDS_APPROVAL):
+    # shown once an approver other than the writer has published the entry.
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     __console_only__ = frozenset()
 

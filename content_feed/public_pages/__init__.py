@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, send_file
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from content_feed import pdf_pages as pdf_pages_of
 from content_feed.clock import now
 from content_feed.db import db
 from content_feed.markup import render_markdown
-from content_feed.models import Attachment, Item, ItemRevision
-from content_feed.public_now import public_guide, public_item
+from content_feed.models import Attachment, Guide, Item
+from content_feed.public_now import public_guide, public_guides, public_item, public_items
 from content_feed.serialize import material_files
 from content_feed.timefmt import local_date
 from content_feed.vocabulary import MATERIAL_FORMS, MATERIAL_NECESSITY
@@ -61,22 +61,24 @@ def upload_folder() -> Path:
 
 
 def public_attachment(attachment_id: int) -> Attachment:
-    """An attachment of a public item's published revision, or of a public guide."""
-    att = db.session.get(Attachment, attachment_id)
+    """An attachment of a public item's published revision, or of a public guide.
+
+    One query whatever the id: a file that exists but is not public costs the same
+    work as one that never existed and gets the same 404, so neither timing nor
+    answer tells them apart (issue 20)."""
+    at = now()
+    public_revisions = public_items(at).with_only_columns(Item.published_revision_id)
+    shown_guides = public_guides(at).with_only_columns(Guide.id)
+    att = db.session.execute(
+        select(Attachment).where(
+            Attachment.id == attachment_id,
+            or_(
+                Attachment.revision_id.in_(public_revisions.order_by(None)),
+                Attachment.guide_id.in_(shown_guides.order_by(None)),
+            ),
+        )
+    ).scalar_one_or_none()
     if att is None:
-        abort(404)
-    if att.revision_id is not None:
-        item_id = db.session.execute(
-            select(Item.id)
-            .join(ItemRevision, Item.published_revision_id == ItemRevision.id)
-            .where(ItemRevision.id == att.revision_id)
-        ).scalar_one_or_none()
-        if item_id is None or public_item(db.session, item_id, now()) is None:
-            abort(404)
-    elif att.guide_id is not None:
-        if public_guide(db.session, att.guide_id, now()) is None:
-            abort(404)
-    else:
         abort(404)
     return att
 

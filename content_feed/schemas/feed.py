@@ -255,13 +255,13 @@ class UrgentNotices(Schema):
 
 
 class PublicAnswer(Schema):
-    receipt_no: str
+    """Nothing in it leads back to the asker: no receipt number, no name."""
+
     kind: str
     kind_label: str
     topic: str
     category: str
     question: str
-    asker: str = Field(description="已脱敏；改写的问答为空")
     rewritten: bool = Field(description="提问人未同意公开：问题由工作人员改写、匿名公开")
     reply: str
     received_on: OptDate

@@ -45,8 +45,14 @@ class SearchQuery(SurfaceQuery):
     q: str = Field(
         "",
         max_length=MAX_QUERY,
-        description="中文、拼音全拼或首字母",
-        json_schema_extra={"x-required": True},
+        description="中文、拼音全拼或首字母；至少一个可见字符",
+        # Documented as accepted exactly: a visible character somewhere (control
+        # characters and spaces alone are refused with 请输入要查找的内容).
+        json_schema_extra={
+            "x-required": True,
+            "minLength": 1,
+            "pattern": "[^\\s\\x00-\\x1f\\x7f-\\x9f]",
+        },
         validate_default=True,
     )
     page: int = Field(1, ge=1, le=50)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, Strict
+from pydantic import BeforeValidator, Field, Strict
 
 from content_feed.schemas import DateTimeText, Input, Schema
 from shared.ids import DB_INT_MAX
@@ -28,11 +28,18 @@ class HeartbeatReply(Schema):
     poll_seconds: int = Field(description="终端应隔多少秒再报告一次")
 
 
+def _json_integer(value):
+    """A JSON integer as JSON Schema counts them: 5 and 5.0 (no fraction), never "5"."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 class Ack(Input):
     # A JSON integer only: "5" is no notice number.
-    notice_id: Annotated[int, Strict(), Field(ge=1, le=DB_INT_MAX)] = Field(
-        description="终端正在显示的紧急通知"
-    )
+    notice_id: Annotated[
+        int, BeforeValidator(_json_integer), Strict(), Field(ge=1, le=DB_INT_MAX)
+    ] = Field(description="终端正在显示的紧急通知")
 
 
 class AckReply(Schema):

@@ -5,6 +5,7 @@ as the rest of the console does)."""
 from __future__ import annotations
 
 from admin.changes import snapshot
+from display.playlist import NEEDS_APPROVAL
 
 TERMINAL_FIELDS = (
     "code", "name", "kind", "hall_id", "width", "height", "color_mode", "led_color",
@@ -31,6 +32,7 @@ def playlist_state(playlist) -> dict:
         "name": playlist.name,
         "entries": [
             f"{e.kind} {e.params or {}} {e.duration_seconds}s"
+            + (" 待审批" if e.kind in NEEDS_APPROVAL and e.published_at is None else "")
             for e in sorted(playlist.entries, key=lambda e: e.sort_order)
         ],
     }

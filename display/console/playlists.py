@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from admin import changes
@@ -14,7 +15,7 @@ from content_feed.models import Category, Hall, Playlist, PlaylistEntry
 from display.blueprints import console_bp
 from display.console.audit import playlist_state
 from display.console.forms import EntryForm, PlaylistForm
-from display.playlist import ENTRY_KINDS, RULES, Resolver
+from display.playlist import ENTRY_KINDS, NEEDS_APPROVAL, RULES, Resolver
 
 
 @console_bp.get("/playlists")
@@ -69,6 +70,7 @@ def _page(playlist: Playlist, form: EntryForm, status: int = 200):
             rules=RULES,
             preview=preview,
             form=form,
+            needs_approval=NEEDS_APPROVAL,
         ),
         status,
     )
@@ -91,14 +93,23 @@ def entry_new(playlist_id: int):
     before = playlist_state(playlist)
     order = max((e.sort_order for e in playlist.entries), default=-1) + 1
     playlist.entries.append(
-        PlaylistEntry(kind=kind, params=params, duration_seconds=seconds, sort_order=order)
+        PlaylistEntry(
+            kind=kind,
+            params=params,
+            duration_seconds=seconds,
+            sort_order=order,
+            written_by_id=current_user.id,
+        )
     )
     db.session.flush()
     changes.record(
         "playlist.update", playlist, before, playlist_state(playlist), f"节目单：{playlist.name}"
     )
     db.session.commit()
-    flash("已添加节目", "success")
+    flash(
+        "已添加节目，须经审批后才在屏幕上显示" if kind in NEEDS_APPROVAL else "已添加节目",
+        "success",
+    )
     return redirect(url_for("display_console.playlist", playlist_id=playlist.id))
 
 
@@ -126,3 +137,28 @@ def entry_action(playlist_id: int, entry_id: int, action: str):
     )
     db.session.commit()
     return redirect(url_for("display_console.playlist", playlist_id=playlist.id))
+
+
+@console_bp.post("/playlists/<int:playlist_id>/entries/<int:entry_id>/publish")
+@role_required("approver")
+def entry_publish(playlist_id: int, entry_id: int):
+    """审批: an operator's QR card or picture reaches the screens once an approver
+    other than its writer publishes it, as a slogan does."""
+    playlist = db.session.get(Playlist, playlist_id) or abort(404)
+    entry = next((e for e in playlist.entries if e.id == entry_id), None) or abort(404)
+    back = redirect(url_for("display_console.playlist", playlist_id=playlist.id))
+    if entry.kind not in NEEDS_APPROVAL or entry.published_at is not None:
+        flash("该节目无需审批或已发布", "error")
+        return back
+    if entry.written_by_id == current_user.id:
+        flash("审批人不能是添加该节目的人本人", "error")
+        return back
+    before = playlist_state(playlist)
+    entry.published_at, entry.published_by_id = now(), current_user.id
+    db.session.flush()
+    changes.record(
+        "playlist.publish", playlist, before, playlist_state(playlist), f"节目单：{playlist.name}"
+    )
+    db.session.commit()
+    flash("节目已发布，各屏幕将随即显示", "success")
+    return back

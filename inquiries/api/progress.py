@@ -14,7 +14,7 @@ from content_feed.vocabulary import (
     RATING_TARGETS,
     InquiryState,
 )
-from inquiries.privacy import mask_name, mask_phone, mask_text
+from inquiries.privacy import mask_for, mask_phone, mask_text
 from inquiries.receipts import group_receipt_no
 from inquiries.schemas import (
     InquiryProgress,
@@ -81,7 +81,7 @@ def rating_receipt(rating: Rating) -> RatingReceipt:
 
 def progress(found: Inquiry | Rating) -> InquiryProgress | RatingProgress:
     """What the holder of a receipt sees: progress, and personal data masked.
-    The text of the question itself is never part of it."""
+    The text of the question itself and the asker's name are never part of it."""
     if isinstance(found, Rating):
         return RatingProgress(
             **_rating_fields(found),
@@ -92,13 +92,12 @@ def progress(found: Inquiry | Rating) -> InquiryProgress | RatingProgress:
         )
     return InquiryProgress(
         **_inquiry_fields(found),
-        topic=mask_text(found.topic),
-        name=mask_name(found.name),
+        topic=mask_for(found, found.topic),
         phone=mask_phone(found.phone),
         replied=found.replied_at is not None,
-        reply=mask_text(found.reply) if found.replied_at else "",
+        reply=mask_for(found, found.reply) if found.replied_at else "",
         replied_on=local_date(found.replied_at),
         state_reason=(
-            mask_text(found.state_reason) if found.state == InquiryState.CANNOT_HANDLE else ""
+            mask_for(found, found.state_reason) if found.state == InquiryState.CANNOT_HANDLE else ""
         ),
     )

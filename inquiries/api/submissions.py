@@ -28,7 +28,7 @@ from content_feed.schemas.queries import AnswersQuery
 from content_feed.timefmt import local_date
 from content_feed.vocabulary import INQUIRY_KINDS
 from inquiries.api.progress import inquiry_receipt, progress, rating_receipt
-from inquiries.privacy import mask_name, mask_text
+from inquiries.privacy import mask_for
 from inquiries.receipts import find_by_typed
 from inquiries.schemas import (
     InquiryReceipt,
@@ -136,7 +136,7 @@ def spend_receipt_lookup() -> None:
 
 @api.get("/inquiries/<receipt_no>")
 @declare(
-    "凭回执号查询办理进度（只有进度，姓名、电话已脱敏）",
+    "凭回执号查询办理进度（不含姓名，电话已脱敏）",
     description="回执号形如 WX-7KXM-4PQR-9HTW，大小写、空格和连字符均可；"
     "每个地址每分钟可查询 feedback.receipt_lookups_per_minute 次。",
     response=Progress,
@@ -144,7 +144,8 @@ def spend_receipt_lookup() -> None:
     problems=(404, 429),
 )
 def inquiry_status(receipt_no: str):
-    """Progress for whoever holds the receipt; personal data masked."""
+    """Progress for whoever holds the receipt (public answers never carry one);
+    personal data masked, the name never shown."""
     spend_receipt_lookup()
     found = find_by_typed(db.session, receipt_no)
     if found is None:
@@ -157,16 +158,15 @@ def answer(inq: Inquiry) -> PublicAnswer:
     """A public answer: the asker's words only with their consent, otherwise the
     handler's anonymous rewrite of the question."""
     rewritten = bool(inq.public_question)
+    # Nothing that leads back to the asker: no receipt number, no name, even masked.
     return PublicAnswer(
-        receipt_no=inq.receipt_no,
         kind=inq.kind,
         kind_label=INQUIRY_KINDS.get(inq.kind, inq.kind),
-        topic="" if rewritten else mask_text(inq.topic),
-        category=mask_text(inq.category),
-        question=mask_text(inq.public_question if rewritten else inq.text),
-        asker="" if rewritten else mask_name(inq.name),
+        topic="" if rewritten else mask_for(inq, inq.topic),
+        category=mask_for(inq, inq.category),
+        question=mask_for(inq, inq.public_question if rewritten else inq.text),
         rewritten=rewritten,
-        reply=mask_text(inq.reply),
+        reply=mask_for(inq, inq.reply),
         received_on=local_date(inq.received_at),
         replied_on=local_date(inq.replied_at),
     )

@@ -1,6 +1,6 @@
 """Console forms for handling requests and bad ratings (WTForms, as the whole console)."""
 
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from admin.forms import ConsoleForm
@@ -19,11 +19,16 @@ class StateForm(ConsoleForm):
 
 class ReplyForm(ConsoleForm):
     text = TextAreaField("答复", validators=[DataRequired("请填写答复内容"), Length(max=4000)])
-    public = BooleanField("公开答复（在触摸查询机上展示，个人信息自动隐去）")
+    public = BooleanField("公开答复（在触摸查询机上展示，按下方预览隐去个人信息）")
     public_question = TextAreaField(
         "改写后的问题（提问人未同意公开时必填：不含个人信息，匿名公开）",
         validators=[Length(max=1000)],
     )
+    masked_words = TextAreaField(
+        "另外隐去的词语（每行一个，如地址、单位、亲属姓名）", validators=[Length(max=1000)]
+    )
+    # The 预览 button shows the page with these values, stored nowhere.
+    preview = SubmitField("预览公开效果")
 
 
 class ExtendForm(ConsoleForm):

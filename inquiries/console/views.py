@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -35,7 +37,7 @@ from inquiries.handling import (
     resolve_rating,
     set_state,
 )
-from inquiries.privacy import mask_name, mask_phone, mask_text
+from inquiries.privacy import mask_name, mask_phone, mask_text, parts_for
 from inquiries.statistics import inquiry_stats, satisfaction_stats, stats_table
 from shared.ids import db_int
 from shared.spreadsheet import csv_response
@@ -124,10 +126,32 @@ def queue():
     )
 
 
+def _published(inq: Inquiry) -> list[tuple[str, list]]:
+    """What a public answer of ``inq`` shows, in masked parts for highlighting: the
+    same function (inquiries.privacy.mask_for) that the kiosk's answers go through."""
+    question = inq.public_question or inq.text
+    shown = [("问题", question), ("答复", inq.reply)]
+    if not inq.public_question:
+        shown.insert(0, ("主题", inq.topic))
+    return [(label, parts_for(inq, text)) for label, text in shown if text]
+
+
 @bp.get("/<int:inquiry_id>")
 @role_required("handler")
 def inquiry(inquiry_id: int):
     inq = _inquiry(inquiry_id)
+    return _inquiry_page(
+        inq,
+        ReplyForm(
+            text=inq.reply,
+            public=inq.reply_public,
+            public_question=inq.public_question,
+            masked_words=inq.masked_words,
+        ),
+    )
+
+
+def _inquiry_page(inq: Inquiry, reply_form: ReplyForm, preview: Inquiry | None = None):
     handlers = (
         db.session.execute(select(User).where(User.active.is_(True)).order_by(User.username))
         .scalars()
@@ -141,7 +165,6 @@ def inquiry(inquiry_id: int):
     ]
     assign_form.assignee.data = inq.assignee_id or 0
     state_form = StateForm(state=inq.state)
-    reply_form = ReplyForm(text=inq.reply, public=inq.reply_public)
     return render_template(
         "feedback/inquiry.html",
         inq=inq,
@@ -158,6 +181,8 @@ def inquiry(inquiry_id: int):
         reply_form=reply_form,
         extend_form=ExtendForm(),
         on_time=answered_on_time(inq),
+        published=_published(preview or inq),
+        previewing=preview is not None,
     )
 
 
@@ -234,6 +259,17 @@ def change_state(inquiry_id: int):
 def reply_inquiry(inquiry_id: int):
     inq = _inquiry(inquiry_id)
     form = ReplyForm()
+    if form.preview.data and form.validate_on_submit():
+        # A detached copy with the form's words: shown, never stored.
+        draft = SimpleNamespace(
+            name=inq.name,
+            topic=inq.topic,
+            text=inq.text,
+            reply=form.text.data,
+            public_question=(form.public_question.data or "").strip(),
+            masked_words=form.masked_words.data or "",
+        )
+        return _inquiry_page(inq, form, preview=draft)
     return _act(
         inq,
         form,
@@ -245,6 +281,7 @@ def reply_inquiry(inquiry_id: int):
             text=form.text.data,
             public=form.public.data,
             public_question=form.public_question.data or "",
+            masked_words=form.masked_words.data or "",
         ),
     )
 

@@ -119,6 +119,7 @@ def test_player_survives_an_outage_and_follows_a_change(browser, live_server):
                 kind="qr_card",
                 params={"title": "新的节目已上线", "url": "http://hall.example.test/new"},
                 duration_seconds=20,
+                published_at=datetime(2026, 1, 1, tzinfo=UTC),  # approved
             )
         )
         db.session.add(playlist)

@@ -116,7 +116,7 @@ def test_public_answer_needs_consent_or_an_anonymous_rewrite(app, client, clock)
     assert answers["请到7号窗口。"]["question"] == "社保卡怎么补办？"
     assert answers["请到7号窗口。"]["rewritten"] is False
     rewritten = answers["请到民政窗口申请。"]
-    assert rewritten["question"] == "低保怎么申请？" and rewritten["asker"] == ""
+    assert rewritten["question"] == "低保怎么申请？" and "asker" not in rewritten
     assert "幸福小区" not in str(answers) and rewritten["rewritten"] is True
 
 

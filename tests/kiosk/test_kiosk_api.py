@@ -35,7 +35,8 @@ def test_submit_then_retry_then_check_status_masked(kiosk_client):
     assert db.session.execute(select(func.count(Inquiry.id))).scalar() == 1
 
     status = kiosk_client.get(f"/api/v1/inquiries/{body['receipt_no']}").get_json()
-    assert status["name"] == "张*"
+    # The receipt's holder sees progress, never the asker's name (issue 20).
+    assert "name" not in status and "张" not in str(status)
     assert status["phone"] == "138****5678"
     assert status["reply"] == ""
 
@@ -92,7 +93,8 @@ def test_rate_limit_is_per_terminal_with_a_clear_message(tmp_path):
 
 def test_public_answers_only_with_personal_data_masked(kiosk_client, clock):
     asked = kiosk_client.post(
-        "/api/v1/inquiries", json=question(text="我的电话13900001111，请回电")
+        "/api/v1/inquiries",
+        json=question(text="我的电话139 0000 1111，座机0571-88886666，我是张三，请回电"),
     ).get_json()
     private = kiosk_client.post("/api/v1/inquiries", json=question(text="私下问题")).get_json()
     for number, public in ((asked["receipt_no"], True), (private["receipt_no"], False)):
@@ -103,12 +105,16 @@ def test_public_answers_only_with_personal_data_masked(kiosk_client, clock):
         inq.state = "done"
     db.session.commit()
     answers = kiosk_client.get("/api/v1/answers?hall=hall-1").get_json()["answers"]
-    assert [a["receipt_no"] for a in answers] == [asked["receipt_no"]]
-    assert answers[0]["question"] == "我的电话139****1111，请回电"
-    assert answers[0]["asker"] == "张*"
-    bundle = kiosk_client.get("/kiosk/kiosk-1/bundle.json").get_json()
-    assert [a["receipt_no"] for a in bundle["answers"]] == [asked["receipt_no"]]
-    assert "13900001111" not in kiosk_client.get("/kiosk/kiosk-1/bundle.json").text
+    assert [a["question"] for a in answers] == [
+        "我的电话139 **** 1111，座机057*-****6666，我是张*，请回电"
+    ]
+    bundle = kiosk_client.get("/kiosk/kiosk-1/bundle.json")
+    assert [a["question"] for a in bundle.get_json()["answers"]] == [answers[0]["question"]]
+    # Nothing on a public list leads back to the asker (issue 20).
+    for public in (kiosk_client.get("/api/v1/answers?hall=hall-1"), bundle):
+        assert asked["receipt_no"] not in public.text and private["receipt_no"] not in public.text
+        assert "receipt_no" not in public.text and "asker" not in public.text
+        assert "0000 1111" not in public.text and "88886666" not in public.text
 
 
 def test_search_endpoint_ranks_and_highlights(kiosk_client):

@@ -350,7 +350,7 @@ export function answers(ctx) {
           h("article", { class: "qa" },
             h("p", { class: "q" }, h("b", {}, "问"), h("span", {}, a.topic ? `【${a.topic}】` : "", a.question)),
             h("p", { class: "a" }, h("b", {}, "答"), h("span", {}, a.reply)),
-            h("p", { class: "qa-meta" }, `${a.kind_label}　${a.rewritten ? "问题经工作人员改写　" : ""}${a.asker ? `提问人 ${a.asker}　` : ""}答复日期 ${a.replied_on || ""}`),
+            h("p", { class: "qa-meta" }, `${a.kind_label}　${a.rewritten ? "问题经工作人员改写　" : ""}答复日期 ${a.replied_on || ""}`),
           ),
         )
       : h("p", { class: "empty" }, "暂无公开的答复"),
