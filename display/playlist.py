@@ -91,7 +91,7 @@ class Resolver:
     def entries(self, playlist: Playlist) -> list[dict]:
         shown: list[dict] = []
         for entry in playlist.entries:
-            for n, content in enumerate(self._expand(entry)):
+            for n, content in enumerate(self.expand(entry)):
                 content.setdefault("label", LABELS.get(content["kind"], ""))
                 content["duration"] = max(1, entry.duration_seconds)
                 content["key"] = f"e{entry.id}-{n}-{content.setdefault('ref', '')}"
@@ -100,7 +100,8 @@ class Resolver:
 
     # -- one entry -------------------------------------------------------
 
-    def _expand(self, entry: PlaylistEntry) -> list[dict]:
+    def expand(self, entry: PlaylistEntry) -> list[dict]:
+        """What one entry shows now (nothing when its content is not public)."""
         p = entry.params or {}
         kind = entry.kind
         if kind == "rule":

@@ -12,7 +12,7 @@ import re
 
 from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from admin.forms import (
     ChoiceField,
@@ -120,8 +120,10 @@ class EntryForm(ConsoleForm):
 
     kind = ChoiceField("类型", choices=choices(ENTRY_KINDS), invalid="节目类型无效")
     duration_seconds = number("时长", 1, 3600, 10)
+    # The operator types a title and picks; the pick fills the hidden number.
+    ref_title = line("内容标题", 200)
     ref_id = WholeNumberField(
-        "内容编号", validators=[Optional(), in_range("内容编号", 1, DB_INT_MAX)]
+        "内容", validators=[Optional(), in_range("内容", 1, DB_INT_MAX)], widget=HiddenInput()
     )
     # Checked by validate() for the kinds that use them.
     rule = ChoiceField("规则", choices=choices(RULES), validate_choice=False)
@@ -136,8 +138,8 @@ class EntryForm(ConsoleForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         kind = self.kind.data
-        if kind in REFERENCE and self.ref_id.data is None and not self.ref_id.errors:
-            ok = refuse(self.ref_id, "请填写内容编号")
+        if kind in REFERENCE and self.ref_id.data is None and not self.ref_title.data:
+            ok = refuse(self.ref_title, "请输入标题并从列表中选择内容")
         if kind == "rule":
             if self.rule.data not in RULES:
                 ok = refuse(self.rule, "请选择规则")
