@@ -12,7 +12,7 @@ import re
 
 from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, RadioInput
 
 from admin.forms import (
     ChoiceField,
@@ -24,7 +24,14 @@ from admin.forms import (
     strip,
 )
 from content_feed.vocabulary import LED_COLOR_MODES, LED_DELIVERY, TERMINAL_KINDS
-from display.daypart import Daypart
+from display.daypart import (
+    DAY_CHOICES,
+    WEEKDAY_NAMES,
+    Daypart,
+    chosen_days,
+    day_choice,
+    minutes,
+)
 from display.led.onbon.commands import DEVICE_TYPES, MAX_AREAS
 from display.led.palette import COLOURS
 from display.playlist import ENTRY_KINDS, RULES, is_local_url
@@ -170,6 +177,19 @@ class EntryForm(ConsoleForm):
 # -- rotation schedules --------------------------------------------------------------
 
 
+def checkboxes(label: str, options, **kwargs):
+    """Several choices as a list of checkboxes."""
+    return ChoicesField(
+        label,
+        choices=options,
+        coerce=int,
+        render_kw={"class": "check-list"},
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        **kwargs,
+    )
+
+
 class ScheduleForm(ConsoleForm):
     name = line("名称", 80)
     playlist_id = ChoiceField("节目单", coerce=int, invalid="节目单不存在")
@@ -177,26 +197,58 @@ class ScheduleForm(ConsoleForm):
     target = ChoiceField("终端或分组", invalid="请选择终端或分组")
     date_from = DayField("开始日期")
     date_to = DayField("结束日期")
-    day_of_week = line("星期", 40, default="*")
+    days = ChoiceField(
+        "哪些天",
+        choices=[(k, label) for k, (label, _stored) in DAY_CHOICES.items()],
+        default="every",
+        invalid="请选择哪些天播放",
+        widget=ListWidget(prefix_label=False),
+        option_widget=RadioInput(),
+        render_kw={"class": "check-list"},
+    )
+    weekdays = checkboxes(
+        "自选星期", [(n, f"周{name}") for n, name in enumerate(WEEKDAY_NAMES)], invalid="星期无效"
+    )
     start_time = line("开始时间", 5, default="00:00")
     end_time = line("结束时间", 5, default="24:00")
     priority = number("优先级", -1000, 1000, 0)
     is_default = BooleanField("默认计划（没有其他计划生效时播放）")
     active = BooleanField("启用", default=True)
 
+    def day_of_week(self) -> str:
+        """The chosen days in their stored form."""
+        if self.days.data == "chosen":
+            return chosen_days(self.weekdays.data or [])
+        return DAY_CHOICES[self.days.data][1]
+
+    def show_days(self, stored: str) -> None:
+        """Tick what a saved schedule has."""
+        try:
+            self.days.data, self.weekdays.data = day_choice(stored)
+        except ValueError:
+            self.days.data, self.weekdays.data = "chosen", []
+
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        if self.days.data == "chosen" and not self.weekdays.data and not self.weekdays.errors:
+            ok = refuse(self.weekdays, "请至少勾选一天")
+        for box in (self.start_time, self.end_time):
+            if not box.errors:
+                try:
+                    minutes(box.data)
+                except ValueError as exc:
+                    ok = refuse(box, str(exc))
         if ok:
             try:
                 Daypart(
-                    self.day_of_week.data,
+                    self.day_of_week(),
                     self.start_time.data,
                     self.end_time.data,
                     self.date_from.data,
                     self.date_to.data,
                 ).validate()
             except ValueError as exc:
-                ok = refuse(self.day_of_week, f"时段设置有误：{exc}")
+                ok = refuse(self.date_to, str(exc))
         return ok
 
 
