@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 import admin
 import display
 import kiosk
+import monitoring.models  # noqa: F401  (its tables join db.create_all)
 from config import load_settings
 from content_feed.api.problems import Problem, chinese_detail, problem_response, wants_problem
 from content_feed.clock import SystemClock
@@ -182,6 +183,8 @@ def register_blueprints(app: Flask) -> None:
     from inquiries.console import bp as feedback_console
     from kiosk import bp as kiosk
     from kiosk.views import ack as kiosk_ack
+    from monitoring import bp as monitoring_console
+    from monitoring import install as install_monitoring
     from web.extensions import csrf
 
     # No session cookie reaches these, so CSRF does not apply: the JSON API and
@@ -199,8 +202,10 @@ def register_blueprints(app: Flask) -> None:
         display_console,
         admin_console,
         feedback_console,
+        monitoring_console,
     ):
         app.register_blueprint(blueprint)
+    install_monitoring(app)
 
     @app.get("/")
     def index():
@@ -211,11 +216,14 @@ def register_jobs(app: Flask) -> None:
     """Background jobs: side effects only (what is public never waits for one).
     ``run.py serve`` starts them unless told ``--no-scheduler``."""
     from inquiries.console.reminders import send_reminders
+    from monitoring.alerts import watch_screens
     from operations import scheduler
 
     settings = app.config["SUNLIGHT"]
     scheduler.add_interval_job("archive_closed_items", scheduler.archive_closed_items, minutes=5)
     scheduler.add_interval_job("flag_stale_items", scheduler.flag_stale_items, minutes=60)
+    # Power schedules, command acknowledgements, and alerts for screens gone dark.
+    scheduler.add_interval_job("watch_screens", watch_screens, minutes=1)
     scheduler.add_daily_job(
         "backup_database", scheduler.backup_database, hour=settings["backup"]["hour"]
     )

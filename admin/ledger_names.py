@@ -91,6 +91,11 @@ ACTION_LABELS = {
     "slogan.publish": "发布标语",
     "slogan.withdraw": "撤下标语",
     "demo.remove": "删除演示内容",
+    "monitor.alert": "设备离线告警",
+    "monitor.recover": "设备恢复在线",
+    "monitor.command": "遥控屏幕",
+    "power_schedule.create": "新建关屏时段",
+    "power_schedule.delete": "删除关屏时段",
 }
 
 

@@ -228,8 +228,9 @@ class ScheduleForm(ConsoleForm):
         except ValueError:
             self.days.data, self.weekdays.data = "chosen", []
 
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
+    def check_days(self) -> bool:
+        """The days and the times of day (also a power schedule's)."""
+        ok = True
         if self.days.data == "chosen" and not self.weekdays.data and not self.weekdays.errors:
             ok = refuse(self.weekdays, "请至少勾选一天")
         for box in (self.start_time, self.end_time):
@@ -238,6 +239,11 @@ class ScheduleForm(ConsoleForm):
                     minutes(box.data)
                 except ValueError as exc:
                     ok = refuse(box, str(exc))
+        return ok
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        ok = self.check_days() and ok
         if ok:
             try:
                 Daypart(

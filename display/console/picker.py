@@ -146,7 +146,7 @@ def why_not_shown(row, now: datetime) -> str:
             return "未发布"
         if row.valid_until and row.valid_until <= now:
             return "已过期"
-    return "本大厅不播放"
+    return "不属于本大厅"
 
 
 def describe(entry: PlaylistEntry, hall_id: int | None, now: datetime) -> dict:
