@@ -6,4 +6,4 @@ bp = Blueprint(
     "admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static"
 )
 
-from admin import views  # noqa: E402,F401  (routes register on import)
+from admin import views, words  # noqa: E402,F401  (routes and helpers register on import)

@@ -33,7 +33,7 @@ from display.daypart import (
     minutes,
 )
 from display.led.onbon.commands import DEVICE_TYPES, MAX_AREAS
-from display.led.palette import COLOURS
+from display.led.palette import COLOUR_NAMES
 from display.playlist import ENTRY_KINDS, RULES, is_local_url
 from shared.ids import DB_INT_MAX
 
@@ -89,7 +89,7 @@ class TerminalForm(ConsoleForm):
     width = number("宽度", 8, 16384, 1920)
     height = number("高度", 8, 16384, 1080)
     color_mode = ChoiceField("LED 颜色模式", choices=choices(LED_COLOR_MODES), default="mono")
-    led_color = ChoiceField("单色屏颜色", choices=[(c, c) for c in COLOURS], default="red")
+    led_color = ChoiceField("单色屏颜色", choices=list(COLOUR_NAMES.items()), default="red")
     font_size = number("字号", 8, 64, 16)
     scroll_speed = number("滚动速度", 1, 500, 32)
 

@@ -149,25 +149,29 @@ def why_not_shown(row, now: datetime) -> str:
     return "不属于本大厅"
 
 
-def describe(entry: PlaylistEntry, hall_id: int | None, now: datetime) -> dict:
-    """An entry as the operator reads it: kind, title and, when it is off, why."""
-    kind = ENTRY_KINDS.get(entry.kind, "节目")
+def entry_title(entry: PlaylistEntry) -> str:
+    """What an entry names, in words: its content's title, or its rule."""
     params = entry.params or {}
     if entry.kind == "rule":
-        text = RULES.get(params.get("rule"), "自动规则")
-        return {"kind": kind, "title": f"{text}，最多 {params.get('limit', 10)} 条", "note": ""}
+        return f"{RULES.get(params.get('rule'), '自动规则')}，最多 {params.get('limit', 10)} 条"
     if entry.kind in OWN_CONTENT:
-        title = params.get("title") or ("二维码卡片" if entry.kind == "qr_card" else "图片")
-        return {"kind": kind, "title": title, "note": ""}
+        return params.get("title") or ("二维码卡片" if entry.kind == "qr_card" else "图片")
     row = content_of(entry.kind, params)
-    shown = Resolver(db.session, hall_id, "wall", now).expand(entry) or Resolver(
-        db.session, hall_id, "led", now
-    ).expand(entry)
-    return {
-        "kind": kind,
-        "title": title_of(row) if row is not None else "（内容已删除）",
-        "note": "" if shown else why_not_shown(row, now),
-    }
+    return title_of(row) if row is not None else "（内容已删除）"
+
+
+def entry_words(entry: PlaylistEntry) -> str:
+    return f"{ENTRY_KINDS.get(entry.kind, '节目')}“{entry_title(entry)}”"
+
+
+def describe(entry: PlaylistEntry, hall_id: int | None, now: datetime) -> dict:
+    """An entry as the operator reads it: kind, title and, when it is off, why."""
+    found = {"kind": ENTRY_KINDS.get(entry.kind, "节目"), "title": entry_title(entry), "note": ""}
+    if entry.kind == "rule" or entry.kind in OWN_CONTENT:
+        return found
+    if not any(Resolver(db.session, hall_id, s, now).expand(entry) for s in ("wall", "led")):
+        found["note"] = why_not_shown(content_of(entry.kind, entry.params), now)
+    return found
 
 
 def shape(entry: PlaylistEntry, hall_id: int | None, now: datetime) -> dict | None:

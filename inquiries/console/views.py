@@ -127,7 +127,11 @@ def queue():
 @bp.get("/<int:inquiry_id>")
 @role_required("handler")
 def inquiry(inquiry_id: int):
-    inq = _inquiry(inquiry_id)
+    return _inquiry_page(_inquiry(inquiry_id))
+
+
+def _inquiry_page(inq: Inquiry, status: int = 200, **posted):
+    """The inquiry's page; a refused form (``posted``) comes back as it was typed."""
     handlers = (
         db.session.execute(select(User).where(User.active.is_(True)).order_by(User.username))
         .scalars()
@@ -153,12 +157,15 @@ def inquiry(inquiry_id: int):
         masked_text=mask_text(inq.text),
         mask_text=mask_text,
         may_reveal=_may_see_contact(inq),
-        assign_form=assign_form,
-        state_form=state_form,
-        reply_form=reply_form,
-        extend_form=ExtendForm(),
+        **{
+            "assign_form": assign_form,
+            "state_form": state_form,
+            "reply_form": reply_form,
+            "extend_form": ExtendForm(),
+            **posted,
+        },
         on_time=answered_on_time(inq),
-    )
+    ), status
 
 
 @bp.post("/<int:inquiry_id>/contact")
@@ -175,17 +182,20 @@ def reveal_contact(inquiry_id: int):
     )
 
 
-def _act(inq: Inquiry, form, action) -> Response:
+def _act(inq: Inquiry, form, action, name: str) -> Response:
+    """Do ``action``; a refusal shows the page again with ``form`` (named ``name``
+    on the page) as typed, so nothing written is lost."""
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return redirect(url_for(".inquiry", inquiry_id=inq.id))
+        return _inquiry_page(inq, 422, **{name: form})
     try:
         action()
         db.session.commit()
-        flash("已保存", "success")
     except HandlingError as exc:
         db.session.rollback()
         flash(str(exc), "error")
+        return _inquiry_page(_inquiry(inq.id), 422, **{name: form})
+    flash("已保存", "success")
     return redirect(url_for(".inquiry", inquiry_id=inq.id))
 
 
@@ -211,7 +221,7 @@ def assign_inquiry(inquiry_id: int):
             department=form.department.data or "",
         )
 
-    return _act(inq, form, action)
+    return _act(inq, form, action, "assign_form")
 
 
 @bp.post("/<int:inquiry_id>/state")
@@ -225,6 +235,7 @@ def change_state(inquiry_id: int):
         lambda: set_state(
             db.session, inq, current_user, clock.now(), form.state.data, form.reason.data or ""
         ),
+        "state_form",
     )
 
 
@@ -245,6 +256,7 @@ def reply_inquiry(inquiry_id: int):
             public=form.public.data,
             public_question=form.public_question.data or "",
         ),
+        "reply_form",
     )
 
 
@@ -254,7 +266,10 @@ def extend_inquiry(inquiry_id: int):
     inq = _inquiry(inquiry_id)
     form = ExtendForm()
     return _act(
-        inq, form, lambda: extend(db.session, inq, current_user, clock.now(), form.reason.data)
+        inq,
+        form,
+        lambda: extend(db.session, inq, current_user, clock.now(), form.reason.data),
+        "extend_form",
     )
 
 

@@ -4,7 +4,7 @@ New tables only: existing rows are untouched. Rotation schedules keep their
 ``day_of_week`` column; the new day words (``workday``, ``restday``) fit in it.
 
 Revision ID: operators_1
-Revises: 0003_hall_grants
+Revises: 0008_core
 Create Date: 2026-12-07 17:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "operators_1"
-down_revision = "0003_hall_grants"
+down_revision = "0008_core"
 branch_labels = None
 depends_on = None
 
