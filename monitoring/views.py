@@ -213,16 +213,21 @@ def power():
         end_time=form.end_time.data,
     )
     db.session.add(row)
+    summary = f"{describe_weekdays(row.day_of_week)} {row.start_time}–{row.end_time}"
+    return _power_changed("power_schedule.create", row, summary, "关屏时段已保存")
+
+
+def _power_changed(action: str, row: PowerSchedule, summary: str, done: str):
+    """On the ledger, saved, and in force at once (the screens' next heartbeat)."""
     ledger.record(
         db.session,
-        "power_schedule.create",
+        action,
         actor=current_user._get_current_object(),
-        summary=f"关屏时段：{row.name or '未命名'}，{describe_weekdays(row.day_of_week)} "
-        f"{row.start_time}–{row.end_time}",
+        summary=f"关屏时段：{row.name or '未命名'}{'，' + summary if summary else ''}",
     )
     db.session.commit()
     refresh_power(current_app, now())
-    flash("关屏时段已保存", "success")
+    flash(done, "success")
     return redirect(url_for("monitoring.power"))
 
 
@@ -235,17 +240,8 @@ def power_delete():
     row = db.session.get(PowerSchedule, ident) if ident else None
     if row is None or not (row.terminal_id in visible or row.group_id in groups):
         abort(404)
-    ledger.record(
-        db.session,
-        "power_schedule.delete",
-        actor=current_user._get_current_object(),
-        summary=f"关屏时段：{row.name or '未命名'}",
-    )
     db.session.delete(row)
-    db.session.commit()
-    refresh_power(current_app, now())
-    flash("关屏时段已删除", "success")
-    return redirect(url_for("monitoring.power"))
+    return _power_changed("power_schedule.delete", row, "", "关屏时段已删除")
 
 
 @bp.get("/terminals/<int:terminal_id>/showing.png")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from content_feed.db import db
 from content_feed.models import LedgerEntry, Terminal
 from monitoring.alerts import watch_screens
-from monitoring.models import MonitorAlert, TerminalCommand
+from monitoring.models import MonitorAlert, PowerSchedule, TerminalCommand
 
 TOKEN = {"X-Terminal-Token": "demo-wall-token"}
 
@@ -94,6 +94,10 @@ def test_a_power_schedule_darkens_the_wall_and_silence_then_is_no_fault(
     page = operator.get("/admin/monitoring").get_data(as_text=True)
     assert "按计划关屏" in page
     assert not db.session.execute(select(MonitorAlert)).scalars().all()
+    schedule = db.session.execute(select(PowerSchedule)).scalar_one()
+    r = operator.post("/admin/monitoring/power/delete", data={"id": str(schedule.id)})
+    assert r.status_code == 302 and beat(client)["power"] == "on"
+    assert actions("power_schedule.create") and actions("power_schedule.delete")
 
 
 def test_refused_power_schedule_keeps_what_was_typed(operator):
