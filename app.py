@@ -14,6 +14,7 @@ import alerts.models  # noqa: F401  (its tables, for db.create_all and migration
 import calling.models  # noqa: F401  (queue calling's tables, for db.create_all)
 import display
 import kiosk
+import monitoring.models  # noqa: F401  (its tables join db.create_all)
 from config import load_settings
 from content_feed.api.problems import Problem, chinese_detail, problem_response, wants_problem
 from content_feed.clock import SystemClock
@@ -190,6 +191,8 @@ def register_blueprints(app: Flask) -> None:
     from inquiries.console import bp as feedback_console
     from kiosk import bp as kiosk
     from kiosk.views import ack as kiosk_ack
+    from monitoring import bp as monitoring_console
+    from monitoring import install as install_monitoring
     from web.extensions import csrf
 
     # No session cookie reaches these, so CSRF does not apply: the JSON API and
@@ -214,8 +217,10 @@ def register_blueprints(app: Flask) -> None:
         calling_console,
         alert_push,
         alerts_console,
+        monitoring_console,
     ):
         app.register_blueprint(blueprint)
+    install_monitoring(app)
 
     @app.get("/")
     def index():
@@ -227,11 +232,14 @@ def register_jobs(app: Flask) -> None:
     ``Background`` (below) starts them in a serving process unless ``--no-scheduler``."""
     from alerts import pull
     from inquiries.console.reminders import send_reminders
+    from monitoring.alerts import watch_screens
     from operations import scheduler
 
     settings = app.config["SUNLIGHT"]
     scheduler.add_interval_job("archive_closed_items", scheduler.archive_closed_items, minutes=5)
     scheduler.add_interval_job("flag_stale_items", scheduler.flag_stale_items, minutes=60)
+    # Power schedules, command acknowledgements, and alerts for screens gone dark.
+    scheduler.add_interval_job("watch_screens", watch_screens, minutes=1)
     scheduler.add_daily_job(
         "backup_database", scheduler.backup_database, hour=settings["backup"]["hour"]
     )

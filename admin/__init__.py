@@ -10,4 +10,4 @@ bp = console_blueprint(
     )
 )
 
-from admin import views  # noqa: E402,F401  (routes register on import)
+from admin import views, words  # noqa: E402,F401  (routes and helpers register on import)

@@ -105,6 +105,11 @@ ACTION_LABELS = {
     "alert_feed.token": "生成预警推送令牌",
     "alert_policy.update": "修改预警设置",
     "alert_hall_area.update": "设置大厅预警区域",
+    "monitor.alert": "设备离线告警",
+    "monitor.recover": "设备恢复在线",
+    "monitor.command": "遥控屏幕",
+    "power_schedule.create": "新建关屏时段",
+    "power_schedule.delete": "删除关屏时段",
 }
 
 

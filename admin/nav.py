@@ -33,6 +33,8 @@ NAV = [
             ("display_console.schedules", "轮播时段"),
             ("display_console.led_controllers", "LED 控制卡"),
             ("display_console.proof_of_play", "播放记录"),
+            ("monitoring.dashboard", "设备监控"),
+            ("monitoring.power", "关屏时段"),
         ],
     ),
     (

@@ -1,11 +1,16 @@
 """Dayparts (时段): when a rotation schedule is in force, in the hall's time zone.
 
-A daypart is a date range, a set of weekdays written as an APScheduler
-``CronTrigger`` ``day_of_week`` expression (``mon-fri``, ``sat,sun``, ``*``;
-APScheduler counts ``0`` as Monday), and a time of day from ``start`` to
+A daypart is a date range, a set of days and a time of day from ``start`` to
 ``end`` (``HH:MM``; ``24:00`` is the end of the day). An ``end`` at or before
 ``start`` crosses midnight: the part belongs to the weekday and date it starts on.
-Everything here is pure: no clock, no database.
+
+The days are stored as one short word: ``workday`` / ``restday`` (the Chinese
+calendar: statutory holidays off, make-up workdays 调休 on), or weekdays in the
+form schedules have always been stored in, an APScheduler ``day_of_week``
+expression (``*``, ``mon-fri``, ``sat,sun``; ``0`` is Monday). People never
+read or type that form: the console offers 每天 / 工作日 / 周末 / chosen
+weekdays and shows them in words (:func:`describe_weekdays`).
+No clock, no database.
 """
 
 from __future__ import annotations
@@ -17,16 +22,53 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from inquiries.working_days import is_working_day
+
 DAY_MINUTES = 24 * 60
 # A Monday, to read which weekdays a cron expression names.
 _A_MONDAY = datetime(2024, 1, 1, tzinfo=UTC)
 
 WEEKDAY_NAMES = ["一", "二", "三", "四", "五", "六", "日"]
+WEEKDAY_CODES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# The Chinese calendar's days (inquiries/working_days.py: chinesecalendar plus configuration).
+WORKDAY, RESTDAY = "workday", "restday"
+CALENDAR_DAYS = {
+    WORKDAY: "工作日（按法定节假日和调休安排）",
+    RESTDAY: "休息日（周末和法定节假日，调休上班日除外）",
+}
+# What the console offers, and the stored word of each (chosen weekdays: see chosen_days).
+DAY_CHOICES = {
+    "every": ("每天", "*"),
+    WORKDAY: (CALENDAR_DAYS[WORKDAY], WORKDAY),
+    RESTDAY: (CALENDAR_DAYS[RESTDAY], RESTDAY),
+    "weekdays": ("周一至周五（不看节假日）", "mon-fri"),
+    "weekend": ("周六和周日（不看节假日）", "sat,sun"),
+    "chosen": ("自选星期", ""),
+}
+
+
+def chosen_days(days: list[int]) -> str:
+    """Chosen weekdays (0 = Monday) in the stored form."""
+    return ",".join(WEEKDAY_CODES[d] for d in sorted(set(days)))
+
+
+def day_choice(expr: str) -> tuple[str, list[int]]:
+    """The console's choice for a stored value, and its weekdays when chosen."""
+    expr = (expr or "*").strip()
+    if expr in CALENDAR_DAYS:
+        return expr, []
+    days = sorted(weekdays(expr))
+    for choice, (_label, stored) in DAY_CHOICES.items():
+        if stored and stored not in CALENDAR_DAYS and sorted(weekdays(stored)) == days:
+            return choice, days
+    return "chosen", days
 
 
 @lru_cache(maxsize=256)
 def weekdays(expr: str) -> frozenset[int]:
     """The weekdays (0 = Monday) named by a ``day_of_week`` expression; ValueError if bad."""
+    if (expr or "").strip() in CALENDAR_DAYS:
+        return frozenset(range(7))  # which of them depends on the calendar: see Daypart._on
     trigger = CronTrigger(day_of_week=(expr or "*").strip(), timezone=UTC)
     found = set()
     previous = None
@@ -38,7 +80,7 @@ def weekdays(expr: str) -> frozenset[int]:
         found.add(fire.weekday())
         previous, moment = fire, fire + timedelta(seconds=1)
     if not found:
-        raise ValueError(f"day_of_week {expr!r} names no weekday")
+        raise ValueError("没有选中任何一天")
     return frozenset(found)
 
 
@@ -47,17 +89,24 @@ def minutes(text: str) -> int:
     try:
         hours, mins = (int(part) for part in text.strip().split(":"))
     except (AttributeError, ValueError):
-        raise ValueError(f"time {text!r} is not HH:MM") from None
+        raise ValueError(f"“{text}”不是时间，应写作 时:分，如 08:30") from None
     if not (0 <= hours <= 24 and 0 <= mins < 60) or (hours == 24 and mins):
-        raise ValueError(f"time {text!r} is out of range")
+        raise ValueError(f"“{text}”不是一天中的时间（00:00 至 24:00）")
     return hours * 60 + mins
 
 
 def describe_weekdays(expr: str) -> str:
-    """``mon-fri`` → 周一至周五 style text for the console."""
+    """The stored days in words for the console: 每天, 工作日（…）, 周一、周三 …"""
+    expr = (expr or "*").strip()
+    if expr in CALENDAR_DAYS:
+        return CALENDAR_DAYS[expr]
     days = sorted(weekdays(expr))
     if len(days) == 7:
         return "每天"
+    if days == [0, 1, 2, 3, 4]:
+        return "周一至周五"
+    if days == [5, 6]:
+        return "周六和周日"
     return "周" + "、".join(WEEKDAY_NAMES[d] for d in days)
 
 
@@ -74,7 +123,7 @@ class Daypart:
         minutes(self.start)
         minutes(self.end)
         if self.date_from and self.date_to and self.date_to < self.date_from:
-            raise ValueError("date_to is before date_from")
+            raise ValueError("结束日期早于开始日期")
 
     def _span(self) -> tuple[int, int]:
         start, end = minutes(self.start), minutes(self.end)
@@ -87,6 +136,8 @@ class Daypart:
             return False
         if self.date_to and day > self.date_to:
             return False
+        if self.day_of_week in CALENDAR_DAYS:
+            return is_working_day(day) == (self.day_of_week == WORKDAY)
         return day.weekday() in weekdays(self.day_of_week)
 
     def occurrences(

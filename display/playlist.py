@@ -97,7 +97,7 @@ class Resolver:
     def entries(self, playlist: Playlist) -> list[dict]:
         shown: list[dict] = []
         for entry in playlist.entries:
-            for n, content in enumerate(self._expand(entry)):
+            for n, content in enumerate(self.expand(entry)):
                 content.setdefault("label", LABELS.get(content["kind"], ""))
                 content["duration"] = max(1, entry.duration_seconds)
                 content["key"] = f"e{entry.id}-{n}-{content.setdefault('ref', '')}"
@@ -106,10 +106,13 @@ class Resolver:
 
     # -- one entry -------------------------------------------------------
 
-    def _expand(self, entry: PlaylistEntry) -> list[dict]:
+    def expand(self, entry: PlaylistEntry, *, approved_only: bool = True) -> list[dict]:
+        """What one entry shows now (nothing when its content is not public). A
+        console thumbnail asks with ``approved_only=False``: what an operator's own
+        card would look like before an approver lets it on screen."""
         p = entry.params or {}
         kind = entry.kind
-        if kind in NEEDS_APPROVAL and entry.published_at is None:
+        if approved_only and kind in NEEDS_APPROVAL and entry.published_at is None:
             return []
         if kind == "rule":
             return self._rule(p)

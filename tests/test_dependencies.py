@@ -72,6 +72,10 @@ NOT_SHOWN = {
     "LedController": "how a strip is pushed to and its push status: the sender reads it",
     "LoginLock": "sign-in failures per account and address, console only",
     "HallGrant": "the halls a staff account works in, console only",
+    # monitoring/: screens hear commands and their power state in heartbeat replies.
+    "TerminalCommand": "a command rides the screen's heartbeat reply, not its answers",
+    "PowerSchedule": "the power state rides the screen's heartbeat reply, not its answers",
+    "MonitorAlert": "alerts about dark screens, console only",
     # Queue calling (calling/): its answers read one topic per hall, calls:<hall>,
     # moved explicitly with each event or setting (versioning.move_topics).
     "CallingHall": "a hall's calling settings: calling/state.touch moves calls:<hall>",

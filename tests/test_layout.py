@@ -24,6 +24,7 @@ OURS = (
     "guide_import",
     "inquiries",
     "kiosk",
+    "monitoring",
     "operations",
     "shared",
     "web",
@@ -70,6 +71,7 @@ ABOVE_CORE = (
     "display",
     "operations",
     "web",
+    "monitoring",
 )
 
 # (the modules, what they must not import, the modules the rule leaves out)

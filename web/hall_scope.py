@@ -173,6 +173,16 @@ def may_choose_all_halls() -> bool:
     return current_halls() is None
 
 
+def may_change(obj) -> bool:
+    """Whether the signed-in user may change ``obj`` by the write guard's rule
+    (every hall of the row theirs): pages offer a row's buttons only then."""
+    halls = current_halls()
+    if halls is None:
+        return True
+    own = row_halls(obj, _now)
+    return bool(own) and own <= halls
+
+
 # -- what: each scoped model's way to its halls, declared once ----------------------
 #
 # From one declaration per model both rules are derived: the read filter (SQL,

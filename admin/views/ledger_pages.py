@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, time, timedelta
 
 from flask import render_template, request
 from sqlalchemy import or_, select
 
-from admin import bp
+from admin import bp, ledger_fields
 from admin import ledger_names as names
 from admin.auth import role_required
 from admin.forms import LedgerFilterForm
@@ -26,7 +25,13 @@ CSV_LIMIT = 100_000
 def filtered(form: LedgerFilterForm):
     stmt = select(LedgerEntry).order_by(LedgerEntry.at.desc(), LedgerEntry.id.desc())
     if form.action.data:
-        stmt = stmt.where(LedgerEntry.action.startswith(form.action.data.strip()))
+        wanted = form.action.data.strip()
+        # Chosen from the list (a code) or typed as the table shows it (审批并公开).
+        codes = [code for code, name in ACTION_LABELS.items() if name == wanted]
+        if codes:
+            stmt = stmt.where(LedgerEntry.action.in_(codes))
+        else:
+            stmt = stmt.where(LedgerEntry.action.startswith(wanted))
     if form.actor.data:
         stmt = stmt.where(LedgerEntry.actor_name.contains(form.actor.data.strip()))
     if form.object_type.data:
@@ -46,8 +51,10 @@ def filtered(form: LedgerFilterForm):
     return stmt
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value is not None else ""
+def _side(entry, n: int) -> str:
+    """One side of a change in words (变更前 n=1, 变更后 n=2)."""
+    rows = ledger_fields.changes(entry.before, entry.after)
+    return "；".join(f"{row[0]}：{row[n]}" for row in rows if row[n])
 
 
 @bp.get("/ledger")
@@ -68,7 +75,8 @@ def ledger():
         has_next=len(rows) > size,
         page=page,
         labels=ACTION_LABELS,
-        as_json=_json,
+        kinds={code: kind.name for code, kind in names.OBJECT_KINDS.items()},
+        changes=ledger_fields.changes,
     )
 
 
@@ -90,8 +98,8 @@ def ledger_csv():
                 names.object_text(e, titles),
                 e.object_id,
                 e.summary,
-                _json(e.before),
-                _json(e.after),
+                _side(e, 1),
+                _side(e, 2),
                 e.address,
             ]
             for e in entries

@@ -23,6 +23,9 @@ from content_feed.schemas.terminals import Heartbeat, HeartbeatReply
 from content_feed.terminals import directory
 from content_feed.timefmt import iso
 
+# app.extensions key: callables (app, card, heartbeat, at) -> fields of the reply.
+HEARTBEAT_EXTRAS = "sunlight.heartbeat_extras"
+
 
 def report_seconds(settings: dict, kind: str) -> int:
     """How often a terminal of ``kind`` reports: its heartbeat (kiosks) or its poll."""
@@ -50,7 +53,11 @@ def note_heartbeat(app, card, data: dict, address: str, at) -> dict | None:
         last_page=beat.page if beat.page is not None else beat.entry,
     )
     poll = report_seconds(app.config["SUNLIGHT"], card.kind)
-    return dump(HeartbeatReply(ok=True, server_time=iso(at), poll_seconds=poll))
+    reply = dump(HeartbeatReply(ok=True, server_time=iso(at), poll_seconds=poll))
+    # Packages above the core answer in the same reply (monitoring: commands, power).
+    for extra in app.extensions.get(HEARTBEAT_EXTRAS, ()):
+        reply.update(extra(app, card, beat, at))
+    return {k: v for k, v in reply.items() if v is not None}
 
 
 def answer_heartbeat(card, data: dict) -> dict:

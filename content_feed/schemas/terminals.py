@@ -3,7 +3,7 @@ proof of play."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, Strict
 
@@ -20,12 +20,22 @@ class Heartbeat(Input):
     entry: str | None = Field(None, description="大屏当前播放的节目条目")
     program: str | None = Field(None, description="大屏当前的节目单")
     version: str | None = Field(None, description="终端持有的内容版本（ETag）")
+    done: list[Annotated[int, Strict(), Field(ge=1, le=DB_INT_MAX)]] | None = Field(
+        None, max_length=50, description="大屏已执行的遥控命令编号"
+    )
+    power: Literal["on", "off"] | None = Field(None, description="大屏此刻亮屏（on）或关屏（off）")
 
 
 class HeartbeatReply(Schema):
     ok: bool
     server_time: DateTimeText
     poll_seconds: int = Field(description="终端应隔多少秒再报告一次")
+    commands: list[dict] | None = Field(
+        None, description="待执行的遥控命令：编号 id、动作 action（reload / fetch / identify）"
+    )
+    power: Literal["on", "off"] | None = Field(
+        None, description="按关屏时段或遥控，此刻应亮屏或关屏"
+    )
 
 
 def _json_integer(value):

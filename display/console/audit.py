@@ -5,6 +5,7 @@ as the rest of the console does)."""
 from __future__ import annotations
 
 from admin.changes import snapshot
+from display.console.picker import entry_words
 from display.playlist import NEEDS_APPROVAL
 
 TERMINAL_FIELDS = (
@@ -30,8 +31,9 @@ def schedule_state(schedule) -> dict:
 def playlist_state(playlist) -> dict:
     return {
         "name": playlist.name,
+        # In words (kind, title, seconds): the ledger shows them as they are.
         "entries": [
-            f"{e.kind} {e.params or {}} {e.duration_seconds}s"
+            f"{entry_words(e)} {e.duration_seconds}秒"
             + (" 待审批" if e.kind in NEEDS_APPROVAL and e.published_at is None else "")
             for e in sorted(playlist.entries, key=lambda e: e.sort_order)
         ],

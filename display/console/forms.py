@@ -12,7 +12,7 @@ import re
 
 from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, RadioInput
 
 from admin.forms import (
     ChoiceField,
@@ -30,9 +30,16 @@ from content_feed.vocabulary import (
     ONBON_WORD_ORDERS,
     TERMINAL_KINDS,
 )
-from display.daypart import Daypart
+from display.daypart import (
+    DAY_CHOICES,
+    WEEKDAY_NAMES,
+    Daypart,
+    chosen_days,
+    day_choice,
+    minutes,
+)
 from display.led.onbon.commands import DEVICE_TYPES, MAX_AREAS
-from display.led.palette import COLOURS
+from display.led.palette import COLOUR_NAMES
 from display.playlist import ENTRY_KINDS, RULES, is_local_url
 from shared.ids import DB_INT_MAX
 
@@ -88,7 +95,7 @@ class TerminalForm(ConsoleForm):
     width = number("宽度", 8, 16384, 1920)
     height = number("高度", 8, 16384, 1080)
     color_mode = ChoiceField("LED 颜色模式", choices=choices(LED_COLOR_MODES), default="mono")
-    led_color = ChoiceField("单色屏颜色", choices=[(c, c) for c in COLOURS], default="red")
+    led_color = ChoiceField("单色屏颜色", choices=list(COLOUR_NAMES.items()), default="red")
     font_size = number("字号", 8, 64, 16)
     scroll_speed = number("滚动速度", 1, 500, 32)
 
@@ -126,8 +133,10 @@ class EntryForm(ConsoleForm):
 
     kind = ChoiceField("类型", choices=choices(ENTRY_KINDS), invalid="节目类型无效")
     duration_seconds = number("时长", 1, 3600, 10)
+    # The operator types a title and picks; the pick fills the hidden number.
+    ref_title = line("内容标题", 200)
     ref_id = WholeNumberField(
-        "内容编号", validators=[Optional(), in_range("内容编号", 1, DB_INT_MAX)]
+        "内容", validators=[Optional(), in_range("内容", 1, DB_INT_MAX)], widget=HiddenInput()
     )
     # Checked by validate() for the kinds that use them.
     rule = ChoiceField("规则", choices=choices(RULES), validate_choice=False)
@@ -142,8 +151,8 @@ class EntryForm(ConsoleForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         kind = self.kind.data
-        if kind in REFERENCE and self.ref_id.data is None and not self.ref_id.errors:
-            ok = refuse(self.ref_id, "请填写内容编号")
+        if kind in REFERENCE and self.ref_id.data is None and not self.ref_title.data:
+            ok = refuse(self.ref_title, "请输入标题并从列表中选择内容")
         if kind == "rule":
             if self.rule.data not in RULES:
                 ok = refuse(self.rule, "请选择规则")
@@ -174,6 +183,19 @@ class EntryForm(ConsoleForm):
 # -- rotation schedules --------------------------------------------------------------
 
 
+def checkboxes(label: str, options, **kwargs):
+    """Several choices as a list of checkboxes."""
+    return ChoicesField(
+        label,
+        choices=options,
+        coerce=int,
+        render_kw={"class": "check-list"},
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        **kwargs,
+    )
+
+
 class ScheduleForm(ConsoleForm):
     name = line("名称", 80)
     playlist_id = ChoiceField("节目单", coerce=int, invalid="节目单不存在")
@@ -181,26 +203,64 @@ class ScheduleForm(ConsoleForm):
     target = ChoiceField("终端或分组", invalid="请选择终端或分组")
     date_from = DayField("开始日期")
     date_to = DayField("结束日期")
-    day_of_week = line("星期", 40, default="*")
+    days = ChoiceField(
+        "哪些天",
+        choices=[(k, label) for k, (label, _stored) in DAY_CHOICES.items()],
+        default="every",
+        invalid="请选择哪些天播放",
+        widget=ListWidget(prefix_label=False),
+        option_widget=RadioInput(),
+        render_kw={"class": "check-list"},
+    )
+    weekdays = checkboxes(
+        "自选星期", [(n, f"周{name}") for n, name in enumerate(WEEKDAY_NAMES)], invalid="星期无效"
+    )
     start_time = line("开始时间", 5, default="00:00")
     end_time = line("结束时间", 5, default="24:00")
     priority = number("优先级", -1000, 1000, 0)
     is_default = BooleanField("默认计划（没有其他计划生效时播放）")
     active = BooleanField("启用", default=True)
 
+    def day_of_week(self) -> str:
+        """The chosen days in their stored form."""
+        if self.days.data == "chosen":
+            return chosen_days(self.weekdays.data or [])
+        return DAY_CHOICES[self.days.data][1]
+
+    def show_days(self, stored: str) -> None:
+        """Tick what a saved schedule has."""
+        try:
+            self.days.data, self.weekdays.data = day_choice(stored)
+        except ValueError:
+            self.days.data, self.weekdays.data = "chosen", []
+
+    def check_days(self) -> bool:
+        """The days and the times of day (also a power schedule's)."""
+        ok = True
+        if self.days.data == "chosen" and not self.weekdays.data and not self.weekdays.errors:
+            ok = refuse(self.weekdays, "请至少勾选一天")
+        for box in (self.start_time, self.end_time):
+            if not box.errors:
+                try:
+                    minutes(box.data)
+                except ValueError as exc:
+                    ok = refuse(box, str(exc))
+        return ok
+
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        ok = self.check_days() and ok
         if ok:
             try:
                 Daypart(
-                    self.day_of_week.data,
+                    self.day_of_week(),
                     self.start_time.data,
                     self.end_time.data,
                     self.date_from.data,
                     self.date_to.data,
                 ).validate()
             except ValueError as exc:
-                ok = refuse(self.day_of_week, f"时段设置有误：{exc}")
+                ok = refuse(self.date_to, str(exc))
         return ok
 
 

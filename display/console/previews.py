@@ -65,9 +65,15 @@ def preview_program(item: Item, rev, kind: str, terminal_kind: str) -> dict:
     entry = Resolver(db.session, hall.id if hall else None, terminal_kind, now()).item(
         _shown(item, rev), kind
     )
-    entry.update({"key": f"preview-{item.id}-{rev.number}", "duration": 15})
+    return program_of(entry, f"preview-{item.id}-{rev.number}", terminal_kind)
+
+
+def program_of(entry: dict, key: str, terminal_kind: str) -> dict:
+    """A program of one shown entry, for the players and renderers to draw."""
+    hall = _hall()
+    entry.update({"key": key, "duration": 15})
     return {
-        "version": f"preview-{item.id}-{rev.number}",
+        "version": key,
         "generated_at": iso(now()),
         "terminal": {"code": "preview", "name": "预览", "kind": terminal_kind},
         "hall": {
@@ -86,6 +92,23 @@ def preview_program(item: Item, rev, kind: str, terminal_kind: str) -> dict:
         "entries": [entry],
         "ticker": [],
     }
+
+
+def led_png(entry: dict, key: str) -> Response:
+    """The LED renderer's frame of one entry, a moment in, on the hall's first strip."""
+    strip = _strip()
+    if strip.color_mode not in LED_COLOR_MODES:
+        strip.color_mode = "mono"
+    try:
+        rendered = render_program(strip, program_of(entry, key, "led"))
+    except NoLedFont as exc:
+        return Response(str(exc), status=503, mimetype="text/plain")
+    # A moment in: a scrolling text has come into view by then (a short one stands still).
+    frame, _ = rendered.frame_at(min(PREVIEW_AT_MS, max(rendered.cycle_ms - 1, 0)))
+    response = Response(rendered.png(frame), mimetype="image/png")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Count"] = str(len(rendered.frames))
+    return response
 
 
 def _strip() -> Terminal | SimpleNamespace:
@@ -108,19 +131,11 @@ def _strip() -> Terminal | SimpleNamespace:
 @role_required(*READERS)
 def preview_led(item_id: int):
     item, rev = _revision(item_id)
-    strip = _strip()
-    if strip.color_mode not in LED_COLOR_MODES:
-        strip.color_mode = "mono"
-    try:
-        rendered = render_program(strip, preview_program(item, rev, "item_headline", "led"))
-    except NoLedFont as exc:
-        return Response(str(exc), status=503, mimetype="text/plain")
-    # A moment in: a scrolling text has come into view by then (a short one stands still).
-    frame, _ = rendered.frame_at(min(PREVIEW_AT_MS, max(rendered.cycle_ms - 1, 0)))
-    response = Response(rendered.png(frame), mimetype="image/png")
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Frame-Count"] = str(len(rendered.frames))
-    return response
+    hall = _hall()
+    entry = Resolver(db.session, hall.id if hall else None, "led", now()).item(
+        _shown(item, rev), "item_headline"
+    )
+    return led_png(entry, f"preview-{item.id}-{rev.number}")
 
 
 @console_bp.get("/preview/items/<int:item_id>/program.json")

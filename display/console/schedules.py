@@ -15,14 +15,17 @@ from content_feed.models import Playlist, RotationSchedule, Terminal, TerminalGr
 from display.blueprints import console_bp
 from display.console.audit import SCHEDULE_FIELDS, schedule_state
 from display.console.forms import ScheduleForm
+from display.console.overlaps import hidden_schedules
 from display.console.svg import timeline_svg
 from display.daypart import describe_weekdays
 from display.rotation import day_timeline
 from display.screens import hall_tz, schedules_for, screen_of, urgent_rule_of
 from web import hall_scope
 
-# What the form sets directly (the target is a terminal or a group, below).
-SCHEDULE_COLUMNS = [f for f in SCHEDULE_FIELDS if f not in ("terminal_id", "group_id")]
+# What the form sets directly (the target and the days are set below).
+SCHEDULE_COLUMNS = [
+    f for f in SCHEDULE_FIELDS if f not in ("terminal_id", "group_id", "day_of_week")
+]
 
 
 def _groups():
@@ -49,7 +52,7 @@ def weekdays_text(expr: str) -> str:
     try:
         return describe_weekdays(expr)
     except ValueError:
-        return f"（无效：{expr}）"
+        return "（星期设置无效，请重新选择）"
 
 
 @console_bp.get("/schedules")
@@ -65,7 +68,11 @@ def schedules():
         .all()
     )
     return render_template(
-        "display/console/schedules.html", rows=rows, weekdays_text=weekdays_text, **_choices()
+        "display/console/schedules.html",
+        rows=rows,
+        weekdays_text=weekdays_text,
+        hidden=hidden_schedules(now()),
+        **_choices(),
     )
 
 
@@ -81,12 +88,14 @@ def _schedule_form(schedule: RotationSchedule | None) -> ScheduleForm:
         form.target.data = (
             f"t:{schedule.terminal_id}" if schedule.terminal_id else f"g:{schedule.group_id}"
         )
+        form.show_days(schedule.day_of_week)
     return form
 
 
 def _apply(schedule: RotationSchedule, form: ScheduleForm) -> None:
     for name in SCHEDULE_COLUMNS:
         form[name].populate_obj(schedule, name)
+    schedule.day_of_week = form.day_of_week()
     kind, _, ident = form.target.data.partition(":")
     schedule.terminal_id = int(ident) if kind == "t" else None
     schedule.group_id = int(ident) if kind == "g" else None
@@ -189,6 +198,9 @@ def timeline(terminal_id: int):
         names=names,
         tz=tz,
         svg=timeline_svg(segments, names, tz, on),
+        schedule_names={
+            r.id: r.name or "未命名" for r in db.session.execute(select(RotationSchedule)).scalars()
+        },
     )
 
 
@@ -199,3 +211,25 @@ def timeline_image(terminal_id: int):
     on = _day_arg(terminal)
     segments, names, tz = _timeline(terminal, on)
     return Response(timeline_svg(segments, names, tz, on), mimetype="image/svg+xml")
+
+
+@console_bp.get("/terminals/<int:terminal_id>/week")
+@role_required("operator")
+def week(terminal_id: int):
+    """Seven days of what the screen plays, from the chosen day (today by default)."""
+    terminal = db.session.get(Terminal, terminal_id) or abort(404)
+    first = _day_arg(terminal)
+    days = []
+    for n in range(7):
+        on = first + timedelta(days=n)
+        segments, names, tz = _timeline(terminal, on)
+        days.append((on, timeline_svg(segments, names, tz, on)))
+    screens = _choices()["terminals"]
+    return render_template(
+        "display/console/week.html",
+        terminal=terminal,
+        screens=screens,
+        days=days,
+        previous=first - timedelta(days=7),
+        following=first + timedelta(days=7),
+    )

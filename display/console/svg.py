@@ -32,7 +32,7 @@ def timeline_svg(segments, names: dict, tz: ZoneInfo, on: date, width: int = 960
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" viewBox="0 0 {width} 150" '
         f'width="100%" role="img" aria-label="{escape(on.isoformat())} 播放时间线">',
-        f'<text x="{left}" y="18">{escape(on.isoformat())} 播放时间线（{escape(str(tz))}）</text>',
+        f'<text x="{left}" y="18">{escape(on.isoformat())} 播放时间线（大厅时间）</text>',
     ]
     order: dict = {}
     legend: dict[str, str] = {}

@@ -14,6 +14,16 @@ COLOURS = {
     "amber": (255, 191, 0),
     "cyan": (0, 255, 255),
 }
+# What staff call them.
+COLOUR_NAMES = {
+    "red": "红色",
+    "green": "绿色",
+    "yellow": "黄色",
+    "blue": "蓝色",
+    "white": "白色",
+    "amber": "琥珀色",
+    "cyan": "青色",
+}
 MODES = ("mono", "dual", "rgb")
 
 # Which colour each tone of text takes in each mode.

@@ -139,19 +139,25 @@ def _published(inq: Inquiry) -> list[tuple[str, list]]:
 @bp.get("/<int:inquiry_id>")
 @role_required("handler")
 def inquiry(inquiry_id: int):
-    inq = _inquiry(inquiry_id)
-    return _inquiry_page(
-        inq,
-        ReplyForm(
+    return _inquiry_page(_inquiry(inquiry_id))
+
+
+def _inquiry_page(
+    inq: Inquiry,
+    reply_form: ReplyForm | None = None,
+    preview: Inquiry | None = None,
+    status: int = 200,
+    **posted,
+):
+    """The inquiry's page; a refused form (``reply_form`` or ``posted``) comes back
+    as it was typed, a previewed reply as it will be published."""
+    if reply_form is None:
+        reply_form = ReplyForm(
             text=inq.reply,
             public=inq.reply_public,
             public_question=inq.public_question,
             masked_words=inq.masked_words,
-        ),
-    )
-
-
-def _inquiry_page(inq: Inquiry, reply_form: ReplyForm, preview: Inquiry | None = None):
+        )
     handlers = (
         db.session.execute(select(User).where(User.active.is_(True)).order_by(User.username))
         .scalars()
@@ -176,14 +182,17 @@ def _inquiry_page(inq: Inquiry, reply_form: ReplyForm, preview: Inquiry | None =
         masked_text=mask_text(inq.text),
         mask_text=mask_text,
         may_reveal=_may_see_contact(inq),
-        assign_form=assign_form,
-        state_form=state_form,
-        reply_form=reply_form,
-        extend_form=ExtendForm(),
+        **{
+            "assign_form": assign_form,
+            "state_form": state_form,
+            "reply_form": reply_form,
+            "extend_form": ExtendForm(),
+            **posted,
+        },
         on_time=answered_on_time(inq),
         published=_published(preview or inq),
         previewing=preview is not None,
-    )
+    ), status
 
 
 def _reveal(record: Inquiry | Rating, back: str) -> str:
@@ -201,17 +210,20 @@ def reveal_contact(inquiry_id: int):
     return _reveal(_inquiry(inquiry_id), url_for(".inquiry", inquiry_id=inquiry_id))
 
 
-def _act(inq: Inquiry, form, action) -> Response:
+def _act(inq: Inquiry, form, action, name: str) -> Response:
+    """Do ``action``; a refusal shows the page again with ``form`` (named ``name``
+    on the page) as typed, so nothing written is lost."""
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return redirect(url_for(".inquiry", inquiry_id=inq.id))
+        return _inquiry_page(inq, status=422, **{name: form})
     try:
         action()
         db.session.commit()
-        flash("已保存", "success")
     except HandlingError as exc:
         db.session.rollback()
         flash(str(exc), "error")
+        return _inquiry_page(_inquiry(inq.id), status=422, **{name: form})
+    flash("已保存", "success")
     return redirect(url_for(".inquiry", inquiry_id=inq.id))
 
 
@@ -237,7 +249,7 @@ def assign_inquiry(inquiry_id: int):
             department=form.department.data or "",
         )
 
-    return _act(inq, form, action)
+    return _act(inq, form, action, "assign_form")
 
 
 @bp.post("/<int:inquiry_id>/state")
@@ -251,6 +263,7 @@ def change_state(inquiry_id: int):
         lambda: set_state(
             db.session, inq, current_user, clock.now(), form.state.data, form.reason.data or ""
         ),
+        "state_form",
     )
 
 
@@ -283,6 +296,7 @@ def reply_inquiry(inquiry_id: int):
             public_question=form.public_question.data or "",
             masked_words=form.masked_words.data or "",
         ),
+        "reply_form",
     )
 
 
@@ -292,7 +306,10 @@ def extend_inquiry(inquiry_id: int):
     inq = _inquiry(inquiry_id)
     form = ExtendForm()
     return _act(
-        inq, form, lambda: extend(db.session, inq, current_user, clock.now(), form.reason.data)
+        inq,
+        form,
+        lambda: extend(db.session, inq, current_user, clock.now(), form.reason.data),
+        "extend_form",
     )
 
 

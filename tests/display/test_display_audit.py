@@ -62,7 +62,7 @@ def test_playlist_and_schedule_changes_are_ledgered(console_app, operator):
         "playlist_id": str(playlist.id),
         # A wall: rotation schedules drive walls and LED strips (kiosks have none).
         "target": f"t:{db.session.execute(select(Terminal.id).where(Terminal.code == 'wall-1')).scalar_one()}",
-        "day_of_week": "sat,sun",
+        "days": "weekend",
         "start_time": "09:00",
         "end_time": "17:00",
         "priority": "5",

@@ -151,14 +151,15 @@ def test_schedule_form_validates_the_daypart(demo_app, operator):
         "name": "坏时段",
         "playlist_id": "1",
         "target": f"t:{wall().id}",
-        "day_of_week": "someday",
+        "days": "chosen",
         "start_time": "08:00",
-        "end_time": "09:00",
+        "end_time": "25:00",
         "active": "1",
     }
     r = operator.post("/admin/display/schedules/new", data=data)
-    assert r.status_code == 422 and "时段设置有误" in r.get_data(as_text=True)
-    data["day_of_week"] = "sat,sun"
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "请至少勾选一天" in page and "不是一天中的时间" in page
+    data.update(end_time="09:00", weekdays=["5", "6"])
     r = operator.post("/admin/display/schedules/new", data=data)
     assert r.status_code == 302
     saved = db.session.execute(

@@ -44,7 +44,7 @@ def test_weekday_expressions_come_from_apscheduler():
     assert weekdays("mon-fri") == frozenset(range(5))
     assert weekdays("sat,sun") == frozenset({5, 6})
     assert weekdays("*") == frozenset(range(7))
-    assert describe_weekdays("mon-fri") == "周一、二、三、四、五"
+    assert describe_weekdays("mon-fri") == "周一至周五"
     with pytest.raises(ValueError):
         weekdays("someday")
 

@@ -30,6 +30,7 @@ NOTICE = {
     "admin.urgent_edit": "urgent",
     "admin.urgent_cancel": "urgent",
     "display_console.urgent_status": "urgent",
+    "display_console.meeting_thumb": "meeting",
 }
 ARGUMENT = {
     "item_id": "item",

@@ -301,11 +301,49 @@
 
   function heartbeat() {
     var p = state.program;
+    var done = load("commandsDone", []);
     post(body.dataset.heartbeatUrl, {
       version: state.etag.replace(/"/g, ""),
       program: p ? (p.mode === "urgent" ? "紧急通知" : (p.playlist ? p.playlist.name : "空闲画面")) : "",
-      entry: state.current ? (state.current.title || state.current.key) : ""
-    }).catch(function () {});
+      entry: state.current ? (state.current.title || state.current.key) : "",
+      done: done.length ? done : null,
+      power: body.dataset.power === "off" ? "off" : "on"
+    }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (reply) { if (reply) obey(reply, done); })
+      .catch(function () {});
+  }
+
+  /* ---- commands from the console (設备监控), in the heartbeat's reply ---- */
+  function setPower(power) {
+    body.dataset.power = power === "off" ? "off" : "on";
+    document.getElementById("power-off").hidden = power !== "off";
+  }
+  function identify() {
+    var box = document.getElementById("identify");
+    box.textContent = code;
+    box.hidden = false;
+    clearTimeout(identify.timer);
+    identify.timer = setTimeout(function () { box.hidden = true; }, 30000);
+  }
+  function obey(reply, sent) {
+    if (reply.power) setPower(reply.power);
+    var waiting = reply.commands || [];
+    var ids = waiting.map(function (c) { return c.id; });
+    // Acknowledged ones no longer come back: stop repeating them.
+    var done = load("commandsDone", []).filter(function (id) {
+      return ids.indexOf(id) >= 0 || sent.indexOf(id) < 0;
+    });
+    var reload = false;
+    waiting.forEach(function (c) {
+      if (done.indexOf(c.id) >= 0) return;
+      done.push(c.id);
+      if (c.action === "reload") reload = true;
+      else if (c.action === "fetch") pollNow("");
+      else if (c.action === "identify") identify();
+    });
+    save("commandsDone", done.slice(-50));
+    // After the note is kept: the reloaded page acknowledges it in its first heartbeat.
+    if (reload) location.reload();
   }
 
   /* ---- polling, and push when the server offers it ---- */
