@@ -30,7 +30,14 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from content_feed.text_hygiene import clean_text
-from content_feed.time_limits import COUNTED, UNIT_CHOICES, WORKING_DAYS, TimeLimit, TimeLimitError
+from content_feed.time_limits import (
+    COUNTED,
+    UNFILLED,
+    UNIT_CHOICES,
+    WORKING_DAYS,
+    TimeLimit,
+    TimeLimitError,
+)
 from content_feed.timefmt import local, local_to_utc
 from content_feed.vocabulary import (
     DISCLOSURE_MODES,
@@ -435,7 +442,10 @@ class GuideForm(ConsoleForm):
     def time_limit(self, prefix: str) -> TimeLimit:
         """The limit of ``prefix`` ("statutory", "promised"): a 0 is 当场办结."""
         raw = self[f"{prefix}_value"].data
-        return TimeLimit.of(int(raw) if raw else None, self[f"{prefix}_unit"].data)
+        unit = self[f"{prefix}_unit"].data
+        if not raw and unit in COUNTED:
+            unit = UNFILLED  # no number typed: a limit not filled in, never 当场办结
+        return TimeLimit.of(int(raw) if raw else None, unit)
 
     def validate_statutory_value(self, field):
         self._check_limit("statutory", field)
@@ -449,8 +459,6 @@ class GuideForm(ConsoleForm):
             return  # the unit's own refusal says it
         if raw and not (raw.isascii() and raw.isdigit()):
             raise ValidationError(f"{field.label.text}应为整数")
-        if not raw and self[f"{prefix}_unit"].data in COUNTED:
-            raise ValidationError(f"请填写{field.label.text}的数字，或选择即办、无、未填写等")
         try:
             self.time_limit(prefix)
         except TimeLimitError as exc:

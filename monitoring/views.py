@@ -34,6 +34,7 @@ from monitoring.book import Pending, book
 from monitoring.forms import ACTIONS, CommandForm, PowerForm
 from monitoring.models import MonitorAlert, PowerSchedule, TerminalCommand
 from monitoring.state import STATE_NAMES, refresh_power, seen
+from shared.ids import as_id
 
 KIND_NAMES = {"kiosk": "触摸查询机", "wall": "大屏", "led": "LED 条屏"}
 
@@ -236,8 +237,8 @@ def _power_changed(action: str, row: PowerSchedule, summary: str, done: str):
 def power_delete():
     visible = {t.id for t in _terminals()}
     groups = {g.id for g in _groups()}
-    ident = request.form.get("id", type=int)
-    row = db.session.get(PowerSchedule, ident) if ident else None
+    ident = as_id(request.form.get("id", ""))
+    row = db.session.get(PowerSchedule, ident) if ident is not None else None
     if row is None or not (row.terminal_id in visible or row.group_id in groups):
         abort(404)
     db.session.delete(row)

@@ -133,7 +133,10 @@ def test_slogans_and_urgent_notices_follow_their_windows(app, clock):
     make_slogan("停用标语", active=False)
     assert [s.text for s in db.session.execute(public_slogans(now)).scalars()] == ["长期标语"]
     make_urgent(now, hours=1, on_led=False)
-    assert len(db.session.execute(current_urgent_notices(now, surface="wall")).all()) == 1
-    assert db.session.execute(current_urgent_notices(now, surface="led")).all() == []
+    assert (
+        len(db.session.execute(current_urgent_notices(now, surface="wall", group_ids=())).all())
+        == 1
+    )
+    assert db.session.execute(current_urgent_notices(now, surface="led", group_ids=())).all() == []
     later = now + timedelta(hours=1)
-    assert db.session.execute(current_urgent_notices(later)).all() == []
+    assert db.session.execute(current_urgent_notices(later, group_ids=())).all() == []

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def nav(page, label):
-    page.locator("nav.admin-nav a", has_text=label).click()
+    page.locator("nav.admin-nav").get_by_role("link", name=label, exact=True).click()
 
 
 def test_handler_reaches_bad_ratings_from_the_dashboard(browser, live_server, screenshot_dir):

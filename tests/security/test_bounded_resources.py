@@ -36,7 +36,7 @@ def rss_mb() -> float:
 def test_concurrent_decodes_stay_within_the_pixel_budget_and_give_memory_back(app):
     """Four 1200×1200 uploads at once against a 3-megapixel budget: never more than
     3 MP decoded at a time, all of them stored, and rounds of it leave the memory
-    where the first round left it."""
+    where the first rounds left it."""
     app.config["SUNLIGHT"]["security"]["image_decode_megapixels"] = 3
     budget = budget_for(3)
     images = [png(1200, shade) for shade in range(4)]
@@ -53,11 +53,14 @@ def test_concurrent_decodes_stay_within_the_pixel_budget_and_give_memory_back(ap
         for t in threads:
             t.join()
 
-    round_of_uploads()
-    after_first = rss_mb()
+    # Two rounds warm the allocator's arenas (in a worker shared with other tests);
+    # three more must not grow the process.
     for _ in range(2):
         round_of_uploads()
-    assert results == [1200] * 12
+    after_first = rss_mb()
+    for _ in range(3):
+        round_of_uploads()
+    assert results == [1200] * 20
     assert budget.peak <= 3_000_000 and budget.used == 0
     assert rss_mb() - after_first < 30, (after_first, rss_mb())
 
