@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import os
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -46,12 +46,12 @@ def test_concurrent_decodes_stay_within_the_pixel_budget_and_give_memory_back(ap
         with app.app_context():
             results.append(uploads.inspect(data).width)
 
+    # Four request threads for every round, as waitress keeps a fixed pool (new
+    # threads each round would each take an allocator arena of their own).
+    pool = ThreadPoolExecutor(max_workers=4)
+
     def round_of_uploads() -> None:
-        threads = [threading.Thread(target=upload, args=(data,)) for data in images]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        list(pool.map(upload, images))
 
     # Two rounds warm the allocator's arenas (in a worker shared with other tests);
     # three more must not grow the process.
@@ -62,6 +62,7 @@ def test_concurrent_decodes_stay_within_the_pixel_budget_and_give_memory_back(ap
         round_of_uploads()
     assert results == [1200] * 20
     assert budget.peak <= 3_000_000 and budget.used == 0
+    pool.shutdown()
     assert rss_mb() - after_first < 30, (after_first, rss_mb())
 
 
