@@ -125,6 +125,8 @@ def test_meeting_form_marks_required_fields_and_checks_the_lead_at_save(
     page.fill("#topics", "审议年度计划")
     page.fill("#register_until", (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
     page.click("button[type=submit]:text('保存')")
+    # The click returns once the answer's navigation commits; wait for the page it draws.
+    page.locator(".field-error", has_text="天前发布").wait_for()
     errors = page.locator(".field-error").all_inner_texts()
     assert any("天前发布" in e for e in errors)
     assert "报名截止须早于会议开始时间" in errors
