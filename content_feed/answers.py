@@ -33,6 +33,16 @@ BUILD_WAIT_SECONDS = 30
 
 
 @dataclass
+class Shown:
+    """What a screen shows once it holds an answer, kept with the answer: the
+    urgent notices in it. A wall's program confirms them when the wall says so;
+    an LED strip's pull confirms them (fast_path.note_seen): it has no other way.
+    Surfaces keep more (display.led_views.LedShow: the strip's rendered frames)."""
+
+    urgent: frozenset[int] = frozenset()
+
+
+@dataclass
 class Answer:
     body: bytes
     mimetype: str
@@ -41,8 +51,8 @@ class Answer:
     depends: tuple[str, ...]
     valid_until: datetime | None
     shared: bool = True
-    # Anything else a surface keeps with the answer (the LED frames).
-    extra: object = None
+    # What a screen's answer shows (None for the feed's answers).
+    extra: Shown | None = None
     size: int = 0
 
     def current(self, versions, now: datetime) -> bool:

@@ -176,7 +176,7 @@ def note_seen(presence, card, answer, at, address: str, reported: dict) -> None:
     """A terminal fetched ``answer``: it is alive, and it shows the urgent notices in it
     (``answer.extra.urgent``: an LED strip has no other way to confirm them)."""
     presence.seen(card.id, at, address, last_version=answer.etag.strip('"'), **reported)
-    for notice_id in getattr(answer.extra, "urgent", ()):
+    for notice_id in answer.extra.urgent if answer.extra is not None else ():
         presence.confirmed(notice_id, card.id, at)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from flask import Response, current_app, request
 from sqlalchemy import select
 
-from content_feed.answers import TERMINAL_VARY, Answer, etag_matches
+from content_feed.answers import TERMINAL_VARY, Answer, Shown, etag_matches
 from content_feed.api.caching import FastAnswer, answer_cache, refuse_unknown_params
 from content_feed.api.declare import Reply, declare
 from content_feed.clock import now
@@ -49,17 +49,16 @@ def frame_cache() -> FrameCache:
     return current_app.extensions.setdefault("sunlight.led_frames", FrameCache())
 
 
-@dataclass
-class LedShow:
-    """A strip's rendered program and the encodings made of it so far."""
+@dataclass(kw_only=True)
+class LedShow(Shown):
+    """A strip's rendered program and the encodings made of it so far (and,
+    as Shown, the program's urgent notices: a strip that pulls a frame shows them)."""
 
     rendered: Rendered
     program_etag: str
     width: int
     height: int
     color_mode: str
-    # The urgent notices in the program: a strip that pulls a frame shows them.
-    urgent: frozenset[int] = frozenset()
     _tags: dict[str, str] = field(default_factory=dict)
     _bodies: dict[str, bytes] = field(default_factory=dict)
     _outside: str | None = None
@@ -141,12 +140,12 @@ def led_answer(code: str) -> Answer:
             render_key(terminal, shown), lambda: render_program(terminal, shown)
         )
         show = LedShow(
-            rendered,
-            program.etag,
-            terminal.width,
-            terminal.height,
-            terminal.color_mode,
-            urgent=program.extra or frozenset(),
+            rendered=rendered,
+            program_etag=program.etag,
+            width=terminal.width,
+            height=terminal.height,
+            color_mode=terminal.color_mode,
+            urgent=program.extra.urgent,
         )
         # Good exactly as long as the program it was drawn from. The frames
         # are shared with strips showing the same, and counted in the FrameCache.

@@ -103,7 +103,7 @@ def note_ack(app, card, data: dict, address: str, at) -> dict | None:
     except ValidationError:
         return None
     answer = services(app).answers.current(program_key(card.code), services(app).versions, at)
-    if answer is None or notice_id not in (answer.extra or ()):
+    if answer is None or answer.extra is None or notice_id not in answer.extra.urgent:
         return None
     first = book(app).confirmed(notice_id, card.id, at)
     return dump(AckReply(ok=True, first_shown_at=first.isoformat()))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from content_feed import topics
-from content_feed.answers import Answer, json_answer
+from content_feed.answers import Answer, Shown, json_answer
 from content_feed.api.caching import obtain
 from content_feed.clock import now as clock_now
 from content_feed.db import db
@@ -81,7 +81,7 @@ def program_answer(code: str, *, revalidated: bool = False) -> Answer:
             db.session, terminal, clock_now(), shared_parts(), (seq, boundary)
         )
         answer = json_answer(program, deps, seq, boundary, shared=False)
-        answer.extra = frozenset(program["urgent"])
+        answer.extra = Shown(urgent=frozenset(program["urgent"]))
         return answer
 
     return obtain(program_key(code), build, revalidated=revalidated)
