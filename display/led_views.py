@@ -15,7 +15,7 @@ from flask import Response, current_app, request
 from sqlalchemy import select
 
 from content_feed.answers import TERMINAL_VARY, Answer, Shown, etag_matches
-from content_feed.api.caching import FastAnswer, answer_cache, refuse_unknown_params
+from content_feed.api.caching import FastAnswer, answer_cache, fast_answer, refuse_unknown_params
 from content_feed.api.declare import Reply, declare
 from content_feed.clock import now
 from content_feed.db import db
@@ -25,7 +25,7 @@ from content_feed.presence import book
 from content_feed.schemas.screens import LedText
 from content_feed.terminals import directory
 from content_feed.versioning import versions
-from display.access import SCREEN_ROUTE, TerminalRefused, screen_token
+from display.access import LED_STRIPS, SCREEN_ROUTE, TerminalRefused
 from display.blueprints import bp
 from display.led.fonts import NoLedFont
 from display.led.gb2312 import outside_gb2312
@@ -242,11 +242,19 @@ def _no_font(exc: NoLedFont) -> Response:
         },
     },
 )
+@fast_answer(
+    FastAnswer(
+        access=LED_STRIPS,
+        respond=respond_led,
+        seen=SEEN,
+        key=lambda args: led_key(args["code"]),
+    )
+)
 def led(code: str, fmt: str):
     if fmt not in FORMATS:
         raise TerminalRefused(code)  # the same empty, uncached 404 as any refusal
     refuse_unknown_params(())
-    card = directory().authenticate(code, screen_token(), ("led",))
+    card = LED_STRIPS.card(directory(), code, request.environ)
     if card is None:
         raise TerminalRefused(code)
     try:
@@ -268,12 +276,3 @@ def led(code: str, fmt: str):
     for name, value in headers:
         response.headers[name] = value
     return response
-
-
-led.fast_answer = FastAnswer(
-    kinds=("led",),
-    respond=respond_led,
-    seen=SEEN,
-    key=lambda args: led_key(args["code"]),
-    token_in_url=True,
-)

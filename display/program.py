@@ -19,6 +19,7 @@ from content_feed.models import Playlist, RotationSchedule, Terminal
 from content_feed.public_now import public_slogans
 from content_feed.timefmt import iso
 from content_feed.wording import urgent_heading, urgent_title
+from display.access import SCREEN_KINDS
 from display.playlist import LABELS, Resolver
 from display.rotation import Decision, what_plays
 from display.screens import (
@@ -33,7 +34,6 @@ from operations import push
 # Seconds an urgent notice stays on screen before the player shows it again.
 URGENT_SECONDS = 30
 TICKER_LIMIT = 20
-SCREEN_KINDS = ("wall", "led")
 
 
 def program_topics(terminal: Terminal, decision: Decision) -> list[str]:
