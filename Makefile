@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench scaled clean
+.PHONY: run test lint format bench scaled deb clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ scaled: $(STAMP)
 	scripts/system-deps.sh scaled
 	$(PY) deploy/scaled.py
 
+# A Debian package (dpkg-deb, no network) into dist/ (docs/deploy.md).
+deb: $(STAMP)
+	$(PY) deploy/debian/build.py
+
 lint: $(STAMP)
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
 
@@ -44,4 +48,4 @@ bench: $(STAMP)
 	$(PY) bench/push.py
 
 clean:
-	rm -rf $(VENV) test-output .pytest_cache
+	rm -rf $(VENV) test-output .pytest_cache dist

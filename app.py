@@ -172,6 +172,7 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per package (display/ has two: the screens and their console).
     The feed's come first: kiosk/, display/ and the consoles build on it."""
     from admin import bp as admin_console
+    from cluster import bp as cluster
     from content_feed import atom, qr
     from content_feed.api import api
     from content_feed.extensions import csrf
@@ -188,6 +189,7 @@ def register_blueprints(app: Flask) -> None:
     for exempt in (api, screens, kiosk_ack):
         csrf.exempt(exempt)
     for blueprint in (
+        cluster,
         api,
         qr.bp,
         atom.bp,

@@ -59,11 +59,15 @@ HALLS = 20
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def setup(env: dict, walls: int, leds: int, kiosks: int) -> None:
-    """The demo hall, 19 more halls, and the terminals, written through the app."""
-    subprocess.run(
-        [sys.executable, "run.py", "demo"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
+def setup(
+    env: dict, walls: int, leds: int, kiosks: int, *, halls: int = HALLS, demo: bool = True
+) -> None:
+    """The demo hall (``demo``: loaded here), more halls up to ``halls``, and the
+    terminals, written through the app."""
+    if demo:
+        subprocess.run(
+            [sys.executable, "run.py", "demo"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
     code = f"""
 import os
 from app import create_app
@@ -73,7 +77,7 @@ from content_feed.terminals import hash_token
 app = create_app()
 with app.app_context():
     halls = [db.session.query(Hall).filter_by(code="hall-1").one()]
-    for n in range(2, {HALLS} + 1):
+    for n in range(2, {halls} + 1):
         # The demo has a second hall already (hall-2): keep it, add the rest.
         hall = db.session.query(Hall).filter_by(code=f"hall-{{n}}").one_or_none()
         if hall is None:
@@ -140,8 +144,7 @@ class Conn:
                 etag = value.strip()
             elif name == "connection" and value.strip().lower() == "close":
                 closing = True
-        if length:
-            await self.reader.readexactly(length)
+        self.body = await self.reader.readexactly(length) if length else b""
         if closing:
             self.close()
             self.reader = self.writer = None

@@ -12,7 +12,8 @@ case "${1:-run}" in
   # poppler-utils: the print tests read the PDF Chromium prints (pages, margins);
   # nodejs: the kiosk's search and submission rules run against shared test vectors;
   # redis-server (in $scaled): shared rate-limit counters of several nodes.
-  test) want="$want chromium postgresql poppler-utils $scaled" ;;
+  # python3-async-timeout: the packaged layout's test runs Debian's python3 (tests/deb).
+  test) want="$want chromium postgresql poppler-utils python3-async-timeout $scaled" ;;
   bench) want="$want chromium postgresql wrk $scaled" ;;
   scaled) want="$want postgresql $scaled" ;;
 esac
