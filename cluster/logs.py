@@ -85,6 +85,8 @@ def setup(level: int = logging.INFO) -> None:
     handler.addFilter(_filter)
     root.addHandler(handler)
     root.setLevel(level)
+    # Alembic names each of its plugins at INFO on every start: noise.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def note_success() -> None:

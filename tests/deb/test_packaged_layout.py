@@ -256,9 +256,9 @@ def test_a_backup_then_a_restore_loses_nothing(layout):
             return [
                 conn.execute(q).fetchall()
                 for q in (
-                    "SELECT id, title, status FROM item ORDER BY id",
+                    "SELECT id, title, state FROM item ORDER BY id",
                     "SELECT id, code, name FROM terminal ORDER BY id",
-                    "SELECT count(*) FROM ledger_entry",
+                    "SELECT id, action FROM ledger_entry ORDER BY id",
                 )
             ]
 
@@ -271,4 +271,7 @@ def test_a_backup_then_a_restore_loses_nothing(layout):
         conn.execute("UPDATE terminal SET name = 'lost'")
     done = layout["run"]("restore", str(dump))
     assert done.returncode == 0, done.stderr[-2000:]
-    assert state() == before
+    after = state()
+    assert after[:2] == before[:2]
+    # The nodes kept running (the docs say: stop them first) and may log a new lead.
+    assert set(before[2]) <= set(after[2])
