@@ -26,7 +26,6 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import tomllib
 from pathlib import Path
@@ -39,26 +38,48 @@ from deploy.services import fill  # noqa: E402
 
 # Not needed to serve: tests, benchmarks, the developers' tools.
 SKIP_TOP = ("tests/", "bench/", ".ci/", "scripts/", "docs/", "Makefile", "deploy/debian/")
-SKIP_LIBS = (
-    "pip",
-    "setuptools",
-    "_distutils_hack",
-    "distutils-precedence.pth",
-    "pytest",
-    "_pytest",
-    "pluggy",
-    "iniconfig",
-    "xdist",
-    "execnet",
-    "hypothesis",
-    "_hypothesis",
-    "playwright",
-    "ruff",
-    "__editable__",
-    "sunlight-",
-    "pyee",
-    "__pycache__",
-)
+
+
+def runtime_distributions(requirements: list[str]):
+    """The installed distributions the app needs to serve: the closure of the
+    project's own dependencies (no extras: not the test tools), read from the
+    installed packages' metadata."""
+    from importlib.metadata import distribution
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    found = {}
+    todo = [Requirement(r) for r in requirements]
+    while todo:
+        req = todo.pop()
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue
+        name = canonicalize_name(req.name)
+        if name in found:
+            continue
+        dist = found[name] = distribution(req.name)
+        todo += [Requirement(r) for r in dist.requires or []]
+        # An extra asked for (psycopg[binary]) brings its own requirements.
+        for extra in req.extras:
+            for raw in dist.requires or []:
+                wanted = Requirement(raw)
+                if wanted.marker is not None and wanted.marker.evaluate({"extra": extra}):
+                    wanted.marker = None
+                    todo.append(wanted)
+    return list(found.values())
+
+
+def vendor_files(requirements: list[str]):
+    """(source, path in site-packages) of every file of those distributions,
+    without bytecode (postinst compiles it for Debian's python3)."""
+    for dist in runtime_distributions(requirements):
+        for rel in dist.files or []:
+            if rel.parts[0] == ".." or "__pycache__" in rel.parts or rel.suffix == ".pyc":
+                continue
+            src = Path(dist.locate_file(rel))
+            if src.is_file():
+                yield src, rel
 
 
 def project_files() -> list[str]:
@@ -91,16 +112,8 @@ def build(out: Path, fast: bool = False) -> Path:
         for name in project_files():
             copy(ROOT / name, app / name)
         vendor = stage / "usr/lib/sunlight/vendor"
-        site = Path(sysconfig.get_paths()["purelib"])
-        for entry in sorted(site.iterdir()):
-            if entry.name.startswith(SKIP_LIBS):
-                continue
-            if entry.is_dir():
-                shutil.copytree(
-                    entry, vendor / entry.name, ignore=shutil.ignore_patterns("__pycache__")
-                )
-            else:
-                copy(entry, vendor / entry.name)
+        for src, rel in vendor_files(project["dependencies"]):
+            copy(src, vendor / rel)
         copy(HERE / "sunlight", stage / "usr/bin/sunlight", 0o755)
         for unit in (
             "sunlight.service",
@@ -131,7 +144,7 @@ def build(out: Path, fast: bool = False) -> Path:
         debian.mkdir()
         (debian / "control").write_text(fill(HERE / "control", {"VERSION": version, "ARCH": arch}))
         copy(HERE / "conffiles", debian / "conffiles")
-        for script in ("postinst", "postrm"):
+        for script in ("postinst", "prerm", "postrm"):
             copy(HERE / script, debian / script, 0o755)
         out.mkdir(parents=True, exist_ok=True)
         target = out / f"sunlight_{version}_{arch}.deb"

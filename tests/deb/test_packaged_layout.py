@@ -62,6 +62,11 @@ def layout(tmp_path_factory):
     unpacked = work / "root"
     subprocess.run(["dpkg-deb", "-x", built, str(unpacked)], check=True)
     os.chmod(unpacked, 0o755)
+    # What dpkg would run at install: the package's own postinst compile line, on this tree.
+    postinst = (ROOT / "deploy/debian/postinst").read_text()
+    compile_line = next(line for line in postinst.splitlines() if "compileall" in line)
+    lib = str(unpacked / "usr/lib/sunlight")
+    subprocess.run(compile_line.replace("/usr/lib/sunlight", lib), shell=True, check=True)
     postgres = PostgresServer(free_port(), host=PG)
     redis = RedisServer(free_port(), host=REDIS, password="redis-secret-for-test")
     processes: list[Node] = []
