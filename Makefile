@@ -35,7 +35,7 @@ scaled: $(STAMP)
 	scripts/system-deps.sh scaled
 	$(PY) deploy/scaled.py
 
-# A Debian package (dpkg-deb, no network) into dist/ (docs/deploy.md).
+# A Debian package (dpkg-deb, no network) into dist/ (docs/deploying-separate-machines.md).
 deb: $(STAMP)
 	$(PY) deploy/debian/build.py
 

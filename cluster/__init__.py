@@ -1,4 +1,4 @@
-"""Running Sunlight as several nodes (README "Scaled deployment", docs/deploy.md).
+"""Running Sunlight as several nodes (docs/deploying.md, docs/deploying-separate-machines.md).
 
 What a node of a city deployment needs beyond serving: a health check a load
 balancer or monitor can ask (``/healthz``), logs an operator can read through

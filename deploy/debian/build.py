@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`make deb`: Sunlight as a Debian package, built here with dpkg-deb, no network.
 
-The layout (docs/deploy.md):
+The layout (docs/deploying-separate-machines.md):
 
   /usr/bin/sunlight                      the command line (run.py) on Debian's python3
   /usr/lib/sunlight/app/                 the project's runtime files
@@ -138,8 +138,8 @@ def build(out: Path, fast: bool = False) -> Path:
         doc = stage / "usr/share/doc/sunlight"
         for name in ("redis-sunlight.conf", "postgresql-sunlight.conf"):
             copy(HERE / name, doc / "examples" / name)
-        if (ROOT / "docs/deploy.md").exists():
-            copy(ROOT / "docs/deploy.md", doc / "deploy.md")
+        if (ROOT / "docs/deploying-separate-machines.md").exists():
+            copy(ROOT / "docs/deploying-separate-machines.md", doc / "deploy.md")
         debian = stage / "DEBIAN"
         debian.mkdir()
         (debian / "control").write_text(fill(HERE / "control", {"VERSION": version, "ARCH": arch}))
