@@ -182,6 +182,7 @@ def register_blueprints(app: Flask) -> None:
     from calling import api_bp as calling_api
     from calling import bp as calling_screens
     from calling import console_bp as calling_console
+    from cluster import bp as cluster
     from content_feed import atom, qr
     from content_feed.api import api
     from content_feed.public_pages import bp as public_pages
@@ -203,6 +204,7 @@ def register_blueprints(app: Flask) -> None:
     for exempt in (api, screens, kiosk_ack, calling_api, calling_screens, alert_push):
         csrf.exempt(exempt)
     for blueprint in (
+        cluster,
         api,
         qr.bp,
         atom.bp,

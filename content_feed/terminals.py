@@ -79,6 +79,8 @@ class TerminalCard:
     group_ids: frozenset[int]
     token_hash: str
     name: str = ""
+    width: int | None = None
+    height: int | None = None
 
 
 class TerminalDirectory:
@@ -122,6 +124,8 @@ class TerminalDirectory:
                         group_ids=frozenset(g.id for g in t.groups),
                         token_hash=t.token_hash or "",
                         name=t.name,
+                        width=t.width,
+                        height=t.height,
                     )
                     for t in rows
                 }

@@ -163,7 +163,8 @@ def led_answer(code: str) -> Answer:
 
     if hit is not None:  # an older program's rendering: replace it
         cache.forget(led_key(code))
-    return cache.obtain(led_key(code), versions(), at, build)
+    # Never another strip's rendering of an older program while this one draws.
+    return cache.obtain(led_key(code), versions(), at, build, program.seq)
 
 
 def respond_led(answer: Answer, if_none_match, feed, at, args):

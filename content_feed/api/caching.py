@@ -27,6 +27,7 @@ from content_feed.answers import (
     cache_key,
     doubt_held,
     json_answer,
+    required_seq,
     respond,
 )
 from content_feed.api.declare import route_of
@@ -110,11 +111,12 @@ def obtain(
     If-None-Match names this answer's ETag (not, say, an LED frame's)."""
     state = versions()
     cache = answer_cache()
+    at_least = 0
     if has_request_context():
-        state.wanted(request.headers.get("X-Sunlight-Version"))
-        if revalidated:
-            doubt_held(cache.peek(key), request.headers.get("If-None-Match"), state)
-    return cache.obtain(key, state, now(), build)
+        at_least = required_seq(state, request.headers)
+        if revalidated and doubt_held(cache.peek(key), request.headers.get("If-None-Match"), state):
+            at_least = None
+    return cache.obtain(key, state, now(), build, at_least)
 
 
 def conditional(
