@@ -6,6 +6,7 @@ silence are reported to the operator."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -256,15 +257,12 @@ def test_only_due_active_links_are_polled(linked, sim, clock, world):
     assert pull.poll_due_links(app, at + timedelta(seconds=60)) == []
 
 
-def test_the_poller_thread_polls_while_it_leads(linked, sim, world):
+def test_the_poller_thread_polls_while_it_leads(linked, sim, world, monkeypatch):
     app = world[0]
     leading = [False]
-    puller = pull.Puller(app, leads=lambda: leading[0])
-    pull.TICK, tick = 0.05, pull.TICK
+    monkeypatch.setattr(pull, "TICK", 0.05)
+    puller = pull.Puller(app, leads=lambda: leading[0]).start()
     try:
-        puller.start()
-        import time
-
         time.sleep(0.3)
         assert sim.requests == []  # another node leads
         leading[0] = True
@@ -274,7 +272,20 @@ def test_the_poller_thread_polls_while_it_leads(linked, sim, world):
         assert "POST /api/token" in sim.requests
     finally:
         puller.stop()
-        pull.TICK = tick
+
+
+def test_secrets_sealed_under_another_key_ask_to_be_typed_again(linked, sim, clock, world):
+    hall, _link = linked
+    app = world[0]
+    key = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "another-key"
+    pull._clients.clear()
+    try:
+        receipt = poll(hall, clock)
+    finally:
+        app.config["SECRET_KEY"] = key
+    assert "无法解密" in receipt.error and "重新填写" in link_of(hall).poll_error
+    assert sim.requests == []
 
 
 def test_the_console_form_checks_and_keeps_secrets(hall, operator, server, sim):
