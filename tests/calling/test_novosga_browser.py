@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.builders import console_page
 from tests.calling.novosga_sim import NovosgaServer
 
 pytestmark = pytest.mark.browser
@@ -16,14 +17,8 @@ def test_operator_connects_novosga_and_its_calls_arrive(browser, live_server, sc
     server = NovosgaServer().start()
     sim = server.sim
     sim.call("A", 1, 2)  # called before the link: history
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page = context.new_page()
+    context, page = console_page(browser, live_server)
     try:
-        page.goto(f"{live_server.url}/admin/login")
-        page.fill("input[name=username]", "operator")
-        page.fill("input[name=password]", "sunlight-demo")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/admin/")
         page.click("nav >> text=叫号器与窗口屏")
         page.click("section[data-hall=hall-1] >> text=接入、语音与录音设置")
         page.check("#novosga-active")
