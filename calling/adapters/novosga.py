@@ -22,6 +22,7 @@ decides which are new.
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -87,7 +88,7 @@ def _ask(request: urllib.request.Request, timeout: float):
         ) from None
     except TimeoutError:
         raise NovosgaError(f"NovoSGA 在 {timeout:g} 秒内没有应答") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
         if isinstance(reason, TimeoutError):
             raise NovosgaError(f"NovoSGA 在 {timeout:g} 秒内没有应答") from None

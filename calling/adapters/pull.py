@@ -141,31 +141,40 @@ def _failed(session, link: NovosgaLink, message: str, now: datetime) -> None:
 def poll(session, link: NovosgaLink, now: datetime) -> Receipt:
     """Ask the link's NovoSGA once and take its new calls; commits."""
     receipt = Receipt()
+    rows = None
     try:
         rows = client_for(link).panel()
     except Unreadable:
         receipt.error = "保存的客户端密钥或密码无法解密（服务器密钥已更换？），请在设置中重新填写"
     except NovosgaError as exc:
         receipt.error = str(exc)
+    calls = sorted(
+        {c.id: c for c in map(call_of, rows or []) if c is not None}.values(), key=lambda c: c.id
+    )
+    if rows and not calls:
+        # Another shape (another NovoSGA version?) would otherwise look like a quiet hall.
+        receipt.error = (
+            "NovoSGA 的面板应答中没有可识别的叫号（缺少 id、siglaSenha、numeroSenha、numeroLocal）"
+        )
     if receipt.error:
         link.last_polled_at = now
         _failed(session, link, receipt.error, now)
         session.commit()
         return receipt
-    calls = sorted(
-        {c.id: c for c in map(call_of, rows) if c is not None}.values(), key=lambda c: c.id
-    )
     for call in new_calls(link, calls):
         newest = link.last_id is None or call.id > link.last_id
         at = now if newest or link.last_id_at is None else link.last_id_at - LATE
         try:
             receipt.taken.append(_take(session, link, call, at, now))
-        except Problem as exc:  # raised before receive() writes anything
-            message = f"NovoSGA 的叫号 {call.ticket}（{call.place} {call.window}）未能接收：{exc.description}"
+        except (Problem, ValueError) as exc:  # raised before receive() writes anything
+            reason = exc.description if isinstance(exc, Problem) else "字段不合要求"
+            message = (
+                f"NovoSGA 的叫号 {call.ticket}（{call.place} {call.window}）未能接收：{reason}"
+            )
             receipt.refused.append(message)
             link.refused = message[:300]
             ledger.record(session, "calling.novosga.refused", obj=link, summary=message, at=now)
-            log.warning("NovoSGA call %s refused: %s", call.id, exc.description)
+            log.warning("NovoSGA call %s refused: %s", call.id, reason)
         if newest:
             link.last_id, link.last_id_at = call.id, at
     if link.last_id is None and calls:

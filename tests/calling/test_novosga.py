@@ -235,6 +235,13 @@ def test_a_refusing_or_silent_server_is_reported(linked, sim, clock, operator, t
     ]
 
 
+def test_an_answer_of_another_shape_is_an_error_not_a_quiet_hall(linked, sim, clock):
+    hall, _link = linked
+    # PainelSenha::jsonSerialize's shape (``senha``): not what the panel route sends.
+    sim.rows.append({"id": 500, "senha": "A001", "local": "Guichê", "servico": {"id": 1}})
+    assert "没有可识别的叫号" in poll(hall, clock).error
+
+
 def test_a_revoked_token_is_renewed(linked, sim, clock):
     hall, _link = linked
     poll(hall, clock)
