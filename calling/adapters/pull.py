@@ -15,15 +15,17 @@ console, and its failing and recovering go to the ledger once each; a call for a
 window the hall does not have is refused with receive()'s own message, in the
 console and the ledger, and never stops the others.
 
-The poller is one thread of the serving process (``Background``), ticking every
-second: the scheduler's unit is the minute, a queue is polled every few seconds.
-Like the LED push, it works only while its node leads (operations/leadership.py).
+The poller is a thread of the serving process (``Background``) ticking every
+second (the scheduler's unit is the minute, a queue is polled every few seconds)
+and a small pool that asks the due links side by side. Like the LED push, it works
+only while its node leads (operations/leadership.py).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -44,6 +46,7 @@ log = logging.getLogger("sunlight.calling.novosga")
 
 PANEL_SIZE = 10  # PainelController::painel's setMaxResults
 TICK = 1.0
+WORKERS = 4  # links asked at once
 LATE = timedelta(milliseconds=1)
 
 # Each link's client (its token and services), while its settings stay the same.
@@ -194,32 +197,47 @@ def poll(session, link: NovosgaLink, now: datetime) -> Receipt:
     return receipt
 
 
-def poll_due_links(app, now: datetime) -> list[int]:
-    """Every active link whose interval has passed, one after another."""
-    polled = []
+def due_links(app, now: datetime) -> list[int]:
+    """The active links whose interval has passed."""
     with app.app_context():
-        ids = db.session.execute(select(NovosgaLink.id).where(NovosgaLink.active)).scalars().all()
-        for link_id in ids:
-            link = db.session.get(NovosgaLink, link_id)
-            if link is None or not due(link, now):
-                continue
-            try:
-                poll(db.session, link, now)
-                polled.append(link_id)
-            except Exception:  # one broken link must not stop the others
-                db.session.rollback()
-                log.exception("polling NovoSGA link %s failed", link_id)
+        links = db.session.execute(select(NovosgaLink).where(NovosgaLink.active)).scalars()
+        ids = [link.id for link in links if due(link, now)]
         db.session.rollback()  # end the read transaction: the next tick sees new commits
-    return polled
+    return ids
+
+
+def poll_link(app, link_id: int, now: datetime) -> bool:
+    """Poll one link in an app context of its own; False if it could not be."""
+    with app.app_context():
+        link = db.session.get(NovosgaLink, link_id)
+        if link is None:
+            return False
+        try:
+            poll(db.session, link, now)
+            return True
+        except Exception:  # one broken link must not stop the others
+            db.session.rollback()
+            log.exception("polling NovoSGA link %s failed", link_id)
+            return False
+
+
+def poll_due_links(app, now: datetime) -> list[int]:
+    """Every due link, one after another (the tests' and the benchmark's cycle)."""
+    return [link_id for link_id in due_links(app, now) if poll_link(app, link_id, now)]
 
 
 class Puller:
-    """The poller's thread: every TICK, the due links, while this node leads."""
+    """The poller: every TICK, each due link handed to a small pool, while this node
+    leads. A link still being asked is not asked again, and a NovoSGA that times out
+    holds up only its own hall."""
 
-    def __init__(self, app, leads=None):
+    def __init__(self, app, leads=None, workers: int = WORKERS):
         self.app = app
         self._leads = leads
         self._stopping = threading.Event()
+        self._busy: set[int] = set()
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="novosga-poll")
         self._thread = threading.Thread(target=self._loop, name="novosga-pull", daemon=True)
 
     def start(self) -> Puller:
@@ -229,15 +247,29 @@ class Puller:
     def stop(self) -> None:
         self._stopping.set()
         self._thread.join(timeout=15)
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _loop(self) -> None:
         while not self._stopping.wait(TICK):
             if self._leads is not None and not self._leads():
                 continue  # another node leads and polls
             try:
-                poll_due_links(self.app, services(self.app).clock.now())
+                now = services(self.app).clock.now()
+                for link_id in due_links(self.app, now):
+                    with self._lock:
+                        if link_id in self._busy:
+                            continue
+                        self._busy.add(link_id)
+                    self._pool.submit(self._poll, link_id, now)
             except Exception:  # the poller must outlive any one bad tick
                 log.exception("NovoSGA poller tick failed")
+
+    def _poll(self, link_id: int, now: datetime) -> None:
+        try:
+            poll_link(self.app, link_id, now)
+        finally:
+            with self._lock:
+                self._busy.discard(link_id)
 
 
 def start_pulling(app) -> Puller:

@@ -281,6 +281,28 @@ def test_the_poller_thread_polls_while_it_leads(linked, sim, world, monkeypatch)
         puller.stop()
 
 
+def test_a_silent_novosga_holds_up_only_its_own_hall(linked, sim, world, monkeypatch, operator):
+    app = world[0]
+    other = NovosgaServer().start()
+    try:
+        east = db.session.execute(select(Hall).where(Hall.code == "hall-2")).scalar_one()
+        assert configure(operator, other, east.id).status_code == 302
+        sim.mode, sim.delay = "silent", 2.0
+        monkeypatch.setattr(novosga, "TIMEOUT", 1.2)
+        monkeypatch.setattr(pull, "TICK", 0.05)
+        puller = pull.Puller(app).start()
+        try:
+            deadline = time.monotonic() + 0.8  # before hall-1's request times out
+            while "GET /api/unidades/1/painel?servicos=1%2C2" not in other.sim.requests:
+                assert time.monotonic() < deadline, other.sim.requests
+                time.sleep(0.02)
+            assert sim.requests == ["POST /api/token"]  # still waiting for its answer
+        finally:
+            puller.stop()
+    finally:
+        other.stop()
+
+
 def test_secrets_sealed_under_another_key_ask_to_be_typed_again(linked, sim, clock, world):
     hall, _link = linked
     app = world[0]
