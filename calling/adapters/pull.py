@@ -55,7 +55,7 @@ _clients: dict[int, tuple[tuple, Client]] = {}
 
 @dataclass
 class Receipt:
-    taken: list[str] = field(default_factory=list)  # event ids received
+    taken: list[str] = field(default_factory=list)  # receive()'s status of each new call
     refused: list[str] = field(default_factory=list)  # messages
     error: str = ""
 
