@@ -308,6 +308,10 @@ class Background:
             strips = start_strips(app)
             if strips is not None:
                 self._stops.append(strips.stop)
+            from calling.adapters.pull import start_pulling
+
+            # Calls pulled from the halls' NovoSGA servers, by the leading node.
+            self._stops.append(start_pulling(app).stop)
         publisher = app.extensions.get("sunlight.push")
         if publisher is not None:
             # Commits publish from any process; time boundaries from every node that

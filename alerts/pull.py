@@ -15,6 +15,7 @@ from alerts import lifecycle
 from alerts.cap import MAX_BYTES
 from alerts.models import Alert, AlertFeed, RefusedAlertDocument
 from content_feed.db import db
+from web.outbound import opener
 
 log = logging.getLogger(__name__)
 
@@ -28,22 +29,6 @@ class FetchError(Exception):
     pass
 
 
-def _opener() -> urllib.request.OpenerDirector:
-    """HTTP and HTTPS only: a feed's link (or a redirect) to file:// or ftp:// is
-    refused, never read."""
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.HTTPHandler,
-        urllib.request.HTTPSHandler,
-        urllib.request.HTTPRedirectHandler,
-        urllib.request.HTTPDefaultErrorHandler,
-        urllib.request.HTTPErrorProcessor,
-        urllib.request.UnknownHandler,
-    ):
-        opener.add_handler(handler())
-    return opener
-
-
 def fetch(url: str, etag: str = "", last_modified: str = "") -> tuple[int, bytes, dict]:
     """(status, body, headers); status 304 with an empty body when unchanged."""
     request = urllib.request.Request(
@@ -54,7 +39,7 @@ def fetch(url: str, etag: str = "", last_modified: str = "") -> tuple[int, bytes
     if last_modified:
         request.add_header("If-Modified-Since", last_modified)
     try:
-        with _opener().open(request, timeout=TIMEOUT) as answer:
+        with opener().open(request, timeout=TIMEOUT) as answer:
             body = answer.read(MAX_BYTES + 1)
             return answer.status, body, dict(answer.headers)
     except urllib.error.HTTPError as exc:

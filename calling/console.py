@@ -16,13 +16,24 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from sqlalchemy import select
 
 from admin.auth import role_required
+from admin.helpers import actor
 from calling import console_bp
+from calling.adapters import settings as novosga_settings
+from calling.adapters.pull import poll
 from calling.announcements import parse_volume_plan
-from calling.models import CallCase, CallEvent, CallingHall, CallingWindow, VoiceClip
+from calling.models import (
+    CallCase,
+    CallEvent,
+    CallingHall,
+    CallingWindow,
+    NovosgaLink,
+    VoiceClip,
+)
 from calling.schemas import CallEventIn, label_of
 from calling.state import STATE_LABELS, calling_window, receive, settings_of, strip_text, touch
 from calling.statistics import case_stats
 from calling.voice import VOCABULARY, BadClip, normalised
+from content_feed import ledger
 from content_feed.api.problems import Problem
 from content_feed.clock import now
 from content_feed.db import db
@@ -42,6 +53,7 @@ ACTIONS = {
 }
 PAUSE_REASONS = ("午休", "临时离开", "业务培训", "系统故障", "其他")
 SILENT_AFTER = timedelta(minutes=10)
+STALL_AFTER = timedelta(minutes=1)  # an active NovoSGA link not polled for this long
 LED_PROTOCOLS = {"": "不接窗口屏", "onbon-bx5": "仰邦 BX-5", "onbon-bx6": "仰邦 BX-6"}
 
 
@@ -103,8 +115,22 @@ def index():
             or at - settings[hall.id].last_contact_at > SILENT_AFTER
         )
     }
+    links = {row.hall_id: row for row in db.session.execute(select(NovosgaLink)).scalars()}
+    # An active link nobody polls (no serving process leads, or it hangs).
+    stalled = {
+        hall_id
+        for hall_id, link in links.items()
+        if link.active
+        and (
+            link.last_polled_at is None
+            or at - link.last_polled_at
+            > max(STALL_AFTER, timedelta(seconds=3 * link.interval_seconds))
+        )
+    }
     return render_template(
         "calling/index.html",
+        links=links,
+        stalled=stalled,
         halls=halls,
         windows=windows,
         states=states,
@@ -321,9 +347,11 @@ def window_settings_post():
     return redirect(url_for("calling_console.index"))
 
 
-def _hall_page(hall: Hall, token: str | None = None) -> str:
-    """The hall's calling page; ``token``: a new queue-system token, shown this once."""
+def _hall_page(hall: Hall, token: str | None = None, errors: dict | None = None) -> str:
+    """The hall's calling page; ``token``: a new queue-system token, shown this once;
+    ``errors``: the NovoSGA form's, shown beside the values as submitted."""
     settings = settings_of(db.session, hall.id)
+    link = _novosga(hall)
     db.session.commit()
     clips = db.session.execute(select(VoiceClip.word).where(VoiceClip.hall_id == hall.id))
     return render_template(
@@ -333,7 +361,22 @@ def _hall_page(hall: Hall, token: str | None = None) -> str:
         vocabulary=VOCABULARY,
         clips=set(clips.scalars()),
         token=token,
+        link=link,
+        errors=errors or {},
+        form=request.form if errors else None,
+        intervals=novosga_settings.INTERVALS,
     )
+
+
+def _novosga(hall: Hall) -> NovosgaLink:
+    link = db.session.execute(
+        select(NovosgaLink).where(NovosgaLink.hall_id == hall.id)
+    ).scalar_one_or_none()
+    if link is None:
+        link = NovosgaLink(hall_id=hall.id, hall=hall)
+        db.session.add(link)
+        db.session.flush()
+    return link
 
 
 @console_bp.get("/hall")
@@ -375,6 +418,61 @@ def hall_token():
     settings_of(db.session, hall.id).token_hash = hash_token(token)
     db.session.commit()
     return _hall_page(hall, token)
+
+
+@console_bp.post("/hall/novosga")
+@role_required("operator")
+def hall_novosga():
+    hall = _hall(request.form)
+    link = _novosga(hall)
+    values, errors = novosga_settings.read(request.form, link)
+    if errors:
+        db.session.rollback()
+        flash("NovoSGA 接入设置未保存：" + "；".join(errors.values()), "error")
+        return _hall_page(hall, errors=errors), 422
+    before = novosga_settings.shown(link)
+    novosga_settings.apply(link, values)
+    ledger.record(
+        db.session,
+        "calling.novosga.settings",
+        actor=actor(),
+        obj=link,
+        summary=f"{hall.name}的 NovoSGA 接入设置",
+        before=before,
+        after=novosga_settings.shown(link),
+    )
+    db.session.commit()
+    flash(
+        f"{hall.name}的 NovoSGA 接入已{'启用' if link.active else '保存（未启用）'}",
+        "success",
+    )
+    return redirect(url_for("calling_console.hall_settings", hall=hall.id))
+
+
+@console_bp.post("/hall/novosga/poll")
+@role_required("operator")
+def hall_novosga_poll():
+    """Ask NovoSGA now (a check after setting it up): what it said, in a flash."""
+    hall = _hall(request.form)
+    link = _novosga(hall)
+    if not link.base_url or not link.client_id:
+        db.session.rollback()
+        flash("请先填写并保存 NovoSGA 的地址和客户端", "error")
+        return redirect(url_for("calling_console.hall_settings", hall=hall.id))
+    first = link.seen_ids is None
+    receipt = poll(db.session, link, now())
+    if receipt.error:
+        flash(f"NovoSGA 未能应答：{receipt.error}", "error")
+    elif first:
+        flash(
+            "NovoSGA 已应答：连接正常；此前的叫号作为历史，不再播报，此后的叫号将送到各窗口",
+            "success",
+        )
+    else:
+        flash(f"NovoSGA 已应答：取得 {len(receipt.taken)} 个新叫号", "success")
+    for message in receipt.refused:
+        flash(message, "error")
+    return redirect(url_for("calling_console.hall_settings", hall=hall.id))
 
 
 @console_bp.post("/hall/clip")

@@ -91,7 +91,7 @@ class CallEvent(db.Model):
     reason: Mapped[str] = mapped_column(String(100), default="")
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    source: Mapped[str] = mapped_column(String(10), default="api")  # api / console
+    source: Mapped[str] = mapped_column(String(10), default="api")  # api / console / novosga
     # applied / stale (older than the window's newest event: history only)
     outcome: Mapped[str] = mapped_column(String(10), default="applied")
 
@@ -148,4 +148,41 @@ class VoiceClip(Timestamps, db.Model):
     wav: Mapped[bytes] = mapped_column(db.LargeBinary)
 
 
-MODELS = (CallingHall, CallingWindow, CallEvent, CallCase, Announcement, VoiceClip)
+class NovosgaLink(Timestamps, db.Model):
+    """A hall's NovoSGA server, polled for its calls (calling/adapters/).
+
+    The client secret and the user's password are sealed (calling/sealing.py):
+    they must be sent to NovoSGA, so they cannot be kept as hashes.
+    """
+
+    __tablename__ = "calling_novosga_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"), unique=True)
+    active: Mapped[bool] = mapped_column(default=False)
+    base_url: Mapped[str] = mapped_column(String(255), default="")
+    unit_id: Mapped[int] = mapped_column(default=1)  # NovoSGA's unidade
+    client_id: Mapped[str] = mapped_column(String(200), default="")
+    client_secret: Mapped[str] = mapped_column(Text, default="")  # sealed
+    username: Mapped[str] = mapped_column(String(100), default="")
+    password: Mapped[str] = mapped_column(Text, default="")  # sealed
+    interval_seconds: Mapped[int] = mapped_column(default=3)
+    # The ids of NovoSGA's last answer (its last 10 calls; None: not asked yet):
+    # a call is new when it was not among them. The first answer is history.
+    seen_ids: Mapped[str | None] = mapped_column(String(200))
+    # The highest id taken and the time it was dated: a lower id showing up later
+    # (its transaction committed late) is dated just before it.
+    last_id: Mapped[int | None] = mapped_column()
+    last_id_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why the last poll failed (empty: it answered), and since when it fails.
+    poll_error: Mapped[str] = mapped_column(String(300), default="")
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last call that could not be taken (an unknown window), for the console.
+    refused: Mapped[str] = mapped_column(String(300), default="")
+
+    hall = relationship("Hall")
+
+
+MODELS = (CallingHall, CallingWindow, CallEvent, CallCase, Announcement, VoiceClip, NovosgaLink)

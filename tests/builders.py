@@ -354,3 +354,15 @@ def city_world(at: datetime) -> dict:
         "entry": playlist.entries[0].id,
         "schedule": schedule.id,
     }
+
+
+def console_page(browser, live_server, username: str = "operator"):
+    """(context, page): a console of the demo world in Chromium, signed in as ``username``."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "sunlight-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return context, page

@@ -7,6 +7,7 @@ import pytest
 
 from display.led.onbon_sim import OnbonSimulator
 from display.led.pattern import calibration_picture
+from tests.builders import console_page
 
 pytestmark = pytest.mark.browser
 
@@ -15,14 +16,8 @@ def test_technician_fixes_the_address_and_pushes_the_calibration_picture(
     browser, live_server, screenshot_dir
 ):
     sim = OnbonSimulator(generation="bx6", colour="dual", out_dir=screenshot_dir).start()
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page = context.new_page()
+    context, page = console_page(browser, live_server)
     try:
-        page.goto(f"{live_server.url}/admin/login")
-        page.fill("input[name=username]", "operator")
-        page.fill("input[name=password]", "sunlight-demo")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/admin/")
         page.click("nav >> text=LED 控制卡")
         page.click("tr[data-code=led-1] >> text=设置投送方式")
         page.select_option("select[name=protocol]", "onbon-bx6")

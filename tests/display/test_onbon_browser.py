@@ -6,6 +6,7 @@ import pytest
 
 from display.led.onbon_sim import OnbonSimulator
 from display.led.sender import Sender, Settings
+from tests.builders import console_page
 
 pytestmark = pytest.mark.browser
 
@@ -17,14 +18,8 @@ def test_operator_switches_a_strip_to_push_and_sees_it_delivered(
     sender = Sender(
         live_server.app, Settings(tick=0.1, timeout=1.0, ping_seconds=0.5, retry_max=0.5)
     ).start()
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page = context.new_page()
+    context, page = console_page(browser, live_server)
     try:
-        page.goto(f"{live_server.url}/admin/login")
-        page.fill("input[name=username]", "operator")
-        page.fill("input[name=password]", "sunlight-demo")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/admin/")
         page.click("nav >> text=LED 控制卡")
         page.wait_for_selector("h1:has-text('LED 控制卡')")
         page.click("tr[data-code=led-1] >> text=设置投送方式")
