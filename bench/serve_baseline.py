@@ -8,7 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.hello_app import app  # noqa: E402
 from config import load_settings  # noqa: E402
-from web.serving import create_server  # noqa: E402
+from web.serving import create_server, guard_for  # noqa: E402
 
 if __name__ == "__main__":
     server = load_settings()["server"]
@@ -21,4 +21,6 @@ if __name__ == "__main__":
         channel_timeout=server["channel_timeout"],
         backlog=server["backlog"],
         ident="Sunlight",
+        # As a Sunlight node has them: the cap per address and the slow-sender sweep.
+        guard=guard_for(server),
     ).run()

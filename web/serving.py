@@ -159,8 +159,8 @@ def largest_body(app) -> int:
     return int(app.config["MAX_CONTENT_LENGTH"])
 
 
-def guard_for(app) -> Guard:
-    server = app.config["SUNLIGHT"]["server"]
+def guard_for(server) -> Guard:
+    """What one client may hold, from the ``[server]`` settings."""
     exempt = set(server["connection_cap_exempt"])
     if server["proxies"]:
         # Behind nginx every client arrives from the proxy: nginx caps per address.
@@ -177,10 +177,10 @@ def create_server(app, guard: Guard | None = None, **settings):
     """A waitress server for ``app``; ``settings`` are waitress' own (threads, port
     …), ``guard`` what one client may hold (from a Flask app's settings unless given)."""
     settings.setdefault("asyncore_use_poll", True)
-    if hasattr(app, "config"):
+    if hasattr(app, "config") and "SUNLIGHT" in app.config:
         # Waitress refuses a Content-Length at or above its limit: one more than ours.
         settings.setdefault("max_request_body_size", largest_body(app) + 1)
-        guard = guard or guard_for(app)
+        guard = guard or guard_for(app.config["SUNLIGHT"]["server"])
     # A bare WSGI app (benchmarks, tests of waitress itself): no cap per address.
     guard = guard or Guard(per_address=settings.get("connection_limit", 100))
     # The sweep for slow senders runs with waitress' idle sweep.
