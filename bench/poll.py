@@ -347,7 +347,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--hold", type=int, default=2000, help="connections in profile 2")
+    parser.add_argument(
+        "--hold", type=int, default=2000, help="connections in profile 2 (0: skip it)"
+    )
     parser.add_argument("--no-nginx", action="store_true", help="skip profile 3 (through nginx)")
     parser.add_argument("--no-district", action="store_true", help="skip profile 4")
     parser.add_argument("--district-only", action="store_true", help="profile 4 alone")
@@ -433,16 +435,22 @@ def main() -> int:
                 f"{name:30} {r['rps']:9.0f} {r['p99_ms']:8.1f} {r['rps'] / baseline:11.2f}"
                 f" {r['non_2xx_3xx']:8d}"
             )
-        urgent = f"http://127.0.0.1:{app_port}/api/v1/urgent-notices"
-        urgent_etag = urllib.request.urlopen(urgent).headers["ETag"]
-        hold = run_wrk(wrk, urgent, max(s, 20), args.hold, headers={"If-None-Match": urgent_etag})
-        print(f"\nProfile 2: {args.hold} open connections polling for {max(s, 20)} s")
-        print(f"  {hold['requests']} polls, {hold['rps']:.0f} req/s, p99 {hold['p99_ms']:.0f} ms")
-        print(
-            f"  errors: connect {hold['connect_errors']}, read {hold['read_errors']}, "
-            f"write {hold['write_errors']}, timeouts {hold['timeouts']}, "
-            f"non-2xx/3xx {hold['non_2xx_3xx']}"
-        )
+        hold = {}
+        if args.hold > 0:
+            urgent = f"http://127.0.0.1:{app_port}/api/v1/urgent-notices"
+            urgent_etag = urllib.request.urlopen(urgent).headers["ETag"]
+            hold = run_wrk(
+                wrk, urgent, max(s, 20), args.hold, headers={"If-None-Match": urgent_etag}
+            )
+            print(f"\nProfile 2: {args.hold} open connections polling for {max(s, 20)} s")
+            print(
+                f"  {hold['requests']} polls, {hold['rps']:.0f} req/s, p99 {hold['p99_ms']:.0f} ms"
+            )
+            print(
+                f"  errors: connect {hold['connect_errors']}, read {hold['read_errors']}, "
+                f"write {hold['write_errors']}, timeouts {hold['timeouts']}, "
+                f"non-2xx/3xx {hold['non_2xx_3xx']}"
+            )
         through = {} if args.no_nginx else nginx_profile(wrk, app_port, etags, s, c)
         district = {} if args.no_district else district_profile(wrk, s, c)
         if args.json:
