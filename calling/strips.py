@@ -18,14 +18,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from types import SimpleNamespace
 
 from sqlalchemy import select
 
 from calling.models import CallingWindow
 from calling.state import strip_text
 from content_feed.db import db
-from content_feed.models import Window
+from content_feed.models import LedController, Terminal, Window
 from display.led.card_pages import pages_for_panel
 from display.led.delivery import drivers
 from display.led.fonts import configured_fonts, find_font
@@ -55,24 +54,15 @@ def panel_of(row: CallingWindow) -> Panel:
 def card_of(driver, row: CallingWindow):
     """The driver's card for the window's area (a controller and a terminal as
     the driver reads them)."""
-    controller = SimpleNamespace(
+    controller = LedController.unsaved(
         host=row.led_host,
         port=row.led_port,
-        device_type=0xFFFE,
-        screen_address=0xFFFE,
-        green_first=False,
         area_id=row.led_area_id,
         area_x=row.led_x,
         area_y=row.led_y,
-        speed_level=4,
-        # The vendor's forms (manual §1.5, the Java SDK), as a new card's defaults.
-        word_order="lsb",
-        length_form="sdk",
-        screen_on="",
-        screen_off="",
     )
-    terminal = SimpleNamespace(
-        color_mode=row.led_color_mode, width=row.led_width, height=row.led_height
+    terminal = Terminal(
+        kind="led", color_mode=row.led_color_mode, width=row.led_width, height=row.led_height
     )
     return driver.card_for(controller, terminal)
 

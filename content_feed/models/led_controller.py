@@ -58,3 +58,14 @@ class LedController(Timestamps, db.Model):
     pushed_version: Mapped[str] = mapped_column(String(80), default="")
 
     terminal = relationship("Terminal")
+
+    @classmethod
+    def unsaved(cls, **values) -> LedController:
+        """A card never stored (a window's strip, calling/strips.py) with the
+        columns' own defaults where ``values`` says nothing: a new card's vendor
+        defaults are declared once, on the columns."""
+        for column in cls.__table__.columns:
+            default = column.default
+            if column.key not in values and default is not None and default.is_scalar:
+                values[column.key] = default.arg
+        return cls(**values)
