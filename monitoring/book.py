@@ -1,17 +1,25 @@
 """What monitoring keeps in memory, so a screen's heartbeat is answered without
-the database (the heartbeat's fast path): the commands waiting for each screen,
-acknowledgements not yet written, which terminals are dark by their power
-schedule now, and the screens switched off or on by hand."""
+reading the database each time (the heartbeat's fast path): the commands waiting
+for each screen, which terminals are dark by their power schedule, and the
+screens switched off or on by hand.
+
+The database is the truth, shared by every node; this is each process's copy of
+it (``monitoring.state.fresh`` re-reads it). A write (a command queued, an
+acknowledgement, a power schedule saved) moves the ``TOPIC`` in its transaction,
+so every node re-reads within ``feed.version_ttl_seconds``; power schedules
+change with the clock, so the copy is also re-read every ``REFRESH``."""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from flask import current_app
 
 EXTENSION = "sunlight.monitoring"
+TOPIC = "monitor:state"  # no screen's answer reads it: it moves no ETag, wakes no screen
+REFRESH = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -21,35 +29,50 @@ class Pending:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What the database said at ``read_at`` (with the topic at ``version``)."""
+
+    pending: dict[int, dict[int, Pending]] = field(default_factory=dict)
+    dark: frozenset[int] = frozenset()
+    by_hand: dict[int, str] = field(default_factory=dict)  # terminal id -> "off" / "on"
+    version: int = -1
+    read_at: datetime | None = None
+
+
 class MonitorBook:
     def __init__(self):
         self._lock = threading.Lock()
-        self._pending: dict[int, dict[int, Pending]] = {}
-        self._acked: dict[int, datetime] = {}
-        self.dark: frozenset[int] = frozenset()
-        # terminal id -> "off" / "on" by hand, until its power schedule next changes
-        self._by_hand: dict[int, str] = {}
+        self.reading = threading.Lock()  # one re-read at a time; others use the old copy
+        self.snapshot = Snapshot()
+        self._acked: dict[int, datetime] = {}  # noted here, not yet written
         self._reported: dict[int, str] = {}
 
-    def add(self, terminal_id: int, command: Pending) -> None:
-        with self._lock:
-            self._pending.setdefault(terminal_id, {})[command.id] = command
-            if command.action in ("off", "on"):
-                self._by_hand[terminal_id] = command.action
+    def stale(self, version: int, at: datetime) -> bool:
+        read_at = self.snapshot.read_at
+        return (
+            read_at is None
+            or version != self.snapshot.version
+            or not read_at <= at < read_at + REFRESH
+        )
 
-    def set_dark(self, dark: frozenset[int]) -> None:
-        """The scheduled dark terminals now; a change of schedule ends a switch by hand."""
+    def load(self, snapshot: Snapshot) -> None:
         with self._lock:
-            changed = dark ^ self.dark
-            for terminal_id in changed:
-                self._by_hand.pop(terminal_id, None)
-            self.dark = dark
+            # Acknowledged here but not yet written: not to be handed out again.
+            for waiting in snapshot.pending.values():
+                for ident in self._acked:
+                    waiting.pop(ident, None)
+            self.snapshot = snapshot
+
+    @property
+    def dark(self) -> frozenset[int]:
+        return self.snapshot.dark
 
     def power(self, terminal_id: int) -> str:
-        hand = self._by_hand.get(terminal_id)
+        hand = self.snapshot.by_hand.get(terminal_id)
         if hand:
             return hand
-        return "off" if terminal_id in self.dark else "on"
+        return "off" if terminal_id in self.snapshot.dark else "on"
 
     def reported_power(self, terminal_id: int) -> str | None:
         return self._reported.get(terminal_id)
@@ -57,15 +80,13 @@ class MonitorBook:
     def heartbeat(self, terminal_id: int, done, power, at: datetime) -> list[dict]:
         """Note what the screen did and says; the commands it still has to do."""
         with self._lock:
-            waiting = self._pending.get(terminal_id, {})
+            waiting = self.snapshot.pending.get(terminal_id, {})
             for ident in done or ():
                 if waiting.pop(ident, None) is not None:
                     self._acked[ident] = at
             if power:
                 self._reported[terminal_id] = power
-            for ident in [i for i, c in waiting.items() if c.expires_at <= at]:
-                del waiting[ident]
-            return [{"id": c.id, "action": c.action} for c in waiting.values()]
+            return [{"id": c.id, "action": c.action} for c in waiting.values() if c.expires_at > at]
 
     def acked(self, ident: int) -> datetime | None:
         return self._acked.get(ident)
@@ -75,15 +96,11 @@ class MonitorBook:
             taken, self._acked = self._acked, {}
             return taken
 
+    def give_back(self, acks: dict[int, datetime]) -> None:
+        """Acknowledgements that could not be written: again next time."""
+        with self._lock:
+            self._acked = {**acks, **self._acked}
+
 
 def book(app=None) -> MonitorBook:
     return (app or current_app).extensions[EXTENSION]
-
-
-def heartbeat_extra(app, card, beat, at: datetime) -> dict:
-    """The heartbeat reply's commands and power state, for walls (their player obeys)."""
-    if card.kind != "wall":
-        return {}
-    monitor = book(app)
-    commands = monitor.heartbeat(card.id, beat.done, beat.power, at)
-    return {"commands": commands or None, "power": monitor.power(card.id)}
