@@ -4,10 +4,13 @@ for each screen, which terminals are dark by their power schedule, and the
 screens switched off or on by hand.
 
 The database is the truth, shared by every node; this is each process's copy of
-it (``monitoring.state.fresh`` re-reads it). A write (a command queued, an
-acknowledgement, a power schedule saved) moves the ``TOPIC`` in its transaction,
-so every node re-reads within ``feed.version_ttl_seconds``; power schedules
-change with the clock, so the copy is also re-read every ``REFRESH``."""
+it (``monitoring.state.fresh`` re-reads it). A write moves a topic in its own
+transaction, so every node re-reads within ``feed.version_ttl_seconds``: ``COMMANDS``
+(a command queued or acknowledged: the commands waiting are read again, one query)
+and ``POWER`` (a power schedule saved or deleted, 关屏 / 开屏 by hand: which screens
+are dark is worked out again). Power schedules change with the clock, so the power
+state is also re-read every ``REFRESH``. Neither topic is read by a screen's answer:
+they move no ETag and wake no screen."""
 
 from __future__ import annotations
 
@@ -18,7 +21,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 EXTENSION = "sunlight.monitoring"
-TOPIC = "monitor:state"  # no screen's answer reads it: it moves no ETag, wakes no screen
+COMMANDS = "monitor:commands"
+POWER = "monitor:power"
 REFRESH = timedelta(seconds=30)
 
 
@@ -30,10 +34,10 @@ class Pending:
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """What the database said at ``read_at`` (with the topic at ``version``)."""
+class Power:
+    """Which screens are dark, as the database said at ``read_at`` (``POWER`` at
+    ``version``)."""
 
-    pending: dict[int, dict[int, Pending]] = field(default_factory=dict)
     dark: frozenset[int] = frozenset()
     by_hand: dict[int, str] = field(default_factory=dict)  # terminal id -> "off" / "on"
     version: int = -1
@@ -44,35 +48,42 @@ class MonitorBook:
     def __init__(self):
         self._lock = threading.Lock()
         self.reading = threading.Lock()  # one re-read at a time; others use the old copy
-        self.snapshot = Snapshot()
+        self._pending: dict[int, dict[int, Pending]] = {}
+        self.commands_version = -1
+        self.power_state = Power()
         self._acked: dict[int, datetime] = {}  # noted here, not yet written
         self._reported: dict[int, str] = {}
 
-    def stale(self, version: int, at: datetime) -> bool:
-        read_at = self.snapshot.read_at
-        return (
+    def stale(self, commands_version: int, power_version: int, at: datetime) -> tuple[bool, bool]:
+        """(the commands, the power state) to be read again."""
+        read_at = self.power_state.read_at
+        power = (
             read_at is None
-            or version != self.snapshot.version
+            or power_version != self.power_state.version
             or not read_at <= at < read_at + REFRESH
         )
+        return commands_version != self.commands_version, power
 
-    def load(self, snapshot: Snapshot) -> None:
+    def load_commands(self, pending: dict[int, dict[int, Pending]], version: int) -> None:
         with self._lock:
             # Acknowledged here but not yet written: not to be handed out again.
-            for waiting in snapshot.pending.values():
+            for waiting in pending.values():
                 for ident in self._acked:
                     waiting.pop(ident, None)
-            self.snapshot = snapshot
+            self._pending, self.commands_version = pending, version
+
+    def load_power(self, power: Power) -> None:
+        self.power_state = power
 
     @property
     def dark(self) -> frozenset[int]:
-        return self.snapshot.dark
+        return self.power_state.dark
 
     def power(self, terminal_id: int) -> str:
-        hand = self.snapshot.by_hand.get(terminal_id)
+        hand = self.power_state.by_hand.get(terminal_id)
         if hand:
             return hand
-        return "off" if terminal_id in self.snapshot.dark else "on"
+        return "off" if terminal_id in self.power_state.dark else "on"
 
     def reported_power(self, terminal_id: int) -> str | None:
         return self._reported.get(terminal_id)
@@ -80,7 +91,7 @@ class MonitorBook:
     def heartbeat(self, terminal_id: int, done, power, at: datetime) -> list[dict]:
         """Note what the screen did and says; the commands it still has to do."""
         with self._lock:
-            waiting = self.snapshot.pending.get(terminal_id, {})
+            waiting = self._pending.get(terminal_id, {})
             for ident in done or ():
                 if waiting.pop(ident, None) is not None:
                     self._acked[ident] = at

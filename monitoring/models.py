@@ -15,7 +15,7 @@ from content_feed.models._common import Timestamps
 
 
 class TerminalCommand(db.Model):
-    """One command to one screen: reload, fetch, identify, off, on."""
+    """One command to one screen: reload, fetch, identify, screenshot, off, on."""
 
     __tablename__ = "terminal_command"
 

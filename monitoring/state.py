@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from content_feed.db import db
 from content_feed.models import Terminal
@@ -19,7 +20,7 @@ from content_feed.versioning import move_topics
 from display.daypart import Daypart
 from display.presence import offline_after
 from display.screens import hall_tz
-from monitoring.book import TOPIC, Pending, Snapshot, book
+from monitoring.book import COMMANDS, POWER, Pending, Power, book
 from monitoring.models import PowerSchedule, TerminalCommand
 
 log = logging.getLogger(__name__)
@@ -54,9 +55,22 @@ def _schedules_by_terminal() -> dict[Terminal, list[PowerSchedule]]:
     found: dict[Terminal, list[PowerSchedule]] = {}
     if not rows:
         return found
-    for terminal in db.session.execute(select(Terminal).where(Terminal.active.is_(True))).scalars():
-        groups = {g.id for g in terminal.groups}
-        mine = [r for r in rows if r.terminal_id == terminal.id or r.group_id in groups]
+    by_terminal, by_group = defaultdict(list), defaultdict(list)
+    for row in rows:
+        if row.terminal_id is not None:
+            by_terminal[row.terminal_id].append(row)
+        if row.group_id is not None:
+            by_group[row.group_id].append(row)
+    # Groups and halls in two queries, not two per terminal: this runs on a heartbeat.
+    terminals = db.session.execute(
+        select(Terminal)
+        .where(Terminal.active.is_(True))
+        .options(selectinload(Terminal.groups), selectinload(Terminal.hall))
+    ).scalars()
+    for terminal in terminals:
+        mine = list(by_terminal.get(terminal.id, ()))
+        for group in terminal.groups:
+            mine += by_group.get(group.id, ())
         if mine:
             found[terminal] = mine
     return found
@@ -105,7 +119,8 @@ def by_hand(at: datetime, schedules) -> dict[int, str]:
     return found
 
 
-def read_snapshot(at: datetime, version: int) -> Snapshot:
+def read_pending(at: datetime) -> dict[int, dict[int, Pending]]:
+    """The commands waiting, by terminal: not acknowledged, not lapsed."""
     pending: dict[int, dict[int, Pending]] = defaultdict(dict)
     rows = db.session.execute(
         select(TerminalCommand).where(
@@ -114,24 +129,34 @@ def read_snapshot(at: datetime, version: int) -> Snapshot:
     ).scalars()
     for c in rows:
         pending[c.terminal_id][c.id] = Pending(c.id, c.action, c.expires_at)
+    return dict(pending)
+
+
+def read_power(at: datetime, version: int) -> Power:
     schedules = _schedules_by_terminal()
-    return Snapshot(dict(pending), dark_now(at, schedules), by_hand(at, schedules), version, at)
+    return Power(dark_now(at, schedules), by_hand(at, schedules), version, at)
 
 
 def fresh(app, at: datetime, force: bool = False) -> None:
-    """Re-read the process's copy when another write moved the topic, or it is older
-    than REFRESH (schedules change with the clock). One thread reads; others meanwhile
-    answer from the old copy."""
+    """Re-read the process's copy of what another write changed (its topic moved),
+    and the power state when it is older than REFRESH (schedules change with the
+    clock). One thread reads; others meanwhile answer from the old copy."""
     monitor = book(app)
-    version = services(app).versions.stamp([TOPIC])
-    if not (force or monitor.stale(version, at)):
+    versions = services(app).versions
+    versions.sync()
+    commands_version, power_version = versions.version_of(COMMANDS), versions.version_of(POWER)
+    commands, power = monitor.stale(commands_version, power_version, at)
+    if not (force or commands or power):
         return
     if not monitor.reading.acquire(blocking=force):
         return
     try:
         with app.app_context():
             try:
-                monitor.load(read_snapshot(at, version))
+                if force or commands:
+                    monitor.load_commands(read_pending(at), commands_version)
+                if force or power:
+                    monitor.load_power(read_power(at, power_version))
             finally:
                 db.session.rollback()
     finally:
@@ -151,7 +176,7 @@ def write_acks(app) -> None:
                 command = db.session.get(TerminalCommand, ident)
                 if command is not None and command.acknowledged_at is None:
                     command.acknowledged_at = at
-            move_topics(db.session, [TOPIC])  # with the flush of the rows changed
+            move_topics(db.session, [COMMANDS])  # with the flush of the rows changed
             db.session.commit()
         except Exception:  # the database away: the next heartbeat or watch writes them
             db.session.rollback()

@@ -31,7 +31,7 @@ from display.led.fonts import NoLedFont
 from display.led_views import led_answer
 from display.program import program_answer
 from monitoring import bp
-from monitoring.book import TOPIC, book
+from monitoring.book import COMMANDS, POWER, book
 from monitoring.forms import ACTIONS, CommandForm, PowerForm
 from monitoring.models import MonitorAlert, PowerSchedule, TerminalCommand, TerminalScreenshot
 from monitoring.state import STATE_NAMES, fresh, seen
@@ -164,7 +164,8 @@ def send_command():
         actor=current_user._get_current_object(),
         summary=f"{ACTIONS[action]}：{names}",
     )
-    move_topics(db.session, [TOPIC])  # every node's copy re-reads: any may hear the screen
+    # Every node's copy re-reads: any of them may hear the screen.
+    move_topics(db.session, [COMMANDS, POWER] if action in ("off", "on") else [COMMANDS])
     db.session.commit()
     fresh(current_app, at, force=True)
     # With push configured the screens poll at once, and their heartbeat brings the command.
@@ -235,7 +236,7 @@ def _power_changed(action: str, row: PowerSchedule, summary: str, done: str):
         actor=current_user._get_current_object(),
         summary=f"关屏时段：{row.name or '未命名'}{'，' + summary if summary else ''}",
     )
-    move_topics(db.session, [TOPIC])
+    move_topics(db.session, [POWER])
     db.session.commit()
     fresh(current_app, now(), force=True)
     flash(done, "success")
