@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench scaled clean voice
+.PHONY: run test lint format bench scaled deb clean voice
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ scaled: $(STAMP)
 	scripts/system-deps.sh scaled
 	$(PY) deploy/scaled.py
 
+# A Debian package (dpkg-deb, no network) into dist/ (docs/deploying-separate-machines.md).
+deb: $(STAMP)
+	$(PY) deploy/debian/build.py
+
 lint: $(STAMP)
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
 
@@ -51,4 +55,4 @@ bench: $(STAMP)
 	$(PY) bench/calling.py
 
 clean:
-	rm -rf $(VENV) test-output .pytest_cache
+	rm -rf $(VENV) test-output .pytest_cache dist

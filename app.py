@@ -15,7 +15,7 @@ import calling.models  # noqa: F401  (queue calling's tables, for db.create_all)
 import display
 import kiosk
 import monitoring.models  # noqa: F401  (its tables join db.create_all)
-from config import load_settings
+from config import freeze, load_settings
 from content_feed.api.problems import Problem, chinese_detail, problem_response, wants_problem
 from content_feed.clock import SystemClock
 from display.led.fonts import check_fonts
@@ -42,7 +42,7 @@ def create_app(
     instance_path: str | None = None,
 ) -> Flask:
     """Build the app. ``overrides`` has the shape of defaults.toml (tests use it)."""
-    settings = load_settings(environ=environ, overrides=overrides)
+    settings = freeze(load_settings(environ=environ, overrides=overrides))
     app = Flask(
         __name__,
         instance_path=str(instance_path or PROJECT_ROOT / "instance"),
@@ -182,6 +182,7 @@ def register_blueprints(app: Flask) -> None:
     from calling import api_bp as calling_api
     from calling import bp as calling_screens
     from calling import console_bp as calling_console
+    from cluster import bp as cluster
     from content_feed import atom, qr
     from content_feed.api import api
     from content_feed.public_pages import bp as public_pages
@@ -212,6 +213,7 @@ def register_blueprints(app: Flask) -> None:
     ):
         csrf.exempt(exempt)
     for blueprint in (
+        cluster,
         api,
         qr.bp,
         atom.bp,

@@ -7,6 +7,8 @@ python run.py demo [--if-empty] load the demo hall (into an empty database only)
 python run.py demo --remove    remove the demo accounts, terminals and content
 python run.py create-user NAME --roles drafter,reviewer
 python run.py check-config     validate the configuration and exit
+python run.py backup           back up the database (SQLite copy or pg_dump) and uploads
+python run.py restore FILE     restore a PostgreSQL backup (sunlight-STAMP.dump)
 python run.py import-guides FILE [--mapping M] [--dry-run]
 python run.py export-guides FILE.xlsx|FILE.csv [--mapping M]
 """
@@ -45,10 +47,15 @@ def cmd_check_config(args) -> int:
 def db_upgrade(app) -> None:
     from flask_migrate import upgrade
 
+    from cluster.guard import refuse_embedded_database
+    from cluster.migrations import migration_lock
     from content_feed.db import db
     from content_feed.versioning import ensure_feed_state
 
-    with app.app_context():
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    refuse_embedded_database(app.config["SUNLIGHT"], url)
+    # Nodes booting together upgrade one after the other.
+    with migration_lock(url), app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         ensure_feed_state(db.session)
 
@@ -309,7 +316,10 @@ def terminal_urls(app, base: str) -> list[tuple[str, str]]:
 
 
 def cmd_serve(args) -> int:
+    from cluster.guard import refuse_embedded_database
+
     app = _app()
+    refuse_embedded_database(app.config["SUNLIGHT"], app.config["SQLALCHEMY_DATABASE_URI"])
     if args.prepare:
         db_upgrade(app)
         load_demo(app, if_empty=True)
@@ -413,15 +423,63 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file")
     exp.add_argument("--mapping", help="write the column names of this mapping")
     exp.set_defaults(func=cmd_export_guides)
+    backup = sub.add_parser("backup", help="back up the database and uploads now")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a PostgreSQL backup (sunlight-*.dump)")
+    restore.add_argument("file")
+    restore.set_defaults(func=cmd_restore)
     check = sub.add_parser("check-config", help="validate the configuration and exit")
     check.set_defaults(func=cmd_check_config)
     return parser
+
+
+def cmd_backup(args) -> int:
+    from cluster.backup import BackupError
+    from operations.scheduler import backup_database
+
+    app = _app()
+    try:
+        written = backup_database(app, app.extensions["sunlight"].clock.now())
+    except BackupError as exc:
+        print(f"备份失败 / backup failed: {exc}", file=sys.stderr)
+        return 1
+    if written is None:
+        print("无可备份的数据库 / nothing to back up", file=sys.stderr)
+        return 1
+    print(f"备份完成 / backup written: {written}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from pathlib import Path
+
+    from cluster.backup import BackupError, restore_postgres, restore_uploads
+
+    app = _app()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    dump = Path(args.file)
+    if not url.startswith("postgresql") or dump.suffix != ".dump":
+        print("只能把 .dump 恢复到 PostgreSQL（SQLite 备份直接复制回原文件）", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        restore_postgres(url, dump)
+        uploads = dump.with_name(dump.name.replace("sunlight-", "uploads-")).with_suffix(".tar.gz")
+        if uploads.exists():
+            restore_uploads(uploads, Path(app.config["UPLOAD_FOLDER"]))
+    except BackupError as exc:
+        print(f"恢复失败 / restore failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"已恢复 / restored from {dump}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     # Whatever this process creates (database, backups, uploads, logs) is the
     # server user's alone; the modules that create files set 0600/0700 anyway.
     os.umask(0o077)
+    from cluster import logs
+
+    logs.setup()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

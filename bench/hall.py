@@ -51,7 +51,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.poll import free_port, raise_fd_limit, wait_for  # noqa: E402
+from bench.poll import free_port, raise_fd_limit, serve_node, wait_for  # noqa: E402
 
 TOKEN = "bench-terminal-token"
 WARMUP = 20.0
@@ -59,11 +59,23 @@ HALLS = 20
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def setup(env: dict, walls: int, leds: int, kiosks: int) -> None:
-    """The demo hall, 19 more halls, and the terminals, written through the app."""
-    subprocess.run(
-        [sys.executable, "run.py", "demo"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
+def setup(
+    env: dict,
+    walls: int,
+    leds: int,
+    kiosks: int,
+    *,
+    halls: int = HALLS,
+    demo: bool = True,
+    own_tokens: bool = False,
+) -> None:
+    """The demo hall (``demo``: loaded here), more halls up to ``halls``, and the
+    terminals, written through the app. ``own_tokens``: each terminal's token is
+    ``terminal_token(code)``, else all share TOKEN."""
+    if demo:
+        subprocess.run(
+            [sys.executable, "run.py", "demo"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
     code = f"""
 import os
 from app import create_app
@@ -73,7 +85,7 @@ from content_feed.terminals import hash_token
 app = create_app()
 with app.app_context():
     halls = [db.session.query(Hall).filter_by(code="hall-1").one()]
-    for n in range(2, {HALLS} + 1):
+    for n in range(2, {halls} + 1):
         # The demo has a second hall already (hall-2): keep it, add the rest.
         hall = db.session.query(Hall).filter_by(code=f"hall-{{n}}").one_or_none()
         if hall is None:
@@ -94,8 +106,10 @@ with app.app_context():
     def add(prefix, kind, count, **fields):
         for i in range(count):
             hall = halls[i % len(halls)]
-            t = Terminal(code=f"{{prefix}}-{{i}}", name=f"{{prefix}} {{i}}", kind=kind,
-                         hall_id=hall.id, token_hash=token, **fields)
+            code = f"{{prefix}}-{{i}}"
+            own = hash_token(f"{TOKEN}-{{code}}") if {own_tokens} else token
+            t = Terminal(code=code, name=f"{{prefix}} {{i}}", kind=kind,
+                         hall_id=hall.id, token_hash=own, **fields)
             if kind != "kiosk":
                 t.groups.append(groups[hall.id])
             db.session.add(t)
@@ -105,6 +119,22 @@ with app.app_context():
     db.session.commit()
 """
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
+
+
+def bench_env(work: Path) -> dict:
+    """A node's environment on a fresh SQLite file in ``work``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUNLIGHT_")}
+    env.update(
+        SUNLIGHT_DATABASE_URL=f"sqlite:///{work / 'hall.db'}",
+        SUNLIGHT_BACKUP_FOLDER=str(work / "backups"),
+        SUNLIGHT_SECURITY_SECRET_KEY="bench",
+    )
+    return env
+
+
+def terminal_token(code: str) -> str:
+    """A terminal's own token when ``setup(own_tokens=True)``."""
+    return f"{TOKEN}-{code}"
 
 
 class Conn:
@@ -140,8 +170,7 @@ class Conn:
                 etag = value.strip()
             elif name == "connection" and value.strip().lower() == "close":
                 closing = True
-        if length:
-            await self.reader.readexactly(length)
+        self.body = await self.reader.readexactly(length) if length else b""
         if closing:
             self.close()
             self.reader = self.writer = None
@@ -357,31 +386,10 @@ def run_once(
     walls: int, leds: int, kiosks: int, seconds: float, quiet: bool = False, nginx: bool = False
 ) -> dict:
     work = Path(tempfile.mkdtemp(prefix="sunlight-hall-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SUNLIGHT_")}
-    env.update(
-        SUNLIGHT_DATABASE_URL=f"sqlite:///{work / 'hall.db'}",
-        SUNLIGHT_BACKUP_FOLDER=str(work / "backups"),
-        # Citizens' questions come from 200 kiosks: keep the per-kiosk limit.
-        SUNLIGHT_SECURITY_SECRET_KEY="bench",
-    )
+    env = bench_env(work)
     setup(env, walls, leds, kiosks)
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "run.py",
-            "serve",
-            "--no-scheduler",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(work / "server.log").open("w"),
-    )
+    server = serve_node(env, port, stderr=(work / "server.log").open("w"))
     stop = threading.Event()
     published: list[float] = []
     front = None

@@ -16,12 +16,18 @@ p99 latency, with the ratio to the baseline measured in this same run, for:
 A second profile holds 2,000 open connections polling with If-None-Match
 (a hall district's terminals) and reports errors and timeouts.
 
+A fourth profile, a city district, asks as many distinct terminals as one
+node holds (1,000 walls, 300 LED strips, 200 kiosks in 10 halls, each its own
+token): each request another terminal's, so the caches are measured as they
+are used, against the hello-world in the same run (``--no-district`` skips it).
+
 A third profile puts nginx in front (deploy/nginx-scaled.conf, as in the scaled
 deployment) and measures the same terminal requests through it, against nginx
 serving a small static file (the baseline of that profile): what nginx's cache
 of the screens' answers is worth.
 
     python bench/poll.py [--seconds 10] [--connections 50] [--hold 2000] [--no-nginx]
+                         [--no-district] [--district-only]
 """
 
 from __future__ import annotations
@@ -143,6 +149,100 @@ def run_wrk(
     }
 
 
+DISTRICT_LUA = """
+local targets = {%s}
+local n = math.random(#targets)
+request = function()
+  n = n %% #targets + 1
+  local t = targets[n]
+  local headers = {["X-Terminal-Token"] = t[2]}
+  if t[3] ~= "" then headers["If-None-Match"] = t[3] end
+  return wrk.format("GET", t[1], headers)
+end
+"""
+
+
+def district_profile(wrk: str, s: int, c: int, walls=1000, leds=300, kiosks=200) -> dict:
+    """Profile 4: every request another terminal's, each with its own token."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench.hall import bench_env, setup, terminal_token
+
+    work = Path(tempfile.mkdtemp(prefix="sunlight-district-"))
+    env = bench_env(work)
+    setup(env, walls, leds, kiosks, halls=10, own_tokens=True)
+    base_port, app_port = free_port(), free_port()
+    procs = serve_both(env, base_port, app_port)
+    try:
+        base, app = f"http://127.0.0.1:{base_port}/", f"http://127.0.0.1:{app_port}"
+        wait_for(base)
+        wait_for(app + "/api/v1/items")
+        kinds = {
+            "wall 304 program": [f"/display/bw-{i}/program.json" for i in range(walls)],
+            "kiosk 304 bundle": [f"/kiosk/bk-{i}/bundle.json" for i in range(kiosks)],
+            "LED 200 PNG frame": [f"/display/led/bl-{i}.png" for i in range(leds)],
+        }
+
+        def target(path: str, conditional: bool) -> str:
+            code = path.split("/")[-2] if "led" not in path else path.split("/")[-1][:-4]
+            token = terminal_token(code)
+            # Every answer built once before measuring (and its ETag kept for a 304).
+            etag = fetch_etag(app + path, {"X-Terminal-Token": token})
+            etag = etag if conditional else ""
+            return "{" + ",".join(json.dumps(x) for x in (path, token, etag)) + "}"
+
+        results = {"baseline hello-world": run_wrk(wrk, base, s, c)}
+        with ThreadPoolExecutor(8) as pool:
+            for kind, paths in kinds.items():
+                entries = list(pool.map(lambda p, k=kind: target(p, "304" in k), paths))
+                script = work / f"{kind.split()[0]}.lua"
+                script.write_text(DISTRICT_LUA % ",".join(entries))
+                run_wrk(wrk, app + paths[0], 2, c, script=str(script))  # every answer built
+                results[kind] = run_wrk(wrk, app + paths[0], s, c, script=str(script))
+        baseline = results["baseline hello-world"]["rps"]
+        print(
+            f"\nProfile 4: a city district ({walls} walls, {leds} LED strips, {kiosks} kiosks,"
+            f" 10 halls, own tokens), each request another terminal's; {c} connections, {s} s"
+        )
+        print(f"{'request':30} {'req/s':>9} {'p99 ms':>8} {'× baseline':>11} {'non-2xx':>8}")
+        for name, r in results.items():
+            print(
+                f"{name:30} {r['rps']:9.0f} {r['p99_ms']:8.1f} {r['rps'] / baseline:11.2f}"
+                f" {r['non_2xx_3xx']:8d}"
+            )
+        return results
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(timeout=20)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def serve_node(env: dict, port: int, stderr=subprocess.DEVNULL) -> subprocess.Popen:
+    """A Sunlight node under waitress (no scheduler), as `run.py serve` runs it."""
+    return subprocess.Popen(
+        [PY, "run.py", "serve", "--no-scheduler", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )
+
+
+def serve_both(env: dict, base_port: int, app_port: int) -> list[subprocess.Popen]:
+    """The hello-world baseline and a Sunlight node, with the same waitress settings."""
+    return [
+        subprocess.Popen(
+            [PY, "bench/serve_baseline.py", str(base_port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ),
+        serve_node(env, app_port),
+    ]
+
+
 def nginx_profile(wrk: str, app_port: int, etags: dict, s: int, c: int) -> dict:
     """Profile 3: the terminals' requests through nginx, against a static file."""
     from deploy.services import Nginx
@@ -249,10 +349,15 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--hold", type=int, default=2000, help="connections in profile 2")
     parser.add_argument("--no-nginx", action="store_true", help="skip profile 3 (through nginx)")
+    parser.add_argument("--no-district", action="store_true", help="skip profile 4")
+    parser.add_argument("--district-only", action="store_true", help="profile 4 alone")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     raise_fd_limit()
     wrk = ensure_wrk()
+    if args.district_only:
+        district_profile(wrk, args.seconds, args.connections)
+        return 0
     work = Path(tempfile.mkdtemp(prefix="sunlight-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("SUNLIGHT_")}
     env.update(
@@ -261,31 +366,7 @@ def main() -> int:
     )
     subprocess.run([PY, "run.py", "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     base_port, app_port = free_port(), free_port()
-    procs = [
-        subprocess.Popen(
-            [PY, "bench/serve_baseline.py", str(base_port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        ),
-        subprocess.Popen(
-            [
-                PY,
-                "run.py",
-                "serve",
-                "--no-scheduler",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(app_port),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        ),
-    ]
+    procs = serve_both(env, base_port, app_port)
     try:
         base = f"http://127.0.0.1:{base_port}/"
         app = f"http://127.0.0.1:{app_port}"
@@ -363,9 +444,18 @@ def main() -> int:
             f"non-2xx/3xx {hold['non_2xx_3xx']}"
         )
         through = {} if args.no_nginx else nginx_profile(wrk, app_port, etags, s, c)
+        district = {} if args.no_district else district_profile(wrk, s, c)
         if args.json:
             Path(args.json).write_text(
-                json.dumps({"profile1": results, "profile2": hold, "profile3": through}, indent=2)
+                json.dumps(
+                    {
+                        "profile1": results,
+                        "profile2": hold,
+                        "profile3": through,
+                        "profile4": district,
+                    },
+                    indent=2,
+                )
             )
     finally:
         for p in procs:

@@ -14,20 +14,30 @@ from calling.schemas import AnnouncementShown, CallsAnswer, CallShown
 from calling.state import settings_of, shown_state
 from content_feed import topics
 from content_feed.answers import json_answer
-from content_feed.api.caching import FastAnswer, obtain, refuse_unknown_params, to_response
+from content_feed.api.caching import (
+    FastAnswer,
+    fast_answer,
+    obtain,
+    refuse_unknown_params,
+    to_response,
+)
 from content_feed.api.declare import declare
 from content_feed.api.json_body import json_object
 from content_feed.api.problems import Problem
+from content_feed.api.terminal_auth import KIOSK
 from content_feed.clock import now as clock_now
 from content_feed.db import db
 from content_feed.models import Hall, Terminal, Window
 from content_feed.schemas import dump
+from content_feed.terminals import TerminalAccess
 from content_feed.timefmt import iso
 from display.access import SCREEN_ROUTE, TerminalRefused, terminal_or_refuse
 from operations import push
 
 # Walls show the band, kiosks the calls on request, LED strips may pull them.
 CALL_KINDS = ("wall", "kiosk", "led")
+# Calls are shown by walls, kiosks and LED gateways that pull a URL (?token=).
+CALL_SCREENS = TerminalAccess(CALL_KINDS, token_in_url=True)
 BAND_MAX = 20
 
 
@@ -142,16 +152,14 @@ def calls_answer(code: str, *, revalidated: bool = False):
     problems=(400,),
     **SCREEN_ROUTE,
 )
+@fast_answer(FastAnswer(access=CALL_SCREENS))
 def calls(code: str):
     refuse_unknown_params(())
-    terminal_or_refuse(code, CALL_KINDS)
+    terminal_or_refuse(code, CALL_SCREENS)
     try:
         return to_response(calls_answer(code, revalidated=True))
     except LookupError:
         raise TerminalRefused(code) from None
-
-
-calls.fast_answer = FastAnswer(kinds=CALL_KINDS, token_in_url=True)
 
 
 READ_ALOUD_MAX = 1000  # characters a kiosk may have read aloud at once
@@ -162,7 +170,7 @@ def speak(code: str):
     """朗读 (无障碍): a kiosk has an item or a guide read aloud by the calls' voice.
     Answers where the WAV is (cached by its words, as announcements are): the
     pages' policy lets media come from this server only."""
-    terminal = terminal_or_refuse(code, ("kiosk",))
+    terminal = terminal_or_refuse(code, KIOSK)
     text = " ".join(str(json_object().get("text", "")).split())[:READ_ALOUD_MAX]
     if not text:
         raise Problem(422, "没有要朗读的文字", errors={"text": "请给出要朗读的文字"})

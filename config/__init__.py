@@ -11,7 +11,9 @@ import copy
 import json
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -323,6 +325,26 @@ def _validate(settings: dict) -> None:
             "feed.internal_index_number_pattern: must differ from feed.index_number_pattern"
             " so that no number is given twice"
         )
+
+
+def freeze(value: Any) -> Any:
+    """Settings as read-only values: read once at start, never changed while
+    serving (each node, each thread must see the same settings). Tables become
+    read-only mappings and lists tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """A changeable copy of frozen settings (to derive other settings from)."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value
 
 
 def load_settings(

@@ -9,12 +9,17 @@ its ETag (a rebuild is never news to a terminal), and every node of a city
 deployment gives the same answer the same ETag.
 
 One build per key at a time: while one request builds, others of the same
-key get the previous answer if there is one, or wait for the build. Memory is
-bounded by entry count and bytes; the least recently used go first.
+key get the previous answer if they may (a plain poll: it is only one poll
+late), or wait for the build: a request told of a newer version by push
+(``at_least``) never gets an answer built before that version, so neither it
+nor a cache in front (nginx) ever holds the state it was told is gone. Memory
+is bounded by entry count and bytes; the least recently used go first (a hit
+moves its key to the back).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -33,6 +38,16 @@ BUILD_WAIT_SECONDS = 30
 
 
 @dataclass
+class Shown:
+    """What a screen shows once it holds an answer, kept with the answer: the
+    urgent notices in it. A wall's program confirms them when the wall says so;
+    an LED strip's pull confirms them (fast_path.note_seen): it has no other way.
+    Surfaces keep more (display.led_views.LedShow: the strip's rendered frames)."""
+
+    urgent: frozenset[int] = frozenset()
+
+
+@dataclass
 class Answer:
     body: bytes
     mimetype: str
@@ -41,8 +56,8 @@ class Answer:
     depends: tuple[str, ...]
     valid_until: datetime | None
     shared: bool = True
-    # Anything else a surface keeps with the answer (the LED frames).
-    extra: object = None
+    # What a screen's answer shows (None for the feed's answers).
+    extra: Shown | None = None
     size: int = 0
 
     def current(self, versions, now: datetime) -> bool:
@@ -158,6 +173,9 @@ class AnswerCache:
     def current(self, key: str, versions, now: datetime) -> Answer | None:
         answer = self._data.get(key)
         if answer is not None and answer.current(versions, now):
+            # Used: evicted last. (GIL-atomic; a key dropped meanwhile is fine.)
+            with contextlib.suppress(KeyError):
+                self._data.move_to_end(key)
             return answer
         return None
 
@@ -167,25 +185,36 @@ class AnswerCache:
         versions,
         now: datetime,
         build: Callable[[int, datetime | None], Answer],
+        at_least: int | None = 0,
     ) -> Answer:
-        """The current answer for ``key``; ``build(seq, boundary)`` makes a new one."""
-        hit = self.current(key, versions, now)
-        if hit is not None:
-            return hit
-        with self._lock:
-            flight = self._flights.get(key)
-            leader = flight is None
+        """The current answer for ``key``; ``build(seq, boundary)`` makes a new one.
+
+        ``at_least``: while another request builds, the previous answer is given
+        only if it was built at this sequence or later; None: never (the client
+        holds an answer this one may be older than)."""
+        for _ in range(3):
+            hit = self.current(key, versions, now)
+            if hit is not None:
+                return hit
+            with self._lock:
+                flight = self._flights.get(key)
+                leader = flight is None
+                if leader:
+                    flight = self._flights[key] = _Flight()
             if leader:
-                flight = self._flights[key] = _Flight()
-        if not leader:
+                return self._build(key, flight, versions, build)
             previous = self._data.get(key)
-            if previous is not None:
+            if previous is not None and at_least is not None and previous.seq >= at_least:
                 return previous
             flight.done.wait(BUILD_WAIT_SECONDS)
-            if flight.answer is not None:
-                return flight.answer
-            # The build failed (bad input, say): answer for ourselves.
-            return build(versions.sync(), versions.next_boundary())
+            answer = flight.answer
+            if answer is not None and (at_least is None or answer.seq >= at_least):
+                return answer
+            # The build failed (bad input, say), or began before the version this
+            # request was told of: look again (a new build reads that far).
+        return build(versions.sync(), versions.next_boundary())
+
+    def _build(self, key: str, flight: _Flight, versions, build) -> Answer:
         try:
             seq = versions.sync()
             answer = build(seq, versions.next_boundary())
@@ -223,13 +252,28 @@ def etag_matches(header: str | None, etag: str) -> bool:
     return any(tag.strip() in (etag, weak) for tag in header.split(","))
 
 
-def doubt_held(held: Answer | None, if_none_match: str | None, versions) -> None:
+def doubt_held(held: Answer | None, if_none_match: str | None, versions) -> bool:
     """A client revalidates an ETag other than the one this process holds for
     its answer: it had it from another node, which may have read a commit this
     one has not yet (within the versions' TTL). Re-read before answering, so
-    that a cache in front of several nodes never steps back to an older answer."""
+    that a cache in front of several nodes never steps back to an older answer.
+    True when in doubt: the answer held here may be older than the client's."""
     if if_none_match and held is not None and not etag_matches(if_none_match, held.etag):
         versions.doubt()
+        return True
+    return False
+
+
+def required_seq(versions, headers) -> int:
+    """The sequence a request was told of by push (``X-Sunlight-Version``), 0 if
+    none: the process reads that far first, and the answer given is built from
+    at least that far (AnswerCache.obtain's ``at_least``)."""
+    raw = headers.get("X-Sunlight-Version")
+    if not (raw and raw.isdigit() and len(raw) < 19):
+        return 0
+    versions.wanted(raw)
+    # No more than exists: a made-up version cannot make every request rebuild.
+    return min(int(raw), versions.sync())
 
 
 # One terminal's answer: a cache in front (nginx, deploy/) keeps the answer per

@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from content_feed.answers import TERMINAL_VARY, cache_key, doubt_held, respond
 from content_feed.services import services
-from content_feed.terminals import presented_token
+from content_feed.terminals import TerminalAccess
 
 _MAX_REMEMBERED_PATHS = 8192
 _MAX_HEARTBEAT_BYTES = 16 * 1024
@@ -83,9 +83,8 @@ class FastPath:
             return self.wsgi_app(environ, start_response)
         spec, args = route
         card = None
-        if spec.kinds is not None:
-            token = presented_token(environ, in_url=spec.token_in_url)
-            card = self.directory.authenticate(args.get("code"), token, spec.kinds)
+        if spec.access is not None:
+            card = spec.access.card(self.directory, args.get("code"), environ)
             if card is None:
                 return self._answer_in_flask(environ, start_response)
         self.versions.wanted(environ.get("HTTP_X_SUNLIGHT_VERSION"))
@@ -147,7 +146,7 @@ class FastPath:
         if not isinstance(data, dict):
             return self.wsgi_app(environ, start_response)
         code = data.get("terminal") if spec.code_in_body else args.get("code")
-        card = self.directory.authenticate(code, presented_token(environ), spec.kinds)
+        card = spec.access.card(self.directory, code, environ)
         if card is None:
             return self.wsgi_app(environ, start_response)
         reply = spec.note(self.app, card, data, address_of(environ), self.clock.now())
@@ -176,7 +175,7 @@ def note_seen(presence, card, answer, at, address: str, reported: dict) -> None:
     """A terminal fetched ``answer``: it is alive, and it shows the urgent notices in it
     (``answer.extra.urgent``: an LED strip has no other way to confirm them)."""
     presence.seen(card.id, at, address, last_version=answer.etag.strip('"'), **reported)
-    for notice_id in getattr(answer.extra, "urgent", ()):
+    for notice_id in answer.extra.urgent if answer.extra is not None else ():
         presence.confirmed(notice_id, card.id, at)
 
 
@@ -189,12 +188,12 @@ class FastPost:
     same ``note``: one implementation either way.
     """
 
-    def __init__(self, kinds, note, *, code_in_body: bool = False, token_in_url: bool = False):
-        self.kinds = tuple(kinds)
+    def __init__(self, access: TerminalAccess, note, *, code_in_body: bool = False):
+        # The same declaration as the Flask view's: kiosks only in the header,
+        # screens also ?token=.
+        self.access = access
         self.note = note
         self.code_in_body = code_in_body
-        # As the Flask view takes it: kiosks only in the header, screens also ?token=.
-        self.token_in_url = token_in_url
 
 
 def fast_post(spec: FastPost):

@@ -128,11 +128,13 @@ def current_urgent_notices(
     *,
     hall_id: int | None = None,
     surface: str | None = None,
-    group_ids: Collection[int],
+    group_ids: Collection[int] | None,
 ) -> Select:
     """The urgent notices in force at ``now`` for a terminal of ``hall_id`` on
     ``surface`` in the terminal groups ``group_ids``. A caller that is no
-    terminal (the public API) passes ``()`` and sees only notices for all."""
+    terminal (the public API) passes ``()`` and sees only notices for all; one
+    that serves many terminals at once (display/program.World) passes None for
+    every group's and keeps each terminal's with ``notice_reaches``."""
     _check_surface(surface)
     stmt = select(UrgentNotice).where(
         UrgentNotice.cancelled_at.is_(None),
@@ -143,10 +145,11 @@ def current_urgent_notices(
         stmt = stmt.where(or_(UrgentNotice.hall_id.is_(None), UrgentNotice.hall_id == hall_id))
     if surface is not None:
         stmt = stmt.where(getattr(UrgentNotice, SURFACE_FLAGS[surface]).is_(True))
-    for_all = UrgentNotice.group_id.is_(None)
-    stmt = stmt.where(
-        or_(for_all, UrgentNotice.group_id.in_(sorted(group_ids))) if group_ids else for_all
-    )
+    if group_ids is not None:
+        for_all = UrgentNotice.group_id.is_(None)
+        stmt = stmt.where(
+            or_(for_all, UrgentNotice.group_id.in_(sorted(group_ids))) if group_ids else for_all
+        )
     return stmt.order_by(UrgentNotice.starts_at.desc(), UrgentNotice.id.desc())
 
 

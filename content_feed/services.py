@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from flask import Flask, current_app
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from content_feed.answers import AnswerCache
     from content_feed.clock import Clock
     from content_feed.presence import PresenceBook
@@ -25,7 +27,7 @@ KEY = "sunlight"
 
 @dataclass(frozen=True)
 class Services:
-    settings: dict = field(repr=False)  # validated, in config/defaults.toml's shape
+    settings: Mapping = field(repr=False)  # validated, frozen, in config/defaults.toml's shape
     clock: Clock
     versions: Versions
     answers: AnswerCache

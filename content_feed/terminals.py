@@ -47,6 +47,28 @@ def presented_token(environ, *, in_url: bool = False) -> str | None:
 
 
 @dataclass(frozen=True)
+class TerminalAccess:
+    """Which terminals a route answers and where they present their token,
+    declared once per route: the Flask view, the WSGI fast path and the OpenAPI
+    document all read this one declaration.
+
+    ``token_in_url``: the token may come as ``?token=`` too (screens: LED cards
+    that only pull a URL, a wall's provisioning visit); a kiosk's comes in its
+    header only."""
+
+    kinds: tuple[str, ...]
+    token_in_url: bool = False
+
+    def card(self, terminals: TerminalDirectory, code, environ) -> TerminalCard | None:
+        """The terminal ``code`` if the request (a WSGI environ) presents its token
+        as this route takes it, else None."""
+        if not isinstance(code, str) or not 0 < len(code) <= 60:
+            return None
+        token = presented_token(environ, in_url=self.token_in_url)
+        return terminals.authenticate(code, token, self.kinds)
+
+
+@dataclass(frozen=True)
 class TerminalCard:
     """What a request needs to know of a terminal, kept in memory."""
 
@@ -57,6 +79,8 @@ class TerminalCard:
     group_ids: frozenset[int]
     token_hash: str
     name: str = ""
+    width: int | None = None
+    height: int | None = None
 
 
 class TerminalDirectory:
@@ -100,6 +124,8 @@ class TerminalDirectory:
                         group_ids=frozenset(g.id for g in t.groups),
                         token_hash=t.token_hash or "",
                         name=t.name,
+                        width=t.width,
+                        height=t.height,
                     )
                     for t in rows
                 }

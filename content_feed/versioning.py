@@ -256,6 +256,11 @@ class Versions:
             self._read_at = time.monotonic()
         return self.seq
 
+    def age(self) -> float | None:
+        """Seconds since the versions were last read, None if never (or a re-read is due)."""
+        read_at = self._read_at
+        return time.monotonic() - read_at if read_at else None
+
     def version_of(self, topic: str) -> int:
         if topic.endswith(":**"):
             return self._families.get(topic[:-3], 0)

@@ -18,12 +18,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from deploy.services import Cluster  # noqa: E402
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=2, help="waitress nodes behind nginx")
     args = parser.parse_args(argv)
     if not 1 <= args.nodes <= 16:
         parser.error("--nodes must be between 1 and 16")
+    # No signal is blocked here: a blocked mask is inherited by every child, and
+    # PostgreSQL and Redis would then ignore the stop they are sent. The
+    # children run in sessions of their own (deploy/services.py), so Ctrl-C
+    # reaches this process only, which stops them all in order.
+    signal.signal(signal.SIGTERM, _interrupt)
     cluster = Cluster(args.nodes)
     try:
         cluster.start()
@@ -36,14 +45,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  大屏 wall: {base}/display/wall-1?token=demo-wall-token", flush=True)
         print(f"  触摸查询机 kiosk: {base}/kiosk/kiosk-1?token=demo-kiosk-token", flush=True)
         print(f"  管理后台 admin: {base}/admin/   (Ctrl-C stops everything)", flush=True)
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        while True:
+            signal.pause()
     except KeyboardInterrupt:
-        pass
+        print("stopping nodes, nginx, Redis and PostgreSQL …", flush=True)
     finally:
+        # A second Ctrl-C must not cut the stopping short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         cluster.stop()
+    print("stopped", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     sys.exit(main())

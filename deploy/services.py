@@ -31,7 +31,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_port(port: int, timeout: float = 20.0, proc: subprocess.Popen | None = None) -> None:
+def wait_for_port(
+    port: int,
+    timeout: float = 20.0,
+    proc: subprocess.Popen | None = None,
+    host: str = "127.0.0.1",
+) -> None:
     import socket
 
     deadline = time.monotonic() + timeout
@@ -39,7 +44,7 @@ def wait_for_port(port: int, timeout: float = 20.0, proc: subprocess.Popen | Non
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"process exited with {proc.returncode} before listening on {port}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            with socket.create_connection((host, port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.05)
@@ -55,7 +60,7 @@ def find_bindir() -> Path | None:
 
 
 class PostgresServer:
-    def __init__(self, port: int):
+    def __init__(self, port: int, host: str = "127.0.0.1"):
         self.bindir = find_bindir()
         if self.bindir is None:
             raise RuntimeError(
@@ -63,6 +68,7 @@ class PostgresServer:
                 "(scripts/system-deps.sh test does it)"
             )
         self.port = port
+        self.host = host
         self.root = Path(tempfile.mkdtemp(prefix="sunlight-pg-"))
         self.data = self.root / "data"
         self.as_postgres = os.geteuid() == 0
@@ -96,14 +102,14 @@ class PostgresServer:
             "-l",
             str(self.root / "log"),
             "-o",
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off",
+            f"-p {self.port} -k {self.root} -c listen_addresses={self.host} -c fsync=off",
             "start",
         )
         for _ in range(50):
             ready = self._run(
                 str(self.bindir / "pg_isready"),
                 "-h",
-                "127.0.0.1",
+                self.host,
                 "-p",
                 str(self.port),
                 check=False,
@@ -114,14 +120,14 @@ class PostgresServer:
         self._run(
             str(self.bindir / "createdb"),
             "-h",
-            "127.0.0.1",
+            self.host,
             "-p",
             str(self.port),
             "-U",
             "sunlight",
             "sunlight",
         )
-        return f"postgresql+psycopg://sunlight@127.0.0.1:{self.port}/sunlight"
+        return f"postgresql+psycopg://sunlight@{self.host}:{self.port}/sunlight"
 
     def stop(self) -> None:
         self._run(
@@ -133,7 +139,7 @@ class PostgresServer:
 class RedisServer:
     """A throwaway redis-server: no persistence, loopback only."""
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, host: str = "127.0.0.1", password: str = ""):
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError(
@@ -142,12 +148,15 @@ class RedisServer:
             )
         self.binary = binary
         self.port = port or free_port()
+        self.host = host
+        self.password = password
         self.root = Path(tempfile.mkdtemp(prefix="sunlight-redis-"))
         self.proc: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}{self.host}:{self.port}/0"
 
     def start(self) -> str:
         self.proc = subprocess.Popen(
@@ -156,7 +165,8 @@ class RedisServer:
                 "--port",
                 str(self.port),
                 "--bind",
-                "127.0.0.1",
+                self.host,
+                *(["--requirepass", self.password] if self.password else []),
                 "--save",
                 "",
                 "--appendonly",
@@ -166,14 +176,18 @@ class RedisServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
-        wait_for_port(self.port, proc=self.proc)
+        wait_for_port(self.port, proc=self.proc, host=self.host)
         return self.url
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(10)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -204,9 +218,8 @@ class Nginx:
         return f"http://127.0.0.1:{self.publish_port}/_push/pub"
 
     def render(self, subscribe_path: str = "/push/sub") -> Path:
-        template = (PROJECT_ROOT / "deploy" / "nginx-scaled.conf").read_text()
         upstreams = "\n".join(
-            f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=3s;"
+            f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;"
             for port in self.upstreams
         )
         self.root.mkdir(parents=True, exist_ok=True)
@@ -221,11 +234,13 @@ class Nginx:
             "PUBLISH_PORT": str(self.publish_port),
             "LISTEN": f"127.0.0.1:{self.port}",
             "SUBSCRIBE_PATH": subscribe_path,
+            "SHARE": str(PROJECT_ROOT / "deploy" / "share"),
         }
-        for name, value in values.items():
-            template = template.replace(f"@@{name}@@", value)
+        (self.root / "sunlight-locations.conf").write_text(
+            fill(PROJECT_ROOT / "deploy" / "nginx" / "sunlight-locations.conf", values)
+        )
         conf = self.root / "nginx.conf"
-        conf.write_text(template)
+        conf.write_text(fill(PROJECT_ROOT / "deploy" / "nginx-scaled.conf", values))
         return conf
 
     def start(self) -> str:
@@ -234,6 +249,7 @@ class Nginx:
             [self.binary, "-p", str(self.root), "-c", str(conf), "-g", "daemon off;"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,
         )
         wait_for_port(self.port, proc=self.proc)
         wait_for_port(self.publish_port, proc=self.proc)
@@ -254,6 +270,14 @@ class Nginx:
         return path.read_text() if path.exists() else ""
 
 
+def fill(template: Path, values: dict[str, str]) -> str:
+    """``template``'s text with each @@NAME@@ replaced by ``values[NAME]``."""
+    text = template.read_text()
+    for name, value in values.items():
+        text = text.replace(f"@@{name}@@", value)
+    return text
+
+
 class Node:
     """One Sunlight node: ``run.py serve`` in its own process."""
 
@@ -268,16 +292,29 @@ class Node:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> Node:
-        args = [sys.executable, str(PROJECT_ROOT / "run.py"), "serve", "--port", str(self.port)]
+    def start(self, command: list[str] | None = None, host: str = "127.0.0.1") -> Node:
+        """``command``: another way to run ``run.py serve`` (the packaged one, whose
+        env gives the address and port); it listens on ``host``."""
+        args = command or [
+            sys.executable,
+            str(PROJECT_ROOT / "run.py"),
+            "serve",
+            "--port",
+            str(self.port),
+        ]
         if not self.scheduler:
             args.append("--no-scheduler")
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps it
         self.proc = subprocess.Popen(
-            args, env=self.env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT
+            args,
+            env=self.env,
+            cwd=PROJECT_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
-        wait_for_port(self.port, timeout=60, proc=self.proc)
+        wait_for_port(self.port, timeout=60, proc=self.proc, host=host)
         return self
 
     def kill(self) -> None:
@@ -356,9 +393,10 @@ class Cluster:
         return self
 
     def stop(self) -> None:
-        for node in self.nodes:
-            node.stop()
-        self.nginx.stop()
-        self.redis.stop()
-        self.postgres.stop()
+        """Everything started, each part whatever became of the others."""
+        for part in [*self.nodes, self.nginx, self.redis, self.postgres]:
+            try:
+                part.stop()
+            except Exception as exc:  # noqa: BLE001 - the next part still stops
+                print(f"stopping {type(part).__name__} failed: {exc}", file=sys.stderr)
         shutil.rmtree(self.root, ignore_errors=True)

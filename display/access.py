@@ -7,7 +7,13 @@ from flask import Response, request
 from content_feed.api.declare import Reply
 from content_feed.db import db
 from content_feed.models import Terminal
-from content_feed.terminals import directory, presented_token
+from content_feed.terminals import TerminalAccess, directory, presented_token
+
+# The screens: walls and LED strips, their token in the header or, for LED cards
+# that can only pull a URL and a wall's provisioning visit, as ?token=.
+SCREEN_KINDS = ("wall", "led")
+SCREENS = TerminalAccess(SCREEN_KINDS, token_in_url=True)
+LED_STRIPS = TerminalAccess(("led",), token_in_url=True)
 
 # What every screen route declares (api/declare.py): the token (header, or URL for
 # LED cards that can only pull one), and for an unknown screen or a wrong token an
@@ -29,9 +35,9 @@ def screen_token() -> str | None:
     return presented_token(request.environ, in_url=True)
 
 
-def terminal_or_refuse(code: str, kind: str | tuple[str, ...]) -> Terminal:
-    kinds = (kind,) if isinstance(kind, str) else kind
-    card = directory().authenticate(code, screen_token(), kinds)
+def terminal_or_refuse(code: str, access: TerminalAccess) -> Terminal:
+    """The active terminal ``code`` that presents its token as ``access`` takes it."""
+    card = access.card(directory(), code, request.environ)
     terminal = db.session.get(Terminal, card.id) if card is not None else None
     if terminal is None or not terminal.active:
         raise TerminalRefused(code)

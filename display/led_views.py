@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from flask import Response, current_app, request
 from sqlalchemy import select
 
-from content_feed.answers import TERMINAL_VARY, Answer, etag_matches
-from content_feed.api.caching import FastAnswer, answer_cache, refuse_unknown_params
+from content_feed.answers import TERMINAL_VARY, Answer, Shown, etag_matches
+from content_feed.api.caching import FastAnswer, answer_cache, fast_answer, refuse_unknown_params
 from content_feed.api.declare import Reply, declare
 from content_feed.clock import now
 from content_feed.db import db
@@ -25,7 +25,7 @@ from content_feed.presence import book
 from content_feed.schemas.screens import LedText
 from content_feed.terminals import directory
 from content_feed.versioning import versions
-from display.access import SCREEN_ROUTE, TerminalRefused, screen_token
+from display.access import LED_STRIPS, SCREEN_ROUTE, TerminalRefused
 from display.blueprints import bp
 from display.led.fonts import NoLedFont
 from display.led.gb2312 import outside_gb2312
@@ -49,17 +49,16 @@ def frame_cache() -> FrameCache:
     return current_app.extensions.setdefault("sunlight.led_frames", FrameCache())
 
 
-@dataclass
-class LedShow:
-    """A strip's rendered program and the encodings made of it so far."""
+@dataclass(kw_only=True)
+class LedShow(Shown):
+    """A strip's rendered program and the encodings made of it so far (and,
+    as Shown, the program's urgent notices: a strip that pulls a frame shows them)."""
 
     rendered: Rendered
     program_etag: str
     width: int
     height: int
     color_mode: str
-    # The urgent notices in the program: a strip that pulls a frame shows them.
-    urgent: frozenset[int] = frozenset()
     _tags: dict[str, str] = field(default_factory=dict)
     _bodies: dict[str, bytes] = field(default_factory=dict)
     _outside: str | None = None
@@ -141,12 +140,12 @@ def led_answer(code: str) -> Answer:
             render_key(terminal, shown), lambda: render_program(terminal, shown)
         )
         show = LedShow(
-            rendered,
-            program.etag,
-            terminal.width,
-            terminal.height,
-            terminal.color_mode,
-            urgent=program.extra or frozenset(),
+            rendered=rendered,
+            program_etag=program.etag,
+            width=terminal.width,
+            height=terminal.height,
+            color_mode=terminal.color_mode,
+            urgent=program.extra.urgent,
         )
         # Good exactly as long as the program it was drawn from. The frames
         # are shared with strips showing the same, and counted in the FrameCache.
@@ -164,7 +163,8 @@ def led_answer(code: str) -> Answer:
 
     if hit is not None:  # an older program's rendering: replace it
         cache.forget(led_key(code))
-    return cache.obtain(led_key(code), versions(), at, build)
+    # Never another strip's rendering of an older program while this one draws.
+    return cache.obtain(led_key(code), versions(), at, build, program.seq)
 
 
 def respond_led(answer: Answer, if_none_match, feed, at, args):
@@ -243,11 +243,19 @@ def _no_font(exc: NoLedFont) -> Response:
         },
     },
 )
+@fast_answer(
+    FastAnswer(
+        access=LED_STRIPS,
+        respond=respond_led,
+        seen=SEEN,
+        key=lambda args: led_key(args["code"]),
+    )
+)
 def led(code: str, fmt: str):
     if fmt not in FORMATS:
         raise TerminalRefused(code)  # the same empty, uncached 404 as any refusal
     refuse_unknown_params(())
-    card = directory().authenticate(code, screen_token(), ("led",))
+    card = LED_STRIPS.card(directory(), code, request.environ)
     if card is None:
         raise TerminalRefused(code)
     try:
@@ -269,12 +277,3 @@ def led(code: str, fmt: str):
     for name, value in headers:
         response.headers[name] = value
     return response
-
-
-led.fast_answer = FastAnswer(
-    kinds=("led",),
-    respond=respond_led,
-    seen=SEEN,
-    key=lambda args: led_key(args["code"]),
-    token_in_url=True,
-)

@@ -7,21 +7,23 @@ from collections import OrderedDict
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from content_feed import topics
-from content_feed.answers import Answer, json_answer
+from content_feed.answers import Answer, Shown, json_answer
 from content_feed.api.caching import obtain
 from content_feed.clock import now as clock_now
 from content_feed.db import db
-from content_feed.models import Playlist, RotationSchedule, Terminal
-from content_feed.public_now import public_slogans
-from content_feed.timefmt import iso
+from content_feed.models import Hall, Playlist, RotationSchedule, Terminal
+from content_feed.public_now import current_urgent_notices, notice_reaches, public_slogans
+from content_feed.terminals import directory
+from content_feed.timefmt import iso, zone
 from content_feed.wording import urgent_heading, urgent_title
+from display.access import SCREEN_KINDS
 from display.playlist import LABELS, Resolver
-from display.rotation import Decision, what_plays
+from display.rotation import Decision, Screen, what_plays
 from display.screens import (
+    all_active_schedules,
     hall_tz,
     schedules_for,
     screen_of,
@@ -33,7 +35,6 @@ from operations import push
 # Seconds an urgent notice stays on screen before the player shows it again.
 URGENT_SECONDS = 30
 TICKER_LIMIT = 20
-SCREEN_KINDS = ("wall", "led")
 
 
 def program_topics(terminal: Terminal, decision: Decision) -> list[str]:
@@ -42,7 +43,7 @@ def program_topics(terminal: Terminal, decision: Decision) -> list[str]:
     (Daypart edges and visibility times are the versions' next boundary.)"""
     deps = [
         topics.terminal(terminal.id),
-        *(topics.group(g.id) for g in terminal.groups),
+        *(topics.group(g) for g in sorted(group_ids_of(terminal))),
         *topics.of_hall(topics.CONTENT, terminal.hall_id),
         *topics.of_hall(topics.URGENT, terminal.hall_id),
         topics.CATALOGUE,
@@ -68,20 +69,16 @@ def program_answer(code: str, *, revalidated: bool = False) -> Answer:
     """
 
     def build(seq, boundary) -> Answer:
-        terminal = db.session.execute(
-            select(Terminal).where(
-                Terminal.code == code,
-                Terminal.active.is_(True),
-                Terminal.kind.in_(SCREEN_KINDS),
-            )
-        ).scalar_one_or_none()
+        # The in-memory table of terminals (reloaded when any terminal moves):
+        # a screen's program reads no terminal row.
+        terminal = directory().lookup(code, SCREEN_KINDS)
         if terminal is None:
             raise LookupError(code)
         program, deps = build_program(
             db.session, terminal, clock_now(), shared_parts(), (seq, boundary)
         )
         answer = json_answer(program, deps, seq, boundary, shared=False)
-        answer.extra = frozenset(program["urgent"])
+        answer.extra = Shown(urgent=frozenset(program["urgent"]))
         return answer
 
     return obtain(program_key(code), build, revalidated=revalidated)
@@ -122,19 +119,89 @@ def urgent_entry(notice) -> dict:
     }
 
 
+def group_ids_of(terminal) -> frozenset[int]:
+    """A terminal's groups, from its row or its card (content_feed/terminals.py)."""
+    ids = getattr(terminal, "group_ids", None)
+    return ids if ids is not None else frozenset(g.id for g in terminal.groups)
+
+
+class World:
+    """What every screen's program reads besides the screen itself, read once per
+    content state (sequence and next boundary) and shared by every screen built
+    in it: the schedules, the halls, the urgent notices showing, the names of
+    playlists and schedules. Rebuilding a thousand walls' programs after an edit
+    then reads the database a few times, not a few times per wall."""
+
+    def __init__(self, session: Session, now: datetime):
+        self.now = now
+        self.rules = all_active_schedules(session)
+        self._halls: dict[int, dict] = {}
+        self._urgent: dict[tuple[int, str], list] = {}
+        self._names: dict[tuple[type, int], str] = {}
+
+    # The parts below are read when first needed, with the session of the
+    # request that needs them (a session is never shared between threads).
+
+    def hall(self, session: Session, hall_id: int) -> dict:
+        hall = self._halls.get(hall_id)
+        if hall is None:
+            row = session.get(Hall, hall_id)
+            tz = zone(row.timezone or current_app.config["SUNLIGHT"]["hall"]["timezone"])
+            hall = self._halls[hall_id] = {
+                "code": row.code,
+                "name": row.name,
+                "timezone": str(tz),
+                "phone": row.phone,
+                "tz": tz,
+            }
+        return hall
+
+    def urgent(self, session: Session, hall_id: int, kind: str) -> list:
+        """(rule, entry, group id) of each notice showing in the hall on ``kind`` screens."""
+        key = (hall_id, kind)
+        found = self._urgent.get(key)
+        if found is None:
+            rows = session.execute(
+                current_urgent_notices(self.now, hall_id=hall_id, surface=kind, group_ids=None)
+            ).scalars()
+            found = self._urgent[key] = [
+                (urgent_rule_of(n), urgent_entry(n), n.group_id) for n in rows
+            ]
+        return found
+
+    def name(self, session: Session, model: type, row_id: int) -> str:
+        key = (model, row_id)
+        if key not in self._names:
+            self._names[key] = session.get(model, row_id).name
+        return self._names[key]
+
+
 class SharedParts:
-    """The entries and ticker of a decision, shared by every screen it is made for.
+    """The world of a content state, and the entries and ticker of a decision,
+    shared by every screen they are made for.
 
     A hall's walls mostly play the same playlist: its entries are resolved once
     per (content state, hall, kind, decision) instead of once per screen. The
     state (sequence and next boundary) is part of the key, so nothing here
-    outlives the content it was resolved from.
+    outlives the content it was resolved from. Used first, evicted last.
     """
 
     def __init__(self, size: int = 512):
         self.size = size
         self._data: OrderedDict[tuple, tuple[list, list]] = OrderedDict()
+        self._world: tuple[tuple, World] | None = None
         self._lock = threading.Lock()
+
+    def world(self, state: tuple, session: Session, now: datetime) -> World:
+        with self._lock:
+            held = self._world
+            if held is not None and held[0] == state:
+                return held[1]
+        # Two builds may read it at once at a new state: harmless, the last is kept.
+        world = World(session, now)
+        with self._lock:
+            self._world = (state, world)
+        return world
 
     def get(self, key: tuple, make):
         with self._lock:
@@ -150,9 +217,9 @@ class SharedParts:
         return made
 
 
-def _shown(session, terminal, decision, notices, now) -> tuple[list, list]:
+def _shown(session, terminal, decision, urgent_entries, now) -> tuple[list, list]:
     if decision.mode == "urgent":
-        entries = [urgent_entry(notices[i]) for i in decision.urgent_ids]
+        entries = [urgent_entries[i] for i in decision.urgent_ids]
     elif decision.playlist_id is not None:
         playlist = session.get(Playlist, decision.playlist_id)
         entries = Resolver(session, terminal.hall_id, terminal.kind, now).entries(playlist)
@@ -169,21 +236,46 @@ def _shown(session, terminal, decision, notices, now) -> tuple[list, list]:
 
 def build_program(
     session: Session,
-    terminal: Terminal,
+    terminal,
     now: datetime,
     shared: SharedParts | None = None,
     state: tuple = (),
 ) -> tuple[dict, list[str]]:
-    """The program and the topics it read. ``version`` is filled with the ETag.
+    """The program of ``terminal`` (a row, or its card) and the topics it read.
+    ``version`` is filled with the ETag.
 
-    With ``shared`` and the content ``state`` it was read in, the entries are
-    resolved once for all screens of the same hall, kind and decision."""
-    decision, notices = decide(session, terminal, now)
+    With ``shared`` and the content ``state`` it was read in, what it reads
+    besides the terminal (the World) is read once for all screens, and the
+    entries are resolved once for all screens of the same hall, kind and decision."""
+    shared = shared if shared is not None and state else None
+    world = shared.world(state, session, now) if shared else World(session, now)
+    group_ids = group_ids_of(terminal)
+    screen = Screen(
+        terminal_id=terminal.id, kind=terminal.kind, hall_id=terminal.hall_id, group_ids=group_ids
+    )
+    hall = world.hall(session, terminal.hall_id)
+    notices = [
+        (rule, entry)
+        for rule, entry, group in world.urgent(session, terminal.hall_id, terminal.kind)
+        if notice_reaches(group, group_ids)
+    ]
+    decision = what_plays(screen, world.rules, [r for r, _ in notices], now, hall["tz"])
+    urgent_entries = {rule.id: entry for rule, entry in notices}
     schedule = playlist = None
     if decision.playlist_id is not None and decision.mode != "urgent":
-        playlist = session.get(Playlist, decision.playlist_id)
-        schedule = session.get(RotationSchedule, decision.schedule_id)
-    if shared is not None and state:
+        playlist = {
+            "id": decision.playlist_id,
+            "name": world.name(session, Playlist, decision.playlist_id),
+        }
+        schedule = {
+            "id": decision.schedule_id,
+            "name": world.name(session, RotationSchedule, decision.schedule_id),
+        }
+
+    def shown():
+        return _shown(session, terminal, decision, urgent_entries, now)
+
+    if shared is not None:
         key = (
             state,
             terminal.hall_id,
@@ -192,10 +284,9 @@ def build_program(
             decision.playlist_id,
             decision.urgent_ids,
         )
-        entries, ticker = shared.get(key, lambda: _shown(session, terminal, decision, notices, now))
+        entries, ticker = shared.get(key, shown)
     else:
-        entries, ticker = _shown(session, terminal, decision, notices, now)
-    hall = terminal.hall
+        entries, ticker = shown()
     deps = program_topics(terminal, decision)
     program = {
         "version": "",
@@ -207,16 +298,11 @@ def build_program(
             "width": terminal.width,
             "height": terminal.height,
         },
-        "hall": {
-            "code": hall.code,
-            "name": hall.name,
-            "timezone": str(hall_tz(terminal)),
-            "phone": hall.phone,
-        },
+        "hall": {k: hall[k] for k in ("code", "name", "timezone", "phone")},
         "mode": decision.mode,
         "slot": decision.slot,
-        "schedule": {"id": schedule.id, "name": schedule.name} if schedule else None,
-        "playlist": {"id": playlist.id, "name": playlist.name} if playlist else None,
+        "schedule": schedule,
+        "playlist": playlist,
         "since": iso(decision.since),
         "until": iso(decision.until),
         "urgent": list(decision.urgent_ids),

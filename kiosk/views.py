@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request, send_from_directory, url_for
 
 from content_feed import topics
-from content_feed.api.caching import FastAnswer, conditional
+from content_feed.api.caching import FastAnswer, conditional, fast_answer
 from content_feed.api.declare import declare
 from content_feed.api.json_body import json_object
 from content_feed.api.problems import Problem
-from content_feed.api.terminal_auth import REFUSED, authenticated_kiosk
+from content_feed.api.terminal_auth import KIOSK, REFUSED, authenticated_kiosk
 from content_feed.api.validation import checked
 from content_feed.clock import now
 from content_feed.db import db
@@ -21,7 +21,7 @@ from content_feed.schemas import dump
 from content_feed.schemas.feed import UrgentNotices
 from content_feed.schemas.screens import Bundle
 from content_feed.schemas.terminals import Ack, AckReply
-from content_feed.terminals import directory, presented_token
+from content_feed.terminals import directory
 from content_feed.timefmt import local_text
 from content_feed.urls import public_base
 from content_feed.vocabulary import CITIZEN_DUE_LABELS
@@ -106,14 +106,12 @@ def _bundle_answer(code: str):
     problems=(400, 401),
     token=True,
 )
+@fast_answer(FastAnswer(access=KIOSK))
 def bundle(code: str):
     """The kiosk's content, for the kiosk itself only (its token in X-Terminal-Token):
     the token is checked before any kept answer is given, here and in the fast path."""
     authenticated_kiosk(code)
     return _bundle_answer(code)
-
-
-bundle.fast_answer = FastAnswer(kinds=("kiosk",))
 
 
 def _urgent_topics() -> list[str]:
@@ -135,13 +133,11 @@ def _urgent_answer(code: str):
     problems=(400, 401),
     token=True,
 )
+@fast_answer(FastAnswer(access=KIOSK))
 def urgent(code: str):
     """The urgent notices this kiosk shows (its groups' too): polled every few seconds."""
     authenticated_kiosk(code)
     return _urgent_answer(code)
-
-
-urgent.fast_answer = FastAnswer(kinds=("kiosk",))
 
 
 @bp.post("/<code>/ack")
@@ -155,7 +151,7 @@ urgent.fast_answer = FastAnswer(kinds=("kiosk",))
 )
 def ack(code: str):
     """The kiosk shows an urgent notice: noted for the console's confirmation page."""
-    card = directory().authenticate(code, presented_token(request.environ), ("kiosk",))
+    card = KIOSK.card(directory(), code, request.environ)
     if card is None:
         raise Problem(401, REFUSED, errors={"terminal": "终端未登记、已停用或令牌不符"})
     notice_id = checked(Ack, json_object(), status=400).notice_id

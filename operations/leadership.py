@@ -5,7 +5,9 @@ Several nodes on one PostgreSQL each start a scheduler; each tries
 which would hand the lock to whatever request borrows it next). The holder
 leads. The lock is session-level: it lasts as long as that connection, so when
 the leader dies (its socket closes) PostgreSQL frees it and the next try of
-another node takes it, within ``[scheduler] lead_retry_seconds``.
+another node takes it, within ``[scheduler] lead_retry_seconds``. A leader
+that hangs without dying asks nothing, and PostgreSQL ends its idle session
+(``idle_session_timeout``, a few check intervals): a lease.
 
 A leader that loses its connection must stop at once: ``leads()`` asks
 PostgreSQL whether this very session still holds the lock, and the job runner
@@ -35,13 +37,19 @@ LOCK_KEY = int.from_bytes(b"Sunlight", "big")
 LOST_LEAD_QUIET = 3
 
 # Session settings of the lock's connection. The server drops a silent client's
-# session (and so its lock) after about 10 + 5 × 3 s instead of the OS's two hours,
-# and no server-wide idle timeout may end the leader's idle session.
+# session (and so its lock) after about 10 + 5 × 3 s instead of the OS's two hours.
+# A hung leader (SIGSTOP, a stuck process) keeps its socket open and the kernel
+# answers keep-alives for it: so the session also ends once it has been idle for
+# IDLE_LEASE_TRIES check intervals (a live leader asks every interval), and the
+# lock is free for another node within a bounded time.
 _SESSION_OPTIONS = (
     "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3"
-    " -c idle_session_timeout=0 -c idle_in_transaction_session_timeout=0"
+    " -c idle_session_timeout={idle_ms} -c idle_in_transaction_session_timeout=0"
     " -c statement_timeout=5000"
 )
+IDLE_LEASE_TRIES = 4
+# ... and never under this: a loaded machine's leader may be late for a check.
+IDLE_LEASE_MIN_SECONDS = 3.0
 
 _HELD = text(
     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
@@ -64,6 +72,7 @@ class Leadership:
         self.retry_seconds = retry_seconds or settings["lead_retry_seconds"]
         url = app.config["SQLALCHEMY_DATABASE_URI"]
         self.shared = url.startswith("postgresql")
+        self.lease_seconds = max(IDLE_LEASE_TRIES * self.retry_seconds, IDLE_LEASE_MIN_SECONDS)
         self._engine = None
         if self.shared:
             # NullPool: closing the connection really closes it (and frees the lock).
@@ -74,7 +83,7 @@ class Leadership:
                 connect_args={
                     "connect_timeout": 5,
                     "application_name": f"sunlight leader {self.node}"[:63],
-                    "options": _SESSION_OPTIONS,
+                    "options": _SESSION_OPTIONS.format(idle_ms=int(self.lease_seconds * 1000)),
                     # This side notices a dead server as quickly.
                     "keepalives": 1,
                     "keepalives_idle": 10,

@@ -115,10 +115,15 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def backup_database(app, now: datetime) -> Path | None:
-    """An online copy of the SQLite file (the backup API), keeping the newest N."""
-    source = sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])
-    if source is None:
-        log.info("backup skipped: not a SQLite file database")
+    """A copy of the database (SQLite: an online copy by the backup API;
+    PostgreSQL: pg_dump, cluster/backup.py) and an archive of the uploads,
+    keeping the newest N of each."""
+    from cluster.backup import archive_uploads, dump_postgres, prune
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    source = sqlite_path(url)
+    if source is None and not url.startswith("postgresql"):
+        log.info("backup skipped: neither a SQLite file nor PostgreSQL")
         return None
     settings = app.config["SUNLIGHT"]["backup"]
     folder = Path(settings["folder"])
@@ -127,22 +132,26 @@ def backup_database(app, now: datetime) -> Path | None:
     private_dir(folder)
     with app.app_context():
         stamp = local(now).strftime("%Y%m%d-%H%M%S")
-    target = folder / f"sunlight-{stamp}.db"
-    partial = target.with_suffix(".db.part")
-    create_private(partial)  # 0600 before SQLite writes a page into it
-    src = sqlite3.connect(source, timeout=30)
-    try:
-        dst = sqlite3.connect(partial)
+    if source is None:
+        target = dump_postgres(url, folder, stamp)
+    else:
+        target = folder / f"sunlight-{stamp}.db"
+        partial = target.with_suffix(".db.part")
+        create_private(partial)  # 0600 before SQLite writes a page into it
+        src = sqlite3.connect(source, timeout=30)
         try:
-            src.backup(dst, pages=1024)
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst, pages=1024)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    partial.replace(target)
+            src.close()
+        partial.replace(target)
+    archive_uploads(Path(app.config["UPLOAD_FOLDER"]), folder, stamp)
     keep = max(1, int(settings["keep"]))
-    for old in sorted(folder.glob("sunlight-*.db"))[:-keep]:
-        old.unlink()
+    for pattern in ("sunlight-*.db", "sunlight-*.dump", "uploads-*.tar.gz"):
+        prune(folder, pattern, keep)
     with app.app_context():
         ledger.record(db.session, "system.backup", summary=target.name, at=now)
         db.session.commit()

@@ -14,7 +14,8 @@ case "${1:-run}" in
   # poppler-utils (in $want): the print tests also read the PDF Chromium prints;
   # nodejs: the kiosk's search and submission rules run against shared test vectors;
   # redis-server (in $scaled): shared rate-limit counters of several nodes.
-  test) want="$want chromium postgresql $scaled" ;;
+  # python3-async-timeout: the packaged layout's test runs Debian's python3 (tests/deb).
+  test) want="$want chromium postgresql python3-async-timeout $scaled" ;;
   bench) want="$want chromium postgresql wrk $scaled" ;;
   scaled) want="$want postgresql $scaled" ;;
 esac

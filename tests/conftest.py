@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import os
 import socket
@@ -15,6 +16,7 @@ import pytest
 from flask import g
 
 from app import create_app
+from config import freeze, thaw
 from content_feed.clock import FixedClock, SystemClock
 from content_feed.db import db
 from content_feed.versioning import ensure_feed_state
@@ -40,6 +42,19 @@ def settings_for(tmp_path: Path, **extra) -> dict:
     for section, values in extra.items():
         settings.setdefault(section, {}).update(values)
     return settings
+
+
+def reconfigure(app, **sections) -> None:
+    """Change settings of an app built already, as an operator edits the file and
+    restarts: the settings are frozen, so they are replaced, never changed in place.
+    ``reconfigure(app, backup={"keep": 2})``."""
+    settings = thaw(app.config["SUNLIGHT"])
+    for section, values in sections.items():
+        settings[section].update(values)
+    frozen = freeze(settings)
+    app.config["SUNLIGHT"] = frozen
+    held = app.extensions["sunlight"]
+    app.extensions["sunlight"] = dataclasses.replace(held, settings=frozen)
 
 
 def build_app(tmp_path: Path, clock=None, **extra):

@@ -90,7 +90,8 @@ def test_one_cold_build_per_key_at_a_time():
     assert len(results) == 16 and {r.body for r in results} == {b"body"}
 
 
-def test_while_one_rebuilds_the_others_get_the_previous_answer():
+def rebuilding():
+    """A cache whose answer "old" went stale, and a build of "new" in flight until released."""
     cache, versions = AnswerCache(), FakeVersions()
     cache.obtain("k", versions, NOW, lambda s, b: bytes_answer(b"old", "text/plain", ["t"], s, b))
     versions.moved, versions.seq = 2, 2  # "t" moved: the answer is stale
@@ -104,11 +105,35 @@ def test_while_one_rebuilds_the_others_get_the_previous_answer():
     leader = threading.Thread(target=lambda: cache.obtain("k", versions, NOW, slow))
     leader.start()
     started.wait(5)
+    return cache, versions, slow, release, leader
+
+
+def test_while_one_rebuilds_the_others_get_the_previous_answer():
+    cache, versions, slow, release, leader = rebuilding()
     waiter = cache.obtain("k", versions, NOW, slow)
     assert waiter.body == b"old"  # not a second build, not a wait
     release.set()
     leader.join(5)
     assert cache.obtain("k", versions, NOW, slow).body == b"new"
+
+
+def test_a_request_told_of_a_newer_version_waits_for_the_build_not_the_previous():
+    """After a push (X-Sunlight-Version), no screen and no cache in front is given
+    the answer of before: it waits for the build in flight."""
+    cache, versions, slow, release, leader = rebuilding()
+    got = []
+    told = threading.Thread(target=lambda: got.append(cache.obtain("k", versions, NOW, slow, 2)))
+    doubting = threading.Thread(
+        target=lambda: got.append(cache.obtain("k", versions, NOW, slow, None))
+    )
+    told.start(), doubting.start()
+    time.sleep(0.2)
+    assert got == []  # both wait
+    release.set()
+    for t in (leader, told, doubting):
+        t.join(5)
+    assert [a.body for a in got] == [b"new", b"new"]
+    assert cache.builds == 2  # the waiters built nothing themselves
 
 
 def test_memory_is_bounded_by_count_and_bytes():
@@ -122,6 +147,18 @@ def test_memory_is_bounded_by_count_and_bytes():
         by_bytes.obtain(f"k{n}", versions, NOW, make)
     assert len(by_count) == 10 and by_count.peek("k99") and not by_count.peek("k0")
     assert by_bytes.bytes <= 10_000 and by_bytes.peek("k99")
+
+
+def test_the_least_recently_used_answer_goes_first():
+    """A busy key read on every poll outlives keys built later but never read again."""
+    versions = FakeVersions()
+    cache = AnswerCache(max_entries=3)
+    make = lambda s, b: bytes_answer(b"x", "x", [], s, b)  # noqa: E731
+    cache.obtain("busy", versions, NOW, make)
+    for n in range(5):
+        cache.obtain(f"once{n}", versions, NOW, make)
+        assert cache.current("busy", versions, NOW) is not None
+    assert cache.peek("busy") and cache.peek("once4") and not cache.peek("once2")
 
 
 def test_an_answer_lapses_at_its_boundary_and_when_a_topic_moves():

@@ -17,6 +17,7 @@ OURS = (
     "admin",
     "alerts",
     "calling",
+    "cluster",
     "config",
     "content_feed",
     "demo",
@@ -72,6 +73,7 @@ ABOVE_CORE = (
     "operations",
     "web",
     "monitoring",
+    "cluster",
 )
 
 # (the modules, what they must not import, the modules the rule leaves out)
@@ -99,6 +101,12 @@ RULES = [
         "alerts",
         ("kiosk", "display", "calling", "demo", "guide_import", *CONSOLES),
         ("alerts.console", "alerts.forms"),
+    ),
+    # A node's health, logs, migration lock and backups know nothing of what it serves.
+    (
+        "cluster",
+        ("kiosk", "display", "inquiries", "calling", "alerts", "demo", "guide_import", *CONSOLES),
+        (),
     ),
 ]
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from content_feed.reach import loopback_qr_warning
+from tests.conftest import reconfigure
 
 
 def settings(base="http://127.0.0.1:8080", host="0.0.0.0"):
@@ -46,10 +45,9 @@ def as_role_any(app):
 
 def test_the_dashboard_says_so_to_admins_and_operators(app, as_role_any):
     # The tests' base is a made-up name; a hall left at the default points at loopback.
-    app.config["SUNLIGHT"] = copy.deepcopy(app.config["SUNLIGHT"])
-    app.config["SUNLIGHT"]["hall"]["public_base_url"] = "http://127.0.0.1:8080"
+    reconfigure(app, hall={"public_base_url": "http://127.0.0.1:8080"})
     page = as_role_any("admin").get("/admin/").get_data(as_text=True)
     assert "qr-warning" in page and "hall.public_base_url" in page
     assert "qr-warning" not in as_role_any("drafter").get("/admin/").get_data(as_text=True)
-    app.config["SUNLIGHT"]["hall"]["public_base_url"] = "http://192.168.1.10:8080"
+    reconfigure(app, hall={"public_base_url": "http://192.168.1.10:8080"})
     assert "qr-warning" not in as_role_any("admin").get("/admin/").get_data(as_text=True)

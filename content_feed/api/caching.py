@@ -27,6 +27,7 @@ from content_feed.answers import (
     cache_key,
     doubt_held,
     json_answer,
+    required_seq,
     respond,
 )
 from content_feed.api.declare import route_of
@@ -35,6 +36,7 @@ from content_feed.api.validation import checked_query
 from content_feed.clock import now
 from content_feed.schemas import dump
 from content_feed.services import services
+from content_feed.terminals import TerminalAccess
 from content_feed.versioning import versions
 
 
@@ -42,22 +44,30 @@ from content_feed.versioning import versions
 class FastAnswer:
     """What the WSGI fast path needs to answer a view's repeat requests.
 
-    ``kinds``: the terminal kinds whose token the view takes (its ``code``
-    argument), or None for a public feed answer. ``respond``: how to answer
+    ``access``: the terminals whose token the view takes (its ``code``
+    argument, content_feed.terminals.TerminalAccess), or None for a public
+    feed answer. ``respond``: how to answer
     from the cached Answer, when it is not the Answer's own body (LED frames).
     ``seen``: when a request counts as the terminal being seen, what else it
     reports (e.g. ``{"last_program": "LED"}``).
     ``key``: the answer's cache key from the view arguments, when it is not
     the URL (one LED answer serves every format of a strip).
-    ``token_in_url``: the token may come as ``?token=`` (screens: LED cards
-    that only pull a URL); a kiosk's comes in its header only, as in Flask.
     """
 
-    kinds: tuple[str, ...] | None = None
+    access: TerminalAccess | None = None
     respond: Callable | None = None
     seen: dict | None = None
     key: Callable | None = None
-    token_in_url: bool = False
+
+
+def fast_answer(spec: FastAnswer):
+    """Marks a view, beside its route, as one the fast path answers from memory."""
+
+    def decorate(view):
+        view.fast_answer = spec
+        return view
+
+    return decorate
 
 
 def answer_cache() -> AnswerCache:
@@ -101,11 +111,12 @@ def obtain(
     If-None-Match names this answer's ETag (not, say, an LED frame's)."""
     state = versions()
     cache = answer_cache()
+    at_least = 0
     if has_request_context():
-        state.wanted(request.headers.get("X-Sunlight-Version"))
-        if revalidated:
-            doubt_held(cache.peek(key), request.headers.get("If-None-Match"), state)
-    return cache.obtain(key, state, now(), build)
+        at_least = required_seq(state, request.headers)
+        if revalidated and doubt_held(cache.peek(key), request.headers.get("If-None-Match"), state):
+            at_least = None
+    return cache.obtain(key, state, now(), build, at_least)
 
 
 def conditional(

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from content_feed.api import api
 from content_feed.api.declare import declare
 from content_feed.api.json_body import BODY_PROBLEMS, checked_strings, json_object
-from content_feed.api.terminal_auth import authenticated_kiosk
+from content_feed.api.terminal_auth import KIOSK, authenticated_kiosk
 from content_feed.api.validation import checked
 from content_feed.clock import now
 from content_feed.fast_path import FastPost, address_of, fast_post
@@ -69,7 +69,7 @@ def answer_heartbeat(card, data: dict) -> dict:
 
 
 @api.post("/heartbeat")
-@fast_post(FastPost(("kiosk",), note_heartbeat, code_in_body=True))
+@fast_post(FastPost(KIOSK, note_heartbeat, code_in_body=True))
 @declare(
     "终端心跳：编号、当前页面、内容版本",
     body=Heartbeat,

@@ -12,6 +12,7 @@ from content_feed.db import db
 from content_feed.models import Item, LedgerEntry
 from operations import scheduler
 from tests.builders import publish_item
+from tests.conftest import reconfigure
 
 
 def test_archive_closed_items(app, clock):
@@ -45,7 +46,7 @@ def test_flag_stale_items_once_per_period(app, clock):
 
 def test_backup_keeps_the_last_n(app, clock, tmp_path):
     publish_item(clock.now(), "备份前的事项")
-    app.config["SUNLIGHT"]["backup"]["keep"] = 2
+    reconfigure(app, backup={"keep": 2})
     made = []
     for _ in range(3):
         made.append(scheduler.backup_database(app, clock.now()))

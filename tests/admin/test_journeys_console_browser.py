@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.admin.test_admin_browser import sign_in
+from tests.conftest import reconfigure
 
 pytestmark = pytest.mark.browser
 
@@ -176,11 +177,7 @@ def test_chart_labels_are_not_clipped(browser, live_server, screenshot_dir):
 
 
 def test_dashboard_warns_when_qr_codes_point_at_loopback(browser, live_server, screenshot_dir):
-    import copy
-
-    settings = copy.deepcopy(live_server.app.config["SUNLIGHT"])
-    settings["hall"]["public_base_url"] = "http://127.0.0.1:8080"
-    live_server.app.config["SUNLIGHT"] = settings
+    reconfigure(live_server.app, hall={"public_base_url": "http://127.0.0.1:8080"})
     page = sign_in(browser, live_server, "admin")
     warning = page.locator(".qr-warning").inner_text()
     assert "hall.public_base_url" in warning and "手机扫码打不开" in warning

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from content_feed.db import db
 from content_feed.models import Guide, GuideImport, GuideRevision
 from tests.builders import make_guide
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, reconfigure
 from tests.guide_import import workbooks as wb
 from tests.guide_import.conftest import wait_for
 
@@ -223,7 +223,7 @@ def test_a_mapping_from_the_instance_folder(as_role, app, tmp_path):
     folder = tmp_path / "mappings"
     folder.mkdir()
     (folder / "某省.toml").write_text(wb.PROVINCE_C_MAPPING, encoding="utf-8")
-    app.config["SUNLIGHT"]["guide_import"]["mapping_folder"] = str(folder)
+    reconfigure(app, guide_import={"mapping_folder": str(folder)})
     approver = as_role("approver")
     page = approver.get("/admin/guides/imports").get_data(as_text=True)
     assert '<option value="某省">某省</option>' in page

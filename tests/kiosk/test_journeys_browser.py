@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.conftest import reconfigure
 from tests.kiosk.test_kiosk_browser import ORIENTATIONS, dock, open_kiosk  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -202,7 +203,7 @@ def test_nothing_queued_is_lost_without_a_word(open_kiosk, live_server, browser,
     page.screenshot(path=screenshot_dir / "kiosk-rule-before-queue.png")
 
     # A rule the kiosk cannot know yet: a word blocked on the server during the outage.
-    live_server.app.config["SUNLIGHT"]["feedback"]["blocked_words"] = ["停电"]
+    reconfigure(live_server.app, feedback={"blocked_words": ["停电"]})
     page.fill("#f-phone", "13700002222")
     page.click("button[type=submit]")
     page.wait_for_selector(".page.receipt.queued")

@@ -137,6 +137,35 @@ def _serve(tmp_path: Path, url: str, name: str):
     return serve(tmp_path, name, settings)
 
 
+def test_a_hung_leader_loses_the_lead_within_its_lease(tmp_path, postgres_url):
+    """SIGSTOP: the socket stays open and the kernel answers keep-alives, yet
+    PostgreSQL ends the idle session after the lease and the other node leads;
+    the hung one, resumed, runs nothing."""
+    import os
+    import signal
+
+    app = node_app(tmp_path, postgres_url, "migrate")
+    first = _serve(tmp_path, postgres_url, "a")
+    second = None
+    try:
+        second = _serve(tmp_path, postgres_url, "b")
+        _until(lambda: len(_leader_entries(app)) == 1, 10)
+        leader = first if f":{first.proc.pid} " in _leader_entries(app)[0] else second
+        other = second if leader is first else first
+        os.kill(leader.proc.pid, signal.SIGSTOP)
+        try:
+            took = _until(lambda: len(_leader_entries(app)) == 2, 15)
+        finally:
+            os.kill(leader.proc.pid, signal.SIGCONT)
+        assert f":{other.proc.pid} " in _leader_entries(app)[1]
+        assert took < 3.0 + 4 * RETRY + 3.0  # the lease, one retry, a loaded machine
+    finally:
+        for node in (first, second):
+            if node is not None:
+                node.stop()
+        dispose(app)
+
+
 def test_killed_leader_process_hands_over(tmp_path, postgres_url):
     """`run.py serve` twice on one database, no flag: one leads; kill -9 it, the other leads."""
     app = node_app(tmp_path, postgres_url, "migrate")  # the schema, and the ledger to read

@@ -11,6 +11,7 @@ from content_feed.db import db
 from content_feed.models import LedgerEntry, Terminal
 from monitoring.alerts import watch_screens
 from monitoring.models import MonitorAlert, PowerSchedule, TerminalCommand
+from tests.conftest import reconfigure
 
 TOKEN = {"X-Terminal-Token": "demo-wall-token"}
 
@@ -32,11 +33,12 @@ def actions(name: str) -> list[str]:
 
 
 def test_silence_opens_one_alert_and_recovery_closes_it(demo_app, client, clock, receiver):
-    demo_app.config["SUNLIGHT"]["monitoring"]["webhooks"] = [
+    webhooks = [
         f"json:{receiver.url}/json",
         f"wecom:{receiver.url}/wecom",
         f"dingtalk:{receiver.url}/dingtalk",
     ]
+    reconfigure(demo_app, monitoring={"webhooks": webhooks})
     beat(client)
     assert watch_screens(demo_app, clock.now()) == ([], [])
     clock.advance(minutes=10)

@@ -11,6 +11,7 @@ import pytest
 
 from content_feed.clock import SystemClock
 from monitoring.alerts import watch_screens
+from tests.conftest import reconfigure
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +75,7 @@ def test_a_wall_goes_offline_and_back_with_one_alert_and_one_recovery(
     browser, console, hall_server, receiver, screenshot_dir
 ):
     app = hall_server.app
-    app.config["SUNLIGHT"]["monitoring"]["webhooks"] = [f"wecom:{receiver.url}/robot"]
+    reconfigure(app, monitoring={"webhooks": [f"wecom:{receiver.url}/robot"]})
     wall = open_wall(browser, hall_server)
     nav(console, "设备监控")
     row = console.locator("tr[data-terminal=wall-1]")

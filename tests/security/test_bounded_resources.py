@@ -18,6 +18,7 @@ from admin.decode_budget import Busy, budget_for
 from content_feed.db import db
 from content_feed.models import PlayRecord
 from tests.builders import PASSWORD, make_user
+from tests.conftest import reconfigure
 
 WALL = {"X-Terminal-Token": "demo-wall-token"}
 
@@ -37,7 +38,7 @@ def test_concurrent_decodes_stay_within_the_pixel_budget_and_give_memory_back(ap
     """Four 1200×1200 uploads at once against a 3-megapixel budget: never more than
     3 MP decoded at a time, all of them stored, and rounds of it leave the memory
     where the first rounds left it."""
-    app.config["SUNLIGHT"]["security"]["image_decode_megapixels"] = 3
+    reconfigure(app, security={"image_decode_megapixels": 3})
     budget = budget_for(3)
     images = [png(1200, shade) for shade in range(4)]
     results: list = []
@@ -67,7 +68,7 @@ def test_concurrent_decodes_stay_within_the_pixel_budget_and_give_memory_back(ap
 
 
 def test_an_image_waits_for_its_pixels_then_is_refused_in_chinese(app):
-    app.config["SUNLIGHT"]["security"]["image_decode_megapixels"] = 3
+    reconfigure(app, security={"image_decode_megapixels": 3})
     budget = budget_for(3)
     with budget.hold(3_000_000), pytest.raises(Busy), budget.hold(1, wait=0.05):
         pass
@@ -104,7 +105,7 @@ def test_a_screen_cannot_store_more_plays_than_it_could_show(demo_app, client, c
 
 
 def test_plays_sent_are_rate_limited_per_screen(demo_app, client, clock):
-    demo_app.config["SUNLIGHT"]["display"]["max_plays_received_per_hour"] = 600
+    reconfigure(demo_app, display={"max_plays_received_per_hour": 600})
     codes = [
         client.post(
             "/display/wall-1/plays",
