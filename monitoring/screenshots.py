@@ -15,10 +15,13 @@ from content_feed.api.declare import declare
 from content_feed.api.problems import Problem
 from content_feed.clock import now
 from content_feed.db import db
+from content_feed.terminals import TerminalAccess
 from content_feed.timefmt import iso
 from display.access import SCREEN_ROUTE, terminal_or_refuse
 from monitoring.models import TerminalScreenshot
 
+# Walls only, their token in the X-Terminal-Token header (the player's fetch sends it).
+WALLS = TerminalAccess(("wall",))
 MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4096
 
@@ -46,10 +49,11 @@ def _picture(data: bytes) -> tuple[int, int]:
     request_media={"image/png": f"大屏当前画面，PNG，不超过 {MAX_BYTES // 1024 // 1024} MB"},
     status_description="已保存",
     problems=(400, 413, 415),
-    **SCREEN_ROUTE,
+    token=True,
+    replies=SCREEN_ROUTE["replies"],
 )
 def upload(code: str):
-    terminal = terminal_or_refuse(code, "wall")
+    terminal = terminal_or_refuse(code, WALLS)
     if (request.content_length or 0) > MAX_BYTES:
         raise Problem(413, f"截图超过 {MAX_BYTES // 1024 // 1024} MB")
     data = request.stream.read(MAX_BYTES + 1)
