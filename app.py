@@ -194,6 +194,7 @@ def register_blueprints(app: Flask) -> None:
     from kiosk.views import ack as kiosk_ack
     from monitoring import bp as monitoring_console
     from monitoring import install as install_monitoring
+    from monitoring.screenshots import bp as wall_screenshots
     from web.extensions import csrf
 
     # No session cookie reaches these, so CSRF does not apply: the JSON API and
@@ -201,7 +202,15 @@ def register_blueprints(app: Flask) -> None:
     # keys and rate limits, a kiosk's urgent-notice confirmation is not a form, the
     # queue system's endpoint answers to its hall's token as terminals do, and the
     # warning release system's pushes carry their feed's token.
-    for exempt in (api, screens, kiosk_ack, calling_api, calling_screens, alert_push):
+    for exempt in (
+        api,
+        screens,
+        kiosk_ack,
+        calling_api,
+        calling_screens,
+        alert_push,
+        wall_screenshots,
+    ):
         csrf.exempt(exempt)
     for blueprint in (
         cluster,
@@ -220,6 +229,7 @@ def register_blueprints(app: Flask) -> None:
         alert_push,
         alerts_console,
         monitoring_console,
+        wall_screenshots,
     ):
         app.register_blueprint(blueprint)
     install_monitoring(app)

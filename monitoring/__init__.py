@@ -5,7 +5,7 @@
 from flask import Blueprint
 
 from content_feed.models import Terminal, TerminalGroup
-from monitoring.models import PowerSchedule, TerminalCommand
+from monitoring.models import PowerSchedule, TerminalCommand, TerminalScreenshot
 from web import hall_scope
 from web.hall_scope import console_blueprint
 
@@ -14,6 +14,7 @@ bp = console_blueprint(
 )
 # A command and a power schedule belong to the halls of their terminal or group.
 hall_scope.declare(TerminalCommand, hall_scope.Through((("terminal_id", Terminal),)))
+hall_scope.declare(TerminalScreenshot, hall_scope.Through((("terminal_id", Terminal),)))
 hall_scope.declare(
     PowerSchedule,
     hall_scope.Through((("terminal_id", Terminal), ("group_id", TerminalGroup))),
@@ -21,12 +22,20 @@ hall_scope.declare(
 
 
 def install(app) -> None:
-    """The in-memory book and the heartbeat's reply fields (commands, power)."""
+    """The process's copy of the state, the heartbeat's reply fields (commands,
+    power), and the LED sender's question whether a strip should be lit."""
     from content_feed.api.heartbeat import HEARTBEAT_EXTRAS
-    from monitoring.book import EXTENSION, MonitorBook, heartbeat_extra
+    from content_feed.services import services
+    from display.led.sender import SCREEN_POWER
+    from monitoring.book import EXTENSION, MonitorBook
+    from monitoring.heartbeat import heartbeat_extra
+    from monitoring.state import lit
 
     app.extensions[EXTENSION] = MonitorBook()
     app.extensions.setdefault(HEARTBEAT_EXTRAS, []).append(heartbeat_extra)
+    app.extensions[SCREEN_POWER] = lambda terminal_id: lit(
+        app, terminal_id, services(app).clock.now()
+    )
 
 
 from monitoring import views  # noqa: E402,F401  (routes register on import)

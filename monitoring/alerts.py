@@ -22,8 +22,8 @@ from content_feed.models import Hall, Terminal
 from content_feed.presence import last_seen
 from content_feed.timefmt import local_text
 from monitoring.book import book
-from monitoring.models import MonitorAlert, TerminalCommand
-from monitoring.state import refresh_power
+from monitoring.models import MonitorAlert
+from monitoring.state import fresh, write_acks
 
 log = logging.getLogger(__name__)
 FORMATS = ("json", "wecom", "dingtalk")
@@ -177,20 +177,11 @@ def notify(app, alert: MonitorAlert, recovered: bool) -> list[str]:
     return failed
 
 
-def write_acks(app) -> None:
-    """Acknowledgements noted in memory by heartbeats, on their rows."""
-    for ident, at in book(app).take_acks().items():
-        command = db.session.get(TerminalCommand, ident)
-        if command is not None and command.acknowledged_at is None:
-            command.acknowledged_at = at
-    db.session.commit()
-
-
 def watch_screens(app, now: datetime) -> tuple[list[str], list[str]]:
     """The scheduler's job: power state, acknowledgements, outages. The titles
     of the alerts it opened and closed."""
     with app.app_context():
-        refresh_power(app, now)
+        fresh(app, now, force=True)
         write_acks(app)
         opened, closed = check(app, now)
         for alert, recovered in [(a, False) for a in opened] + [(a, True) for a in closed]:

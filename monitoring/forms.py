@@ -9,6 +9,7 @@ ACTIONS = {
     "reload": "重新加载",
     "fetch": "立即更新内容",
     "identify": "显示终端编号",
+    "screenshot": "截图",
     "off": "关屏",
     "on": "开屏",
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from content_feed.db import UTCDateTime, db
@@ -15,7 +15,7 @@ from content_feed.models._common import Timestamps
 
 
 class TerminalCommand(db.Model):
-    """One command to one screen: reload, fetch, identify, off, on."""
+    """One command to one screen: reload, fetch, identify, screenshot, off, on."""
 
     __tablename__ = "terminal_command"
 
@@ -64,3 +64,19 @@ class MonitorAlert(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Where the notices went (webhooks, e-mail), and what failed, for the console.
     delivery: Mapped[str] = mapped_column(String(300), default="")
+
+
+class TerminalScreenshot(db.Model):
+    """The newest picture a wall took of itself (截图): one per terminal, replaced by
+    the next. Only the console shows it (never a public surface)."""
+
+    __tablename__ = "terminal_screenshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terminal_id: Mapped[int] = mapped_column(
+        ForeignKey("terminal.id", ondelete="CASCADE"), unique=True
+    )
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    png: Mapped[bytes] = mapped_column(LargeBinary)

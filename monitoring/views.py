@@ -24,16 +24,17 @@ from content_feed.clock import now
 from content_feed.db import db
 from content_feed.models import LedController, Terminal, TerminalGroup
 from content_feed.topics import terminal as terminal_topic
+from content_feed.versioning import move_topics
 from display.console.previews import led_png
 from display.daypart import describe_weekdays
 from display.led.fonts import NoLedFont
 from display.led_views import led_answer
 from display.program import program_answer
 from monitoring import bp
-from monitoring.book import Pending, book
+from monitoring.book import COMMANDS, POWER, book
 from monitoring.forms import ACTIONS, CommandForm, PowerForm
-from monitoring.models import MonitorAlert, PowerSchedule, TerminalCommand
-from monitoring.state import STATE_NAMES, refresh_power, seen
+from monitoring.models import MonitorAlert, PowerSchedule, TerminalCommand, TerminalScreenshot
+from monitoring.state import STATE_NAMES, fresh, seen
 from shared.ids import as_id
 
 KIND_NAMES = {"kiosk": "触摸查询机", "wall": "大屏", "led": "LED 条屏"}
@@ -58,6 +59,8 @@ def _led_state(controller: LedController | None) -> str:
         return f"推送失败：{controller.last_error}"
     if controller.online is False:
         return "控制卡无应答"
+    if controller.screen_dark:
+        return "控制卡已关屏"
     if controller.last_ack_at:
         return "已送达"
     return "等待推送"
@@ -67,7 +70,7 @@ def _led_state(controller: LedController | None) -> str:
 @role_required("operator")
 def dashboard():
     at = now()
-    refresh_power(current_app, at)
+    fresh(current_app, at, force=True)
     terminals = _terminals()
     visible = {t.id for t in terminals}
     controllers = {c.terminal_id: c for c in db.session.execute(select(LedController)).scalars()}
@@ -86,6 +89,11 @@ def dashboard():
         if c.terminal_id in visible
     ]
     names = {t.id: t.name for t in terminals}
+    shots = dict(
+        db.session.execute(
+            select(TerminalScreenshot.terminal_id, TerminalScreenshot.taken_at)
+        ).all()
+    )
     form = CommandForm()
     _command_choices(form, terminals)
     return render_template(
@@ -99,6 +107,7 @@ def dashboard():
         names=names,
         actions=ACTIONS,
         acked=book().acked,
+        shots=shots,
         at=at,
         form=form,
     )
@@ -155,9 +164,10 @@ def send_command():
         actor=current_user._get_current_object(),
         summary=f"{ACTIONS[action]}：{names}",
     )
+    # Every node's copy re-reads: any of them may hear the screen.
+    move_topics(db.session, [COMMANDS, POWER] if action in ("off", "on") else [COMMANDS])
     db.session.commit()
-    for row in rows:
-        book().add(row.terminal_id, Pending(row.id, row.action, row.expires_at))
+    fresh(current_app, at, force=True)
     # With push configured the screens poll at once, and their heartbeat brings the command.
     publisher = current_app.extensions.get("sunlight.push")
     if publisher is not None:
@@ -226,8 +236,9 @@ def _power_changed(action: str, row: PowerSchedule, summary: str, done: str):
         actor=current_user._get_current_object(),
         summary=f"关屏时段：{row.name or '未命名'}{'，' + summary if summary else ''}",
     )
+    move_topics(db.session, [POWER])
     db.session.commit()
-    refresh_power(current_app, now())
+    fresh(current_app, now(), force=True)
     flash(done, "success")
     return redirect(url_for("monitoring.power"))
 
@@ -271,3 +282,17 @@ def showing(terminal_id: int):
     if shown is None:
         abort(404)
     return led_png(dict(shown), f"showing-{terminal.id}")
+
+
+@bp.get("/terminals/<int:terminal_id>/screenshot.png")
+@role_required("operator")
+def screenshot(terminal_id: int):
+    """The newest picture the wall took of itself (截图), for the console only."""
+    shot = db.session.execute(
+        select(TerminalScreenshot).where(TerminalScreenshot.terminal_id == terminal_id)
+    ).scalar_one_or_none() or abort(404)
+    return Response(
+        shot.png,
+        mimetype="image/png",
+        headers={"Cache-Control": "private, no-store"},
+    )

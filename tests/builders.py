@@ -278,7 +278,13 @@ def hall_world(at: datetime, code: str, name: str) -> dict:
         payload=json.dumps({"text": f"{name}离线问询", "kind": "question"}, ensure_ascii=False),
         reported_at=at,
     )
-    db.session.add_all([revision, controller, play, ack, refused])
+    from monitoring.models import TerminalScreenshot
+
+    # The wall's 截图 (a 1×1 PNG): the console shows it to its hall's users only.
+    shot = TerminalScreenshot(
+        terminal_id=wall.id, taken_at=at, width=1, height=1, png=ONE_PIXEL_PNG
+    )
+    db.session.add_all([revision, controller, play, ack, refused, shot])
     db.session.commit()
     feedback = current_app.config["SUNLIGHT"]["feedback"]
     inquiry = submit_inquiry(
@@ -326,6 +332,12 @@ def hall_world(at: datetime, code: str, name: str) -> dict:
         "rating": rating.id,
         "refused": refused.id,
     }
+
+
+ONE_PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b55"
+    "0000000a49444154789c636000000002000148afa4710000000049454e44ae426082"
+)
 
 
 def city_world(at: datetime) -> dict:

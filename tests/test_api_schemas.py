@@ -25,12 +25,14 @@ from content_feed.models import (
 )
 from content_feed.public_now import public_guides, public_items, public_slogans
 from inquiries.handling import reply
-from tests.builders import make_meeting, make_terminal, make_urgent, staff
+from tests.builders import ONE_PIXEL_PNG, make_meeting, make_terminal, make_urgent, staff
 
 KIOSK = {"X-Terminal-Token": "demo-kiosk-token"}
 WALL = {"headers": {"X-Terminal-Token": "demo-wall-token"}}
 LED = {"headers": {"X-Terminal-Token": "demo-led-token"}}
 WALL_2 = {"headers": {"X-Terminal-Token": "wall-2-token"}}
+PNG_WALL = {"headers": {"X-Terminal-Token": "demo-wall-token", "Content-Type": "image/png"}}
+SHOT = ONE_PIXEL_PNG  # what a wall uploads on a 截图 command, only larger
 # No header at all (requests drops a None header): the token in the URL only.
 NO_HEADER = {"headers": {"X-Terminal-Token": None}}
 PLAY = {"key": "e1-0", "title": "标题", "started_at": "2026-11-17T01:00:00Z", "duration": 10}
@@ -247,6 +249,11 @@ def calls(url: str, inquiry_no: str, rating_no: str, first: dict) -> dict:
             (f"{url}/display/wall-1/ack", {"json": {"notice_id": first["urgent"]}, **WALL}),
             (f"{url}/display/wall-1/ack", {"json": {"notice_id": "1"}, **WALL}),
             (f"{url}/display/wall-1/ack", {"json": {"notice_id": 999999}, **WALL}),
+        ],
+        ("POST", "/display/{code}/screenshot"): [
+            (f"{url}/display/wall-1/screenshot", {"data": SHOT, **PNG_WALL}),
+            (f"{url}/display/wall-1/screenshot", {"data": SHOT[:40], **PNG_WALL}),
+            (f"{url}/display/wall-1/screenshot", {"data": b"GIF89a", **PNG_WALL}),
         ],
         ("POST", "/display/{code}/plays"): [
             (

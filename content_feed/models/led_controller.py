@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from content_feed.db import UTCDateTime, db
@@ -56,6 +56,8 @@ class LedController(Timestamps, db.Model):
     last_ping_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     online: Mapped[bool | None] = mapped_column()
     pushed_version: Mapped[str] = mapped_column(String(80), default="")
+    # The card acknowledged that its screen is switched off (a power schedule, 关屏时段).
+    screen_dark: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     terminal = relationship("Terminal")
 

@@ -29,6 +29,9 @@ class PushDriver(Protocol):
 
     def set_brightness(self, card, level: int, timeout: float) -> None: ...
 
+    def switch(self, card, on: bool, timeout: float) -> None:
+        """The screen off (a power schedule) or on again; the card keeps answering."""
+
     def place(self, card) -> tuple:
         """Where on which card our program lives: a change of place leaves the old one
         to be cleared."""

@@ -56,6 +56,8 @@ class SimState:
     pings: int = 0
     nacks: int = 0
     brightness: int | None = None
+    screen_on: bool = True  # 强制开关机: a dark screen still answers
+    switches: list[bool] = field(default_factory=list)
     boots: int = 1
     deletes: list[list[int] | None] = field(default_factory=list)
 
@@ -154,6 +156,13 @@ class OnbonSimulator(CardServer):
                     raise Refused("brightness data is not 0x31 bytes")
                 with self._lock:
                     self.state.brightness = payload[3]
+                    self._lock.notify_all()
+                return card.ACK
+            if (group, cmd) == (0xA2, 0x05):  # 强制开关机: DataLen 1, 0x00 off / 0x01 on
+                on = card.read_switch(payload)
+                with self._lock:
+                    self.state.screen_on = on
+                    self.state.switches.append(on)
                     self._lock.notify_all()
                 return card.ACK
             if (group, cmd) == (0xA7, 0x00):

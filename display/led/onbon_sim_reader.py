@@ -10,7 +10,11 @@ driver misreads the vendor, this reader disagrees with it and a test fails.
 - requests and answers: §5.1.1, §5.1.2, §5.3 (ACK/NACK), §5.2.2 error numbers;
 - the dynamic area: §5.4.1 of each manual, and for BX-6 the lengths as the SDK writes
   them (``BxReqSendDynArea``, ``BxAreaDynamic``);
-- page data: appendix 2, decoded pixel by pixel; multi-byte values low byte first (§1.5).
+- page data: appendix 2, decoded pixel by pixel; multi-byte values low byte first (§1.5);
+- 强制开关机: the vendor's SDK manual (``bx.dual.cplus/doc/bx_sdk_dual.dll接口说明文档.md``
+  §1.1.9 ``bxDual_cmd_coerceOnOff``: "onOff 控制器状态：0x01 –开机 0x00 –关机") for the
+  meaning, the vendor's ``bx_sdk_dual.dll`` (the same repository) for the bytes: that
+  function sends CmdGroup 0xA2, Cmd 0x05, DataLen 1, the onOff byte.
 
 A card's *reading* of the two places where cards and texts may differ (a BX-6 word's
 byte order; the BX-6 length fields) is a setting of the simulated card, so tests can
@@ -134,6 +138,19 @@ ACK = answer(0xA0, 0x00)
 
 def nack(error: int) -> bytes:
     return answer(0xA0, 0x01, error)
+
+
+# -- 强制开关机 (SDK manual §1.1.9; bytes from the vendor's DLL) ---------------------------
+
+
+def read_switch(payload: bytes) -> bool:
+    """A2 05's DataLen (2 bytes, 1) and onOff byte: True for 开机 (0x01), False for
+    关机 (0x00); anything else is refused."""
+    if len(payload) != 3 or payload[0] | payload[1] << 8 != 1:
+        raise Refused("强制开关机 carries DataLen 1 and one byte")
+    if payload[2] not in (0x00, 0x01):
+        raise Refused(f"强制开关机 state 0x{payload[2]:02X} is neither 0x00 nor 0x01")
+    return payload[2] == 0x01
 
 
 # -- the dynamic area (§5.4.1) -----------------------------------------------------------

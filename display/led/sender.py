@@ -53,6 +53,9 @@ from display.led.fonts import NoLedFont
 from display.program import program_answer
 
 log = logging.getLogger("sunlight.display.sender")
+# app.extensions: callable(terminal_id) -> whether the screen should be lit now (a
+# package above the display, monitoring's power schedules, answers; none: always lit).
+SCREEN_POWER = "sunlight.screen_power"
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class Status:
     last_ping_at: datetime | None = None
     online: bool | None = None
     pushed_version: str = ""
+    screen_dark: bool | None = None
     dirty: bool = False
 
 
@@ -95,6 +99,7 @@ class Job:
     version: str
     pages: list[CardPage] = field(hash=False, compare=False)
     brightness: int | None = None
+    lit: bool = True  # False: the power schedule says dark; the card's screen is switched off
 
 
 class Worker:
@@ -108,6 +113,7 @@ class Worker:
         self._pending: Job | None = None
         self._delivered: Job | None = None  # the last acknowledged program
         self._brightness_sent: int | None = None
+        self._lit_sent: bool | None = None
         self._clearing = False  # a retiring worker: clear the card, then end
         self._stop = False
         self._failures = 0
@@ -127,7 +133,7 @@ class Worker:
         """New address or model: the next push goes there."""
         with self._cond:
             self.driver, self.card = driver, card
-            self._brightness_sent = None
+            self._brightness_sent = self._lit_sent = None
 
     def retire(self) -> None:
         """Clear our program off the card, retrying until acknowledged, then end."""
@@ -196,10 +202,15 @@ class Worker:
     def _push(self, job: Job, driver: PushDriver, card) -> None:
         at = self._clock.now()
         try:
-            driver.push(card, job.pages, self.settings.timeout)
-            if job.brightness is not None and job.brightness != self._brightness_sent:
-                driver.set_brightness(card, job.brightness, self.settings.timeout)
-                self._brightness_sent = job.brightness
+            # A dark screen needs no pages: they go with the switch back on.
+            if job.lit:
+                driver.push(card, job.pages, self.settings.timeout)
+                if job.brightness is not None and job.brightness != self._brightness_sent:
+                    driver.set_brightness(card, job.brightness, self.settings.timeout)
+                    self._brightness_sent = job.brightness
+            if job.lit != self._lit_sent:
+                driver.switch(card, job.lit, self.settings.timeout)
+                self._lit_sent = job.lit
         except DeliveryError as exc:
             wait = self._backoff(exc)
             self._note(last_push_at=at, last_error=str(exc)[:300], last_error_at=at)
@@ -220,6 +231,7 @@ class Worker:
             last_ack_at=done,
             online=True,
             pushed_version=job.version,
+            screen_dark=not job.lit,
             last_error="",
         )
 
@@ -266,7 +278,7 @@ class Worker:
                         "answers again" if came_back else "had cut our connection",
                     )
                     self._pending = self._delivered
-                    self._brightness_sent = None
+                    self._brightness_sent = self._lit_sent = None
         with self._cond:
             self._next_ping = time.monotonic() + self.settings.ping_seconds
 
@@ -382,12 +394,13 @@ class Sender:
                 continue
             try:
                 answer = program_answer(terminal.code)
-                key = (answer.etag, controller.protocol, card, controller.brightness)
+                lit = self._lit(terminal.id)
+                key = (answer.etag, controller.protocol, card, controller.brightness, lit)
                 seen = self._seen.get(terminal.id)
                 fresh = seen and time.monotonic() - seen.at < self.settings.refresh_seconds
                 if seen and seen.key == key and fresh:
                     continue
-                job = self._job(terminal, answer, controller.brightness)
+                job = self._job(terminal, answer, controller.brightness, lit)
             except Exception as exc:  # one terminal that cannot render holds no other up
                 if not isinstance(exc, NoLedFont):
                     log.exception("LED program of terminal %s cannot be rendered", terminal.code)
@@ -418,7 +431,11 @@ class Sender:
             if (worker.driver.name, worker.driver.place(worker.card)) == place:
                 worker.stop()
 
-    def _job(self, terminal: Terminal, answer, brightness: int | None) -> Job:
+    def _lit(self, terminal_id: int) -> bool:
+        power = self.app.extensions.get(SCREEN_POWER)
+        return True if power is None else power(terminal_id)
+
+    def _job(self, terminal: Terminal, answer, brightness: int | None, lit: bool) -> Job:
         etag = answer.etag
         program = json.loads(answer.body)
         pages, panel, font = inputs_for(terminal, program)
@@ -432,7 +449,7 @@ class Sender:
                 self._rendered.popitem(last=False)
         else:
             self._rendered.move_to_end(key)
-        return Job(etag.strip('"'), rendered, brightness)
+        return Job(etag.strip('"'), rendered, brightness, lit)
 
     def flush(self) -> None:
         """Write the statuses that changed since the last flush, in one transaction."""
@@ -456,6 +473,7 @@ class Sender:
                     "last_ping_at",
                     "online",
                     "pushed_version",
+                    "screen_dark",
                 )
                 if getattr(status, name) is not None or name == "online"
             }

@@ -70,6 +70,8 @@ def test_a_command_rides_the_heartbeat_and_comes_back_acknowledged(
     reply = beat(client)
     assert reply["commands"] == [{"id": command.id, "action": "reload"}]
     assert "commands" not in beat(client, done=[command.id])
+    db.session.expire_all()  # written at once, by the heartbeat's own session
+    assert command.acknowledged_at is not None
     page = operator.get("/admin/monitoring").get_data(as_text=True)
     assert "已执行" in page and "重新加载" in page
     assert actions("monitor.command")

@@ -80,5 +80,10 @@ class HuiduPush:
         with driver.Session(card.card, timeout) as session:
             session.method("AddProgram", messages.screen(PROGRAM_GUID, "", 0, 0, []))
 
+    def switch(self, card: HuiduCard, on: bool, timeout: float) -> None:
+        """Off: the empty screen (black); on: nothing, the program pushed with it lights it."""
+        if not on:
+            self.clear(card, timeout)
+
     def release(self, card: HuiduCard) -> None:
         """Nothing kept open between sessions."""

@@ -96,3 +96,6 @@ class OnbonPush:
 
     def set_brightness(self, card: OnbonCard, level: int, timeout: float) -> None:
         driver.set_brightness(card.card, level, timeout)
+
+    def switch(self, card: OnbonCard, on: bool, timeout: float) -> None:
+        driver.switch(card.card, on, timeout)

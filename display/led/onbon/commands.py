@@ -1,7 +1,15 @@
 """Requests we send and answers cards give (manual §5), for BX-5 and BX-6.
 
 Only RAM commands: the dynamic area (A7 00, "动态区域信息不能掉电保存，但可以无限次
-更新"), ping (A2 00) and brightness (A2 07). Nothing here writes the card's flash.
+更新"), ping (A2 00), brightness (A2 07) and the screen switched off and on (A2 05,
+强制开关机). Nothing here writes the card's flash.
+
+强制开关机 is not in the dynamic-area manuals (they list A2 00 and A2 07 only). The
+vendor's SDK manual names it (``bxDual_cmd_coerceOnOff(ip, port, onOff)``, "控制器状态：
+0x01 –开机 0x00 –关机"), and the vendor's own DLL builds it as group 0xA2, command 0x05,
+DataLen 1 and that one byte (``bx_sdk_dual.dll`` of onbonlab/BX-V-VI, the export
+``bxDual_cmd_coerceOnOff``: ``mov dl,0xa2``; ``mov r8b,0x5``; data length 1, the data
+the ``onOff`` argument). docs/led-cards.md says how this was read.
 
 Length fields:
 
@@ -29,7 +37,8 @@ from display.led.onbon.bitmap import Layout, pack
 RETURN_REQUIRED = 0x01
 GROUP_ACK, CMD_ACK, CMD_NACK = 0xA0, 0x00, 0x01
 GROUP_AREA, CMD_AREA_UPDATE, CMD_AREA_DELETE = 0xA7, 0x00, 0x01
-GROUP_SYSTEM, CMD_PING, CMD_BRIGHTNESS = 0xA2, 0x00, 0x07
+GROUP_SYSTEM, CMD_PING, CMD_SWITCH, CMD_BRIGHTNESS = 0xA2, 0x00, 0x05, 0x07
+SCREEN_OFF, SCREEN_ON = 0x00, 0x01  # 强制开关机's one data byte
 AREA_TYPE_DYNAMIC = 0x10
 
 # Run modes (RunMode) and display modes (DisplayMode) we use.
@@ -150,6 +159,13 @@ def brightness(level: int | list[int]) -> bytes:
         raise ValueError("brightness is 0–15, or 48 half-hour values of 0–15")
     return bytes((RETURN_REQUIRED, GROUP_SYSTEM, CMD_BRIGHTNESS)) + struct.pack(
         "<HB48B", 49, mode, *values
+    )
+
+
+def switch(on: bool) -> bytes:
+    """A2 05 强制开关机: the screen dark (the card keeps answering) or lit again."""
+    return bytes((RETURN_REQUIRED, GROUP_SYSTEM, CMD_SWITCH)) + struct.pack(
+        "<HB", 1, SCREEN_ON if on else SCREEN_OFF
     )
 
 

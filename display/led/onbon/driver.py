@@ -162,6 +162,11 @@ def set_brightness(card: Card, level: int | list[int], timeout: float = 3.0) -> 
     return _acked(exchange(card, commands.brightness(level), timeout))
 
 
+def switch(card: Card, on: bool, timeout: float = 3.0) -> Exchange:
+    """A2 05: the screen off (dark, the card still answers) or on again."""
+    return _acked(exchange(card, commands.switch(on), timeout))
+
+
 def push_area(card: Card, area: commands.Area, timeout: float = 5.0) -> Exchange:
     """A7 00: replace the dynamic area's pages (RAM only); DeliveryError unless ACK."""
     return _acked(exchange(card, commands.update_area(area, card.layout), timeout))

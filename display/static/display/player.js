@@ -325,6 +325,21 @@
     clearTimeout(identify.timer);
     identify.timer = setTimeout(function () { box.hidden = true; }, 30000);
   }
+  // 截图: the wall draws its own screen (html-to-image, vendored) and uploads the PNG,
+  // at most 1280 pixels wide; a failure just leaves the console's older picture.
+  function screenshot() {
+    if (!window.htmlToImage) return;
+    var ratio = Math.min(1, 1280 / Math.max(1, document.documentElement.clientWidth));
+    window.htmlToImage.toBlob(document.body, { pixelRatio: ratio, cacheBust: false,
+      backgroundColor: "#000" })
+      .then(function (blob) {
+        if (!blob) return;
+        return fetch(body.dataset.heartbeatUrl.replace(/heartbeat$/, "screenshot"), {
+          method: "POST", cache: "no-store", signal: patience(), body: blob,
+          headers: { "Content-Type": "image/png", "X-Terminal-Token": token } });
+      })
+      .catch(function () {});
+  }
   function obey(reply, sent) {
     if (reply.power) setPower(reply.power);
     var waiting = reply.commands || [];
@@ -333,15 +348,21 @@
     var done = load("commandsDone", []).filter(function (id) {
       return ids.indexOf(id) >= 0 || sent.indexOf(id) < 0;
     });
+    // Done once, never again: a node that has not yet heard of the acknowledgement
+    // (several nodes) may hand a command out again; it is only reported again.
+    var ran = load("commandsRan", []);
     var reload = false;
     waiting.forEach(function (c) {
-      if (done.indexOf(c.id) >= 0) return;
-      done.push(c.id);
+      if (done.indexOf(c.id) < 0) done.push(c.id);
+      if (ran.indexOf(c.id) >= 0) return;
+      ran.push(c.id);
       if (c.action === "reload") reload = true;
       else if (c.action === "fetch") pollNow("");
       else if (c.action === "identify") identify();
+      else if (c.action === "screenshot") screenshot();
     });
     save("commandsDone", done.slice(-50));
+    save("commandsRan", ran.slice(-100));
     // After the note is kept: the reloaded page acknowledges it in its first heartbeat.
     if (reload) location.reload();
   }
