@@ -5,7 +5,7 @@ A new column with a default (existing cards: not switched off) and a new table;
 existing rows are carried over untouched.
 
 Revision ID: monitoring2_1
-Revises: operators_1
+Revises: novosga_1
 Create Date: 2026-12-07 20:40:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "monitoring2_1"
-down_revision = "operators_1"
+down_revision = "novosga_1"
 branch_labels = None
 depends_on = None
 
