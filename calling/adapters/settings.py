@@ -31,7 +31,7 @@ def read(form, link: NovosgaLink) -> tuple[dict, dict]:
         errors["base_url"] = "启用前请填写 NovoSGA 的地址"
     unit = form.get("unit_id", "").strip()
     if not (unit.isdigit() and 1 <= int(unit) <= 999999):
-        errors["unit_id"] = "请填写 NovoSGA 的单位编号（unidade 的 id，正整数）"
+        errors["unit_id"] = "请填写 NovoSGA 的单位编号（正整数）"
     texts = {}
     for name, label, limit, missing, kept in (
         ("client_id", "客户端 ID", 200, "请填写 NovoSGA 的 OAuth 客户端 ID", ""),

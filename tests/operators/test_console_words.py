@@ -17,6 +17,8 @@ ALLOWED = re.compile(
     r"Microsoft|Google|Authenticator|FreeOTP|"
     # protocols and formats integrators know by name, and CAP 1.2's own element names
     r"CAP|WAV|PCM|SDK|POST|Authorization|Bearer|System|status|geocode|circle|polygon|expires|"
+    # the queue system the hall connects and the names its own console shows
+    r"NovoSGA|API|OAuth|password|numeroLocal|"
     r"wall|led|kiosk|demo|hall|admin|operator|drafter|reviewer|approver|handler|hall2|"
     r"token|sunlight|localhost|example|test|http|https|www|gov|html|xlsx|csv|png|jpg|docx|pdf)$",
     re.IGNORECASE,
