@@ -23,6 +23,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NCHAN_MODULE = Path("/usr/lib/nginx/modules/ngx_nchan_module.so")
 
 
+# How long nginx keeps a node that failed a request out of rotation.
+FAIL_TIMEOUT_SECONDS = 10
+
+
 def free_port() -> int:
     import socket
 
@@ -219,7 +223,7 @@ class Nginx:
 
     def render(self, subscribe_path: str = "/push/sub") -> Path:
         upstreams = "\n".join(
-            f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;"
+            f"        server 127.0.0.1:{port} max_fails=1 fail_timeout={FAIL_TIMEOUT_SECONDS}s;"
             for port in self.upstreams
         )
         self.root.mkdir(parents=True, exist_ok=True)

@@ -76,6 +76,7 @@ NOT_SHOWN = {
     "TerminalCommand": "a command rides the screen's heartbeat reply, not its answers",
     "PowerSchedule": "the power state rides the screen's heartbeat reply, not its answers",
     "MonitorAlert": "alerts about dark screens, console only",
+    "TerminalScreenshot": "a wall's own screenshot, console only",
     # Queue calling (calling/): its answers read one topic per hall, calls:<hall>,
     # moved explicitly with each event or setting (versioning.move_topics).
     "CallingHall": "a hall's calling settings: calling/state.touch moves calls:<hall>",
@@ -84,6 +85,7 @@ NOT_SHOWN = {
     "CallCase": "cases for statistics and ratings, console only",
     "Announcement": "written with its event: calling/state.receive moves calls:<hall>",
     "VoiceClip": "recordings: heard through announcements made after the upload",
+    "NovosgaLink": "where a hall's NovoSGA is; its calls come in through calling/state.receive",
     # alerts/: screens read the urgent notices and slogans an alert makes, not these.
     "AlertFeed": "where official warnings come from, console only",
     "Alert": "warnings received; what they show is their notices and slogans",

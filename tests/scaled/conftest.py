@@ -6,9 +6,13 @@ group; each test leaves it as it found it (nodes running).
 
 from __future__ import annotations
 
-import pytest
+import time
 
-from deploy.services import Cluster
+import pytest
+import requests
+
+from deploy.services import FAIL_TIMEOUT_SECONDS, Cluster
+from tests.conftest import wait_until
 
 
 @pytest.fixture(scope="session")
@@ -28,10 +32,29 @@ def cluster():
         scaled.stop()
 
 
+def _nginx_serves_screens(cluster) -> bool:
+    try:
+        got = requests.get(
+            cluster.nginx.url + "/display/wall-1/program.json",
+            headers={"X-Terminal-Token": "demo-wall-token"},
+            timeout=5,
+        )
+    except requests.RequestException:
+        return False
+    return got.status_code == 200
+
+
 @pytest.fixture
 def running(cluster):
-    """The cluster with every node up again after the test."""
+    """The cluster with every node up again after the test, and nginx passing
+    screens to them again: after a test that took every node down, nginx keeps
+    each out of rotation for its fail_timeout (10 s), as it would after a real
+    outage; the next test starts once that is over."""
     yield cluster
-    for node in cluster.nodes:
-        if not node.alive():
-            node.start()
+    down = [node for node in cluster.nodes if not node.alive()]
+    for node in down:
+        node.start()
+    if down:
+        # Each node that failed a request is out of nginx's rotation until then.
+        time.sleep(FAIL_TIMEOUT_SECONDS)
+    assert wait_until(lambda: _nginx_serves_screens(cluster), timeout=20)
