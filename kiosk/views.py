@@ -67,6 +67,9 @@ def shell(code: str):
         "pollSeconds": _seconds("poll", kiosk["bundle_poll_seconds"]),
         "urgentPollSeconds": _seconds("urgent", kiosk["urgent_poll_seconds"]),
         "attractSeconds": _seconds("attract", 8),
+        # How long a request waits for an answer (kiosk/static/kiosk/js/waiting.js).
+        "personWaitSeconds": _seconds("wait", 10),
+        "pollWaitSeconds": _seconds("pollwait", 20),
         "serviceWorker": request.args.get("sw") != "off",
         "base": request.script_root,
         # Where to hear at once that the bundle or urgent notices moved; "" polls only.

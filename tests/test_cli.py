@@ -1,29 +1,61 @@
 """The command line: help, db upgrade, demo, create-user."""
 
+import contextlib
+import io
 import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args, tmp_path, **env):
+def _environ(tmp_path, env) -> dict:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SUNLIGHT_")}
     environ.update(SUNLIGHT_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", **env)
+    return environ
+
+
+def run_process(*args, tmp_path, **env):
+    """``python run.py ARGS`` in a process of its own: what the shell sees."""
     return subprocess.run(
         [sys.executable, "run.py", *args],
         cwd=ROOT,
-        env=environ,
+        env=_environ(tmp_path, env),
         capture_output=True,
         text=True,
         timeout=120,
     )
 
 
+def run(*args, tmp_path, **env):
+    """``run.main(ARGS)`` in this process, with the environment, working folder, output
+    and exit code a process would have (an interpreter start and the app's imports cost
+    seconds per call; ``run_process`` proves the process itself)."""
+    import run as command_line
+
+    out, err = io.StringIO(), io.StringIO()
+    umask = os.umask(0o022)  # main() sets the server's own; the tests' is put back after
+    try:
+        with (
+            mock.patch.dict(os.environ, _environ(tmp_path, env), clear=True),
+            contextlib.chdir(ROOT),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
+            try:
+                code = command_line.main(list(args))
+            except SystemExit as exc:  # argparse refusing arguments
+                code = exc.code
+    finally:
+        os.umask(umask)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
 def test_help_lists_every_command(tmp_path):
-    out = run("--help", tmp_path=tmp_path)
+    out = run_process("--help", tmp_path=tmp_path)
     assert out.returncode == 0
     for command in ("serve", "db", "demo", "create-user", "check-config"):
         assert command in out.stdout

@@ -148,9 +148,55 @@ def cold(app, client) -> dict:
     return served(client)
 
 
-def assert_fresh(app, client, label: str) -> dict:
+# The version counters, and the wall-clock time a row was last written (no answer
+# shows it: an item's public ``updated_at`` is its last_published_at): the rest of
+# the database is what the answers are built from.
+VERSION_TABLES = {"feed_state", "feed_topic"}
+WRITE_TIME = "updated_at"
+
+
+def content_state() -> tuple:
+    """Every row of every table but the above, to recognise a state seen before."""
+    connection = db.session.connection()
+    state = []
+    for table in db.metadata.sorted_tables:
+        if table.name in VERSION_TABLES:
+            continue
+        names = ", ".join(f'"{c.name}"' for c in table.columns if c.key != WRITE_TIME)
+        query = f'SELECT {names} FROM "{table.name}" ORDER BY rowid'
+        state.append((table.name, tuple(connection.exec_driver_sql(query).fetchall())))
+    return tuple(state)
+
+
+@pytest.fixture(autouse=True)
+def pinyin_spelled_once(monkeypatch):
+    """The pinyin of a text is a function of the text: the sweep's hundreds of bundle
+    builds spell the same bodies, so each is spelled once here (a copy each time, as
+    the bundle may keep it)."""
+    from content_feed import search
+
+    spelled: dict[str, list[str]] = {}
+    original = search.text_syllables
+
+    def text_syllables(text: str) -> list[str]:
+        if text not in spelled:
+            spelled[text] = original(text)
+        return list(spelled[text])
+
+    monkeypatch.setattr(search, "text_syllables", text_syllables)
+
+
+def assert_fresh(app, client, label: str, colds: dict | None = None) -> dict:
+    """What the caches serve equals a cold build. ``colds`` keeps the cold builds of
+    the database states seen before: answers are content-addressed (ETag = digest of
+    the body) on a fixed clock, so a column changed back gives the database, and so
+    the cold answers, of the start again, and the sweep need not build them twice."""
+    colds = {} if colds is None else colds
     now_served = served(client)
-    now_cold = cold(app, client)
+    state = content_state()
+    if state not in colds:
+        colds[state] = cold(app, client)
+    now_cold = colds[state]
     for name in ANSWERS:
         assert now_served[name] == now_cold[name], f"{label}: {name} is stale"
     return now_cold
@@ -365,7 +411,8 @@ def test_sweep_every_column(model, world, client):
     app = current_app._get_current_object()
     row = rows_to_sweep(world)[model]
     state = versions()
-    assert_fresh(app, client, "start")
+    colds = {}
+    assert_fresh(app, client, "start", colds)
     swept = 0
     for column in model.__table__.columns:
         if column.primary_key:
@@ -382,7 +429,7 @@ def test_sweep_every_column(model, world, client):
             state.forget()
             if key in model.__console_only__:
                 assert state.sync() == seq, f"{model.__name__}.{key} is console-only"
-            assert_fresh(app, client, f"{model.__name__}.{key} {label}")
+            assert_fresh(app, client, f"{model.__name__}.{key} {label}", colds)
             swept += 1
     assert swept >= 2
 

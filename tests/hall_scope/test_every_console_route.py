@@ -169,7 +169,8 @@ def test_every_console_route_keeps_a_hall_user_in_their_hall(app, halls, east_cl
     sweep(app, halls, east_client, clock)
 
 
-def sweep(app, halls, east_client, clock):
+def sweep(app, halls, east_client, clock, rules=None):
+    """Walk ``rules`` (every console route unless told)."""
     east, west = halls["east"], halls["west"]
     city = city_world(clock.now())
     from content_feed.models import Attachment
@@ -184,7 +185,7 @@ def sweep(app, halls, east_client, clock):
 
     kinds: dict[str, list[str]] = {}
     walked_city_wide = 0
-    for rule in console_rules(app):
+    for rule in console_rules(app) if rules is None else rules:
         kind = kind_of(app, rule)
         kinds.setdefault(kind, []).append(rule.endpoint)
         methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
@@ -278,6 +279,9 @@ def later_route(request, app):
 def test_the_sweep_fails_a_page_that_leaks_or_that_it_cannot_classify(
     app, halls, later_route, east_client, clock
 ):
+    # The routes the whole sweep walks, less those known to pass (the test above):
+    # the page added later is among them, and fails.
+    later = [rule for rule in console_rules(app) if rule.rule.startswith("/admin/later")]
     with pytest.raises(AssertionError) as failed:
-        sweep(app, halls, east_client, clock)
+        sweep(app, halls, east_client, clock, rules=later)
     assert "/admin/later" in str(failed.value) and later_route in str(failed.value)

@@ -208,7 +208,7 @@ def test_state_is_never_told_by_colour_alone(open_kiosk):  # noqa: F811
 
 
 def test_the_idle_reset_warns_and_can_be_put_off(open_kiosk, screenshot_dir):  # noqa: F811
-    page = open_kiosk(query="?idle=4&idlewarn=3")
+    page = open_kiosk(query="?idle=2&idlewarn=3")
     dock(page, "咨询建议")
     page.fill("#f-text", "我读得慢，还没写完")
     page.wait_for_selector("#idle-warning:not([hidden])", timeout=8000)

@@ -43,7 +43,8 @@
   }
   // A connection the network left half-open (a switch restarting) would hold a
   // request for minutes, and the next poll, or a pushed fetch, waits for it.
-  var WAIT_MS = 20000;
+  // Tests may shorten it (?wait=seconds), as the poll interval.
+  var WAIT_MS = 1000 * (parseFloat(params.get("wait")) || 20);
   function patience() {
     return window.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(WAIT_MS) : undefined;
   }
