@@ -219,7 +219,7 @@ def layout(tmp_path_factory):
         postgres.stop()
 
 
-def test_the_packaged_layout_serves_screens_over_tls_behind_nginx(layout):
+def serves_screens_over_tls_behind_nginx(layout):
     urllib3.disable_warnings()
     site = f"https://{NGINX}:{layout['ports']['https']}"
     program = requests.get(
@@ -236,7 +236,7 @@ def test_the_packaged_layout_serves_screens_over_tls_behind_nginx(layout):
     assert plain.status_code == 301 and plain.headers["Location"].startswith("https://")
 
 
-def test_the_publisher_answers_the_nodes_only(layout):
+def publisher_answers_the_nodes_only(layout):
     port = layout["ports"]["pub"]
     results = {}
     for source in ("127.0.0.1", NODE_A):
@@ -253,7 +253,7 @@ def test_the_publisher_answers_the_nodes_only(layout):
     assert results[NODE_A] in (201, 202)
 
 
-def test_a_backup_then_a_restore_loses_nothing(layout):
+def a_backup_then_a_restore_loses_nothing(layout):
     plain = layout["url"].replace("postgresql+psycopg://", "postgresql://")
 
     def state():
@@ -280,3 +280,12 @@ def test_a_backup_then_a_restore_loses_nothing(layout):
     assert after[:2] == before[:2]
     # The nodes kept running (the docs say: stop them first) and may log a new lead.
     assert set(before[2]) <= set(after[2])
+
+
+# One test over one layout: building and starting it is most of the cost, and a
+# module fixture shared by several tests was built twice when xdist handed them
+# out apart.
+def test_the_packaged_layout_on_separate_addresses(layout):
+    serves_screens_over_tls_behind_nginx(layout)
+    publisher_answers_the_nodes_only(layout)
+    a_backup_then_a_restore_loses_nothing(layout)

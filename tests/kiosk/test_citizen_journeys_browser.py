@@ -48,6 +48,8 @@ def test_a_bad_ratings_call_back_number_is_shown_on_request_and_ledgered(
         context, staff = console(browser, live_server, username)
         staff.locator("nav a", has_text="好差评回访").click()
         staff.locator("table a").first.click()
+        staff.wait_for_url("**/admin/feedback/ratings/*")
+        staff.get_by_text("137****2222").first.wait_for()
         assert "137****2222" in staff.content() and "13700002222" not in staff.content()
         staff.locator("button", has_text="查看完整电话").click()
         assert staff.locator("dd.phone").inner_text() == "13700002222"
