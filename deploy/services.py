@@ -198,7 +198,13 @@ class RedisServer:
 class Nginx:
     """nginx with Nchan from deploy/nginx-scaled.conf, in front of ``nodes``' ports."""
 
-    def __init__(self, upstreams: list[int], port: int | None = None, root: Path | None = None):
+    def __init__(
+        self,
+        upstreams: list[int],
+        port: int | None = None,
+        root: Path | None = None,
+        fail_timeout: int = FAIL_TIMEOUT_SECONDS,
+    ):
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
         if not Path(binary).exists() or not NCHAN_MODULE.exists():
             raise RuntimeError(
@@ -209,6 +215,7 @@ class Nginx:
         self.port = port or free_port()
         self.publish_port = free_port()
         self.upstreams = list(upstreams)
+        self.fail_timeout = fail_timeout
         self._own_root = root is None  # a folder of its own is removed at stop
         self.root = root or Path(tempfile.mkdtemp(prefix="sunlight-nginx-"))
         self.proc: subprocess.Popen | None = None
@@ -223,7 +230,7 @@ class Nginx:
 
     def render(self, subscribe_path: str = "/push/sub") -> Path:
         upstreams = "\n".join(
-            f"        server 127.0.0.1:{port} max_fails=1 fail_timeout={FAIL_TIMEOUT_SECONDS}s;"
+            f"        server 127.0.0.1:{port} max_fails=1 fail_timeout={self.fail_timeout}s;"
             for port in self.upstreams
         )
         self.root.mkdir(parents=True, exist_ok=True)
@@ -342,12 +349,19 @@ class Node:
 class Cluster:
     """PostgreSQL + Redis + ``nodes`` waitress nodes + nginx with Nchan, on one machine."""
 
-    def __init__(self, nodes: int = 2, *, demo: bool = True, extra_env: dict | None = None):
+    def __init__(
+        self,
+        nodes: int = 2,
+        *,
+        demo: bool = True,
+        extra_env: dict | None = None,
+        fail_timeout: int = FAIL_TIMEOUT_SECONDS,
+    ):
         self.root = Path(tempfile.mkdtemp(prefix="sunlight-scaled-"))
         self.postgres = PostgresServer(free_port())
         self.redis = RedisServer()
         self.node_ports = [free_port() for _ in range(nodes)]
-        self.nginx = Nginx(self.node_ports, root=self.root / "nginx")
+        self.nginx = Nginx(self.node_ports, root=self.root / "nginx", fail_timeout=fail_timeout)
         self.nodes: list[Node] = []
         self.demo = demo
         self.extra_env = extra_env or {}

@@ -27,10 +27,12 @@ class PushDriver(Protocol):
         """Raises DeliveryError unless the card answers; True when the card may have
         lost what it was given (it restarted): the sender pushes it again."""
 
-    def set_brightness(self, card, level: int, timeout: float) -> None: ...
+    def set_brightness(self, card, level: int, timeout: float) -> bool:
+        """True, as for ``ping``, when the card may have lost what it was given."""
 
-    def switch(self, card, on: bool, timeout: float) -> None:
-        """The screen off (a power schedule) or on again; the card keeps answering."""
+    def switch(self, card, on: bool, timeout: float) -> bool:
+        """The screen off (a power schedule) or on again; the card keeps answering.
+        True, as for ``ping``, when the card may have lost what it was given."""
 
     def place(self, card) -> tuple:
         """Where on which card our program lives: a change of place leaves the old one

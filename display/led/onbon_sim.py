@@ -40,6 +40,9 @@ class Faults:
     drop: int = 0  # read part of a frame, then close the connection without answering
     delay: float = 0.0  # seconds to wait before every answer
     down_until: float = 0.0  # monotonic time until which connections are cut at once
+    # Restart just after acknowledging this many more areas (a power dip between
+    # two commands of one push): the next command finds the connection cut.
+    reboot_after_areas: int = 0
 
 
 @dataclass
@@ -80,6 +83,7 @@ class OnbonSimulator(CardServer):
         self.setup = CardSetup(generation, colour, green_first, word_order, lengths)
         self.faults = Faults()
         self.state = SimState()
+        self._rebooting = False  # faults.reboot_after_areas struck: restart once answered
         self.out_dir = Path(out_dir) if out_dir else None
         self.screen = screen  # (width, height) set in the vendor's tool; None = any
         super().__init__(host, port)
@@ -122,6 +126,10 @@ class OnbonSimulator(CardServer):
                     time.sleep(self.faults.delay)
                 if reply is not None:
                     sock.sendall(card.frame_of(reply))
+                if self._rebooting:
+                    self._rebooting = False
+                    self.reboot(down_seconds=0.0)
+                    return
 
     def _nack(self, error: int) -> bytes:
         with self._lock:
@@ -192,6 +200,8 @@ class OnbonSimulator(CardServer):
             self.state.history.append(Received(time.monotonic(), area))
             self.state.frames += 1
             self._lock.notify_all()
+        if self._take("reboot_after_areas"):
+            self._rebooting = True
         if self.out_dir:
             self.save_png(area)
         return card.ACK

@@ -201,15 +201,18 @@ class Worker:
 
     def _push(self, job: Job, driver: PushDriver, card) -> None:
         at = self._clock.now()
+        # A card that cuts our connection after the pages went (it restarted
+        # between two commands of one push) has lost them: the job again.
+        lost = False
         try:
             # A dark screen needs no pages: they go with the switch back on.
             if job.lit:
                 driver.push(card, job.pages, self.settings.timeout)
                 if job.brightness is not None and job.brightness != self._brightness_sent:
-                    driver.set_brightness(card, job.brightness, self.settings.timeout)
+                    lost |= driver.set_brightness(card, job.brightness, self.settings.timeout)
                     self._brightness_sent = job.brightness
             if job.lit != self._lit_sent:
-                driver.switch(card, job.lit, self.settings.timeout)
+                lost |= driver.switch(card, job.lit, self.settings.timeout)
                 self._lit_sent = job.lit
         except DeliveryError as exc:
             wait = self._backoff(exc)
@@ -217,6 +220,20 @@ class Worker:
             # No answer at all: the card is not there; a NACK: it is, and refuses.
             self._note(online=exc.error is not None)
             log.info("push to terminal %s failed (%s), again in %.1f s", self.key, exc, wait)
+            return
+        if lost:
+            # Still pending: at once the first time, then backing off (a card that
+            # cut every connection would otherwise be pushed to without end).
+            self._failures += 1
+            wait = 0.0
+            if self._failures > 1:
+                wait = min(
+                    self.settings.retry_max, self.settings.retry_first * 2 ** (self._failures - 2)
+                )
+            log.info("terminal %s: the card cut our connection during a push, again", self.key)
+            with self._cond:
+                self._brightness_sent = self._lit_sent = None
+                self._retry_at = time.monotonic() + wait
             return
         done = self._clock.now()
         self._failures = 0

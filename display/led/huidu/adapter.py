@@ -66,11 +66,12 @@ class HuiduPush:
         driver.ping(card.card, timeout)
         return False
 
-    def set_brightness(self, card: HuiduCard, level: int, timeout: float) -> None:
+    def set_brightness(self, card: HuiduCard, level: int, timeout: float) -> bool:
         """Our 0–15 as the card's 1–100 %."""
         percent = max(1, round(level * 100 / 15))
         with driver.Session(card.card, timeout) as session:
             session.method("SetLuminancePloy", *messages.luminance(percent))
+        return False  # kept in storage, as the program is
 
     def place(self, card: HuiduCard) -> tuple:
         return (card.card.host, card.card.port)
@@ -80,10 +81,11 @@ class HuiduPush:
         with driver.Session(card.card, timeout) as session:
             session.method("AddProgram", messages.screen(PROGRAM_GUID, "", 0, 0, []))
 
-    def switch(self, card: HuiduCard, on: bool, timeout: float) -> None:
+    def switch(self, card: HuiduCard, on: bool, timeout: float) -> bool:
         """Off: the empty screen (black); on: nothing, the program pushed with it lights it."""
         if not on:
             self.clear(card, timeout)
+        return False
 
     def release(self, card: HuiduCard) -> None:
         """Nothing kept open between sessions."""

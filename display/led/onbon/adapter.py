@@ -94,8 +94,8 @@ class OnbonPush:
     def release(self, card: OnbonCard) -> None:
         driver.forget(card.card)
 
-    def set_brightness(self, card: OnbonCard, level: int, timeout: float) -> None:
-        driver.set_brightness(card.card, level, timeout)
+    def set_brightness(self, card: OnbonCard, level: int, timeout: float) -> bool:
+        return driver.set_brightness(card.card, level, timeout).reconnected
 
-    def switch(self, card: OnbonCard, on: bool, timeout: float) -> None:
-        driver.switch(card.card, on, timeout)
+    def switch(self, card: OnbonCard, on: bool, timeout: float) -> bool:
+        return driver.switch(card.card, on, timeout).reconnected
