@@ -378,3 +378,20 @@ def console_page(browser, live_server, username: str = "operator"):
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
     return context, page
+
+
+def post_power_schedule(
+    operator, terminal_id: int, start: str, end: str, name: str = "夜间"
+) -> None:
+    """A power schedule for one terminal, every day, as the console's form posts it."""
+    r = operator.post(
+        "/admin/monitoring/power",
+        data={
+            "name": name,
+            "target": f"t:{terminal_id}",
+            "days": "every",
+            "start_time": start,
+            "end_time": end,
+        },  # fmt: skip
+    )
+    assert r.status_code == 302, r.get_data(as_text=True)[:1500]

@@ -11,6 +11,7 @@ from content_feed.db import db
 from content_feed.models import LedgerEntry, Terminal
 from monitoring.alerts import watch_screens
 from monitoring.models import MonitorAlert, PowerSchedule, TerminalCommand
+from tests.builders import post_power_schedule
 from tests.conftest import reconfigure
 
 TOKEN = {"X-Terminal-Token": "demo-wall-token"}
@@ -81,17 +82,7 @@ def test_a_power_schedule_darkens_the_wall_and_silence_then_is_no_fault(
     demo_app, client, clock, operator
 ):
     beat(client)
-    r = operator.post(
-        "/admin/monitoring/power",
-        data={
-            "name": "夜间",
-            "target": f"t:{wall().id}",
-            "days": "every",
-            "start_time": "09:00",
-            "end_time": "18:00",
-        },  # fmt: skip
-    )  # 10:00 in the hall now: inside
-    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    post_power_schedule(operator, wall().id, "09:00", "18:00")  # 10:00 in the hall now: inside
     assert beat(client)["power"] == "off"
     clock.advance(minutes=30)
     assert watch_screens(demo_app, clock.now()) == ([], [])

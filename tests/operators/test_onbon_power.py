@@ -13,6 +13,7 @@ from display.led import onbon_sim_reader as reader
 from display.led.onbon import commands, frame
 from monitoring.alerts import watch_screens
 from monitoring.models import MonitorAlert, PowerSchedule
+from tests.builders import post_power_schedule
 from tests.display.test_onbon_push import (
     led_1,
     push_to,
@@ -35,20 +36,6 @@ def test_the_switch_is_the_vendors_a2_05_with_one_byte():
             reader.read_switch(bytes.fromhex(wrong))
 
 
-def _schedule(operator, terminal, start: str, end: str):
-    r = operator.post(
-        "/admin/monitoring/power",
-        data={
-            "name": "条屏夜间",
-            "target": f"t:{terminal.id}",
-            "days": "every",
-            "start_time": start,
-            "end_time": end,
-        },  # fmt: skip
-    )
-    assert r.status_code == 302, r.get_data(as_text=True)[:1500]
-
-
 def test_a_card_is_switched_off_by_its_schedule_and_on_after(
     stack,  # noqa: F811
     operator,
@@ -62,7 +49,9 @@ def test_a_card_is_switched_off_by_its_schedule_and_on_after(
     sender.poll_once()
     assert sim.wait_for(lambda s: s.frames == 1 and s.switches == [True], 10)
 
-    _schedule(operator, terminal, "09:00", "18:00")  # 10:00 in the hall: dark now
+    post_power_schedule(
+        operator, terminal.id, "09:00", "18:00", name="条屏夜间"
+    )  # 10:00 in the hall: dark now
     sender.poll_once()
     assert sim.wait_for(lambda s: not s.screen_on, 10)
     assert sim.state.frames == 1  # a dark screen is sent no pages
