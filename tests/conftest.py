@@ -51,20 +51,20 @@ def pytest_collection_finish(session):
     """The tests that start a cluster of their own share one xdist group so that
     one runs at a time. pytest-xdist marks a grouped test by renaming its node id
     (``…@scaled``); a pytest that reads the id from elsewhere (9.2 with xdist 3.8)
-    silently drops every group, and two clusters then race for each other's ports."""
+    silently drops every group, and two clusters then race for each other's ports.
+    Such a test then fails at once, saying why (an error raised here would only
+    crash the worker, and its message would be lost)."""
     config = session.config
-    if getattr(config.option, "dist", "no") != "loadgroup" or not hasattr(config, "workerinput"):
+    # On a worker, xdist passes ``--dist loadgroup`` on as its own ``loadgroup`` flag.
+    if not (hasattr(config, "workerinput") and getattr(config.option, "loadgroup", False)):
         return
-    ungrouped = [
-        item.nodeid
-        for item in session.items
-        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
-    ]
-    if ungrouped:
-        raise pytest.UsageError(
-            f"pytest-xdist's loadgroup did not group {ungrouped[0]} "
-            "(pytest and pytest-xdist versions that do not fit; see pyproject.toml)"
-        )
+    message = (
+        "pytest-xdist's loadgroup did not group this test: pytest and pytest-xdist "
+        "versions that do not fit (see pyproject.toml)"
+    )
+    for item in session.items:
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+            item.setup = lambda: pytest.fail(message, pytrace=False)
 
 
 def settings_for(tmp_path: Path, **extra) -> dict:
