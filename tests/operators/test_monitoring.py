@@ -6,6 +6,7 @@ darkens the wall and keeps it from alerting."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from content_feed.db import db
 from content_feed.models import LedgerEntry, Terminal
@@ -76,6 +77,32 @@ def test_a_command_rides_the_heartbeat_and_comes_back_acknowledged(
     page = operator.get("/admin/monitoring").get_data(as_text=True)
     assert "已执行" in page and "重新加载" in page
     assert actions("monitor.command")
+
+
+def test_an_acknowledgement_the_database_refused_is_kept_and_written_next_time(
+    demo_app, client, operator, monkeypatch
+):
+    import monitoring.state
+
+    r = operator.post(
+        "/admin/monitoring/commands", data={"action": "reload", "terminal_ids": [wall().id]}
+    )
+    assert r.status_code == 302
+    command = db.session.execute(select(TerminalCommand)).scalar_one()
+    assert beat(client)["commands"] == [{"id": command.id, "action": "reload"}]
+    written = monitoring.state.move_topics
+
+    def database_away(*args, **kwargs):
+        raise OperationalError("UPDATE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(monitoring.state, "move_topics", database_away)
+    assert "commands" not in beat(client, done=[command.id])  # not handed out again
+    db.session.expire_all()
+    assert command.acknowledged_at is None
+    monkeypatch.setattr(monitoring.state, "move_topics", written)
+    assert "commands" not in beat(client)  # the kept acknowledgement is written now
+    db.session.expire_all()
+    assert command.acknowledged_at is not None
 
 
 def test_a_power_schedule_darkens_the_wall_and_silence_then_is_no_fault(
