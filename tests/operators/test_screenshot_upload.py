@@ -11,7 +11,7 @@ from sqlalchemy import select
 from content_feed.db import db
 from content_feed.models import Terminal
 from monitoring.models import TerminalScreenshot
-from monitoring.screenshots import MAX_BYTES
+from monitoring.screenshots import MAX_BYTES, MAX_SIDE
 
 TOKEN = {"X-Terminal-Token": "demo-wall-token", "Content-Type": "image/png"}
 
@@ -49,6 +49,18 @@ def test_refusals(demo_app, client):
     assert r.status_code == 400 and "损坏" in r.json["detail"]
     r = client.post(url, data=b"\x89PNG\r\n\x1a\n" + bytes(MAX_BYTES), headers=TOKEN)
     assert r.status_code == 413 and "超过" in r.json["detail"]
+    # Without a length up front (chunked, which waitress decodes and marks
+    # terminated): the body read stops past the limit.
+    r = client.post(
+        url,
+        input_stream=io.BytesIO(b"\x89PNG\r\n\x1a\n" + bytes(MAX_BYTES)),
+        headers={**TOKEN, "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert r.status_code == 413 and "超过" in r.json["detail"]
+    # A small file of a picture too large to be a screen.
+    r = client.post(url, data=png("red", size=(MAX_SIDE + 1, 8)), headers=TOKEN)
+    assert r.status_code == 400 and "尺寸" in r.json["detail"]
     assert not db.session.execute(select(TerminalScreenshot)).scalars().all()
 
 
