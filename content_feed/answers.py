@@ -74,6 +74,32 @@ def dumps(payload) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+class Serialized(list):
+    """A list that many answers show, encoded once: the entries and ticker that
+    every wall of a hall playing one playlist shares (about 100 KB). An answer
+    holding it at its top level splices these bytes in instead of encoding them
+    again for each screen. Never changed once made."""
+
+    __slots__ = ("json",)
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self.json = dumps(self)
+
+
+def _encode(payload) -> bytes:
+    """``dumps(payload)``, byte for byte, with top-level Serialized values spliced in."""
+    if not isinstance(payload, dict) or not any(
+        isinstance(v, Serialized) for v in payload.values()
+    ):
+        return dumps(payload)
+    parts = (
+        dumps(str(key)) + b":" + (value.json if isinstance(value, Serialized) else dumps(value))
+        for key, value in payload.items()
+    )
+    return b"{" + b",".join(parts) + b"}"
+
+
 def json_answer(
     payload: dict | list,
     depends: Iterable[str],
@@ -86,12 +112,12 @@ def json_answer(
     """A JSON answer whose ETag is the digest of what it shows."""
     if isinstance(payload, dict) and any(k in payload for k in VOLATILE):
         stable = {k: v for k, v in payload.items() if k not in VOLATILE}
-        etag = digest(dumps(stable))
+        etag = digest(_encode(stable))
         if "version" in payload:
             payload = {**payload, "version": etag.strip('"')}
-        body = dumps(payload)
+        body = _encode(payload)
     else:
-        body = dumps(payload)
+        body = _encode(payload)
         etag = digest(body)
     return Answer(body, mimetype, etag, seq, tuple(depends), valid_until, shared, size=len(body))
 

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from content_feed import topics
-from content_feed.answers import Answer, Shown, json_answer
+from content_feed.answers import Answer, Serialized, Shown, json_answer
 from content_feed.api.caching import obtain
 from content_feed.clock import now as clock_now
 from content_feed.db import db
@@ -284,7 +284,8 @@ def build_program(
             decision.playlist_id,
             decision.urgent_ids,
         )
-        entries, ticker = shared.get(key, shown)
+        # Encoded once for every screen they are made for (answers.Serialized).
+        entries, ticker = shared.get(key, lambda: tuple(map(Serialized, shown())))
     else:
         entries, ticker = shown()
     deps = program_topics(terminal, decision)

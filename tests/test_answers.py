@@ -3,6 +3,7 @@ per key at a time, bounded memory, and answers that outlive no change."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -189,3 +190,36 @@ def test_if_none_match_star_is_no_304_for_what_does_not_exist(demo_app, client):
     assert client.get("/api/v1/items", headers={"If-None-Match": "*"}).status_code == 304
     gone = client.get("/display/no-such/program.json", headers={**WALL, "If-None-Match": "*"})
     assert gone.status_code == 404
+
+
+def test_a_shared_list_is_spliced_in_byte_for_byte():
+    """Walls playing one playlist share its entries encoded once (answers.Serialized):
+    the answer is the same bytes, and the same ETag, as one encoded whole."""
+    from content_feed.answers import Serialized, json_answer
+
+    entries = [{"title": "办事指南\u2028第一条", "qr": None, "n": 1.5, "tags": ["甲", '"乙"']}] * 3
+    ticker = ["欢迎光临", "请\\保持安静"]
+    program = {"version": "", "generated_at": "t", "terminal": {"code": "w"}, "urgent": [2]}
+    plain = json_answer({**program, "entries": entries, "ticker": ticker}, [], 1, None)
+    spliced = json_answer(
+        {**program, "entries": Serialized(entries), "ticker": Serialized(ticker)}, [], 1, None
+    )
+    assert spliced.body == plain.body and spliced.etag == plain.etag
+    assert json.loads(spliced.body)["entries"] == entries
+    # Anything changed in the shared part is another ETag.
+    other = json_answer(
+        {**program, "entries": Serialized(entries[:2]), "ticker": Serialized(ticker)}, [], 1, None
+    )
+    assert other.etag != plain.etag
+
+
+def test_the_walls_of_one_playlist_share_its_encoded_entries(demo_app, client):
+    """The wall's program served through Flask is what build_program gives encoded whole."""
+    from content_feed.answers import Serialized
+    from display.program import shared_parts
+
+    r = client.get("/display/wall-1/program.json", headers=WALL)
+    assert r.status_code == 200
+    held = [v for v in shared_parts()._data.values()]
+    assert held and all(isinstance(part, Serialized) for pair in held for part in pair)
+    assert json.loads(r.data)["entries"] == list(held[0][0])
