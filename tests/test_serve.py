@@ -150,3 +150,68 @@ def test_many_kept_alive_connections_are_all_answered_and_idle_ones_end():
         for conn in conns:
             conn.close()
         server.close()
+
+
+def test_idle_connections_are_not_asked_on_every_turn(monkeypatch):
+    """web/poll_loop.py: a busy connection's requests do not make the loop ask each
+    of hundreds of idle keep-alive connections again (waitress' own loop asks every
+    one on every turn), and descriptors closed and reused meanwhile still serve."""
+    import socket
+    import threading
+    import time
+
+    from tests.conftest import free_port
+    from web.poll_loop import SWEEP_SECONDS
+    from web.serving import KeepAliveChannel, create_server
+
+    asked = []
+    readable = KeepAliveChannel.readable
+    monkeypatch.setattr(
+        KeepAliveChannel, "readable", lambda self: asked.append(self) or readable(self)
+    )
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Length", "2")])
+        return [b"ok"]
+
+    port = free_port()
+    server = create_server(app, host="127.0.0.1", port=port, threads=4, connection_limit=1000)
+    threading.Thread(target=server.run, daemon=True).start()
+
+    def get(conn, reader) -> bytes:
+        conn.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        status = reader.readline()
+        while reader.readline() not in (b"\r\n", b""):
+            pass
+        assert reader.read(2) == b"ok"
+        return status
+
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(300)]
+    try:
+        idle_readers = [c.makefile("rb") for c in idle]
+        for conn, reader in zip(idle, idle_readers, strict=True):
+            assert get(conn, reader).startswith(b"HTTP/1.1 200")
+        busy = socket.create_connection(("127.0.0.1", port), timeout=5)
+        busy_reader = busy.makefile("rb")
+        time.sleep(SWEEP_SECONDS / 2)
+        asked.clear()
+        started = time.monotonic()
+        for n in range(200):
+            assert get(busy, busy_reader).startswith(b"HTTP/1.1 200")
+            if n % 20 == 0:
+                # A connection that comes and goes: its descriptor is soon another's.
+                with socket.create_connection(("127.0.0.1", port), timeout=5) as passing:
+                    assert get(passing, passing.makefile("rb")).startswith(b"HTTP/1.1 200")
+        took = time.monotonic() - started
+        sweeps = took / SWEEP_SECONDS + 2
+        # At least 400 turns went by; asking every idle connection on each would be
+        # 120,000 calls. Only the once-a-second sweeps ask them all.
+        assert len(asked) < 300 * sweeps + 2_000, (len(asked), took)
+        # The idle connections were never forgotten: each still answers.
+        for conn, reader in zip(idle, idle_readers, strict=True):
+            assert get(conn, reader).startswith(b"HTTP/1.1 200")
+        busy.close()
+    finally:
+        for conn in idle:
+            conn.close()
+        server.close()

@@ -8,8 +8,9 @@ the connection stays open here unless the client asked to close it.
 
 And waitress waits on its sockets with select() unless told otherwise, which
 cannot watch a descriptor above 1023: past about a thousand terminals the
-whole server stops with "filedescriptor out of range in select()". It uses
-poll() here.
+whole server stops with "filedescriptor out of range in select()". Its loop
+runs on epoll here, keeping idle connections registered between turns
+(web/poll_loop.py).
 
 And no anonymous client may stop the hall (issue 20): a body larger than the
 app accepts is refused by waitress from its Content-Length, before a byte of it
@@ -33,6 +34,7 @@ import waitress.server
 from waitress.channel import HTTPChannel
 from waitress.task import ErrorTask, WSGITask
 
+from web import poll_loop
 from web.security_headers import HEADERS
 
 REFUSAL_TEXT = "同一地址的连接过多，请稍后再试。".encode()
@@ -195,4 +197,5 @@ def create_server(app, guard: Guard | None = None, **settings):
         listener.channel_class = KeepAliveChannel
         listener.sunlight_guard = guard
         listener.maintenance = _maintenance(listener, listener.maintenance)
+    poll_loop.install(server)
     return server
