@@ -87,6 +87,36 @@ class Serialized(list):
         self.json = dumps(self)
 
 
+class PartsCache:
+    """Parts that many answers show (what a hall's kiosks share, the entries of the
+    walls playing one playlist), made once per key and kept for all of them. The
+    key names the content state they were read in (sequence and next boundary), so
+    nothing here outlives what it was read from. Used first, evicted last."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._data: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make):
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+                return hit
+        # Two builds may make it at once at a new state: harmless, the last is kept.
+        made = make()
+        with self._lock:
+            self._data[key] = made
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return made
+
+    def values(self) -> list:
+        with self._lock:
+            return list(self._data.values())
+
+
 def _encode(payload) -> bytes:
     """``dumps(payload)``, byte for byte, with top-level Serialized values spliced in."""
     if not isinstance(payload, dict) or not any(

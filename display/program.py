@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from content_feed import topics
-from content_feed.answers import Answer, Serialized, Shown, json_answer
+from content_feed.answers import Answer, PartsCache, Serialized, Shown, json_answer
 from content_feed.api.caching import obtain
 from content_feed.clock import now as clock_now
 from content_feed.db import db
@@ -176,45 +175,29 @@ class World:
         return self._names[key]
 
 
-class SharedParts:
+class SharedParts(PartsCache):
     """The world of a content state, and the entries and ticker of a decision,
     shared by every screen they are made for.
 
     A hall's walls mostly play the same playlist: its entries are resolved once
-    per (content state, hall, kind, decision) instead of once per screen. The
-    state (sequence and next boundary) is part of the key, so nothing here
-    outlives the content it was resolved from. Used first, evicted last.
+    per (content state, hall, kind, decision) instead of once per screen.
     """
 
     def __init__(self, size: int = 512):
-        self.size = size
-        self._data: OrderedDict[tuple, tuple[list, list]] = OrderedDict()
+        super().__init__(size)
         self._world: tuple[tuple, World] | None = None
-        self._lock = threading.Lock()
+        self._world_lock = threading.Lock()
 
     def world(self, state: tuple, session: Session, now: datetime) -> World:
-        with self._lock:
+        with self._world_lock:
             held = self._world
             if held is not None and held[0] == state:
                 return held[1]
         # Two builds may read it at once at a new state: harmless, the last is kept.
         world = World(session, now)
-        with self._lock:
+        with self._world_lock:
             self._world = (state, world)
         return world
-
-    def get(self, key: tuple, make):
-        with self._lock:
-            hit = self._data.get(key)
-            if hit is not None:
-                self._data.move_to_end(key)
-                return hit
-        made = make()
-        with self._lock:
-            self._data[key] = made
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-        return made
 
 
 def _shown(session, terminal, decision, urgent_entries, now) -> tuple[list, list]:

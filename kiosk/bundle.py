@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from content_feed import serialize, topics
+from content_feed.answers import PartsCache, Serialized
 from content_feed.catalogue import category_tree
 from content_feed.clock import now
 from content_feed.db import db
@@ -36,6 +37,7 @@ from content_feed.search import (
     window_text,
 )
 from content_feed.timefmt import iso
+from content_feed.versioning import versions
 from content_feed.vocabulary import (
     CITIZEN_DUE_LABELS,
     CITIZEN_INQUIRY_STATES,
@@ -85,9 +87,55 @@ def urgent_notices(terminal: Terminal, at) -> list[dict]:
     return [dump(serialize.urgent(u)) for u in rows]
 
 
+def hall_parts() -> PartsCache:
+    return current_app.extensions.setdefault("sunlight.kiosk_parts", PartsCache())
+
+
 def build(terminal: Terminal) -> dict:
+    """The bundle of ``terminal``: its own name and urgent notices, and what every
+    kiosk of its hall shows, read and encoded once per content state for all of them."""
     at = now()
-    hall = terminal.hall
+    state = (versions().sync(), versions().next_boundary())
+    hall = hall_parts().get((state, terminal.hall_id), lambda: _hall_part(terminal.hall, at))
+    settings = current_app.config["SUNLIGHT"]
+    return {
+        "terminal": {"code": terminal.code, "name": terminal.name},
+        "hall": hall["hall"],
+        "timezone": settings["hall"]["timezone"],
+        "generated_at": iso(at),
+        "catalogue": hall["catalogue"],
+        "items": hall["items"],
+        "guides": hall["guides"],
+        "meetings": hall["meetings"],
+        "urgent_notices": urgent_notices(terminal, at),
+        "slogans": hall["slogans"],
+        "answers": hall["answers"],
+        "vocabulary": VOCABULARY,
+        "search": hall["search"],
+        # What a submission must satisfy: the kiosk checks before it queues anything.
+        "rules": {"rules": RULES, "params": params_for(settings["feedback"])},
+        "limits": {"max_text_length": settings["feedback"]["max_text_length"]},
+        "urls": {"item_api": url_for("api_v1.item", item_id=0).rsplit("/", 1)[0]},
+    }
+
+
+VOCABULARY = {
+    "inquiry_kinds": INQUIRY_KINDS,
+    "rating_levels": {str(k): v for k, v in RATING_LEVELS.items()},
+    "rating_targets": RATING_TARGETS,
+    "delivery_methods": list(DELIVERY_METHODS),
+    # A citizen's view of progress, worded as the phone page words it.
+    "progress": {
+        "inquiry": CITIZEN_INQUIRY_STATES,
+        "rating": RATING_PROGRESS,
+        "due": CITIZEN_DUE_LABELS,
+    },
+}
+
+
+def _hall_part(hall, at) -> dict:
+    """What every kiosk of ``hall`` shows at ``at``; the long lists encoded once
+    (answers.Serialized)."""
     counts = dict(
         db.session.execute(
             select(Item.category_id, func.count(Item.id))
@@ -128,7 +176,6 @@ def build(terminal: Terminal) -> dict:
         data["search"] = list(guide_text(guide))
         data["spelled"] = list(spelled_text(*data["search"]))
         guides.append(data)
-    settings = current_app.config["SUNLIGHT"]
     windows = []
     for w in hall.windows:
         title, summary, body = window_text(w)
@@ -143,42 +190,22 @@ def build(terminal: Terminal) -> dict:
             }
         )
     return {
-        "terminal": {"code": terminal.code, "name": terminal.name},
         "hall": dump(serialize.hall(hall)),
-        "timezone": settings["hall"]["timezone"],
-        "generated_at": iso(at),
-        "catalogue": category_tree(counts),
-        "items": items,
-        "guides": guides,
-        "meetings": [
+        "catalogue": Serialized(category_tree(counts)),
+        "items": Serialized(items),
+        "guides": Serialized(guides),
+        "meetings": Serialized(
             dump(serialize.meeting(m))
             for m in db.session.execute(public_meetings(at, hall_id=hall.id)).scalars()
-        ],
-        "urgent_notices": urgent_notices(terminal, at),
-        "slogans": [
+        ),
+        "slogans": Serialized(
             s.text for s in db.session.execute(public_slogans(at, hall_id=hall.id)).scalars()
-        ],
-        "answers": [
+        ),
+        "answers": Serialized(
             dump(answer(a))
             for a in db.session.execute(
                 public_answers(hall_id=hall.id).limit(MAX_ANSWERS)
             ).scalars()
-        ],
-        "vocabulary": {
-            "inquiry_kinds": INQUIRY_KINDS,
-            "rating_levels": {str(k): v for k, v in RATING_LEVELS.items()},
-            "rating_targets": RATING_TARGETS,
-            "delivery_methods": list(DELIVERY_METHODS),
-            # A citizen's view of progress, worded as the phone page words it.
-            "progress": {
-                "inquiry": CITIZEN_INQUIRY_STATES,
-                "rating": RATING_PROGRESS,
-                "due": CITIZEN_DUE_LABELS,
-            },
-        },
+        ),
         "search": {"abbreviations": ABBREVIATIONS, "windows": windows},
-        # What a submission must satisfy: the kiosk checks before it queues anything.
-        "rules": {"rules": RULES, "params": params_for(settings["feedback"])},
-        "limits": {"max_text_length": settings["feedback"]["max_text_length"]},
-        "urls": {"item_api": url_for("api_v1.item", item_id=0).rsplit("/", 1)[0]},
     }

@@ -220,6 +220,6 @@ def test_the_walls_of_one_playlist_share_its_encoded_entries(demo_app, client):
 
     r = client.get("/display/wall-1/program.json", headers=WALL)
     assert r.status_code == 200
-    held = [v for v in shared_parts()._data.values()]
+    held = shared_parts().values()
     assert held and all(isinstance(part, Serialized) for pair in held for part in pair)
     assert json.loads(r.data)["entries"] == list(held[0][0])

@@ -141,6 +141,10 @@ def forget_everything(app) -> None:
     ext["sunlight"].terminals.clear()
     ext.pop("sunlight.search", None)
     ext.pop("sunlight.led_frames", None)
+    # Parts shared by many answers are keyed by the content state: a change that
+    # moved no topic would find them again, so a cold build must not.
+    ext.pop("sunlight.program_parts", None)
+    ext.pop("sunlight.kiosk_parts", None)
 
 
 def cold(app, client) -> dict:
