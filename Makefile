@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(PY) bench/poll.py
 	$(PY) bench/search.py
 	$(PY) bench/led.py
+	$(PY) bench/shared_parts.py
 	$(PY) bench/guide_import.py
 	$(PY) bench/push.py
 	$(PY) bench/calling.py

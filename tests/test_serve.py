@@ -215,3 +215,34 @@ def test_idle_connections_are_not_asked_on_every_turn(monkeypatch):
         for conn in idle:
             conn.close()
         server.close()
+
+
+def test_a_descriptor_epoll_refuses_closes_its_channel_not_the_loop(tmp_path):
+    """web/poll_loop.py: where waitress' poll() would answer POLLNVAL (a descriptor
+    gone bad under its dispatcher), the channel is closed and the loop goes on."""
+    import os
+    import socket
+
+    from waitress import wasyncore
+
+    from web.poll_loop import Poller, TrackedMap
+
+    ours, theirs = socket.socketpair()
+    tracked = TrackedMap()
+    wasyncore.dispatcher(ours, map=tracked)  # in the map, as waitress puts it
+    other_ours, other_theirs = socket.socketpair()
+    other = wasyncore.dispatcher(other_ours, map=tracked)
+    poller = Poller(tracked)
+    try:
+        fd = ours.fileno()
+        plain = tmp_path / "plain"
+        plain.write_bytes(b"")
+        with open(plain, "rb") as f:
+            os.dup2(f.fileno(), fd)  # now a regular file: epoll refuses it (EPERM)
+        poller.turn(0)
+        assert fd not in tracked and other_ours.fileno() in tracked
+    finally:
+        poller.close()
+        other.close()
+        for s in (theirs, other_theirs):
+            s.close()

@@ -110,12 +110,28 @@ class Poller:
             if not flags:
                 # As poll2: a descriptor that wants nothing is not watched at all.
                 self._forget(fd)
-            elif held is None:
-                self.epoll.register(fd, flags)
-                self.registered[fd] = flags
-            else:
-                self.epoll.modify(fd, flags)
-                self.registered[fd] = flags
+                return self._keep(fd, obj, flags)
+            try:
+                self._register(fd, flags, held)
+            except OSError:
+                # A descriptor closed under its dispatcher: poll() would answer
+                # POLLNVAL for it, and waitress closes the channel (readwrite).
+                self._forget(fd)
+                wasyncore.readwrite(obj, select.POLLNVAL)
+                return None
+            self.registered[fd] = flags
+        return self._keep(fd, obj, flags)
+
+    def _register(self, fd: int, flags: int, held: int | None) -> None:
+        if held is not None:
+            with contextlib.suppress(FileNotFoundError):
+                return self.epoll.modify(fd, flags)
+        try:
+            self.epoll.register(fd, flags)
+        except FileExistsError:
+            self.epoll.modify(fd, flags)
+
+    def _keep(self, fd: int, obj, flags: int) -> None:
         if _idle(obj) and flags == READ:
             self.watch.discard(fd)
         else:

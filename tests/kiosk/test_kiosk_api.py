@@ -163,6 +163,31 @@ def test_bundle_holds_public_content_only(kiosk_client):
     )
 
 
+def test_a_halls_kiosks_share_its_content_and_keep_their_own_name_and_notices(kiosk_client, clock):
+    """kiosk/bundle.py: what every kiosk of a hall shows is read once for all of them;
+    each kiosk's name and urgent notices (one group's notice, say) stay its own."""
+    from content_feed.models import TerminalGroup
+    from kiosk.bundle import hall_parts
+    from tests.builders import make_urgent
+
+    first = db.session.execute(select(Terminal).where(Terminal.code == "kiosk-1")).scalar_one()
+    second = make_terminal("kiosk-2", "kiosk", first.hall, token="second-kiosk")
+    upstairs = TerminalGroup(name="二楼", hall_id=first.hall_id)
+    second.groups.append(upstairs)
+    db.session.commit()
+    make_urgent(clock.now(), title="二楼暂停办理", group_id=upstairs.id)
+
+    one = kiosk_client.get("/kiosk/kiosk-1/bundle.json").get_json()
+    two = kiosk_client.get(
+        "/kiosk/kiosk-2/bundle.json", headers={"X-Terminal-Token": "second-kiosk"}
+    ).get_json()
+    assert len(hall_parts().values()) == 1  # built once for the hall
+    assert one["terminal"]["code"] == "kiosk-1" and two["terminal"]["code"] == "kiosk-2"
+    titles = lambda b: [n["title"] for n in b["urgent_notices"]]  # noqa: E731
+    assert "二楼暂停办理" in titles(two) and "二楼暂停办理" not in titles(one)
+    assert one["items"] == two["items"] and one["guides"] == two["guides"]
+
+
 def test_unknown_kiosk_gets_a_clear_page(kiosk_client):
     r = kiosk_client.get("/kiosk/nowhere-9")
     assert r.status_code == 404

@@ -61,16 +61,21 @@ def test_silence_opens_one_alert_and_recovery_closes_it(demo_app, client, clock,
     assert len(actions("monitor.alert")) == 1 and len(actions("monitor.recover")) == 1
 
 
-def test_a_command_rides_the_heartbeat_and_comes_back_acknowledged(
-    demo_app, client, clock, operator
-):
+def reload_handed_out(operator, client) -> TerminalCommand:
+    """The operator sends wall-1 a reload from the console; its next heartbeat gets it."""
     r = operator.post(
         "/admin/monitoring/commands", data={"action": "reload", "terminal_ids": [wall().id]}
     )
     assert r.status_code == 302
     command = db.session.execute(select(TerminalCommand)).scalar_one()
-    reply = beat(client)
-    assert reply["commands"] == [{"id": command.id, "action": "reload"}]
+    assert beat(client)["commands"] == [{"id": command.id, "action": "reload"}]
+    return command
+
+
+def test_a_command_rides_the_heartbeat_and_comes_back_acknowledged(
+    demo_app, client, clock, operator
+):
+    command = reload_handed_out(operator, client)
     assert "commands" not in beat(client, done=[command.id])
     db.session.expire_all()  # written at once, by the heartbeat's own session
     assert command.acknowledged_at is not None
@@ -84,12 +89,7 @@ def test_an_acknowledgement_the_database_refused_is_kept_and_written_next_time(
 ):
     import monitoring.state
 
-    r = operator.post(
-        "/admin/monitoring/commands", data={"action": "reload", "terminal_ids": [wall().id]}
-    )
-    assert r.status_code == 302
-    command = db.session.execute(select(TerminalCommand)).scalar_one()
-    assert beat(client)["commands"] == [{"id": command.id, "action": "reload"}]
+    command = reload_handed_out(operator, client)
     written = monitoring.state.move_topics
 
     def database_away(*args, **kwargs):
