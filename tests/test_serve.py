@@ -164,11 +164,17 @@ def test_idle_connections_are_not_asked_on_every_turn(monkeypatch):
     from web.poll_loop import SWEEP_SECONDS
     from web.serving import KeepAliveChannel, create_server
 
-    asked = []
+    asked, ours, idle_ports = [], [], set()
     readable = KeepAliveChannel.readable
-    monkeypatch.setattr(
-        KeepAliveChannel, "readable", lambda self: asked.append(self) or readable(self)
-    )
+
+    def counted(channel):
+        # The idle connections of this server only: other tests' servers may still
+        # run in this process, on the same class.
+        if channel.server in ours and channel.addr[1] in idle_ports:
+            asked.append(channel)
+        return readable(channel)
+
+    monkeypatch.setattr(KeepAliveChannel, "readable", counted)
 
     def app(environ, start_response):
         start_response("200 OK", [("Content-Length", "2")])
@@ -176,6 +182,7 @@ def test_idle_connections_are_not_asked_on_every_turn(monkeypatch):
 
     port = free_port()
     server = create_server(app, host="127.0.0.1", port=port, threads=4, connection_limit=1000)
+    ours.append(server)
     threading.Thread(target=server.run, daemon=True).start()
 
     def get(conn, reader) -> bytes:
@@ -187,6 +194,7 @@ def test_idle_connections_are_not_asked_on_every_turn(monkeypatch):
         return status
 
     idle = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(300)]
+    idle_ports.update(c.getsockname()[1] for c in idle)
     try:
         idle_readers = [c.makefile("rb") for c in idle]
         for conn, reader in zip(idle, idle_readers, strict=True):
@@ -206,7 +214,7 @@ def test_idle_connections_are_not_asked_on_every_turn(monkeypatch):
         sweeps = took / SWEEP_SECONDS + 2
         # At least 400 turns went by; asking every idle connection on each would be
         # 120,000 calls. Only the once-a-second sweeps ask them all.
-        assert len(asked) < 300 * sweeps + 2_000, (len(asked), took)
+        assert len(asked) <= 300 * sweeps, (len(asked), took)
         # The idle connections were never forgotten: each still answers.
         for conn, reader in zip(idle, idle_readers, strict=True):
             assert get(conn, reader).startswith(b"HTTP/1.1 200")
